@@ -1,0 +1,156 @@
+import type { JWTPayload } from 'jose';
+import { splitByScope, type ActorClaim, type SessionFields } from './claims.js';
+
+/**
+ * What `has()` checks. Every given dimension must hold (AND); an empty check is false.
+ * Roles and permissions are org-scoped as in Clerk: `'admin'` and `'org:admin'` are the same role.
+ *
+ * @example
+ * auth.has({ permission: 'org:invoices:read' })
+ * auth.has({ role: 'org:admin', feature: 'reports' })
+ * auth.has({ plan: 'u:pro' })
+ */
+export interface AuthorizationCheck {
+  role?: string;
+  permission?: string;
+  /** `'name'` (either scope), `'o:name'`/`'org:name'` or `'u:name'`/`'user:name'`. */
+  feature?: string;
+  /** Same scoping as `feature`. */
+  plan?: string;
+}
+
+/** Options of `getToken()`. */
+export interface GetTokenOptions {
+  /** Ask the `getTokenTemplate` option for a token of this template instead of the request's own. */
+  template?: string;
+}
+
+interface AuthObjectBase {
+  orgRole: string | null;
+  orgSlug: string | null;
+  orgPermissions: string[] | null;
+  actor: ActorClaim | null;
+  sessionStatus: 'active' | 'pending' | null;
+  factorVerificationAge: [number, number] | null;
+  /**
+   * The request's own token, or with `{ template }` a token from the `getTokenTemplate` option.
+   * Resolves null when signed out.
+   */
+  getToken(options?: GetTokenOptions): Promise<string | null>;
+  /** Whether the session holds a role, permission, feature or plan. Always false when signed out. */
+  has(check: AuthorizationCheck): boolean;
+}
+
+/**
+ * A verified session. `claims` are the verified claims as the issuer sent them; declare your custom
+ * claims with the type parameter.
+ *
+ * @example
+ * @Get('me') me(@Auth() auth: SignedInAuthObject<{ email: string }>) { return auth.claims.email; }
+ */
+export interface SignedInAuthObject<TClaims extends object = Record<string, unknown>> extends AuthObjectBase {
+  isAuthenticated: true;
+  userId: string;
+  /** Clerk `sid`; null for issuers whose tokens carry no session id. */
+  sessionId: string | null;
+  orgId: string | null;
+  claims: JWTPayload & TClaims;
+}
+
+/** No token, or a token that was refused: the same keys, ids and claims null. */
+export interface SignedOutAuthObject extends AuthObjectBase {
+  isAuthenticated: false;
+  userId: null;
+  sessionId: null;
+  orgId: null;
+  claims: null;
+}
+
+/** Narrow on `isAuthenticated`. */
+export type AuthObject<TClaims extends object = Record<string, unknown>> = SignedInAuthObject<TClaims> | SignedOutAuthObject;
+
+/** Supplies template tokens for `getToken({ template })`. */
+export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+
+/** Builds the signed-in auth object of a verified token. */
+export function signedInAuthObject(
+  claims: JWTPayload,
+  fields: SessionFields,
+  token: string,
+  templates?: TokenTemplateProvider,
+): SignedInAuthObject {
+  const auth: SignedInAuthObject = {
+    sessionId: fields.sessionId,
+    userId: fields.userId,
+    orgId: fields.orgId,
+    getToken: async (options?: GetTokenOptions) => {
+      const template = options?.template;
+      if (template === undefined) return token;
+      if (!templates) {
+        throw new Error(
+          `nest-warden: getToken({ template: "${template}" }) needs the getTokenTemplate option of AuthModule.forRoot()`,
+        );
+      }
+      return templates(auth, template);
+    },
+    claims,
+    isAuthenticated: true,
+    orgRole: fields.orgRole,
+    orgSlug: fields.orgSlug,
+    orgPermissions: fields.orgPermissions,
+    actor: fields.actor,
+    sessionStatus: fields.sessionStatus,
+    factorVerificationAge: fields.factorVerificationAge,
+    has: (check) => hasAuthorization(check, fields),
+  };
+  return auth;
+}
+
+/** The signed-out auth object. */
+export function signedOutAuthObject(): SignedOutAuthObject {
+  return {
+    sessionId: null,
+    userId: null,
+    orgId: null,
+    getToken: async () => null,
+    claims: null,
+    isAuthenticated: false,
+    orgRole: null,
+    orgSlug: null,
+    orgPermissions: null,
+    actor: null,
+    sessionStatus: null,
+    factorVerificationAge: null,
+    has: () => false,
+  };
+}
+
+const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
+
+/** Clerk's semantics: each asked dimension must pass, at least one must be asked, missing data fails. */
+export function hasAuthorization(check: AuthorizationCheck, fields: SessionFields): boolean {
+  if (!check || typeof check !== 'object') return false;
+  const { role, permission, feature, plan } = check;
+  const asked = [role, permission, feature, plan].filter((v) => v !== undefined);
+  if (asked.length === 0 || asked.some((v) => typeof v !== 'string' || v === '')) return false;
+  if ((role !== undefined || permission !== undefined) && !fields.orgId) return false;
+  if (role !== undefined && (!fields.orgRole || withOrgPrefix(fields.orgRole) !== withOrgPrefix(role))) return false;
+  if (permission !== undefined && !fields.orgPermissions?.includes(withOrgPrefix(permission))) return false;
+  if (feature !== undefined && !hasScoped(fields.features, feature)) return false;
+  if (plan !== undefined && !hasScoped(fields.plans, plan)) return false;
+  return true;
+}
+
+const ORG_SCOPES = new Set(['o', 'org', 'organization']);
+const USER_SCOPES = new Set(['u', 'user']);
+
+function hasScoped(claim: string | null, wanted: string): boolean {
+  const { org, user } = splitByScope(claim);
+  const colon = wanted.indexOf(':');
+  if (colon < 0) return org.includes(wanted) || user.includes(wanted);
+  const scope = wanted.slice(0, colon);
+  const id = wanted.slice(colon + 1);
+  if (ORG_SCOPES.has(scope)) return org.includes(id);
+  if (USER_SCOPES.has(scope)) return user.includes(id);
+  return false;
+}

@@ -1,0 +1,70 @@
+import { ForbiddenException, HttpException, HttpStatus, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { bearerChallenge, type AuthError } from './auth.errors.js';
+import { AuthErrorReason } from './auth.errors.js';
+
+/** What the guard decided to refuse, before it becomes a transport's error. */
+export interface AuthDenial {
+  status: 401 | 403 | 503;
+  /** Why; shown to clients only in debug mode. */
+  reason: AuthErrorReason | 'insufficient-scope' | 'unsupported-context';
+  /** Headers for HTTP responses: `WWW-Authenticate`, `Retry-After`. */
+  headers: Record<string, string>;
+}
+
+/** Reasons that say nothing about the token being bad: no `error="invalid_token"` for them. */
+const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.SessionPending, 'unsupported-context']);
+
+/** 401: signed out on a required route. */
+export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean): AuthDenial {
+  const reason = error?.reason ?? AuthErrorReason.TokenMissing;
+  const tokenError = !NOT_A_TOKEN_ERROR.has(reason);
+  return {
+    status: 401,
+    reason,
+    headers: {
+      'WWW-Authenticate': bearerChallenge({
+        realm,
+        error: tokenError ? 'invalid_token' : undefined,
+        description: debug && tokenError ? reason : undefined,
+      }),
+    },
+  };
+}
+
+/** 403: signed in, but `has()` refused what the route asks. */
+export function forbiddenDenial(realm: string, debug: boolean): AuthDenial {
+  return {
+    status: 403,
+    reason: 'insufficient-scope',
+    headers: {
+      'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', description: debug ? 'insufficient-scope' : undefined }),
+    },
+  };
+}
+
+/** 503: a token was sent but no keys could be had to check it; the client should retry, not sign out. */
+export function keysUnavailableDenial(retryAfterSeconds: number): AuthDenial {
+  return {
+    status: 503,
+    reason: AuthErrorReason.KeysUnavailable,
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  };
+}
+
+/** The Nest HTTP exception of a denial; the body names the reason only in debug mode. */
+export function toHttpException(denial: AuthDenial, debug: boolean): HttpException {
+  const extra = debug ? { reason: denial.reason } : {};
+  switch (denial.status) {
+    case 401:
+      return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', ...extra });
+    case 403:
+      return new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: 'Forbidden', ...extra });
+    default:
+      return new ServiceUnavailableException({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'Service Unavailable',
+        message: 'Authentication keys are temporarily unavailable; retry later',
+        ...extra,
+      });
+  }
+}

@@ -1,0 +1,71 @@
+import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AUTH_OPTIONS } from './auth.constants.js';
+import { AuthGuard } from './auth.guard.js';
+import {
+  AUTH_MODULE_OPTIONS,
+  ConfigurableAuthModule,
+  type AUTH_ASYNC_OPTIONS_TYPE,
+  type AUTH_OPTIONS_TYPE,
+} from './auth.module-definition.js';
+import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options.js';
+import { AuthService } from './auth.service.js';
+
+/** Implement this to supply options through `forRootAsync({ useClass })`. */
+export interface AuthOptionsFactory {
+  createAuthOptions(): AuthModuleOptions | Promise<AuthModuleOptions>;
+}
+
+const logger = new Logger('nest-warden');
+
+const resolvedOptionsProvider: Provider = {
+  provide: AUTH_OPTIONS,
+  useFactory: (options: AuthModuleOptions): ResolvedAuthOptions => {
+    const resolved = resolveAuthOptions(options);
+    if (!resolved.issuer) {
+      logger.warn('No "issuer" configured: any issuer whose tokens these keys verify is accepted. Set the issuer option.');
+    }
+    return resolved;
+  },
+  inject: [AUTH_MODULE_OPTIONS],
+};
+
+/**
+ * Verifies every request's session JWT. Its providers are global, so `@UseGuards(AuthGuard)` and
+ * `AuthService` work in any module; `global: true` also guards every route of the app.
+ *
+ * @example
+ * @Module({ imports: [AuthModule.forRoot({ jwksUrl, issuer, global: true })] })
+ * export class AppModule {}
+ *
+ * @example
+ * AuthModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ jwksUrl: config.getOrThrow('AUTH_JWKS_URL') }),
+ *   global: true,
+ * })
+ */
+@Module({})
+export class AuthModule extends ConfigurableAuthModule {
+  /** Configures the module with options known at import time. */
+  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    return AuthModule.complete(super.forRoot(options), options.global === true);
+  }
+
+  /** Configures the module with options from a factory, a class or an existing provider. */
+  static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return AuthModule.complete(super.forRootAsync(options), options.global === true);
+  }
+
+  private static complete(definition: DynamicModule, guardEverything: boolean): DynamicModule {
+    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard];
+    if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
+    return {
+      ...definition,
+      global: true,
+      providers,
+      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AuthService, AuthGuard],
+    };
+  }
+}

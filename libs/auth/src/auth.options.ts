@@ -1,0 +1,253 @@
+import type { JSONWebKeySet, JWTPayload } from 'jose';
+import type { SignedInAuthObject } from './auth-object.js';
+
+/** Where a token may come from, in the order tried. */
+export type TokenSource = 'header' | 'cookie';
+
+/** What a route with no decorator gets. */
+export type AuthPolicyMode = 'required' | 'optional';
+
+/**
+ * Options of `AuthModule.forRoot()`. Exactly one key source is required: `jwksUrl`, `jwks`,
+ * `jwtKey` or `secret`.
+ *
+ * @example
+ * AuthModule.forRoot({
+ *   jwksUrl: 'https://clerk.example.com/.well-known/jwks.json',
+ *   issuer: 'https://clerk.example.com',
+ *   authorizedParties: ['https://app.example.com'],
+ *   global: true,
+ * })
+ */
+export interface AuthModuleOptions {
+  /** Remote JWKS (https, or http on loopback), fetched on demand, cached and rotated. */
+  jwksUrl?: string;
+  /** A local JWKS: public keys only. */
+  jwks?: JSONWebKeySet;
+  /** A PEM public key (SPKI `BEGIN PUBLIC KEY` or X.509 `BEGIN CERTIFICATE`): no network at all. */
+  jwtKey?: string;
+  /** HMAC shared secret (HS256 by default), at least 32 bytes. */
+  secret?: string | Uint8Array;
+
+  /** Exact `iss` value(s). Strongly recommended: a warning is logged at boot when absent. */
+  issuer?: string | string[];
+  /** Accepted `aud` value(s); when set, a token without a matching `aud` is rejected. */
+  audience?: string | string[];
+  /** Allowed `azp` values (Clerk); when set, a token without `azp` is rejected. */
+  authorizedParties?: string[];
+  /**
+   * Accepted JWS algorithms. Default: derived from the key source (`HS256` for a secret,
+   * the keys' own `alg` or their type's family for keys). HS* and asymmetric never mix.
+   */
+  algorithms?: string[];
+  /** Required `typ` header, e.g. `'at+jwt'` (compared case-insensitively, `application/` optional). */
+  typ?: string;
+  /** Tolerance for `exp`, `nbf` and `iat`. Default 5000 (Clerk). */
+  clockSkewInMs?: number;
+  /** Reject tokens whose `iat` is older than this. Off by default. */
+  maxTokenAgeInMs?: number;
+  /** Claims that must be present besides `exp` and `sub` (always required). */
+  requiredClaims?: string[];
+  /** Tokens longer than this many bytes are rejected before parsing. Default 8192. */
+  maxTokenBytes?: number;
+
+  /** Where the token comes from, in order. Default `['header', 'cookie']`: the header wins. */
+  tokenSources?: TokenSource[];
+  /** Header carrying `Bearer <token>`. Default `'authorization'`. */
+  headerName?: string;
+  /** Cookie carrying the bare token. Default `'__session'` (Clerk). */
+  cookieName?: string;
+
+  /** Policy for routes with neither `@RequireAuth()` nor `@OptionalAuth()`. Default `'required'`. */
+  defaultPolicy?: AuthPolicyMode;
+  /** A Clerk session with `sts: 'pending'` counts as signed out. Default `true`. */
+  treatPendingAsSignedOut?: boolean;
+  /** `realm` of the `WWW-Authenticate` challenge. Default `'api'`. */
+  realm?: string;
+
+  /** Backs `auth.getToken({ template })`, e.g. by calling your issuer's token endpoint. */
+  getTokenTemplate?: (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+  /** Return true to refuse a verified token, e.g. a deny-list of session ids (`claims.sid`). */
+  isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
+  /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
+  debug?: boolean;
+
+  /** The time used for `exp`/`nbf`/`iat` checks, in ms since the epoch. Default `Date.now`; for tests. */
+  clock?: () => number;
+
+  /** Remote JWKS: give up on a fetch after this long. Default 5000. */
+  jwksTimeoutInMs?: number;
+  /** Remote JWKS: at most one refetch per this window, also after failures. Default 30000. */
+  jwksCooldownInMs?: number;
+  /** Remote JWKS: refetch keys older than this on the next request. Default 600000 (10 min). */
+  jwksCacheMaxAgeInMs?: number;
+}
+
+/** Thrown at boot when the options cannot work; the message names the option. */
+export class AuthConfigError extends Error {
+  override readonly name = 'AuthConfigError';
+
+  constructor(
+    readonly option: string,
+    problem: string,
+  ) {
+    super(`nest-warden: invalid option "${option}": ${problem}`);
+  }
+}
+
+/** Defaults applied by {@link resolveAuthOptions}. */
+export const AUTH_DEFAULTS = {
+  clockSkewInMs: 5000,
+  maxTokenBytes: 8192,
+  tokenSources: ['header', 'cookie'] as TokenSource[],
+  headerName: 'authorization',
+  cookieName: '__session',
+  defaultPolicy: 'required' as AuthPolicyMode,
+  treatPendingAsSignedOut: true,
+  realm: 'api',
+  jwksTimeoutInMs: 5000,
+  jwksCooldownInMs: 30000,
+  jwksCacheMaxAgeInMs: 600000,
+} as const;
+
+/** Options after validation and defaults: what the verifier and the guard read. */
+export interface ResolvedAuthOptions
+  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | keyof typeof AUTH_DEFAULTS> {
+  issuer: string[] | undefined;
+  audience: string[] | undefined;
+  clockSkewInMs: number;
+  maxTokenBytes: number;
+  tokenSources: readonly TokenSource[];
+  headerName: string;
+  cookieName: string;
+  defaultPolicy: AuthPolicyMode;
+  treatPendingAsSignedOut: boolean;
+  realm: string;
+  jwksTimeoutInMs: number;
+  jwksCooldownInMs: number;
+  jwksCacheMaxAgeInMs: number;
+  requiredClaims: string[];
+}
+
+const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
+
+/**
+ * Validates options and applies defaults. Throws {@link AuthConfigError} naming the first bad option.
+ * Key material itself (PEM parsing, key sizes) is checked when the key source is built.
+ */
+export function resolveAuthOptions(options: AuthModuleOptions | undefined | null): ResolvedAuthOptions {
+  if (!options || typeof options !== 'object') {
+    throw new AuthConfigError('options', 'expected an object with a key source (jwksUrl, jwks, jwtKey or secret)');
+  }
+  const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
+  if (given.length !== 1) {
+    throw new AuthConfigError(
+      given.length ? given.join(', ') : 'jwksUrl',
+      given.length
+        ? `set exactly one key source, got ${given.length} (${given.join(', ')})`
+        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret',
+    );
+  }
+  if (options.jwksUrl !== undefined) checkJwksUrl(options.jwksUrl);
+  if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
+    throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
+  }
+  if (options.jwtKey !== undefined && (typeof options.jwtKey !== 'string' || !options.jwtKey.includes('-----BEGIN'))) {
+    throw new AuthConfigError('jwtKey', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)');
+  }
+  if (options.secret !== undefined) checkSecret(options.secret);
+
+  const clockSkewInMs = numberOption(options, 'clockSkewInMs', AUTH_DEFAULTS.clockSkewInMs, 0);
+  const maxTokenBytes = numberOption(options, 'maxTokenBytes', AUTH_DEFAULTS.maxTokenBytes, 1);
+  if (options.maxTokenAgeInMs !== undefined) numberOption(options, 'maxTokenAgeInMs', 0, 1);
+  const tokenSources = options.tokenSources ?? AUTH_DEFAULTS.tokenSources;
+  if (
+    !Array.isArray(tokenSources) ||
+    tokenSources.length === 0 ||
+    tokenSources.some((s) => s !== 'header' && s !== 'cookie') ||
+    new Set(tokenSources).size !== tokenSources.length
+  ) {
+    throw new AuthConfigError('tokenSources', "expected a non-empty list of 'header' and/or 'cookie'");
+  }
+  const defaultPolicy = options.defaultPolicy ?? AUTH_DEFAULTS.defaultPolicy;
+  if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
+    throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
+  }
+  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock'] as const) {
+    if (options[fn] !== undefined && typeof options[fn] !== 'function') {
+      throw new AuthConfigError(fn, 'expected a function');
+    }
+  }
+
+  return {
+    ...options,
+    issuer: stringList(options, 'issuer'),
+    audience: stringList(options, 'audience'),
+    authorizedParties: stringList(options, 'authorizedParties'),
+    algorithms: stringList(options, 'algorithms'),
+    requiredClaims: [...new Set(['exp', 'sub', ...(stringList(options, 'requiredClaims') ?? [])])],
+    typ: optionalString(options, 'typ'),
+    clockSkewInMs,
+    maxTokenBytes,
+    tokenSources: [...tokenSources],
+    headerName: (optionalString(options, 'headerName') ?? AUTH_DEFAULTS.headerName).toLowerCase(),
+    cookieName: optionalString(options, 'cookieName') ?? AUTH_DEFAULTS.cookieName,
+    defaultPolicy,
+    treatPendingAsSignedOut: booleanOption(options, 'treatPendingAsSignedOut', AUTH_DEFAULTS.treatPendingAsSignedOut),
+    debug: booleanOption(options, 'debug', false),
+    realm: optionalString(options, 'realm') ?? AUTH_DEFAULTS.realm,
+    jwksTimeoutInMs: numberOption(options, 'jwksTimeoutInMs', AUTH_DEFAULTS.jwksTimeoutInMs, 1),
+    jwksCooldownInMs: numberOption(options, 'jwksCooldownInMs', AUTH_DEFAULTS.jwksCooldownInMs, 0),
+    jwksCacheMaxAgeInMs: numberOption(options, 'jwksCacheMaxAgeInMs', AUTH_DEFAULTS.jwksCacheMaxAgeInMs, 0),
+  };
+}
+
+function checkJwksUrl(value: unknown): void {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new AuthConfigError('jwksUrl', 'expected an absolute URL');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new AuthConfigError('jwksUrl', 'must use https (plain http is allowed for localhost only)');
+  }
+}
+
+function checkSecret(value: unknown): void {
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : -1;
+  if (bytes < 0) throw new AuthConfigError('secret', 'expected a string or a Uint8Array');
+  if (bytes < 32) throw new AuthConfigError('secret', `must be at least 32 bytes (got ${bytes})`);
+}
+
+function numberOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: number, min: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new AuthConfigError(name, `expected a finite number >= ${min}`);
+  }
+  return value;
+}
+
+function booleanOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: boolean): boolean {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'boolean') throw new AuthConfigError(name, 'expected true or false');
+  return value;
+}
+
+function optionalString(options: AuthModuleOptions, name: keyof AuthModuleOptions): string | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new AuthConfigError(name, 'expected a non-empty string');
+  return value;
+}
+
+function stringList(options: AuthModuleOptions, name: keyof AuthModuleOptions): string[] | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
+    throw new AuthConfigError(name, 'expected a non-empty string or a non-empty list of non-empty strings');
+  }
+  return [...list];
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthError, AuthErrorReason } from './auth.errors.js';
+import { AUTH_OPTIONS } from './auth.constants.js';
+import type { ResolvedAuthOptions } from './auth.options.js';
+import { signedInAuthObject, signedOutAuthObject, type AuthObject, type SignedInAuthObject } from './auth-object.js';
+import { createKeySource } from './verification/key-sources.js';
+import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
+
+/** The outcome of authenticating one request: always an auth object, and why it is signed out. */
+export interface AuthResult {
+  auth: AuthObject;
+  /** Null when signed in, or when no token was sent. */
+  error: AuthError | null;
+  /** Whether the request carried a token at all. */
+  tokenPresent: boolean;
+}
+
+/**
+ * Verification for one AuthModule instance. Use it where there is no HTTP request: a WebSocket
+ * handshake, a queue worker, a CLI.
+ *
+ * @example
+ * const auth = await this.authService.verifyToken(token); // throws AuthError
+ * console.log(auth.userId);
+ */
+@Injectable()
+export class AuthService {
+  /** The verifier of this module instance: its keys and results are never shared with another. */
+  readonly verifier: TokenVerifier;
+
+  constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
+    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
+  }
+
+  /**
+   * Verifies a token exactly as the guard does and returns the signed-in auth object.
+   * Throws {@link AuthError} when it is refused, also for a pending session when
+   * `treatPendingAsSignedOut` is on.
+   */
+  async verifyToken(token: string): Promise<SignedInAuthObject> {
+    const { claims, fields } = await this.verifier.verify(token);
+    if (fields.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
+      throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
+    }
+    return signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
+  }
+
+  /** Never throws: a missing or refused token gives the signed-out object and the reason. */
+  async authenticate(token: string | null | undefined): Promise<AuthResult> {
+    if (!token) {
+      return { auth: signedOutAuthObject(), error: new AuthError(AuthErrorReason.TokenMissing, 'no token'), tokenPresent: false };
+    }
+    try {
+      return { auth: await this.verifyToken(token), error: null, tokenPresent: true };
+    } catch (error) {
+      return { auth: signedOutAuthObject(), error: toAuthError(error), tokenPresent: true };
+    }
+  }
+}

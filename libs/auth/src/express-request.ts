@@ -1,0 +1,12 @@
+import type { AuthObject } from './auth-object.js';
+import type {} from 'express-serve-static-core';
+
+// Lets Express users read `req.auth` without a cast once the guard has run.
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by nest-warden's AuthGuard; see also `getAuth(req)`. */
+    auth?: AuthObject;
+  }
+}
+
+export {};

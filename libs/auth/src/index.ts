@@ -1,0 +1,30 @@
+export { AuthModule, type AuthOptionsFactory } from './auth.module.js';
+export { AUTH_MODULE_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
+export {
+  AUTH_DEFAULTS,
+  AuthConfigError,
+  resolveAuthOptions,
+  type AuthModuleOptions,
+  type AuthPolicyMode,
+  type ResolvedAuthOptions,
+  type TokenSource,
+} from './auth.options.js';
+export { AuthGuard } from './auth.guard.js';
+export { AuthService, type AuthResult } from './auth.service.js';
+export { Auth, OptionalAuth, RequireAuth, type AuthField, type AuthPolicy } from './auth.decorators.js';
+export {
+  type AuthObject,
+  type AuthorizationCheck,
+  type GetTokenOptions,
+  type SignedInAuthObject,
+  type SignedOutAuthObject,
+  type TokenTemplateProvider,
+} from './auth-object.js';
+export type { ActorClaim, SessionFields } from './claims.js';
+export { getAuth } from './get-auth.js';
+export { AuthError, AuthErrorReason, bearerChallenge, type BearerChallenge } from './auth.errors.js';
+export { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
+export { extractToken, type ExtractedToken, type RequestHeaders } from './token/extract-token.js';
+export { TokenVerifier, type Clock, type VerifiedToken } from './verification/token-verifier.js';
+export type { KeySource } from './verification/key-sources.js';
+export type {} from './express-request.js';

@@ -1,0 +1,62 @@
+import { parse as parseCookie } from 'cookie';
+import type { TokenSource } from '../auth.options.js';
+
+/** Header bag as Node, Express, Fastify and socket.io handshakes all present it. */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** Where to look for a token; resolved once at boot. */
+export interface TokenExtractionOptions {
+  tokenSources: readonly TokenSource[];
+  /** Lower-case header name. */
+  headerName: string;
+  cookieName: string;
+}
+
+/** A token and where it was found. */
+export interface ExtractedToken {
+  token: string;
+  source: TokenSource;
+}
+
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+
+/**
+ * Finds the request's token: `Authorization: Bearer <token>` first, then the session cookie (in the
+ * configured order). Returns null when neither carries one; another scheme (`Basic ...`) or an empty
+ * `Bearer` is no token. Nothing here parses the token itself.
+ *
+ * @example
+ * extractToken({ authorization: 'Bearer eyJ...' }, options) // { token: 'eyJ...', source: 'header' }
+ */
+export function extractToken(headers: RequestHeaders | undefined, options: TokenExtractionOptions): ExtractedToken | null {
+  if (!headers) return null;
+  for (const source of options.tokenSources) {
+    const token = source === 'header' ? fromHeader(headers, options.headerName) : fromCookie(headers, options.cookieName);
+    if (token) return { token, source };
+  }
+  return null;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function fromHeader(headers: RequestHeaders, name: string): string | null {
+  const value = firstValue(headers[name]);
+  if (typeof value !== 'string') return null;
+  const match = BEARER.exec(value);
+  return match ? match[1] : null;
+}
+
+function fromCookie(headers: RequestHeaders, name: string): string | null {
+  const header = headers.cookie;
+  const value = Array.isArray(header) ? header.join('; ') : header;
+  if (typeof value !== 'string' || !value.includes(name)) return null;
+  let token: string | undefined;
+  try {
+    token = parseCookie(value)[name];
+  } catch {
+    return null;
+  }
+  return token ? token.trim() || null : null;
+}

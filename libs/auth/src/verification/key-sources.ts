@@ -1,0 +1,123 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createLocalJWKSet, createRemoteJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
+import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
+
+/** What the verifier needs from a key source: the key (or key resolver) and the algorithms pinned to it. */
+export interface KeySource {
+  readonly kind: 'jwksUrl' | 'jwks' | 'jwtKey' | 'secret';
+  /** Pinned: a token's `alg` only selects among these. */
+  readonly algorithms: readonly string[];
+  readonly key: JWTVerifyGetKey | KeyObject | Uint8Array;
+}
+
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
+const MIN_RSA_BITS = 2048;
+
+/**
+ * Builds the key source named by the options. Every problem with key material is an
+ * {@link AuthConfigError} at boot: private or symmetric keys in a JWKS, RSA keys under 2048 bits,
+ * unparsable PEM, algorithms that do not fit the keys.
+ */
+export function createKeySource(options: ResolvedAuthOptions): KeySource {
+  if (options.secret !== undefined) return secretSource(options.secret, options.algorithms);
+  if (options.jwtKey !== undefined) return pemSource(options.jwtKey, options.algorithms);
+  if (options.jwks !== undefined) return localJwksSource(options.jwks, options.algorithms);
+  if (options.jwksUrl !== undefined) return remoteJwksSource(options);
+  throw new AuthConfigError('jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret');
+}
+
+function secretSource(secret: string | Uint8Array, configured: string[] | undefined): KeySource {
+  const algorithms = pin('secret', [...HMAC_ALGORITHMS], configured, ['HS256']);
+  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret);
+  return { kind: 'secret', algorithms, key };
+}
+
+function pemSource(pem: string, configured: string[] | undefined): KeySource {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new AuthConfigError('jwtKey', 'could not be parsed as a PEM public key or certificate');
+  }
+  const details = key.asymmetricKeyDetails;
+  checkRsaSize('jwtKey', key.asymmetricKeyType, details?.modulusLength);
+  const natural = algorithmsForKeyType(key.asymmetricKeyType, details?.namedCurve);
+  if (natural.length === 0) {
+    throw new AuthConfigError('jwtKey', `key type ${key.asymmetricKeyType ?? 'unknown'} cannot verify JWS signatures`);
+  }
+  const family = key.asymmetricKeyType === 'rsa' ? ASYMMETRIC_ALGORITHMS.filter((a) => /^(RS|PS)/.test(a)) : natural;
+  return { kind: 'jwtKey', algorithms: pin('jwtKey', family, configured, natural), key };
+}
+
+function localJwksSource(jwks: JSONWebKeySet, configured: string[] | undefined): KeySource {
+  const keys = checkPublicJwks('jwks', jwks);
+  const natural = [...new Set(keys.flatMap(algorithmsForJwk))];
+  if (natural.length === 0) throw new AuthConfigError('jwks', 'contains no key usable for signatures');
+  return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key: createLocalJWKSet({ keys }) };
+}
+
+function remoteJwksSource(options: ResolvedAuthOptions): KeySource {
+  const algorithms = pin('jwksUrl', ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
+  const key = createRemoteJWKSet(new URL(options.jwksUrl as string), {
+    timeoutDuration: options.jwksTimeoutInMs,
+    cooldownDuration: options.jwksCooldownInMs,
+    cacheMaxAge: options.jwksCacheMaxAgeInMs,
+  });
+  return { kind: 'jwksUrl', algorithms, key };
+}
+
+/**
+ * Refuses a set holding private or symmetric keys (a leak on the issuer's side, or an attack) and
+ * weak RSA keys; drops encryption keys. Returns the signature keys.
+ */
+export function checkPublicJwks(option: string, jwks: JSONWebKeySet): JWK[] {
+  if (!jwks || !Array.isArray(jwks.keys)) throw new AuthConfigError(option, 'expected { keys: JWK[] }');
+  const usable: JWK[] = [];
+  for (const jwk of jwks.keys as unknown[]) {
+    if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) throw new AuthConfigError(option, 'every key must be a JWK object');
+    const key = jwk as JWK;
+    if (PRIVATE_JWK_MEMBERS.some((m) => m in key) || key.kty === 'oct') {
+      throw new AuthConfigError(option, 'contains a private or symmetric key; publish public keys only');
+    }
+    if (key.use !== undefined && key.use !== 'sig') continue;
+    if (key.kty === 'RSA') {
+      let bits: number | undefined;
+      try {
+        bits = createPublicKey({ key: key as import('node:crypto').JsonWebKey, format: 'jwk' }).asymmetricKeyDetails?.modulusLength;
+      } catch {
+        throw new AuthConfigError(option, `RSA key ${describeKid(key)} is malformed`);
+      }
+      checkRsaSize(option, 'rsa', bits);
+    }
+    usable.push(key);
+  }
+  return usable;
+}
+
+function checkRsaSize(option: string, type: string | undefined, bits: number | undefined): void {
+  if ((type === 'rsa' || type === 'rsa-pss') && (bits ?? 0) < MIN_RSA_BITS) {
+    throw new AuthConfigError(option, `RSA keys must be at least ${MIN_RSA_BITS} bits (got ${bits ?? 'unknown'})`);
+  }
+}
+
+function describeKid(jwk: JWK): string {
+  return typeof jwk.kid === 'string' ? `with kid "${jwk.kid.slice(0, 64)}"` : 'without kid';
+}
+
+/**
+ * The algorithms to pin: the configured ones when given (each must be known and fit the key source),
+ * else the key source's natural default.
+ */
+function pin(option: string, allowed: readonly string[], configured: string[] | undefined, fallback: readonly string[]): string[] {
+  if (!configured) return [...fallback];
+  for (const alg of configured) {
+    if (!KNOWN_ALGORITHMS.includes(alg)) {
+      throw new AuthConfigError('algorithms', `unknown or unsupported algorithm "${alg}"`);
+    }
+    if (!allowed.includes(alg)) {
+      throw new AuthConfigError('algorithms', `"${alg}" cannot be used with the ${option} key source`);
+    }
+  }
+  return [...new Set(configured)];
+}

@@ -1,0 +1,27 @@
+import type { ConfigService } from '@nestjs/config';
+import type { AuthModuleOptions } from 'nest-warden';
+import type { DevIssuer } from './dev-issuer/dev-issuer.service.js';
+
+function list(value: string | undefined): string[] | undefined {
+  const items = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  return items?.length ? items : undefined;
+}
+
+/**
+ * AuthModule options from the environment: AUTH_JWKS_URL or AUTH_JWT_KEY (PEM; `\n` escapes allowed),
+ * AUTH_ISSUER, AUTH_AUDIENCE and AUTH_AUTHORIZED_PARTIES (comma-separated). With none of them set,
+ * the embedded dev issuer's keys.
+ */
+export function authOptionsFromEnv(config: ConfigService, dev: DevIssuer | null): AuthModuleOptions {
+  if (dev) return { jwks: dev.jwks, issuer: dev.url };
+  const jwtKey = config.get<string>('AUTH_JWT_KEY')?.replace(/\\n/g, '\n');
+  const jwksUrl = config.get<string>('AUTH_JWKS_URL');
+  return {
+    ...(jwtKey ? { jwtKey } : {}),
+    ...(jwksUrl ? { jwksUrl } : {}),
+    issuer: list(config.get<string>('AUTH_ISSUER')),
+    audience: list(config.get<string>('AUTH_AUDIENCE')),
+    authorizedParties: list(config.get<string>('AUTH_AUTHORIZED_PARTIES')),
+    debug: config.get<string>('AUTH_DEBUG') === 'true',
+  };
+}
