@@ -9,6 +9,16 @@ export interface KeySource {
   /** Pinned: a token's `alg` only selects among these. */
   readonly algorithms: readonly string[];
   readonly key: JWTVerifyGetKey | KeyObject | Uint8Array;
+  /**
+   * Remote sources: fetch the keys now (boot warm-up). Never throws: a down issuer must not fail
+   * the boot.
+   */
+  warmUp?(): Promise<void>;
+  /**
+   * Remote sources: `listener` runs after every refresh that changed the set, with the `kid`s now in
+   * it, so caches can drop results verified by removed keys. Returns an unsubscribe function.
+   */
+  onKeysChanged?(listener: (currentKids: ReadonlySet<string>) => void): () => void;
 }
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
