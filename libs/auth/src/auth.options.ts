@@ -1,5 +1,6 @@
 import type { JSONWebKeySet, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object.js';
+import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 
 /** Where a token may come from, in the order tried. */
 export type TokenSource = 'header' | 'cookie';
@@ -75,6 +76,13 @@ export interface AuthModuleOptions {
   /** The time used for `exp`/`nbf`/`iat` checks, in ms since the epoch. Default `Date.now`; for tests. */
   clock?: () => number;
 
+  /**
+   * The verified-token cache: a token that passed every check is served from memory until its `exp`
+   * (with the skew), re-asking `isRevoked` each time. `false` turns it off; an object sets its bounds.
+   * Default on, with `{ maxEntries: 10000, maxBytes: 16 MiB }`.
+   */
+  cache?: boolean | VerifiedTokenCacheOptions;
+
   /** Remote JWKS: give up on a fetch after this long. Default 5000. */
   jwksTimeoutInMs?: number;
   /** Remote JWKS: at most one refetch per this window, also after failures. Default 30000. */
@@ -112,7 +120,7 @@ export const AUTH_DEFAULTS = {
 
 /** Options after validation and defaults: what the verifier and the guard read. */
 export interface ResolvedAuthOptions
-  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | keyof typeof AUTH_DEFAULTS> {
+  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | keyof typeof AUTH_DEFAULTS> {
   issuer: string[] | undefined;
   audience: string[] | undefined;
   clockSkewInMs: number;
@@ -127,6 +135,8 @@ export interface ResolvedAuthOptions
   jwksCooldownInMs: number;
   jwksCacheMaxAgeInMs: number;
   requiredClaims: string[];
+  /** `false` when off, else the cache bounds. */
+  cache: false | Required<VerifiedTokenCacheOptions>;
 }
 
 const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
@@ -199,7 +209,27 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksTimeoutInMs: numberOption(options, 'jwksTimeoutInMs', AUTH_DEFAULTS.jwksTimeoutInMs, 1),
     jwksCooldownInMs: numberOption(options, 'jwksCooldownInMs', AUTH_DEFAULTS.jwksCooldownInMs, 0),
     jwksCacheMaxAgeInMs: numberOption(options, 'jwksCacheMaxAgeInMs', AUTH_DEFAULTS.jwksCacheMaxAgeInMs, 0),
+    cache: cacheOption(options.cache),
   };
+}
+
+function cacheOption(value: unknown): false | Required<VerifiedTokenCacheOptions> {
+  if (value === false) return false;
+  if (value === undefined || value === true) return { ...CACHE_DEFAULTS };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new AuthConfigError('cache', 'expected true, false or { maxEntries?, maxBytes? }');
+  }
+  const known = ['maxEntries', 'maxBytes'];
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new AuthConfigError('cache', `unknown setting "${unknown.slice(0, 32)}"; expected maxEntries or maxBytes`);
+  const limits = value as VerifiedTokenCacheOptions;
+  const resolved = { maxEntries: limits.maxEntries ?? CACHE_DEFAULTS.maxEntries, maxBytes: limits.maxBytes ?? CACHE_DEFAULTS.maxBytes };
+  for (const name of known as Array<keyof VerifiedTokenCacheOptions>) {
+    if (!Number.isSafeInteger(resolved[name]) || resolved[name] < 1) {
+      throw new AuthConfigError(`cache.${name}`, 'expected a whole number >= 1');
+    }
+  }
+  return resolved;
 }
 
 function checkJwksUrl(value: unknown): void {

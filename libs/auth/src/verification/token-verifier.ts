@@ -10,9 +10,11 @@ import {
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readSessionFields, type SessionFields } from '../claims.js';
+import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
-/** A token that passed every check. */
+/** A token that passed every check. Frozen: the same object may serve every request carrying the token. */
 export interface VerifiedToken {
   token: string;
   header: JWTHeaderParameters;
@@ -39,6 +41,8 @@ export class TokenVerifier {
   private readonly key: JWTVerifyGetKey | KeySource['key'];
   private readonly algorithms: readonly string[];
   private readonly baseOptions: JWTVerifyOptions;
+  /** Null with `cache: false`. */
+  readonly cache: VerifiedTokenCache | null;
 
   constructor(
     private readonly options: ResolvedAuthOptions,
@@ -56,12 +60,25 @@ export class TokenVerifier {
       clockTolerance: options.clockSkewInMs / 1000,
       maxTokenAge: options.maxTokenAgeInMs === undefined ? undefined : options.maxTokenAgeInMs / 1000,
     };
+    this.cache = options.cache === false ? null : new VerifiedTokenCache(options.cache, options);
+    const cache = this.cache;
+    if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
   }
 
-  /** Verifies one token. Throws {@link AuthError} with the reason on any failure. */
+  /**
+   * Verifies one token. Throws {@link AuthError} with the reason on any failure. A token verified
+   * before is answered from the cache while it is within its time window; `isRevoked` is asked
+   * every time.
+   */
   async verify(token: string): Promise<VerifiedToken> {
-    const header = this.preflight(token);
     const now = this.clock();
+    const cached = this.cache?.get(token, now);
+    if (cached !== undefined) {
+      if (this.options.isRevoked) await this.checkRevoked(cached.claims, token);
+      return cached;
+    }
+    const generation = this.cache?.generation ?? 0;
+    const header = this.preflight(token);
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
     try {
       verified = await jwtVerify(token, this.key as JWTVerifyGetKey, { ...this.baseOptions, currentDate: new Date(now) });
@@ -73,11 +90,17 @@ export class TokenVerifier {
       throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
     }
     this.checkAuthorizedParty(claims);
-    const fields = readSessionFields(claims);
-    if (this.options.isRevoked && (await this.options.isRevoked(claims)) === true) {
+    const result: VerifiedToken = deepFreeze({ token, header, claims, fields: readSessionFields(claims) });
+    if (this.options.isRevoked) await this.checkRevoked(claims, token);
+    this.cache?.set(result, now, generation);
+    return result;
+  }
+
+  private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
+    if ((await this.options.isRevoked?.(claims)) === true) {
+      this.cache?.delete(token);
       throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
     }
-    return { token, header: header, claims, fields };
   }
 
   /** Cheap checks before any crypto or key lookup: size, shape, header, algorithm. */

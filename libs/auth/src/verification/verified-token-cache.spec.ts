@@ -1,0 +1,280 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
+import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { AuthError } from '../auth.errors.js';
+import { createTestIssuer, type TestIssuer } from '../testing/index.js';
+import type { KeySource } from './key-sources.js';
+import { TokenVerifier } from './token-verifier.js';
+import { CACHE_DEFAULTS, estimateEntryBytes, VerifiedTokenCache } from './verified-token-cache.js';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+const ISS = 'https://issuer.test';
+
+let k1: TestIssuer;
+let k2: TestIssuer;
+
+beforeAll(async () => {
+  [k1, k2] = await Promise.all([
+    createTestIssuer({ issuer: ISS, kid: 'k1', alg: 'ES256' }),
+    createTestIssuer({ issuer: ISS, kid: 'k2', alg: 'ES256' }),
+  ]);
+});
+
+/**
+ * A real local key set for k1 and k2 that counts how often the verifier had to look a key up (once
+ * per full verification, never on a cache hit) and can announce key-set changes like a remote source.
+ */
+function countingSource(withKeyEvents = true) {
+  const set = createLocalJWKSet({ keys: [k1.publicJwk, k2.publicJwk] });
+  const listeners: Array<(kids: ReadonlySet<string>) => void> = [];
+  const source = {
+    lookups: 0,
+    kind: 'jwks' as const,
+    algorithms: ['ES256'],
+    key: ((header, token) => {
+      source.lookups += 1;
+      return set(header, token);
+    }) as JWTVerifyGetKey,
+    onKeysChanged: withKeyEvents
+      ? (listener: (kids: ReadonlySet<string>) => void) => {
+          listeners.push(listener);
+          return () => listeners.splice(listeners.indexOf(listener), 1);
+        }
+      : undefined,
+    announce: (kids: string[]) => listeners.forEach((listener) => listener(new Set(kids))),
+    listeners,
+  };
+  return source;
+}
+
+function setup(extra: AuthModuleOptions = {}, source = countingSource()) {
+  const clock = { now: NOW };
+  const options = resolveAuthOptions({ jwks: { keys: [k1.publicJwk, k2.publicJwk] }, issuer: ISS, ...extra });
+  const verifier = new TokenVerifier(options, source as KeySource, () => clock.now);
+  return { verifier, source, clock };
+}
+
+const sign = (issuer: TestIssuer, claims: Record<string, unknown> = {}) => issuer.sign({ sid: 'sess_1', ...claims }, { now: NOW });
+
+async function reasonOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthError);
+    return (error as AuthError).reason;
+  }
+  return 'accepted';
+}
+
+describe('the verified-token cache inside TokenVerifier', () => {
+  it('verifies a token once and then answers from the cache with the same frozen result', async () => {
+    const { verifier, source } = setup();
+    const token = await sign(k1, { sub: 'user_1' });
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+    expect(source.lookups).toBe(1);
+    expect(second).toBe(first);
+    expect(second.fields.userId).toBe('user_1');
+    expect(Object.isFrozen(second.claims)).toBe(true);
+    expect(() => {
+      (second.claims as Record<string, unknown>).sub = 'admin';
+    }).toThrow(TypeError);
+  });
+
+  it('serves an entry until exp + skew only, then verifies again (and refuses)', async () => {
+    const { verifier, source, clock } = setup();
+    const token = await sign(k1, { exp: NOW / 1000 + 10 });
+    await verifier.verify(token);
+    clock.now = NOW + 10_000 + 5_000 - 1;
+    await verifier.verify(token);
+    expect(source.lookups).toBe(1);
+    clock.now = NOW + 10_000 + 5_000;
+    expect(await reasonOf(verifier.verify(token))).toBe('token-expired');
+    expect(source.lookups).toBe(2);
+    expect(verifier.cache?.size).toBe(0);
+  });
+
+  it('honours a zero skew and maxTokenAgeInMs for cached entries', async () => {
+    const { verifier, source, clock } = setup({ clockSkewInMs: 0, maxTokenAgeInMs: 30_000 });
+    const token = await sign(k1, { exp: NOW / 1000 + 60 });
+    await verifier.verify(token);
+    clock.now = NOW + 29_999;
+    await verifier.verify(token);
+    expect(source.lookups).toBe(1);
+    // From iat + maxTokenAgeInMs on, the cache steps aside; jose then decides on whole seconds.
+    clock.now = NOW + 30_000;
+    await verifier.verify(token);
+    expect(source.lookups).toBe(2);
+    clock.now = NOW + 31_000;
+    expect(await reasonOf(verifier.verify(token))).toBe('token-too-old');
+  });
+
+  it('does not serve an entry when the clock is behind the time it was verified (nbf is checked again)', async () => {
+    const { verifier, source, clock } = setup();
+    const token = await sign(k1, { nbf: NOW / 1000 + 3 });
+    await verifier.verify(token);
+    clock.now = NOW - 10_000;
+    expect(await reasonOf(verifier.verify(token))).toBe('token-not-active-yet');
+    expect(source.lookups).toBe(2);
+  });
+
+  it('asks isRevoked on every hit and forgets a revoked token', async () => {
+    const revoked = new Set<string>();
+    let asked = 0;
+    const { verifier, source } = setup({
+      isRevoked: async (claims) => {
+        asked += 1;
+        return revoked.has(claims.sid as string);
+      },
+    });
+    const token = await sign(k1);
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect([asked, source.lookups]).toEqual([2, 1]);
+    revoked.add('sess_1');
+    expect(await reasonOf(verifier.verify(token))).toBe('token-revoked');
+    expect(verifier.cache?.size).toBe(0);
+    expect(await reasonOf(verifier.verify(token))).toBe('token-revoked');
+    expect(source.lookups).toBe(2);
+  });
+
+  it('caches only successes', async () => {
+    const { verifier, source } = setup({ audience: 'api' });
+    const token = await sign(k1, { aud: 'other' });
+    expect(await reasonOf(verifier.verify(token))).toBe('token-invalid-audience');
+    expect(await reasonOf(verifier.verify(token))).toBe('token-invalid-audience');
+    expect(source.lookups).toBe(2);
+    expect(verifier.cache?.size).toBe(0);
+  });
+
+  it('is off with cache: false', async () => {
+    const { verifier, source } = setup({ cache: false });
+    const token = await sign(k1);
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifier.cache).toBeNull();
+    expect(source.lookups).toBe(2);
+  });
+
+  it('is bounded in entries, least recently used out first', async () => {
+    const { verifier, source } = setup({ cache: { maxEntries: 2 } });
+    const [a, b, c] = await Promise.all([sign(k1, { sub: 'a' }), sign(k1, { sub: 'b' }), sign(k1, { sub: 'c' })]);
+    for (const token of [a, b, a, c]) await verifier.verify(token);
+    expect(verifier.cache?.size).toBe(2);
+    expect(source.lookups).toBe(3);
+    await verifier.verify(a);
+    expect(source.lookups).toBe(3);
+    await verifier.verify(b);
+    expect(source.lookups).toBe(4);
+  });
+
+  it('is bounded in estimated bytes, and keeps no entry larger than the whole budget', async () => {
+    const token = await sign(k1);
+    const one = estimateEntryBytes(token);
+    const { verifier } = setup({ cache: { maxBytes: one * 2 + 1 } });
+    for (const sub of ['a', 'b', 'c', 'd']) await verifier.verify(await sign(k1, { sub }));
+    expect(verifier.cache?.size).toBe(2);
+    expect(verifier.cache?.bytes).toBeLessThanOrEqual(one * 2 + 1);
+    const tiny = setup({ cache: { maxBytes: one - 1 } });
+    await tiny.verifier.verify(token);
+    expect(tiny.verifier.cache?.size).toBe(0);
+  });
+
+  it('drops entries whose key left the key set, keeps the others', async () => {
+    const { verifier, source } = setup();
+    const [t1, t2] = await Promise.all([sign(k1), sign(k2)]);
+    await verifier.verify(t1);
+    await verifier.verify(t2);
+    expect(source.listeners).toHaveLength(1);
+    source.announce(['k2', 'k3']);
+    expect(verifier.cache?.size).toBe(1);
+    await verifier.verify(t2);
+    expect(source.lookups).toBe(2);
+    await verifier.verify(t1);
+    expect(source.lookups).toBe(3);
+  });
+
+  it('does not store a verification that was in flight while the key set changed', async () => {
+    const { verifier, source } = setup();
+    const token = await sign(k1);
+    const pending = verifier.verify(token);
+    source.announce(['k2']);
+    await pending;
+    expect(verifier.cache?.size).toBe(0);
+  });
+
+  it('works with key sources that announce nothing', async () => {
+    const { verifier, source } = setup({}, countingSource(false));
+    const token = await sign(k1);
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(source.lookups).toBe(1);
+  });
+
+  it('belongs to one verifier: two verifiers never share results', async () => {
+    const one = setup();
+    const two = setup();
+    const token = await sign(k1);
+    await one.verifier.verify(token);
+    expect(two.verifier.cache?.size).toBe(0);
+    await two.verifier.verify(token);
+    expect(two.source.lookups).toBe(1);
+  });
+});
+
+describe('VerifiedTokenCache on its own', () => {
+  const verified = (token: string, exp: number, kid?: string) => ({
+    token,
+    header: kid === undefined ? { alg: 'ES256' } : { alg: 'ES256', kid },
+    claims: { sub: 'u', exp },
+    fields: {} as never,
+  });
+
+  it('drops tokens that named no key on any key-set change, and bumps the generation', () => {
+    const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0 });
+    cache.set(verified('a', NOW / 1000 + 60), NOW, cache.generation);
+    cache.set(verified('b', NOW / 1000 + 60, 'k1'), NOW, cache.generation);
+    const before = cache.generation;
+    expect(cache.evictKeysNotIn(new Set(['k1']))).toBe(1);
+    expect(cache.get('b', NOW)).toBeDefined();
+    expect(cache.get('a', NOW)).toBeUndefined();
+    expect(cache.generation).toBe(before + 1);
+  });
+
+  it('does not store a token that is already outside its window', () => {
+    const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0 });
+    cache.set(verified('a', NOW / 1000), NOW, cache.generation);
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('the cache option', () => {
+  const base = { secret: 'a-test-secret-of-at-least-32-bytes!!' };
+
+  it('defaults to on with documented bounds', () => {
+    expect(resolveAuthOptions(base).cache).toEqual({ maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 });
+    expect(CACHE_DEFAULTS).toEqual({ maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 });
+    expect(resolveAuthOptions({ ...base, cache: true }).cache).toEqual(CACHE_DEFAULTS);
+    expect(resolveAuthOptions({ ...base, cache: false }).cache).toBe(false);
+    expect(resolveAuthOptions({ ...base, cache: { maxEntries: 5 } }).cache).toEqual({ maxEntries: 5, maxBytes: CACHE_DEFAULTS.maxBytes });
+  });
+
+  it.each([
+    [{ maxEntries: 0 }, 'cache.maxEntries'],
+    [{ maxEntries: 1.5 }, 'cache.maxEntries'],
+    [{ maxBytes: -1 }, 'cache.maxBytes'],
+    [{ maxBytes: Infinity }, 'cache.maxBytes'],
+    [{ maxBytes: '1mb' }, 'cache.maxBytes'],
+    [{ size: 3 }, 'cache'],
+    ['yes', 'cache'],
+    [null, 'cache'],
+    [[], 'cache'],
+  ])('refuses %j naming %s', (cache, option) => {
+    expect(() => resolveAuthOptions({ ...base, cache } as unknown as AuthModuleOptions)).toThrow(AuthConfigError);
+    try {
+      resolveAuthOptions({ ...base, cache } as unknown as AuthModuleOptions);
+    } catch (error) {
+      expect((error as AuthConfigError).option).toBe(option);
+    }
+  });
+});

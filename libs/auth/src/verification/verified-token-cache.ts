@@ -1,0 +1,162 @@
+import { LRUCache } from 'lru-cache';
+import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import type { SessionFields } from '../claims.js';
+
+/** What the cache holds for one token: the outcome of a full, successful verification. */
+export interface CachedVerification {
+  token: string;
+  header: JWTHeaderParameters;
+  claims: JWTPayload;
+  fields: SessionFields;
+}
+
+/** Bounds of the verified-token cache (option `cache` of `AuthModule.forRoot()`). */
+export interface VerifiedTokenCacheOptions {
+  /** Most tokens kept at once. Default 10000. */
+  maxEntries?: number;
+  /** Most (estimated) bytes kept at once; see {@link estimateEntryBytes}. Default 16 MiB. */
+  maxBytes?: number;
+}
+
+/** Defaults of {@link VerifiedTokenCacheOptions}. */
+export const CACHE_DEFAULTS = {
+  maxEntries: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+} as const;
+
+/** What a cache needs to know besides its bounds: the same time rules the full verification applies. */
+export interface CacheTimeRules {
+  clockSkewInMs: number;
+  maxTokenAgeInMs?: number;
+}
+
+interface Entry {
+  verified: CachedVerification;
+  /** The verifier's clock when the token passed: every time check held then, and nbf/iat only get easier later. */
+  verifiedAt: number;
+  /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token. */
+  expiresAt: number;
+  /** The key the token was verified with; undefined when the token named none. */
+  kid: string | undefined;
+}
+
+/**
+ * Fixed cost of one entry besides the token itself: the entry, the verification result, the
+ * header and fields objects and the LRU bookkeeping. Measured on Node 20 with `bench/memory.mjs`
+ * (see the README's Performance section); the estimate errs on the high side.
+ */
+const ENTRY_OVERHEAD_BYTES = 1024;
+
+/**
+ * Estimated heap bytes of one cached token: the token string (one byte a character) and its
+ * decoded claims, which hold at most ~3/4 of the token's characters, each inflated about 3x as
+ * JS objects and strings, plus {@link ENTRY_OVERHEAD_BYTES}.
+ */
+export function estimateEntryBytes(token: string): number {
+  return token.length * 3 + ENTRY_OVERHEAD_BYTES;
+}
+
+/**
+ * A bounded LRU of tokens that passed every check, keyed by the exact token string (a re-encoded
+ * token is a different string and is simply verified again). An entry is served only while the
+ * token is still inside its `exp` (and `maxTokenAgeInMs`) with the skew, measured on the verifier's
+ * clock, and never before the time it was verified. Entries whose key left the key set are dropped
+ * by {@link evictKeysNotIn}. Framework-free; one per verifier, so never shared between modules.
+ *
+ * @example
+ * const cache = new VerifiedTokenCache({ maxEntries: 1000 }, { clockSkewInMs: 5000 });
+ * cache.set(verified, Date.now(), cache.generation);
+ * cache.get(token, Date.now()); // the verification, or undefined
+ */
+export class VerifiedTokenCache {
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly skewMs: number;
+  private readonly maxAgeMs: number | undefined;
+  private keyGeneration = 0;
+
+  constructor(options: VerifiedTokenCacheOptions = {}, rules: CacheTimeRules) {
+    const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
+    const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
+    this.entries = new LRUCache<string, Entry>({
+      max: maxEntries,
+      maxSize: maxBytes,
+      // lru-cache refuses (does not store) an entry larger than maxSize on its own.
+      sizeCalculation: (_entry, token) => estimateEntryBytes(token),
+    });
+    this.skewMs = rules.clockSkewInMs;
+    this.maxAgeMs = rules.maxTokenAgeInMs;
+  }
+
+  /** Bumped whenever the key set changes; a verification that started before a change is not stored. */
+  get generation(): number {
+    return this.keyGeneration;
+  }
+
+  /** Tokens held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Estimated bytes held now (the sum of {@link estimateEntryBytes}). */
+  get bytes(): number {
+    return this.entries.calculatedSize;
+  }
+
+  /** The verification of `token` when it is cached and still in its time window at `now`, else undefined. */
+  get(token: string, now: number): CachedVerification | undefined {
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
+    if (now < entry.verifiedAt || now >= entry.expiresAt) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.verified;
+  }
+
+  /**
+   * Stores a successful verification made at `verifiedAt` (the clock value the checks used).
+   * `generation` is {@link generation} read before the verification started: when the key set changed
+   * meanwhile, the result is not stored, since its key may be gone.
+   */
+  set(verified: CachedVerification, verifiedAt: number, generation: number): void {
+    if (generation !== this.keyGeneration) return;
+    const expiresAt = this.expiryOf(verified.claims);
+    if (!(expiresAt > verifiedAt)) return;
+    const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
+    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, kid });
+  }
+
+  /** Forgets one token (e.g. after `isRevoked` said yes). */
+  delete(token: string): void {
+    this.entries.delete(token);
+  }
+
+  /**
+   * Drops every entry verified with a key that is not in `currentKids`, and every entry whose token
+   * named no key (its key cannot be told apart). Returns how many were dropped.
+   */
+  evictKeysNotIn(currentKids: ReadonlySet<string>): number {
+    this.keyGeneration += 1;
+    const stale: string[] = [];
+    for (const [token, entry] of this.entries.entries()) {
+      if (entry.kid === undefined || !currentKids.has(entry.kid)) stale.push(token);
+    }
+    for (const token of stale) this.entries.delete(token);
+    return stale.length;
+  }
+
+  /** Empties the cache. */
+  clear(): void {
+    this.keyGeneration += 1;
+    this.entries.clear();
+  }
+
+  /** `exp` (and `iat + maxTokenAgeInMs`) plus the skew, in ms; the verification already proved exp is a number. */
+  private expiryOf(claims: JWTPayload): number {
+    let expiresAt = (claims.exp as number) * 1000 + this.skewMs;
+    if (this.maxAgeMs !== undefined && typeof claims.iat === 'number') {
+      expiresAt = Math.min(expiresAt, claims.iat * 1000 + this.maxAgeMs + this.skewMs);
+    }
+    return expiresAt;
+  }
+}
