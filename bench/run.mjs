@@ -1,0 +1,179 @@
+// `npm run bench` (or `npm run bench -- --quick`): nest-warden side by side with its peers.
+//
+// 1. installs the peers (bench/package-lock.json, `npm ci`) and compiles the library into bench/.build;
+// 2. makes one RS256 key and serves its JWKS on 127.0.0.1;
+// 3. for each round, starts every server in turn (pinned to core 1), loads it with autocannon (pinned to
+//    core 0), stops it; the server order rotates from round to round;
+// 4. prints the table (medians over the rounds; the ratio is to the no-auth server of the same round),
+//    the JWKS fetches for 1000 concurrent cold requests, and RSS before/after N distinct tokens.
+// Results also go to bench/results/latest.{json,md}.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { serveJwks } from './lib/jwks-server.mjs';
+import { canPin, runLoad, runNodeJson, startServer } from './lib/processes.mjs';
+import { summarize, table } from './lib/report.mjs';
+import { createBenchIssuer } from './lib/tokens.mjs';
+
+const BENCH = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const flag = (name, fallback) => {
+  const hit = args.find((a) => a.startsWith(`--${name}=`));
+  return hit ? Number(hit.split('=')[1]) : fallback;
+};
+const settings = {
+  rounds: flag('rounds', quick ? 2 : 3),
+  duration: flag('duration', quick ? 1 : 10),
+  warmup: quick ? 0.5 : 2,
+  connections: flag('connections', 10),
+  coldPool: flag('cold-pool', quick ? 3_000 : 40_000),
+  herd: 1000,
+  memoryTokens: flag('memory-tokens', quick ? 20_000 : 1_000_000),
+};
+const SERVER_CPU = 1;
+const LOAD_CPU = 0;
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+/** Label, server script, how it is loaded. */
+const SERVERS = [
+  { label: 'no auth', script: 'no-auth', tokens: 'same' },
+  { label: 'nest-warden (same token)', script: 'nest-warden', tokens: 'same' },
+  { label: 'nest-warden (fresh token every request)', script: 'nest-warden', tokens: 'fresh' },
+  { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
+  { label: '@nestjs/passport + passport-jwt + jwks-rsa', script: 'passport', tokens: 'same' },
+  { label: 'express-oauth2-jwt-bearer', script: 'oauth2-bearer', tokens: 'same' },
+  { label: '@clerk/backend verifyToken', script: 'clerk', tokens: 'same' },
+];
+
+function sh(command, commandArgs, cwd) {
+  const result = spawnSync(command, commandArgs, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status})`);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function prepare() {
+  const installed = `${BENCH}node_modules/.package-lock.json`;
+  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(`${BENCH}package-lock.json`).mtimeMs) {
+    log('installing the peers (npm ci in bench/)');
+    sh('npm', ['ci', '--no-fund', '--no-audit'], BENCH);
+  }
+  const built = `${BENCH}.build/nest-warden/index.js`;
+  if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(`${ROOT}libs/auth/src`)) {
+    log('compiling the library into bench/.build');
+    sh(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}libs/auth/tsconfig.lib.json`, '--outDir', `${BENCH}.build/nest-warden`, '--declaration', 'false', '--sourceMap', 'false'], ROOT);
+  }
+}
+
+function versions() {
+  const version = (dir, name) => {
+    try {
+      return JSON.parse(readFileSync(`${dir}node_modules/${name}/package.json`, 'utf8')).version;
+    } catch {
+      return '?';
+    }
+  };
+  const root = ['@nestjs/core', '@nestjs/platform-express', 'express', 'jose', 'lru-cache'].map((n) => `${n} ${version(ROOT, n)}`);
+  const peers = ['@nestjs/passport', 'passport-jwt', 'jwks-rsa', 'express-oauth2-jwt-bearer', '@clerk/backend', 'autocannon'].map((n) => `${n} ${version(BENCH, n)}`);
+  return { node: process.version, nestWarden: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version, packages: [...root, ...peers] };
+}
+
+async function measureRound(round, order, config, token, poolFile) {
+  for (const server of order) {
+    const running = await startServer(server.script, config, SERVER_CPU);
+    try {
+      // Warm-up: JIT, keys fetched; the fresh-token run warms with the repeated token, which it never sends again.
+      await runLoad({ url: running.url, connections: settings.connections, duration: settings.warmup, token }, LOAD_CPU);
+      const job = { url: running.url, connections: settings.connections, duration: settings.duration };
+      const result = await runLoad(server.tokens === 'fresh' ? { ...job, tokensFile: poolFile } : { ...job, token }, LOAD_CPU);
+      server.runs.push({ round, ...result });
+      if (result.poolExhausted) server.note = 'token pool ran out: shorter run';
+      log(`round ${round} ${server.label}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms`);
+    } finally {
+      await running.stop();
+    }
+  }
+}
+
+/** Fresh server, 1000 distinct tokens at once: how many times did it fetch the JWKS? */
+async function measureHerd(server, jwks, config, poolFile) {
+  const running = await startServer(server.script, config, SERVER_CPU);
+  try {
+    const before = jwks.fetches;
+    const result = await runLoad({ url: running.url, connections: settings.herd, amount: settings.herd, tokensFile: poolFile }, LOAD_CPU);
+    return { label: server.label, fetches: jwks.fetches - before, ok: result.requests - result.non2xx, requests: result.requests };
+  } finally {
+    await running.stop();
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  if (!canPin) log('taskset not found: server and load are NOT pinned to separate cores');
+  prepare();
+  const issuerName = 'https://bench.issuer.test';
+  const audience = 'bench-api';
+  const issuer = createBenchIssuer({ issuer: issuerName, audience });
+  const jwks = await serveJwks(issuer.jwks);
+  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience };
+  const token = issuer.token(0);
+
+  log(`signing ${settings.coldPool} distinct tokens for the cold path`);
+  mkdirSync(`${BENCH}results`, { recursive: true });
+  const poolFile = `${BENCH}results/tokens.txt`;
+  writeFileSync(poolFile, Array.from({ length: settings.coldPool }, (_, i) => issuer.token(i + 1)).join('\n'));
+
+  const servers = SERVERS.map((s) => ({ ...s, runs: [] }));
+  for (let round = 1; round <= settings.rounds; round += 1) {
+    const shift = (round - 1) % servers.length;
+    await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
+  }
+
+  const herdServers = quick ? servers.filter((s) => s.label === 'nest-warden (same token)') : servers.filter((s) => s.script !== 'no-auth' && s.tokens === 'same');
+  const herd = [];
+  for (const server of herdServers) herd.push(await measureHerd(server, jwks, config, poolFile));
+  await jwks.close();
+
+  log(`memory: ${settings.memoryTokens} distinct tokens through one verifier`);
+  const memory = runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)]);
+
+  const summary = summarize(servers, 'no auth');
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
+  const info = versions();
+  const report = [
+    `Machine: ${machine}; server pinned to core ${SERVER_CPU}, autocannon on core ${LOAD_CPU}${canPin ? '' : ' (NOT pinned: no taskset)'}.`,
+    `Node ${info.node}; ${info.packages.join(', ')}.`,
+    `${settings.rounds} interleaved rounds of ${settings.duration} s, ${settings.connections} connections, GET /me with one RS256 token from a local JWKS; medians.`,
+    '',
+    table(summary),
+    '',
+    '| 1000 concurrent first requests | JWKS fetches | 2xx |',
+    '| --- | ---: | ---: |',
+    ...herd.map((h) => `| ${h.label.replace(' (same token)', '')} | ${h.fetches} | ${h.ok}/${h.requests} |`),
+    '',
+    `Memory: ${memory.tokens.toLocaleString('en-US')} distinct HS256 tokens (${memory.tokenChars} chars) through one verifier with the default cache ` +
+      `(maxEntries ${memory.cache.maxEntries}, maxBytes ${memory.cache.maxBytes / 2 ** 20} MiB): RSS ${memory.rssBeforeMiB.toFixed(0)} MiB before, ` +
+      `${memory.rssAfterMiB.toFixed(0)} MiB after (heap ${memory.heapBeforeMiB.toFixed(0)} -> ${memory.heapAfterMiB.toFixed(0)} MiB); ` +
+      `${memory.entries} entries held, ${(memory.estimatedBytes / 2 ** 20).toFixed(1)} MiB estimated.`,
+    '',
+    `(${quick ? 'quick mode' : 'full run'}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  ].join('\n');
+  writeFileSync(`${BENCH}results/latest.json`, JSON.stringify({ settings, machine, info, summary, herd, memory }, null, 2));
+  writeFileSync(`${BENCH}results/latest.md`, `${report}\n`);
+  process.stdout.write(`${report}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`[bench] failed: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
