@@ -12,9 +12,13 @@ function pinned(cpu, args) {
   return HAS_TASKSET && cpu !== undefined ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
 }
 
-/** Starts `servers/<name>.mjs` on `cpu`; resolves once it listens. */
+/**
+ * Starts `servers/<name>.mjs` on `cpu`; resolves once it listens. BENCH_SERVER_NODE_ARGS adds node
+ * flags to the servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+ */
 export function startServer(name, config, cpu) {
-  const [command, args] = pinned(cpu, [`${BENCH_DIR}servers/${name}.mjs`]);
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const [command, args] = pinned(cpu, [...extra, `${BENCH_DIR}servers/${name}.mjs`]);
   const child = spawn(command, args, {
     cwd: BENCH_DIR,
     env: { ...process.env, BENCH_CONFIG: JSON.stringify(config), NODE_ENV: 'production' },
