@@ -10,10 +10,17 @@ export class ProbeController {
     return fields;
   }
 
-  /** `GET /has?role=admin&permission=read`: what `auth.has()` answers for that check. */
+  /** The request's own token, as `auth.getToken()` resolves it. */
+  @Get('token')
+  async token(@Auth() auth: SignedInAuthObject) {
+    return { token: await auth.getToken() };
+  }
+
+  /** `GET /has?role=admin&permission=read` (also `feature`, `plan`): what `auth.has()` answers for that check. */
   @Get('has')
-  has(@Auth() auth: SignedInAuthObject, @Query('role') role?: string, @Query('permission') permission?: string) {
-    return { has: auth.has({ ...(role ? { role } : {}), ...(permission ? { permission } : {}) }) };
+  has(@Auth() auth: SignedInAuthObject, @Query() query: Record<string, string>) {
+    const check = Object.fromEntries(['role', 'permission', 'feature', 'plan'].filter((k) => query[k]).map((k) => [k, query[k]]));
+    return { has: auth.has(check) };
   }
 
   @RequireAuth({ role: 'admin' })
