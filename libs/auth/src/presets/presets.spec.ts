@@ -28,6 +28,8 @@ describe('clerk()', () => {
     });
     expect(() => resolveAuthOptions(options)).not.toThrow();
     expect(frontendApiFromPublishableKey(publishableKey('clerk.example.com', 'live'))).toBe('clerk.example.com');
+    // the README's example key
+    expect(clerk({ publishableKey: 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k' }).issuer).toBe('https://clerk.example.com');
   });
 
   it('takes a frontendApi host, and uses jwtKey instead of the network when given', () => {
