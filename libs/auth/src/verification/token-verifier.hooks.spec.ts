@@ -41,7 +41,7 @@ describe('TokenVerifier extension points', () => {
 
   it('an async checkClaims works; a throw is token-invalid; an unknown reason is token-invalid-claims', async () => {
     const token = await issuer.sign({}, { now: NOW });
-    expect(await reasonOf(verifier({ checkClaims: async () => 'token-invalid-audience' }).verify(token))).toBe('token-invalid-audience');
+    expect(await reasonOf(verifier({ checkClaims: async () => 'token-invalid-audience' as const }).verify(token))).toBe('token-invalid-audience');
     expect(await reasonOf(verifier({ checkClaims: () => { throw new Error('boom'); } }).verify(token))).toBe('token-invalid');
     expect(await reasonOf(verifier({ checkClaims: () => 'nonsense' as never }).verify(token))).toBe('token-invalid-claims');
   });
