@@ -1,40 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
 import { SignJWT, type JWTPayload } from 'jose';
-import { auth0, AuthModule, clerk, cognito, keycloak, type AuthModuleOptions } from 'nest-warden';
+import { auth0, clerk, cognito, keycloak } from 'nest-warden';
 import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
 import request from 'supertest';
-import { ADAPTERS, createHttpApp, type AdapterName } from './support/http-app.js';
-import { ProbeController } from './support/probe.controller.js';
-import { serveProvider, type ProviderServer } from './support/provider-server.js';
+import { ADAPTERS } from './support/http-app.js';
+import { bearer, mintRs256 as mint, nowSeconds as now, startPresetApp as start, type PresetApp as Fixture } from './support/preset-app.js';
 
 /**
  * Each preset against a token shaped like its provider's (claims, header), signed by a local key and
  * served through a JWKS on 127.0.0.1 at the path the real provider publishes it.
  */
-
-const now = () => Math.floor(Date.now() / 1000);
-
-/** Signs exactly the given header and claims (no defaults), like the provider would. */
-function mint(issuer: TestIssuer, header: Record<string, unknown>, claims: JWTPayload): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: issuer.kid, ...header }).sign(issuer.privateKey);
-}
-
-interface Fixture {
-  server: ProviderServer;
-  app: INestApplication;
-}
-
-async function start(adapter: AdapterName, issuer: TestIssuer, jwksPath: (origin: string) => string, options: (origin: string) => AuthModuleOptions): Promise<Fixture> {
-  const server = await serveProvider((origin) => ({ [jwksPath(origin)]: issuer.jwks }));
-  const app = await createHttpApp(adapter, {
-    imports: [AuthModule.forRoot({ ...options(server.origin), debug: true, global: true })],
-    controllers: [ProbeController],
-  });
-  return { server, app };
-}
-
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
   describe('clerk()', () => {
@@ -42,14 +17,11 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     let f: Fixture;
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'ins_2abcdefGHIJKLmnop' });
-      f = await start(adapter, issuer, () => '/.well-known/jwks.json', (origin) =>
+      f = await start(adapter, issuer, '/.well-known/jwks.json', (origin) =>
         clerk({ frontendApi: origin, authorizedParties: ['https://app.example.com'] }),
       );
     });
-    afterAll(async () => {
-      await f.app.close();
-      await f.server.close();
-    });
+    afterAll(() => f.close());
     const session = (origin: string, extra: JWTPayload = {}) =>
       ({ azp: 'https://app.example.com', exp: now() + 60, iat: now(), iss: origin, nbf: now() - 5, sid: 'sess_2abc', sub: 'user_2abc', v: 2, ...extra });
 
@@ -79,14 +51,11 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     const audience = 'https://api.example.com';
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'Xv9c2YbQ0Tz' });
-      f = await start(adapter, issuer, () => '/.well-known/jwks.json', (origin) =>
+      f = await start(adapter, issuer, '/.well-known/jwks.json', (origin) =>
         auth0({ domain: origin, audience, rolesClaim: 'https://example.com/roles' }),
       );
     });
-    afterAll(async () => {
-      await f.app.close();
-      await f.server.close();
-    });
+    afterAll(() => f.close());
     // An Auth0 access token for an API with RBAC and "Add Permissions in the Access Token" on.
     const accessToken = (origin: string, extra: JWTPayload = {}) => ({
       iss: `${origin}/`,
@@ -130,18 +99,16 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     let id: Fixture;
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'abcdefghijklmnopqrsexample=' });
-      access = await start(adapter, issuer, () => `/${userPoolId}/.well-known/jwks.json`, (endpoint) =>
+      access = await start(adapter, issuer, `/${userPoolId}/.well-known/jwks.json`, (endpoint) =>
         cognito({ region, userPoolId, clientId, tokenUse: 'access', endpoint }),
       );
-      id = await start(adapter, issuer, () => `/${userPoolId}/.well-known/jwks.json`, (endpoint) =>
+      id = await start(adapter, issuer, `/${userPoolId}/.well-known/jwks.json`, (endpoint) =>
         cognito({ region, userPoolId, clientId, tokenUse: 'id', endpoint }),
       );
     });
     afterAll(async () => {
-      for (const f of [access, id]) {
-        await f.app.close();
-        await f.server.close();
-      }
+      await access.close();
+      await id.close();
     });
     // Cognito signs with { kid, alg: 'RS256' } and no typ.
     const accessToken = (origin: string, extra: JWTPayload = {}) => ({
@@ -215,14 +182,11 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     let f: Fixture;
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'Xq1c7FhXnq9kV4o3gZ0s8m1U2w6Rr5bT' });
-      f = await start(adapter, issuer, () => `/realms/${realm}/protocol/openid-connect/certs`, (baseUrl) =>
+      f = await start(adapter, issuer, `/realms/${realm}/protocol/openid-connect/certs`, (baseUrl) =>
         keycloak({ baseUrl, realm, audience: 'orders-api' }),
       );
     });
-    afterAll(async () => {
-      await f.app.close();
-      await f.server.close();
-    });
+    afterAll(() => f.close());
     const token = (origin: string, extra: JWTPayload = {}) => ({
       exp: now() + 300,
       iat: now(),
