@@ -82,6 +82,11 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
       await request(server).get('/admin').set(bearer(noRoles)).expect(403);
     });
 
+    it('takes org_id of Auth0 Organizations as the orgId', async () => {
+      const token = await mint(issuer, { typ: 'JWT' }, accessToken(f.server.origin, { org_id: 'org_9ZxYwVuTsRqPoNmL' }));
+      expect((await request(f.app.getHttpServer()).get('/me').set(bearer(token)).expect(200)).body.orgId).toBe('org_9ZxYwVuTsRqPoNmL');
+    });
+
     it('refuses a token for another API and the issuer without its trailing slash', async () => {
       const otherApi = await mint(issuer, { typ: 'JWT' }, accessToken(f.server.origin, { aud: 'https://other-api.example.com' }));
       expect((await request(f.app.getHttpServer()).get('/me').set(bearer(otherApi)).expect(401)).body.reason).toBe('token-invalid-audience');
