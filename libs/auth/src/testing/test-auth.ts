@@ -4,7 +4,10 @@ import type { TestingModuleBuilder } from '@nestjs/testing';
 import { SignJWT, type JWTPayload } from 'jose';
 import { AUTH_OPTIONS, AuthService, TokenVerifier, type AuthResult, type KeySource, type ResolvedAuthOptions } from '../index.js';
 
-/** Claims of a test session; `sub`, `sid`, `iat`, `nbf`, `exp` and the app's `iss`/`aud`/`azp` are filled in. */
+/**
+ * Claims of a test session. `sub`, `sid`, `iat`, `nbf`, `exp` default when absent; `iss`, `aud` and
+ * `azp` are always set to what the app accepts (test refusals of those with `createTestIssuer()`).
+ */
 export type TestClaims = JWTPayload & Record<string, unknown>;
 
 /** Options of {@link createTestAuth}. */
@@ -59,10 +62,11 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       iat: now,
       nbf: now,
       exp: now + (options.expiresInSeconds ?? 60),
+      ...claims,
+      // What the app checks, it gets: test users are about who they are, not about the app's issuer config.
       ...(appOptions.issuer ? { iss: appOptions.issuer[0] } : {}),
       ...(appOptions.audience ? { aud: appOptions.audience[0] } : {}),
       ...(appOptions.authorizedParties ? { azp: appOptions.authorizedParties[0] } : {}),
-      ...claims,
     };
     return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT' }).sign(secret);
   }
