@@ -24,7 +24,9 @@ describe('an app with only @nestjs/platform-express', () => {
       timeout: 120_000,
     });
   }, 150_000);
-  afterAll(() => out && rm(out, { recursive: true, force: true }));
+  afterAll(async () => {
+    if (out) await rm(out, { recursive: true, force: true });
+  });
 
   const node = (args: string[]) =>
     run(process.execPath, ['--no-warnings', '--import', join(support, 'hide-optional-peers.mjs'), ...args], {

@@ -108,7 +108,7 @@ describe('Microservices (TCP on 127.0.0.1)', () => {
 });
 
 describe('a context type the guard does not know', () => {
-  const contextOf = (type: string, handler: () => unknown): ExecutionContext =>
+  const contextOf = (type: string, handler: (...args: never[]) => unknown): ExecutionContext =>
     ({
       getType: () => type,
       getHandler: () => handler,

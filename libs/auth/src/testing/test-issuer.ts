@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
-import type { AuthModuleOptions } from '../index.js';
+import type { AuthModuleExtras, AuthModuleOptions } from '../index.js';
+
+/** Options for `AuthModule.forRoot()`, including `global`. */
+type ForRootOptions = AuthModuleOptions & AuthModuleExtras;
 
 /** Algorithms a test issuer can sign with. */
 export type TestIssuerAlgorithm = 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
@@ -40,7 +43,7 @@ export interface ServedJwks {
 /** The JWKS of a {@link TestIssuer}, served on 127.0.0.1. */
 export interface ServedTestIssuer extends ServedJwks {
   /** Module options that trust the issuer through its served JWKS URL (the remote-JWKS code path). */
-  moduleOptions(extra?: AuthModuleOptions): AuthModuleOptions;
+  moduleOptions(extra?: ForRootOptions): ForRootOptions;
 }
 
 /** A key pair that signs tokens and publishes its public key. */
@@ -60,7 +63,7 @@ export interface TestIssuer {
   /** `{ authorization: 'Bearer <token>' }` for the claims: supertest's `.set()`, a WebSocket handshake. */
   headers(claims?: JWTPayload & Record<string, unknown>, options?: SignOptions): Promise<{ authorization: string }>;
   /** Module options that trust this issuer with a local JWKS (no network). */
-  moduleOptions(extra?: AuthModuleOptions): AuthModuleOptions;
+  moduleOptions(extra?: ForRootOptions): ForRootOptions;
   /** Serves the JWKS on 127.0.0.1 (port 0) and counts requests; `moduleOptions()` of the result use its URL. */
   serve(): Promise<ServedTestIssuer>;
 }
@@ -112,7 +115,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     async serve() {
       const served = await serveJwks({ keys: [publicJwk] });
       return Object.assign(served, {
-        moduleOptions: (extra: AuthModuleOptions = {}): AuthModuleOptions => ({ jwksUrl: served.jwksUrl, issuer, ...extra }),
+        moduleOptions: (extra: ForRootOptions = {}): ForRootOptions => ({ jwksUrl: served.jwksUrl, issuer, ...extra }),
       });
     },
   };
