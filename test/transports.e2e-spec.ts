@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type ExecutionContext } from '@nestjs/common';
-import { ClientProxyFactory, MessagePattern, Payload, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import { ClientProxyFactory, Ctx, MessagePattern, Payload, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { INestMicroservice } from '@nestjs/common';
 import type { AddressInfo, Server } from 'node:net';
-import { Auth, AuthGuard, AuthModule, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
+import { Auth, AuthGuard, AuthModule, getAuth, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
 import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nest-warden/testing';
 import { firstValueFrom } from 'rxjs';
 
@@ -12,8 +12,8 @@ import { firstValueFrom } from 'rxjs';
 class BillingHandlers {
   @RequireAuth()
   @MessagePattern('whoami')
-  whoami(@Auth('userId') userId: string): string {
-    return userId;
+  whoami(@Auth('userId') userId: string, @Ctx() ctx: object): string {
+    return getAuth(ctx).userId === userId ? userId : 'getAuth(ctx) disagrees';
   }
 
   @OptionalAuth()

@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { Test } from '@nestjs/testing';
+import type { AddressInfo } from 'node:net';
+import { Auth, AuthModule, getAuth, OptionalAuth, RequireAuth, rememberWsHandshake, type AuthObject } from 'nest-warden';
 import { clerkSessionClaims, createTestAuth, createTestIssuer, type TestAuth, type TestIssuer } from 'nest-warden/testing';
 import { connectWsClient, createWsApp, WS_ADAPTERS, type WsTestClient } from './support/ws-app.js';
 
@@ -27,8 +30,21 @@ class ChatGateway {
 
   // No decorator: the global guard's default policy applies.
   @SubscribeMessage('post')
-  post() {
-    return { event: 'reply', data: 'posted' };
+  post(@ConnectedSocket() client: object) {
+    return { event: 'reply', data: `posted by ${getAuth(client).userId}` };
+  }
+}
+
+@WebSocketGateway()
+class RememberingGateway implements OnGatewayConnection {
+  handleConnection(client: object, request: unknown) {
+    rememberWsHandshake(client, request);
+  }
+
+  @RequireAuth()
+  @SubscribeMessage('whoami')
+  whoami(@Auth('userId') userId: string) {
+    return { event: 'reply', data: userId };
   }
 }
 
@@ -67,7 +83,7 @@ describe.each(WS_ADAPTERS)('WebSocket gateway on %s', (adapter) => {
   it('signed in with the Authorization header of the handshake: @Auth() in the handler', async () => {
     const client = await connect({ headers: await testAuth.headers({ sub: 'user_ws' }) });
     expect(await client.call('whoami')).toEqual({ reply: 'user_ws' });
-    expect(await client.call('post')).toEqual({ reply: 'posted' });
+    expect(await client.call('post')).toEqual({ reply: 'posted by user_ws' });
   });
 
   it('signed in with the __session cookie of the handshake', async () => {
@@ -110,5 +126,41 @@ describe.each(WS_ADAPTERS)('WebSocket gateway on %s', (adapter) => {
     expect(await client.call('whoami')).toEqual({ reply: 'user_short' });
     now += 10 * 60 * 1000;
     expect(await client.call('whoami')).toEqual({ exception: UNAUTHORIZED });
+  });
+});
+
+describe('a plain WsAdapter without withWsHandshake', () => {
+  async function start(gateway: object) {
+    const testAuth = createTestAuth();
+    const issuer = await createTestIssuer({ alg: 'ES256' });
+    const moduleRef = await testAuth
+      .override(Test.createTestingModule({ imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))], providers: [gateway as never] }))
+      .compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    app.useWebSocketAdapter(new WsAdapter(app));
+    await app.listen(0, '127.0.0.1');
+    return { app, testAuth, port: (app.getHttpServer().address() as AddressInfo).port };
+  }
+
+  it('fails closed: the handshake is unknown, so the client is signed out', async () => {
+    const { app, testAuth, port } = await start(ChatGateway);
+    const client = await connectWsClient('ws', port, { headers: await testAuth.headers({ sub: 'user_lost' }) });
+    try {
+      expect(await client.call('whoami')).toEqual({ exception: UNAUTHORIZED });
+    } finally {
+      client.close();
+      await app.close();
+    }
+  });
+
+  it('rememberWsHandshake() in handleConnection makes it known', async () => {
+    const { app, testAuth, port } = await start(RememberingGateway);
+    const client = await connectWsClient('ws', port, { headers: await testAuth.headers({ sub: 'user_remembered' }) });
+    try {
+      expect(await client.call('whoami')).toEqual({ reply: 'user_remembered' });
+    } finally {
+      client.close();
+      await app.close();
+    }
   });
 });

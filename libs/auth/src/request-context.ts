@@ -67,6 +67,11 @@ export function getAuthCarrier(context: ExecutionContext, options: RpcTokenOptio
   }
 }
 
+/** The carrier the guard made for a WebSocket client or an RPC message context, if any. */
+export function carrierOf(value: unknown): AuthCarrier | undefined {
+  return isObject(value) ? (wsCarriers.get(value) ?? rpcCarriers.get(value)) : undefined;
+}
+
 function wsCarrier(client: unknown): AuthCarrier | undefined {
   if (!isObject(client)) return undefined;
   let carrier = wsCarriers.get(client);
