@@ -1,16 +1,33 @@
-import type { JSONWebKeySet, JWTPayload } from 'jose';
+import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object.js';
+import type { AuthErrorReason } from './auth.errors.js';
+import type { AuthorizationMapper } from './authorization-grants.js';
+import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
 import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 
 /** Where a token may come from, in the order tried. */
 export type TokenSource = 'header' | 'cookie';
+
+/**
+ * A provider-specific check of a token that passed the signature and the standard claim checks
+ * (e.g. Cognito's `token_use` and `client_id`). Return a reason to refuse the token, or
+ * null/undefined to accept it; a throw refuses it as `token-invalid`.
+ *
+ * @example
+ * checkClaims: (claims) => (claims.token_use === 'access' ? null : 'token-invalid-type')
+ */
+export type ClaimsCheck = (
+  claims: JWTPayload,
+  header: JWTHeaderParameters,
+) => AuthErrorReason | null | undefined | Promise<AuthErrorReason | null | undefined>;
 
 /** What a route with no decorator gets. */
 export type AuthPolicyMode = 'required' | 'optional';
 
 /**
  * Options of `AuthModule.forRoot()`. Exactly one key source is required: `jwksUrl`, `jwks`,
- * `jwtKey` or `secret`.
+ * `jwtKey` or `secret`; or none of them and `issuer` as one string, whose OpenID Connect discovery
+ * document then names the JWKS.
  *
  * @example
  * AuthModule.forRoot({
@@ -30,7 +47,11 @@ export interface AuthModuleOptions {
   /** HMAC shared secret (HS256 by default), at least 32 bytes. */
   secret?: string | Uint8Array;
 
-  /** Exact `iss` value(s). Strongly recommended: a warning is logged at boot when absent. */
+  /**
+   * Exact `iss` value(s). Strongly recommended: a warning is logged at boot when absent. As one
+   * string and with no other key source, the keys come from OIDC discovery:
+   * `<issuer>/.well-known/openid-configuration` must name this exact issuer, and its `jwks_uri` is used.
+   */
   issuer?: string | string[];
   /** Accepted `aud` value(s); when set, a token without a matching `aud` is rejected. */
   audience?: string | string[];
@@ -58,6 +79,11 @@ export interface AuthModuleOptions {
   headerName?: string;
   /** Cookie carrying the bare token. Default `'__session'` (Clerk). */
   cookieName?: string;
+  /**
+   * Microservices: the top-level field of a message's data that carries its token, bare or as
+   * `Bearer <token>`. Default `'authorization'`: `client.send('pattern', { authorization: token, ... })`.
+   */
+  rpcTokenField?: string;
 
   /** Policy for routes with neither `@RequireAuth()` nor `@OptionalAuth()`. Default `'required'`. */
   defaultPolicy?: AuthPolicyMode;
@@ -68,6 +94,16 @@ export interface AuthModuleOptions {
 
   /** Backs `auth.getToken({ template })`, e.g. by calling your issuer's token endpoint. */
   getTokenTemplate?: (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+  /**
+   * Runs after the standard claim checks; a returned reason refuses the token. Presets set it for
+   * their provider's own claims (Cognito `token_use`/`client_id`, Keycloak `typ`).
+   */
+  checkClaims?: ClaimsCheck;
+  /**
+   * Maps verified claims to the roles, permissions, features and plans `has()` checks (exact match).
+   * Unset: Clerk semantics (org-scoped `org_role`/`org_permissions` or `o`, `fea`, `pla`).
+   */
+  authorization?: AuthorizationMapper;
   /** Return true to refuse a verified token, e.g. a deny-list of session ids (`claims.sid`). */
   isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
@@ -110,6 +146,7 @@ export const AUTH_DEFAULTS = {
   tokenSources: ['header', 'cookie'] as TokenSource[],
   headerName: 'authorization',
   cookieName: '__session',
+  rpcTokenField: 'authorization',
   defaultPolicy: 'required' as AuthPolicyMode,
   treatPendingAsSignedOut: true,
   realm: 'api',
@@ -128,6 +165,7 @@ export interface ResolvedAuthOptions
   tokenSources: readonly TokenSource[];
   headerName: string;
   cookieName: string;
+  rpcTokenField: string;
   defaultPolicy: AuthPolicyMode;
   treatPendingAsSignedOut: boolean;
   realm: string;
@@ -150,15 +188,17 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     throw new AuthConfigError('options', 'expected an object with a key source (jwksUrl, jwks, jwtKey or secret)');
   }
   const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
-  if (given.length !== 1) {
+  const discovery = given.length === 0 && typeof options.issuer === 'string';
+  if (discovery) checkKeyUrl('issuer', options.issuer as string);
+  if (given.length !== 1 && !discovery) {
     throw new AuthConfigError(
       given.length ? given.join(', ') : 'jwksUrl',
       given.length
         ? `set exactly one key source, got ${given.length} (${given.join(', ')})`
-        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret',
+        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret (or issuer alone, as one URL, for OIDC discovery)',
     );
   }
-  if (options.jwksUrl !== undefined) checkJwksUrl(options.jwksUrl);
+  if (options.jwksUrl !== undefined) checkKeyUrl('jwksUrl', options.jwksUrl);
   if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
     throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
   }
@@ -183,7 +223,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
   }
-  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock'] as const) {
+  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {
       throw new AuthConfigError(fn, 'expected a function');
     }
@@ -202,6 +242,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     tokenSources: [...tokenSources],
     headerName: (optionalString(options, 'headerName') ?? AUTH_DEFAULTS.headerName).toLowerCase(),
     cookieName: optionalString(options, 'cookieName') ?? AUTH_DEFAULTS.cookieName,
+    rpcTokenField: optionalString(options, 'rpcTokenField') ?? AUTH_DEFAULTS.rpcTokenField,
     defaultPolicy,
     treatPendingAsSignedOut: booleanOption(options, 'treatPendingAsSignedOut', AUTH_DEFAULTS.treatPendingAsSignedOut),
     debug: booleanOption(options, 'debug', false),
@@ -232,16 +273,15 @@ function cacheOption(value: unknown): false | Required<VerifiedTokenCacheOptions
   return resolved;
 }
 
-function checkJwksUrl(value: unknown): void {
+function checkKeyUrl(option: 'jwksUrl' | 'issuer', value: unknown): void {
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw new AuthConfigError('jwksUrl', 'expected an absolute URL');
+    throw new AuthConfigError(option, 'expected an absolute URL');
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new AuthConfigError('jwksUrl', 'must use https (plain http is allowed for localhost only)');
+  if (!isAllowedKeyUrl(url)) {
+    throw new AuthConfigError(option, 'must use https (plain http is allowed for localhost only)');
   }
 }
 
