@@ -21,9 +21,10 @@ if (pool) {
     {
       setupRequest: (req) => {
         if (next >= pool.length) {
+          // The few requests still in flight reuse the last token; the run ends here.
           poolExhausted = true;
           instance.stop();
-          return req;
+          return { ...req, headers: { ...req.headers, authorization: `Bearer ${pool[pool.length - 1]}` } };
         }
         return { ...req, headers: { ...req.headers, authorization: `Bearer ${pool[next++]}` } };
       },

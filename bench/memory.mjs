@@ -17,7 +17,7 @@ const settle = () => {
 
 // Warm the JIT on a throw-away verifier, so "before" already holds the code and jose's state.
 const warm = new TokenVerifier(options);
-for (let i = 0; i < 20_000; i += 1) await warm.verify(sign(-i - 1));
+for (let i = 0; i < Math.min(20_000, count); i += 1) await warm.verify(sign(-i - 1));
 warm.cache?.clear();
 
 const verifier = new TokenVerifier(options);

@@ -27,11 +27,11 @@ const flag = (name, fallback) => {
 const settings = {
   rounds: flag('rounds', quick ? 2 : 3),
   duration: flag('duration', quick ? 1 : 10),
-  warmup: quick ? 0.5 : 2,
+  warmup: quick ? 0.3 : 2,
   connections: flag('connections', 10),
-  coldPool: flag('cold-pool', quick ? 3_000 : 40_000),
+  coldPool: flag('cold-pool', quick ? 4_000 : 40_000),
   herd: 1000,
-  memoryTokens: flag('memory-tokens', quick ? 20_000 : 1_000_000),
+  memoryTokens: flag('memory-tokens', quick ? 5_000 : 1_000_000),
 };
 const SERVER_CPU = 1;
 const LOAD_CPU = 0;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs `npm run bench -- --quick` as a user would; resolves with its exit code and output. */
+function runQuickBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bench/run.mjs', '--quick'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-8000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 280_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// Proves the benchmark runs from this checkout and prints its report. Speed is never asserted.
+describe('npm run bench -- --quick', () => {
+  it('runs every server and prints the table, the JWKS herd count and the memory figure', async () => {
+    const { code, stdout, stderr } = await runQuickBench();
+    if (code !== 0) throw new Error(`bench failed (${code}):\n${stderr}`);
+    expect(stdout).toContain('| server | req/s | p50 (ms) | p99 (ms) | vs no-auth |');
+    for (const label of [
+      'no auth',
+      'nest-warden (same token)',
+      'nest-warden (fresh token every request)',
+      'plain jose guard',
+      '@nestjs/passport + passport-jwt + jwks-rsa',
+      'express-oauth2-jwt-bearer',
+      '@clerk/backend verifyToken',
+    ]) {
+      // A note such as "token pool ran out" may follow the label; failed requests may not.
+      const note = '(?: \\((?![^)]*non-2xx)[^)]*\\))?';
+      expect(stdout).toMatch(new RegExp(`^\\| ${label.replace(/[()+.]/g, '\\$&')}${note} \\| \\d+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\|$`, 'm'));
+    }
+    expect(stdout).toMatch(/^\| no auth \| \d+ \| [\d.]+ \| [\d.]+ \| 1\.00 \|$/m);
+    expect(stdout).toMatch(/^\| nest-warden \| \d+ \| \d+\/1000 \|$/m);
+    expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
+  }, 300_000);
+});
