@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSy
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serveJwks } from './lib/jwks-server.mjs';
-import { canPin, runLoad, runNodeJson, startServer } from './lib/processes.mjs';
+import { canPin, cpuSeconds, runLoad, runNodeJson, startServer } from './lib/processes.mjs';
 import { summarize, table } from './lib/report.mjs';
 import { createBenchIssuer } from './lib/tokens.mjs';
 
@@ -95,8 +95,10 @@ async function measureRound(round, order, config, token, poolFile) {
       // Warm-up: JIT, keys fetched; the fresh-token run warms with the repeated token, which it never sends again.
       await runLoad({ url: running.url, connections: settings.connections, duration: settings.warmup, token }, LOAD_CPU);
       const job = { url: running.url, connections: settings.connections, duration: settings.duration };
+      const cpuBefore = cpuSeconds(running.pid);
       const result = await runLoad(server.tokens === 'fresh' ? { ...job, tokensFile: poolFile } : { ...job, token }, LOAD_CPU);
-      server.runs.push({ round, ...result });
+      const cpuUs = ((cpuSeconds(running.pid) - cpuBefore) * 1e6) / result.requests;
+      server.runs.push({ round, ...result, cpuUs });
       if (result.poolExhausted) server.note = 'token pool ran out: shorter run';
       log(`round ${round} ${server.label}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms`);
     } finally {

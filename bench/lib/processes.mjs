@@ -1,5 +1,6 @@
 // Child processes of the bench: one server at a time pinned to one core, autocannon on the other.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -83,4 +84,17 @@ export function runNodeJson(args, env = {}) {
   const result = spawnSync(process.execPath, args, { cwd: BENCH_DIR, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. On a
+ * shared machine this is steadier than req/s: other loads slow a server down but do not add to its CPU time.
+ */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }

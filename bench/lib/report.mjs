@@ -16,6 +16,7 @@ export function summarize(rows, baselineLabel) {
     p50: median(row.runs.map((r) => r.p50)),
     p99: median(row.runs.map((r) => r.p99)),
     ratio: median(row.runs.map((r) => r.rps / (baseline.runs.find((b) => b.round === r.round)?.rps ?? NaN))),
+    cpuUs: median(row.runs.map((r) => r.cpuUs)),
     non2xx: row.runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
     note: row.note ?? '',
   }));
@@ -24,12 +25,12 @@ export function summarize(rows, baselineLabel) {
 /** A Markdown table (also readable in a terminal). */
 export function table(summary) {
   const lines = [
-    '| server | req/s | p50 (ms) | p99 (ms) | vs no-auth |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| server | req/s | p50 (ms) | p99 (ms) | vs no-auth | server CPU µs/req |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of summary) {
     const flags = [row.non2xx ? `${row.non2xx} non-2xx/errors` : '', row.note].filter(Boolean).join('; ');
-    lines.push(`| ${row.label}${flags ? ` (${flags})` : ''} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.ratio.toFixed(2)} |`);
+    lines.push(`| ${row.label}${flags ? ` (${flags})` : ''} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.ratio.toFixed(2)} | ${Number.isFinite(row.cpuUs) ? Math.round(row.cpuUs) : 'n/a'} |`);
   }
   return lines.join('\n');
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { AUTH_OPTIONS, AUTH_POLICY_METADATA, AUTH_STATE } from './auth.constants.js';
+import { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isKeysUnavailable } from './auth.errors.js';
 import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
-import { contextTypeOf, getAuthCarrier, type AuthCarrier } from './request-context.js';
+import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
 import { extractToken } from './token/extract-token.js';
 import { toTransportException } from './transport-exceptions.js';
 
@@ -25,6 +25,9 @@ import { toTransportException } from './transport-exceptions.js';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Route policies by handler, then class (a handler inherited by a subclass may differ): metadata never changes after boot. */
+  private readonly policies = new WeakMap<object, Map<object, AuthPolicy>>();
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly authService: AuthService,
@@ -40,7 +43,7 @@ export class AuthGuard implements CanActivate {
       throw await this.deny(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = carrier.live ? undefined : carrier[AUTH_STATE];
+    const reused = carrier.live ? undefined : authStateOf(carrier);
     const result = reused ?? (await this.authenticate(this.getToken(carrier)));
     this.attach(carrier, result);
     return this.enforce(context, policy, result);
@@ -48,11 +51,18 @@ export class AuthGuard implements CanActivate {
 
   /** Step 1: what this route requires. */
   protected getPolicy(context: ExecutionContext): AuthPolicy {
-    const policy = this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    return policy ?? { mode: this.options.defaultPolicy };
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byClass = this.policies.get(handler);
+    let policy = byClass?.get(type);
+    if (policy === undefined) {
+      policy = this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [handler, type]) ?? {
+        mode: this.options.defaultPolicy,
+      };
+      if (!byClass) this.policies.set(handler, (byClass = new Map()));
+      byClass.set(type, policy);
+    }
+    return policy;
   }
 
   /** Step 2: the request (or handshake, or message) that carries headers and receives `auth`. */
@@ -72,7 +82,7 @@ export class AuthGuard implements CanActivate {
 
   /** Step 5: make the result visible to `@Auth()`, `getAuth(req)` and `req.auth`. */
   protected attach(carrier: AuthCarrier, result: AuthResult): void {
-    carrier[AUTH_STATE] = result;
+    setAuthState(carrier, result);
     carrier.auth = result.auth;
   }
 

@@ -1,6 +1,5 @@
 import type { AuthObject } from './auth-object.js';
-import { AUTH_STATE } from './auth.constants.js';
-import { carrierOf, type AuthCarrier } from './request-context.js';
+import { authStateOf, carrierOf } from './request-context.js';
 
 /**
  * The auth object of a request the `AuthGuard` has seen (Clerk's `getAuth(req)`); also of a
@@ -11,7 +10,9 @@ import { carrierOf, type AuthCarrier } from './request-context.js';
  * @Get('me') me(@Req() req: Request) { const { userId } = getAuth(req); }
  */
 export function getAuth(request: object): AuthObject {
-  const state = (request as AuthCarrier | null | undefined)?.[AUTH_STATE] ?? carrierOf(request)?.[AUTH_STATE];
+  const carrier = request !== null && typeof request === 'object' ? request : undefined;
+  const indirect = carrierOf(request);
+  const state = (carrier && authStateOf(carrier)) ?? (indirect && authStateOf(indirect));
   if (!state) {
     throw new Error(
       'nest-warden: getAuth() found no auth on this request: AuthGuard did not run for it. ' +

@@ -19,7 +19,26 @@ export interface AuthCarrier {
    */
   live?: boolean;
   auth?: AuthObject;
-  [AUTH_STATE]?: AuthResult;
+}
+
+/**
+ * The guard's result per carrier, kept beside the request rather than on it: every property added
+ * to an Express request costs microseconds (Express swaps its prototype), and `req.auth` already is
+ * one. A single map per process, registered on `globalThis` under {@link AUTH_STATE}, so two copies
+ * of the library still agree.
+ */
+const authStates: WeakMap<object, AuthResult> = ((globalThis as unknown as Record<symbol, WeakMap<object, AuthResult> | undefined>)[
+  AUTH_STATE
+] ??= new WeakMap());
+
+/** The result the guard attached to this carrier (request, handshake, message), if any. */
+export function authStateOf(carrier: object): AuthResult | undefined {
+  return authStates.get(carrier);
+}
+
+/** Attaches the guard's result to a carrier (see {@link authStateOf}). */
+export function setAuthState(carrier: object, result: AuthResult): void {
+  authStates.set(carrier, result);
 }
 
 /** Where an RPC message carries its token. */

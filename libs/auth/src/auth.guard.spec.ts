@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { describe, expect, it } from '@jest/globals';
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { OptionalAuth, RequireAuth } from './auth.decorators.js';
+import { AuthGuard } from './auth.guard.js';
+import type { AuthPolicy } from './auth.decorators.js';
+import { resolveAuthOptions } from './auth.options.js';
+import { AuthService } from './auth.service.js';
+
+class Base {
+  list(): void {}
+  @OptionalAuth()
+  feed(): void {}
+}
+@RequireAuth({ role: 'admin' })
+class Admin extends Base {}
+@OptionalAuth()
+class Public extends Base {}
+
+/** Exposes the protected policy step. */
+class PolicyProbe extends AuthGuard {
+  policyOf(handler: () => void, type: object): AuthPolicy {
+    return this.getPolicy({ getHandler: () => handler, getClass: () => type } as unknown as ExecutionContext);
+  }
+}
+
+describe('AuthGuard policy lookup (remembered per handler and class after the first request)', () => {
+  const options = resolveAuthOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!', defaultPolicy: 'required' });
+  const guard = new PolicyProbe(new Reflector(), new AuthService(options), options);
+
+  it('gives an inherited handler the policy of the class it is called through, every time', () => {
+    for (let i = 0; i < 2; i += 1) {
+      expect(guard.policyOf(Base.prototype.list, Admin)).toEqual({ mode: 'required', check: { role: 'admin' } });
+      expect(guard.policyOf(Base.prototype.list, Public)).toEqual({ mode: 'optional' });
+      expect(guard.policyOf(Base.prototype.list, Base)).toEqual({ mode: 'required' });
+      expect(guard.policyOf(Base.prototype.feed, Admin)).toEqual({ mode: 'optional' });
+    }
+  });
+
+  it('builds the default policy of an undecorated route once, not per request', () => {
+    expect(guard.policyOf(Base.prototype.list, Base)).toBe(guard.policyOf(Base.prototype.list, Base));
+  });
+});
