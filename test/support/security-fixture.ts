@@ -37,6 +37,8 @@ export interface SecurityFixture {
   sign(claims?: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
   /** GET `path` with `Bearer <token>` (none when null); every response passes the hygiene check. */
   get(token: string | null, path?: string): Promise<CheckedResponse & { body: Record<string, unknown> }>;
+  /** GET `path` with raw headers; `token` is what the hygiene check looks for. */
+  send(headers: Record<string, string>, token: string | null, path?: string): Promise<CheckedResponse & { body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,11 @@ export async function createSecurityFixture(
     async get(token, path = '/private') {
       const req = request(app.getHttpServer()).get(path);
       const res = await (token === null ? req : req.set('authorization', `Bearer ${token}`));
+      expectHygiene(res, token);
+      return res;
+    },
+    async send(headers, token, path = '/private') {
+      const res = await request(app.getHttpServer()).get(path).set(headers);
       expectHygiene(res, token);
       return res;
     },
