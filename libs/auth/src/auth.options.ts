@@ -1,9 +1,24 @@
-import type { JSONWebKeySet, JWTPayload } from 'jose';
+import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object.js';
+import type { AuthErrorReason } from './auth.errors.js';
+import type { AuthorizationMapper } from './authorization-grants.js';
 import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
 
 /** Where a token may come from, in the order tried. */
 export type TokenSource = 'header' | 'cookie';
+
+/**
+ * A provider-specific check of a token that passed the signature and the standard claim checks
+ * (e.g. Cognito's `token_use` and `client_id`). Return a reason to refuse the token, or
+ * null/undefined to accept it; a throw refuses it as `token-invalid`.
+ *
+ * @example
+ * checkClaims: (claims) => (claims.token_use === 'access' ? null : 'token-invalid-type')
+ */
+export type ClaimsCheck = (
+  claims: JWTPayload,
+  header: JWTHeaderParameters,
+) => AuthErrorReason | null | undefined | Promise<AuthErrorReason | null | undefined>;
 
 /** What a route with no decorator gets. */
 export type AuthPolicyMode = 'required' | 'optional';
@@ -73,6 +88,16 @@ export interface AuthModuleOptions {
 
   /** Backs `auth.getToken({ template })`, e.g. by calling your issuer's token endpoint. */
   getTokenTemplate?: (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+  /**
+   * Runs after the standard claim checks; a returned reason refuses the token. Presets set it for
+   * their provider's own claims (Cognito `token_use`/`client_id`, Keycloak `typ`).
+   */
+  checkClaims?: ClaimsCheck;
+  /**
+   * Maps verified claims to the roles, permissions, features and plans `has()` checks (exact match).
+   * Unset: Clerk semantics (org-scoped `org_role`/`org_permissions` or `o`, `fea`, `pla`).
+   */
+  authorization?: AuthorizationMapper;
   /** Return true to refuse a verified token, e.g. a deny-list of session ids (`claims.sid`). */
   isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
@@ -192,7 +217,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
   }
-  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock'] as const) {
+  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {
       throw new AuthConfigError(fn, 'expected a function');
     }
