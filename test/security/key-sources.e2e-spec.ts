@@ -66,6 +66,13 @@ describe.each(ADAPTERS)('key-source faults on %s', (adapter) => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('#1 DNS failure: a name that can never resolve (.invalid, RFC 2606) is a bounded 503', async () => {
+    const started = Date.now();
+    const f = await fixture({ jwksUrl: 'https://jwks.nest-warden.invalid/.well-known/jwks.json', jwksTimeoutInMs: 1000 });
+    expect((await f.get(await f.sign())).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('#2 timeout: a slow server is given up on after jwksTimeoutInMs', async () => {
     const f = await fixture({ jwksTimeoutInMs: 300, jwksCooldownInMs: 0 }, (s) => s.behave({ kind: 'hang' }));
     const started = Date.now();
