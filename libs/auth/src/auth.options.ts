@@ -78,6 +78,11 @@ export interface AuthModuleOptions {
   headerName?: string;
   /** Cookie carrying the bare token. Default `'__session'` (Clerk). */
   cookieName?: string;
+  /**
+   * Microservices: the top-level field of a message's data that carries its token, bare or as
+   * `Bearer <token>`. Default `'authorization'`: `client.send('pattern', { authorization: token, ... })`.
+   */
+  rpcTokenField?: string;
 
   /** Policy for routes with neither `@RequireAuth()` nor `@OptionalAuth()`. Default `'required'`. */
   defaultPolicy?: AuthPolicyMode;
@@ -140,6 +145,7 @@ export const AUTH_DEFAULTS = {
   tokenSources: ['header', 'cookie'] as TokenSource[],
   headerName: 'authorization',
   cookieName: '__session',
+  rpcTokenField: 'authorization',
   defaultPolicy: 'required' as AuthPolicyMode,
   treatPendingAsSignedOut: true,
   realm: 'api',
@@ -160,6 +166,7 @@ export interface ResolvedAuthOptions
   tokenSources: readonly TokenSource[];
   headerName: string;
   cookieName: string;
+  rpcTokenField: string;
   defaultPolicy: AuthPolicyMode;
   treatPendingAsSignedOut: boolean;
   realm: string;
@@ -236,6 +243,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     tokenSources: [...tokenSources],
     headerName: (optionalString(options, 'headerName') ?? AUTH_DEFAULTS.headerName).toLowerCase(),
     cookieName: optionalString(options, 'cookieName') ?? AUTH_DEFAULTS.cookieName,
+    rpcTokenField: optionalString(options, 'rpcTokenField') ?? AUTH_DEFAULTS.rpcTokenField,
     defaultPolicy,
     treatPendingAsSignedOut: booleanOption(options, 'treatPendingAsSignedOut', AUTH_DEFAULTS.treatPendingAsSignedOut),
     debug: booleanOption(options, 'debug', false),

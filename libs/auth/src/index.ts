@@ -42,3 +42,5 @@ export { extractToken, type ExtractedToken, type RequestHeaders } from './token/
 export { TokenVerifier, type Clock, type VerifiedToken } from './verification/token-verifier.js';
 export type { KeySource } from './verification/key-sources.js';
 export type {} from './express-request.js';
+export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
+export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';
