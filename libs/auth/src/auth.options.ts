@@ -125,6 +125,13 @@ export interface AuthModuleOptions {
   jwksCooldownInMs?: number;
   /** Remote JWKS: refetch keys older than this on the next request. Default 600000 (10 min). */
   jwksCacheMaxAgeInMs?: number;
+  /** Remote JWKS and discovery: a body larger than this is cut off while streaming. Default 524288 (512 KiB). */
+  jwksMaxBytes?: number;
+  /**
+   * Remote JWKS: once keys are older than `jwksCacheMaxAgeInMs`, keep serving them this long while
+   * refetches fail (an issuer outage); after that, fail closed (503). Default 3600000 (1 h).
+   */
+  jwksStaleIfErrorInMs?: number;
 }
 
 /** Thrown at boot when the options cannot work; the message names the option. */
@@ -153,6 +160,8 @@ export const AUTH_DEFAULTS = {
   jwksTimeoutInMs: 5000,
   jwksCooldownInMs: 30000,
   jwksCacheMaxAgeInMs: 600000,
+  jwksMaxBytes: 512 * 1024,
+  jwksStaleIfErrorInMs: 3600000,
 } as const;
 
 /** Options after validation and defaults: what the verifier and the guard read. */
@@ -172,6 +181,8 @@ export interface ResolvedAuthOptions
   jwksTimeoutInMs: number;
   jwksCooldownInMs: number;
   jwksCacheMaxAgeInMs: number;
+  jwksMaxBytes: number;
+  jwksStaleIfErrorInMs: number;
   requiredClaims: string[];
   /** `false` when off, else the cache bounds. */
   cache: false | Required<VerifiedTokenCacheOptions>;
@@ -250,6 +261,8 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksTimeoutInMs: numberOption(options, 'jwksTimeoutInMs', AUTH_DEFAULTS.jwksTimeoutInMs, 1),
     jwksCooldownInMs: numberOption(options, 'jwksCooldownInMs', AUTH_DEFAULTS.jwksCooldownInMs, 0),
     jwksCacheMaxAgeInMs: numberOption(options, 'jwksCacheMaxAgeInMs', AUTH_DEFAULTS.jwksCacheMaxAgeInMs, 0),
+    jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
+    jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
     cache: cacheOption(options.cache),
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
@@ -24,12 +24,24 @@ export interface AuthResult {
  * console.log(auth.userId);
  */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   /** The verifier of this module instance: its keys and results are never shared with another. */
   readonly verifier: TokenVerifier;
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
+  }
+
+  /**
+   * Fetches remote keys at boot so the first requests do not wait for them. Never fails the boot:
+   * with the issuer down, requests that carry a token get 503 until the keys can be fetched.
+   */
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.verifier.keySource.warmUp?.();
+    } catch {
+      // warmUp never throws by contract; a custom key source that does must not stop the app.
+    }
   }
 
   /**

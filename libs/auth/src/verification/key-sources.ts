@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
-import { discoverJwksUri } from './oidc-discovery.js';
+import { RemoteJwks, type RemoteJwksLocation } from './remote-jwks.js';
 import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
 
 /** What the verifier needs from a key source: the key (or key resolver) and the algorithms pinned to it. */
@@ -21,6 +21,11 @@ export interface KeySource {
    * it, so caches can drop results verified by removed keys. Returns an unsubscribe function.
    */
   onKeysChanged?(listener: (currentKids: ReadonlySet<string>) => void): () => void;
+  /**
+   * Remote sources: when the keys in use were fetched (or last confirmed), in ms on the options'
+   * clock; null before any. A cached verification is not served once these keys are due for a refresh.
+   */
+  keysFetchedAt?(): number | null;
 }
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
@@ -35,8 +40,8 @@ export function createKeySource(options: ResolvedAuthOptions): KeySource {
   if (options.secret !== undefined) return secretSource(options.secret, options.algorithms);
   if (options.jwtKey !== undefined) return pemSource(options.jwtKey, options.algorithms);
   if (options.jwks !== undefined) return localJwksSource(options.jwks, options.algorithms);
-  if (options.jwksUrl !== undefined) return remoteJwksSource(options);
-  if (options.issuer?.length === 1) return discoveredJwksSource(options, options.issuer[0]);
+  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) });
+  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] });
   throw new AuthConfigError('jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret');
 }
 
@@ -70,35 +75,25 @@ function localJwksSource(jwks: JSONWebKeySet, configured: string[] | undefined):
   return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key: createLocalJWKSet({ keys }) };
 }
 
-function remoteJwksSource(options: ResolvedAuthOptions): KeySource {
-  const algorithms = pin('jwksUrl', ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
-  const key = createRemoteJWKSet(new URL(options.jwksUrl as string), {
-    timeoutDuration: options.jwksTimeoutInMs,
-    cooldownDuration: options.jwksCooldownInMs,
-    cacheMaxAge: options.jwksCacheMaxAgeInMs,
+function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation): KeySource {
+  const kind = 'jwksUrl' in location ? 'jwksUrl' : 'issuer';
+  const algorithms = pin(kind, ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
+  const jwks = new RemoteJwks(location, {
+    timeoutInMs: options.jwksTimeoutInMs,
+    maxBytes: options.jwksMaxBytes,
+    cooldownInMs: options.jwksCooldownInMs,
+    cacheMaxAgeInMs: options.jwksCacheMaxAgeInMs,
+    staleIfErrorInMs: options.jwksStaleIfErrorInMs,
+    clock: options.clock ?? Date.now,
   });
-  return { kind: 'jwksUrl', algorithms, key };
-}
-
-function discoveredJwksSource(options: ResolvedAuthOptions, issuer: string): KeySource {
-  const algorithms = pin('issuer', ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
-  let resolver: Promise<JWTVerifyGetKey> | null = null;
-  const key: JWTVerifyGetKey = async (header, token) => {
-    resolver ??= discoverJwksUri(issuer, { timeoutInMs: options.jwksTimeoutInMs, maxBytes: 512 * 1024 }).then(
-      (url) =>
-        createRemoteJWKSet(url, {
-          timeoutDuration: options.jwksTimeoutInMs,
-          cooldownDuration: options.jwksCooldownInMs,
-          cacheMaxAge: options.jwksCacheMaxAgeInMs,
-        }),
-      (error: unknown) => {
-        resolver = null;
-        throw error;
-      },
-    );
-    return (await resolver)(header, token);
+  return {
+    kind,
+    algorithms,
+    key: jwks.getKey,
+    warmUp: () => jwks.warmUp(),
+    onKeysChanged: (listener) => jwks.onKeysChanged(listener),
+    keysFetchedAt: () => jwks.fetchedAt,
   };
-  return { kind: 'issuer', algorithms, key };
 }
 
 /**

@@ -61,7 +61,10 @@ export class TokenVerifier {
       clockTolerance: options.clockSkewInMs / 1000,
       maxTokenAge: options.maxTokenAgeInMs === undefined ? undefined : options.maxTokenAgeInMs / 1000,
     };
-    this.cache = options.cache === false ? null : new VerifiedTokenCache(options.cache, options);
+    // Remote key sets: no entry outlives the freshness of the keys it was verified with.
+    const fetchedAt = keySource.keysFetchedAt?.bind(keySource);
+    const keysDueAt = fetchedAt && (() => (fetchedAt() ?? -Infinity) + options.jwksCacheMaxAgeInMs);
+    this.cache = options.cache === false ? null : new VerifiedTokenCache(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
   }

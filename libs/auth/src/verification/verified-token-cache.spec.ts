@@ -241,6 +241,19 @@ describe('VerifiedTokenCache on its own', () => {
     expect(cache.generation).toBe(before + 1);
   });
 
+  it('serves no entry past the time its keys are due for a refresh, and stores none while they are overdue', () => {
+    let dueAt = NOW + 1000;
+    const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0, keysDueAt: () => dueAt });
+    cache.set(verified('a', NOW / 1000 + 3600, 'k1'), NOW, cache.generation);
+    expect(cache.get('a', NOW + 999)).toBeDefined();
+    expect(cache.get('a', NOW + 1000)).toBeUndefined();
+    cache.set(verified('b', NOW / 1000 + 3600, 'k1'), NOW + 2000, cache.generation);
+    expect(cache.size).toBe(0);
+    dueAt = NOW + 5000;
+    cache.set(verified('b', NOW / 1000 + 3600, 'k1'), NOW + 2000, cache.generation);
+    expect(cache.get('b', NOW + 4999)).toBeDefined();
+  });
+
   it('does not store a token that is already outside its window', () => {
     const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0 });
     cache.set(verified('a', NOW / 1000), NOW, cache.generation);

@@ -28,13 +28,20 @@ export const CACHE_DEFAULTS = {
 export interface CacheTimeRules {
   clockSkewInMs: number;
   maxTokenAgeInMs?: number;
+  /**
+   * Remote key sets: the time (ms) from which the keys a verification used are due for a refresh
+   * (when they were fetched + `jwksCacheMaxAgeInMs`). No entry is served past it, so the key set is
+   * refreshed, a removed key noticed and an outage's stale window honoured even when every request
+   * is a cache hit. Undefined: the keys never go stale (local JWKS, PEM, secret).
+   */
+  keysDueAt?: () => number | undefined;
 }
 
 interface Entry {
   verified: CachedVerification;
   /** The verifier's clock when the token passed: every time check held then, and nbf/iat only get easier later. */
   verifiedAt: number;
-  /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token. */
+  /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token, or the entry is too old. */
   expiresAt: number;
   /** The key the token was verified with; undefined when the token named none. */
   kid: string | undefined;
@@ -72,6 +79,7 @@ export class VerifiedTokenCache {
   private readonly entries: LRUCache<string, Entry>;
   private readonly skewMs: number;
   private readonly maxAgeMs: number | undefined;
+  private readonly keysDueAt: () => number | undefined;
   private keyGeneration = 0;
 
   constructor(options: VerifiedTokenCacheOptions = {}, rules: CacheTimeRules) {
@@ -85,6 +93,7 @@ export class VerifiedTokenCache {
     });
     this.skewMs = rules.clockSkewInMs;
     this.maxAgeMs = rules.maxTokenAgeInMs;
+    this.keysDueAt = rules.keysDueAt ?? (() => undefined);
   }
 
   /** Bumped whenever the key set changes; a verification that started before a change is not stored. */
@@ -120,7 +129,7 @@ export class VerifiedTokenCache {
    */
   set(verified: CachedVerification, verifiedAt: number, generation: number): void {
     if (generation !== this.keyGeneration) return;
-    const expiresAt = this.expiryOf(verified.claims);
+    const expiresAt = Math.min(this.expiryOf(verified.claims), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
     const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
     this.entries.set(verified.token, { verified, verifiedAt, expiresAt, kid });

@@ -1,0 +1,135 @@
+import { createLocalJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose';
+import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
+import { readJwksDocument } from './jwks-document.js';
+import { discoverJwksUri } from './oidc-discovery.js';
+
+/** Where the keys are: a JWKS URL, or an issuer whose discovery document names it. */
+export type RemoteJwksLocation = { jwksUrl: URL } | { issuer: string };
+
+/** Behaviour of a {@link RemoteJwks}; every duration is in ms of `clock`, except the real-time timeout. */
+export interface RemoteJwksOptions extends FetchLimits {
+  /** At most one fetch per this window, counted from the end of the previous one, failed or not. */
+  cooldownInMs: number;
+  /** Keys older than this are refetched on the next request (cooldown permitting). */
+  cacheMaxAgeInMs: number;
+  /** After `cacheMaxAgeInMs`, keys keep serving this long while refetches fail; then fail closed. */
+  staleIfErrorInMs: number;
+  clock: () => number;
+}
+
+interface CachedSet {
+  keys: JWK[];
+  fingerprint: string;
+  resolve: JWTVerifyGetKey;
+  fetchedAt: number;
+}
+
+/**
+ * A remote JWKS that holds under faults: one fetch in flight at a time; a timeout and a byte cap on
+ * every fetch; an unknown `kid` refetches at most once per cooldown, which also starts after a failed
+ * fetch; cached keys serve through an outage for a bounded stale window, then it fails closed.
+ * Framework-free.
+ *
+ * @example
+ * const jwks = new RemoteJwks({ jwksUrl: new URL(url) }, { timeoutInMs: 5000, maxBytes: 524288,
+ *   cooldownInMs: 30000, cacheMaxAgeInMs: 600000, staleIfErrorInMs: 3600000, clock: Date.now });
+ * await jwtVerify(token, jwks.getKey, { algorithms: ['RS256'] });
+ */
+export class RemoteJwks {
+  private current: CachedSet | null = null;
+  private inFlight: Promise<void> | null = null;
+  private lastAttemptEndedAt: number | null = null;
+  private lastError: KeyFetchError | null = null;
+  private jwksUrl: URL | null;
+  private readonly listeners = new Set<(kids: ReadonlySet<string>) => void>();
+
+  constructor(
+    private readonly location: RemoteJwksLocation,
+    private readonly options: RemoteJwksOptions,
+  ) {
+    this.jwksUrl = 'jwksUrl' in location ? location.jwksUrl : null;
+  }
+
+  /** The key resolver for `jwtVerify`. Throws jose's `JWKSNoMatchingKey`, or {@link KeyFetchError}. */
+  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    const resolve = await this.usableSet();
+    try {
+      return await resolve(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.mayFetch()) throw error;
+      // A new kid may mean a rotation: look once, then answer with whatever keys we have.
+      await this.refresh();
+      return (this.current?.resolve ?? resolve)(header, token);
+    }
+  };
+
+  /** Fetches the keys now unless the cooldown forbids it. Never throws. */
+  async warmUp(): Promise<void> {
+    if (this.mayFetch()) await this.refresh();
+  }
+
+  /** Runs `listener` with the current `kid`s after every refresh that changed the set. */
+  /** When the keys in use were last fetched (or confirmed unchanged), on the clock; null before any. */
+  get fetchedAt(): number | null {
+    return this.current?.fetchedAt ?? null;
+  }
+
+  onKeysChanged(listener: (kids: ReadonlySet<string>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async usableSet(): Promise<JWTVerifyGetKey> {
+    const stale = this.current === null || this.options.clock() - this.current.fetchedAt >= this.options.cacheMaxAgeInMs;
+    if (stale && this.mayFetch()) await this.refresh();
+    const cached = this.current;
+    if (cached && this.options.clock() - cached.fetchedAt < this.options.cacheMaxAgeInMs + this.options.staleIfErrorInMs) {
+      return cached.resolve;
+    }
+    if (cached) this.replace(null);
+    throw this.lastError ?? new KeyFetchError('network', 'no keys fetched yet');
+  }
+
+  /** True when a fetch is in flight (join it) or the cooldown since the last one has passed. */
+  private mayFetch(): boolean {
+    if (this.inFlight) return true;
+    return this.lastAttemptEndedAt === null || this.options.clock() - this.lastAttemptEndedAt >= this.options.cooldownInMs;
+  }
+
+  /** One fetch in flight at a time; every caller awaits the same one. Never throws. */
+  private refresh(): Promise<void> {
+    this.inFlight ??= this.fetchKeys().finally(() => {
+      this.lastAttemptEndedAt = this.options.clock();
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    try {
+      this.jwksUrl ??= await discoverJwksUri((this.location as { issuer: string }).issuer, this.options);
+      const keys = readJwksDocument(await fetchJson(this.jwksUrl, this.options, 'application/jwk-set+json, application/json'));
+      this.lastError = null;
+      const fingerprint = JSON.stringify(keys);
+      if (this.current?.fingerprint === fingerprint) {
+        this.current.fetchedAt = this.options.clock();
+        return;
+      }
+      this.replace({ keys, fingerprint, resolve: createLocalJWKSet({ keys }), fetchedAt: this.options.clock() });
+    } catch (error) {
+      this.lastError = error instanceof KeyFetchError ? error : new KeyFetchError('network');
+    }
+  }
+
+  private replace(next: CachedSet | null): void {
+    this.current = next;
+    const kids = new Set((next?.keys ?? []).flatMap((key) => (typeof key.kid === 'string' ? [key.kid] : [])));
+    for (const listener of this.listeners) {
+      try {
+        listener(kids);
+      } catch {
+        // A listener's failure must not break key rotation for everyone else.
+      }
+    }
+  }
+}
