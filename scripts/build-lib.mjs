@@ -51,13 +51,17 @@ const manifest = buildManifest({
 });
 writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
-// The root README is the user guide; the package ships it unchanged.
-for (const [from, to] of [
+const documents = [
   ['README.md', 'README.md'],
   ['LICENSE', 'LICENSE'],
   ['CHANGELOG.md', 'CHANGELOG.md'],
   ['libs/auth/SECURITY.md', 'SECURITY.md'],
-]) {
-  copyFileSync(path.join(root, from), path.join(outDir, to));
-}
+];
+for (const [from, to] of documents) copyFileSync(path.join(root, from), path.join(outDir, to));
+// The root README is the user guide and ships as is, except that its Markdown links to the other
+// documents point where they sit in the package (`](libs/auth/SECURITY.md)` -> `](SECURITY.md)`).
+const readmeFile = path.join(outDir, 'README.md');
+let readme = readFileSync(readmeFile, 'utf8');
+for (const [from, to] of documents) readme = readme.replaceAll(`](${from})`, `](${to})`).replaceAll(`](./${from})`, `](${to})`);
+writeFileSync(readmeFile, readme);
 console.log(`build:lib: ${manifest.name}@${manifest.version} in ${path.relative(root, outDir)} (${listFiles(outDir).length} files)`);
