@@ -12,7 +12,11 @@ export const {
   MODULE_OPTIONS_TOKEN: AUTH_MODULE_OPTIONS,
   OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
+} = new ConfigurableModuleBuilder<AuthModuleOptions>({
+  moduleName: 'Auth',
+  // Not the generated 'AUTH_MODULE_OPTIONS': an app's own "Auth" module would share that name.
+  optionsInjectionToken: Symbol.for('nest-warden:module-options'),
+})
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createAuthOptions')
   .setExtras<AuthModuleExtras>({ global: false }, (definition) => definition)

@@ -1,5 +1,6 @@
 import type { JSONWebKeySet, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object.js';
+import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
 
 /** Where a token may come from, in the order tried. */
 export type TokenSource = 'header' | 'cookie';
@@ -9,7 +10,8 @@ export type AuthPolicyMode = 'required' | 'optional';
 
 /**
  * Options of `AuthModule.forRoot()`. Exactly one key source is required: `jwksUrl`, `jwks`,
- * `jwtKey` or `secret`.
+ * `jwtKey` or `secret`; or none of them and `issuer` as one string, whose OpenID Connect discovery
+ * document then names the JWKS.
  *
  * @example
  * AuthModule.forRoot({
@@ -29,7 +31,11 @@ export interface AuthModuleOptions {
   /** HMAC shared secret (HS256 by default), at least 32 bytes. */
   secret?: string | Uint8Array;
 
-  /** Exact `iss` value(s). Strongly recommended: a warning is logged at boot when absent. */
+  /**
+   * Exact `iss` value(s). Strongly recommended: a warning is logged at boot when absent. As one
+   * string and with no other key source, the keys come from OIDC discovery:
+   * `<issuer>/.well-known/openid-configuration` must name this exact issuer, and its `jwks_uri` is used.
+   */
   issuer?: string | string[];
   /** Accepted `aud` value(s); when set, a token without a matching `aud` is rejected. */
   audience?: string | string[];
@@ -140,15 +146,17 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     throw new AuthConfigError('options', 'expected an object with a key source (jwksUrl, jwks, jwtKey or secret)');
   }
   const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
-  if (given.length !== 1) {
+  const discovery = given.length === 0 && typeof options.issuer === 'string';
+  if (discovery) checkKeyUrl('issuer', options.issuer as string);
+  if (given.length !== 1 && !discovery) {
     throw new AuthConfigError(
       given.length ? given.join(', ') : 'jwksUrl',
       given.length
         ? `set exactly one key source, got ${given.length} (${given.join(', ')})`
-        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret',
+        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret (or issuer alone, as one URL, for OIDC discovery)',
     );
   }
-  if (options.jwksUrl !== undefined) checkJwksUrl(options.jwksUrl);
+  if (options.jwksUrl !== undefined) checkKeyUrl('jwksUrl', options.jwksUrl);
   if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
     throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
   }
@@ -202,16 +210,15 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   };
 }
 
-function checkJwksUrl(value: unknown): void {
+function checkKeyUrl(option: 'jwksUrl' | 'issuer', value: unknown): void {
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw new AuthConfigError('jwksUrl', 'expected an absolute URL');
+    throw new AuthConfigError(option, 'expected an absolute URL');
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new AuthConfigError('jwksUrl', 'must use https (plain http is allowed for localhost only)');
+  if (!isAllowedKeyUrl(url)) {
+    throw new AuthConfigError(option, 'must use https (plain http is allowed for localhost only)');
   }
 }
 

@@ -1,11 +1,13 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
+import { discoverJwksUri } from './oidc-discovery.js';
 import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
 
 /** What the verifier needs from a key source: the key (or key resolver) and the algorithms pinned to it. */
 export interface KeySource {
-  readonly kind: 'jwksUrl' | 'jwks' | 'jwtKey' | 'secret';
+  /** `issuer`: remote JWKS found through OIDC discovery. */
+  readonly kind: 'jwksUrl' | 'issuer' | 'jwks' | 'jwtKey' | 'secret';
   /** Pinned: a token's `alg` only selects among these. */
   readonly algorithms: readonly string[];
   readonly key: JWTVerifyGetKey | KeyObject | Uint8Array;
@@ -34,6 +36,7 @@ export function createKeySource(options: ResolvedAuthOptions): KeySource {
   if (options.jwtKey !== undefined) return pemSource(options.jwtKey, options.algorithms);
   if (options.jwks !== undefined) return localJwksSource(options.jwks, options.algorithms);
   if (options.jwksUrl !== undefined) return remoteJwksSource(options);
+  if (options.issuer?.length === 1) return discoveredJwksSource(options, options.issuer[0]);
   throw new AuthConfigError('jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret');
 }
 
@@ -75,6 +78,27 @@ function remoteJwksSource(options: ResolvedAuthOptions): KeySource {
     cacheMaxAge: options.jwksCacheMaxAgeInMs,
   });
   return { kind: 'jwksUrl', algorithms, key };
+}
+
+function discoveredJwksSource(options: ResolvedAuthOptions, issuer: string): KeySource {
+  const algorithms = pin('issuer', ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
+  let resolver: Promise<JWTVerifyGetKey> | null = null;
+  const key: JWTVerifyGetKey = async (header, token) => {
+    resolver ??= discoverJwksUri(issuer, { timeoutInMs: options.jwksTimeoutInMs, maxBytes: 512 * 1024 }).then(
+      (url) =>
+        createRemoteJWKSet(url, {
+          timeoutDuration: options.jwksTimeoutInMs,
+          cooldownDuration: options.jwksCooldownInMs,
+          cacheMaxAge: options.jwksCacheMaxAgeInMs,
+        }),
+      (error: unknown) => {
+        resolver = null;
+        throw error;
+      },
+    );
+    return (await resolver)(header, token);
+  };
+  return { kind: 'issuer', algorithms, key };
 }
 
 /**

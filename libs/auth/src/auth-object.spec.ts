@@ -1,0 +1,96 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { hasAuthorization, signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { readSessionFields } from './claims.js';
+
+const v1 = {
+  sub: 'user_1',
+  sid: 'sess_1',
+  org_id: 'org_1',
+  org_role: 'org:admin',
+  org_permissions: ['org:invoices:read'],
+};
+const v2 = { sub: 'user_2', sid: 'sess_2', v: 2, fea: 'o:invoices,u:beta', pla: 'u:free,o:pro', o: { id: 'org_2', rol: 'member', per: 'read', fpm: '1' } };
+
+describe('has()', () => {
+  const f1 = readSessionFields(v1);
+  const f2 = readSessionFields(v2);
+
+  it.each([
+    [{ role: 'org:admin' }, true],
+    [{ role: 'admin' }, true],
+    [{ role: 'org:member' }, false],
+    [{ permission: 'org:invoices:read' }, true],
+    [{ permission: 'invoices:read' }, true],
+    [{ permission: 'org:invoices:write' }, false],
+    [{ role: 'org:admin', permission: 'org:invoices:read' }, true],
+    [{ role: 'org:admin', permission: 'org:invoices:write' }, false],
+    [{ feature: 'invoices' }, false],
+    [{ plan: 'pro' }, false],
+    [{}, false],
+    [{ role: '' }, false],
+  ])('v1 %j -> %s', (check, expected) => {
+    expect(hasAuthorization(check, f1)).toBe(expected);
+  });
+
+  it.each([
+    [{ role: 'org:member' }, true],
+    [{ role: 'member' }, true],
+    [{ permission: 'org:invoices:read' }, true],
+    [{ feature: 'invoices' }, true],
+    [{ feature: 'o:invoices' }, true],
+    [{ feature: 'org:invoices' }, true],
+    [{ feature: 'u:invoices' }, false],
+    [{ feature: 'beta' }, true],
+    [{ feature: 'user:beta' }, true],
+    [{ feature: 'o:beta' }, false],
+    [{ feature: 'x:beta' }, false],
+    [{ plan: 'pro' }, true],
+    [{ plan: 'o:pro' }, true],
+    [{ plan: 'u:pro' }, false],
+    [{ plan: 'free', feature: 'beta' }, true],
+    [{ plan: 'enterprise', feature: 'beta' }, false],
+  ])('v2 %j -> %s', (check, expected) => {
+    expect(hasAuthorization(check, f2)).toBe(expected);
+  });
+
+  it('fails closed for role and permission checks without an org', () => {
+    const fields = readSessionFields({ sub: 'user_3' });
+    expect(hasAuthorization({ role: 'org:admin' }, fields)).toBe(false);
+    expect(hasAuthorization({ permission: 'org:invoices:read' }, fields)).toBe(false);
+  });
+
+  it('is always false when signed out', () => {
+    expect(signedOutAuthObject().has({ role: 'org:admin' })).toBe(false);
+  });
+});
+
+describe('auth objects', () => {
+  it('getToken() resolves the request token, getToken({ template }) asks the provider', async () => {
+    const templates = jest.fn(async (_auth: unknown, template: string) => `minted-${template}`);
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 'the.request.token', templates);
+    await expect(auth.getToken()).resolves.toBe('the.request.token');
+    await expect(auth.getToken({ template: 'supabase' })).resolves.toBe('minted-supabase');
+    expect(templates).toHaveBeenCalledWith(auth, 'supabase');
+  });
+
+  it('getToken({ template }) rejects with a clear error without a provider', async () => {
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
+    await expect(auth.getToken({ template: 'x' })).rejects.toThrow(/getTokenTemplate option/);
+  });
+
+  it('the signed-out object has the same keys, nulls and false', async () => {
+    const signedIn = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
+    const signedOut = signedOutAuthObject();
+    expect(Object.keys(signedOut).sort()).toEqual(Object.keys(signedIn).sort());
+    expect(signedOut).toMatchObject({ isAuthenticated: false, userId: null, sessionId: null, orgId: null, claims: null });
+    await expect(signedOut.getToken()).resolves.toBeNull();
+  });
+
+  it('does not let __proto__ claims pollute anything', () => {
+    const claims = JSON.parse('{"sub":"user_1","__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}');
+    const auth = signedInAuthObject(claims, readSessionFields(claims), 't.o.k');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect((auth as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(Object.getPrototypeOf(auth.claims)).toBe(Object.prototype);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Why a key-material fetch failed. Stable codes, safe to log: never the URL, a key or a body.
+ */
+export type KeyFetchProblem =
+  | 'network'
+  | 'timeout'
+  | 'http-status'
+  | 'content-type'
+  | 'too-large'
+  | 'invalid-json'
+  | 'invalid-shape'
+  | 'private-key'
+  | 'no-usable-key'
+  | 'issuer-mismatch';
+
+/** A fetch of key material (JWKS or discovery document) failed; the cached keys, if any, stay. */
+export class KeyFetchError extends Error {
+  override readonly name = 'KeyFetchError';
+
+  constructor(
+    readonly problem: KeyFetchProblem,
+    message: string = problem,
+  ) {
+    super(`nest-warden: key fetch failed: ${message}`);
+  }
+}
+
+/** Limits applied to every outbound fetch of key material. */
+export interface FetchLimits {
+  /** Abort the whole exchange (connect, headers and body) after this long. */
+  timeoutInMs: number;
+  /** Abort as soon as the body grows past this many bytes; it is never buffered whole. */
+  maxBytes: number;
+}
+
+const JSON_CONTENT_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * GETs a JSON document under {@link FetchLimits}: no redirects followed, status 200 only, a JSON
+ * content type, the body read as a stream and cut off at the byte cap. Throws {@link KeyFetchError}.
+ */
+export async function fetchJson(url: URL, limits: FetchLimits, accept = 'application/json'): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limits.timeoutInMs);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'GET',
+        redirect: 'manual',
+        headers: { accept },
+        signal: controller.signal,
+      });
+    } catch {
+      throw new KeyFetchError(controller.signal.aborted ? 'timeout' : 'network');
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new KeyFetchError('http-status', `status ${response.status}`);
+    }
+    if (!JSON_CONTENT_TYPE.test(response.headers.get('content-type') ?? '')) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new KeyFetchError('content-type');
+    }
+    const text = await readCapped(response, limits.maxBytes, controller.signal);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new KeyFetchError('invalid-json');
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new KeyFetchError('too-large');
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new KeyFetchError('too-large');
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof KeyFetchError) throw error;
+    throw new KeyFetchError(signal.aborted ? 'timeout' : 'network');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new KeyFetchError('invalid-json', 'the body is not UTF-8');
+  }
+}
