@@ -115,3 +115,28 @@ describe('build:lib output inspection', () => {
     expect(['./a.js', '@nestjs/common/x', 'node:fs', 'crypto', 'jose/jwk/embedded'].map(helpers.packageOf)).toEqual([null, '@nestjs/common', null, null, 'jose']);
   });
 });
+
+describe("the README's Jest pattern for CommonJS projects", () => {
+  it('lets nest-warden and jose through, in npm and pnpm layouts, and nothing else', async () => {
+    const { readmeJestConfig } = await import('./support/readme-jest-config.js');
+    const patterns = (readmeJestConfig(path.join(ROOT, 'README.md')).transformIgnorePatterns as string[]).map((p) => new RegExp(p));
+    const ignored = (file: string) => patterns.some((p) => p.test(file));
+    for (const file of [
+      '/app/node_modules/nest-warden/index.js',
+      '/app/node_modules/jose/dist/webapi/index.js',
+      '/app/node_modules/.pnpm/jose@6.2.18/node_modules/jose/dist/webapi/index.js',
+      '/app/node_modules/.pnpm/nest-warden@0.1.0_@nestjs+common@11.1.0/node_modules/nest-warden/index.js',
+      '/app/src/app.module.ts',
+    ]) {
+      expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: false });
+    }
+    for (const file of [
+      '/app/node_modules/rxjs/dist/cjs/index.js',
+      '/app/node_modules/@nestjs/common/index.js',
+      '/app/node_modules/jose-extra/index.js',
+      '/app/node_modules/.pnpm/rxjs@7.8.1/node_modules/rxjs/dist/cjs/index.js',
+    ]) {
+      expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: true });
+    }
+  });
+});
