@@ -127,12 +127,24 @@ export function signedOutAuthObject(): SignedOutAuthObject {
 
 const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
 
-/** Clerk's semantics: each asked dimension must pass, at least one must be asked, missing data fails. */
+/**
+ * Clerk's semantics: each asked dimension must pass, at least one must be asked, missing data fails.
+ * With grants from the `authorization` option, each asked value must be in the matching grant list.
+ */
 export function hasAuthorization(check: AuthorizationCheck, fields: SessionFields): boolean {
   if (!check || typeof check !== 'object') return false;
   const { role, permission, feature, plan } = check;
   const asked = [role, permission, feature, plan].filter((v) => v !== undefined);
   if (asked.length === 0 || asked.some((v) => typeof v !== 'string' || v === '')) return false;
+  const grants = fields.grants;
+  if (grants) {
+    return (
+      (role === undefined || grants.roles.includes(role)) &&
+      (permission === undefined || grants.permissions.includes(permission)) &&
+      (feature === undefined || grants.features.includes(feature)) &&
+      (plan === undefined || grants.plans.includes(plan))
+    );
+  }
   if ((role !== undefined || permission !== undefined) && !fields.orgId) return false;
   if (role !== undefined && (!fields.orgRole || withOrgPrefix(fields.orgRole) !== withOrgPrefix(role))) return false;
   if (permission !== undefined && !fields.orgPermissions?.includes(withOrgPrefix(permission))) return false;

@@ -1,22 +1,24 @@
-import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext, type HttpException } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS, AUTH_POLICY_METADATA, AUTH_STATE } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isKeysUnavailable } from './auth.errors.js';
-import { forbiddenDenial, keysUnavailableDenial, toHttpException, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
+import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { contextTypeOf, getAuthCarrier, type AuthCarrier } from './request-context.js';
 import { extractToken } from './token/extract-token.js';
+import { toTransportException } from './transport-exceptions.js';
 
 /**
  * Authenticates every request it guards and enforces the route's policy:
  * 1. policy: the method's decorator, else the class's, else `defaultPolicy`;
- * 2. the request behind the context (HTTP or GraphQL);
+ * 2. the request behind the context (HTTP, GraphQL, a WebSocket handshake, an RPC message);
  * 3. the token: header first, then cookie;
- * 4. verification (signed out with a reason on failure);
+ * 4. verification (signed out with a reason on failure), once per request or message;
  * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
- * 6. required and signed out -> 401, keys unavailable -> 503, check failed -> 403.
+ * 6. required and signed out -> 401, keys unavailable -> 503, check failed -> 403, as the
+ *    transport's error: HttpException, GraphQL error code, WsException, RpcException.
  *
  * Register it for the whole app with `AuthModule.forRoot({ global: true })`, or per controller with
  * `@UseGuards(AuthGuard)`. Subclass it and override the protected steps to customise.
@@ -35,9 +37,11 @@ export class AuthGuard implements CanActivate {
     const carrier = this.getCarrier(context);
     if (!carrier) {
       if (policy.mode === 'optional') return true;
-      throw this.deny(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
+      throw await this.deny(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
-    const result = carrier[AUTH_STATE] ?? (await this.authenticate(this.getToken(carrier)));
+    // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
+    const reused = carrier.live ? undefined : carrier[AUTH_STATE];
+    const result = reused ?? (await this.authenticate(this.getToken(carrier)));
     this.attach(carrier, result);
     return this.enforce(context, policy, result);
   }
@@ -53,12 +57,12 @@ export class AuthGuard implements CanActivate {
 
   /** Step 2: the request (or handshake, or message) that carries headers and receives `auth`. */
   protected getCarrier(context: ExecutionContext): AuthCarrier | undefined {
-    return getAuthCarrier(context);
+    return getAuthCarrier(context, this.options);
   }
 
   /** Step 3: the raw token, or null. */
   protected getToken(carrier: AuthCarrier): string | null {
-    return extractToken(carrier.headers, this.options)?.token ?? null;
+    return extractToken(carrier.headers, this.options, carrier.token)?.token ?? null;
   }
 
   /** Step 4: verification; never throws. */
@@ -73,30 +77,31 @@ export class AuthGuard implements CanActivate {
   }
 
   /** Step 6: allow, or refuse with 401 / 403 / 503. */
-  protected enforce(context: ExecutionContext, policy: AuthPolicy, result: AuthResult): boolean {
+  protected async enforce(context: ExecutionContext, policy: AuthPolicy, result: AuthResult): Promise<boolean> {
     if (policy.mode === 'optional') return true;
     const { auth, error } = result;
     if (!auth.isAuthenticated) {
       if (result.tokenPresent && isKeysUnavailable(error)) {
-        throw this.deny(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
+        throw await this.deny(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
       }
-      throw this.deny(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
+      throw await this.deny(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }
     if (policy.check && !auth.has(policy.check)) {
-      throw this.deny(context, forbiddenDenial(this.options.realm, this.options.debug === true));
+      throw await this.deny(context, forbiddenDenial(this.options.realm, this.options.debug === true));
     }
     return true;
   }
 
   /** Turns a denial into the exception of the transport, with its headers on HTTP responses. */
-  protected deny(context: ExecutionContext, denial: AuthDenial): HttpException {
-    if (contextTypeOf(context) === 'http') {
+  protected deny(context: ExecutionContext, denial: AuthDenial): Promise<Error> {
+    const type = contextTypeOf(context);
+    if (type === 'http') {
       const adapter = this.adapterHost?.httpAdapter;
       const response: unknown = context.switchToHttp().getResponse();
       if (adapter && response) {
         for (const [name, value] of Object.entries(denial.headers)) adapter.setHeader(response, name, value);
       }
     }
-    return toHttpException(denial, this.options.debug === true);
+    return toTransportException(type, denial, this.options.debug === true);
   }
 }

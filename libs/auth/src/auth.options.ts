@@ -1,9 +1,24 @@
-import type { JSONWebKeySet, JWTPayload } from 'jose';
+import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object.js';
+import type { AuthErrorReason } from './auth.errors.js';
+import type { AuthorizationMapper } from './authorization-grants.js';
 import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
 
 /** Where a token may come from, in the order tried. */
 export type TokenSource = 'header' | 'cookie';
+
+/**
+ * A provider-specific check of a token that passed the signature and the standard claim checks
+ * (e.g. Cognito's `token_use` and `client_id`). Return a reason to refuse the token, or
+ * null/undefined to accept it; a throw refuses it as `token-invalid`.
+ *
+ * @example
+ * checkClaims: (claims) => (claims.token_use === 'access' ? null : 'token-invalid-type')
+ */
+export type ClaimsCheck = (
+  claims: JWTPayload,
+  header: JWTHeaderParameters,
+) => AuthErrorReason | null | undefined | Promise<AuthErrorReason | null | undefined>;
 
 /** What a route with no decorator gets. */
 export type AuthPolicyMode = 'required' | 'optional';
@@ -63,6 +78,11 @@ export interface AuthModuleOptions {
   headerName?: string;
   /** Cookie carrying the bare token. Default `'__session'` (Clerk). */
   cookieName?: string;
+  /**
+   * Microservices: the top-level field of a message's data that carries its token, bare or as
+   * `Bearer <token>`. Default `'authorization'`: `client.send('pattern', { authorization: token, ... })`.
+   */
+  rpcTokenField?: string;
 
   /** Policy for routes with neither `@RequireAuth()` nor `@OptionalAuth()`. Default `'required'`. */
   defaultPolicy?: AuthPolicyMode;
@@ -73,6 +93,16 @@ export interface AuthModuleOptions {
 
   /** Backs `auth.getToken({ template })`, e.g. by calling your issuer's token endpoint. */
   getTokenTemplate?: (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+  /**
+   * Runs after the standard claim checks; a returned reason refuses the token. Presets set it for
+   * their provider's own claims (Cognito `token_use`/`client_id`, Keycloak `typ`).
+   */
+  checkClaims?: ClaimsCheck;
+  /**
+   * Maps verified claims to the roles, permissions, features and plans `has()` checks (exact match).
+   * Unset: Clerk semantics (org-scoped `org_role`/`org_permissions` or `o`, `fea`, `pla`).
+   */
+  authorization?: AuthorizationMapper;
   /** Return true to refuse a verified token, e.g. a deny-list of session ids (`claims.sid`). */
   isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
@@ -108,6 +138,7 @@ export const AUTH_DEFAULTS = {
   tokenSources: ['header', 'cookie'] as TokenSource[],
   headerName: 'authorization',
   cookieName: '__session',
+  rpcTokenField: 'authorization',
   defaultPolicy: 'required' as AuthPolicyMode,
   treatPendingAsSignedOut: true,
   realm: 'api',
@@ -126,6 +157,7 @@ export interface ResolvedAuthOptions
   tokenSources: readonly TokenSource[];
   headerName: string;
   cookieName: string;
+  rpcTokenField: string;
   defaultPolicy: AuthPolicyMode;
   treatPendingAsSignedOut: boolean;
   realm: string;
@@ -181,7 +213,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
   }
-  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock'] as const) {
+  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {
       throw new AuthConfigError(fn, 'expected a function');
     }
@@ -200,6 +232,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     tokenSources: [...tokenSources],
     headerName: (optionalString(options, 'headerName') ?? AUTH_DEFAULTS.headerName).toLowerCase(),
     cookieName: optionalString(options, 'cookieName') ?? AUTH_DEFAULTS.cookieName,
+    rpcTokenField: optionalString(options, 'rpcTokenField') ?? AUTH_DEFAULTS.rpcTokenField,
     defaultPolicy,
     treatPendingAsSignedOut: booleanOption(options, 'treatPendingAsSignedOut', AUTH_DEFAULTS.treatPendingAsSignedOut),
     debug: booleanOption(options, 'debug', false),

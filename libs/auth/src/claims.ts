@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
+import type { AuthorizationGrants } from './authorization-grants.js';
 
 /** Clerk's actor claim (`act`): who is impersonating the user. */
 export interface ActorClaim {
@@ -24,6 +25,11 @@ export interface SessionFields {
   plans: string | null;
   /** Clerk `fva`: minutes since first and second factor verification (-1: never). */
   factorVerificationAge: [number, number] | null;
+  /**
+   * Set only when the `authorization` option maps the claims: then `has()` checks these grants by
+   * exact match instead of Clerk's org-scoped fields.
+   */
+  grants?: Required<AuthorizationGrants>;
 }
 
 function invalid(claim: string, expected: string): AuthError {

@@ -6,6 +6,7 @@ export {
   resolveAuthOptions,
   type AuthModuleOptions,
   type AuthPolicyMode,
+  type ClaimsCheck,
   type ResolvedAuthOptions,
   type TokenSource,
 } from './auth.options.js';
@@ -21,6 +22,19 @@ export {
   type TokenTemplateProvider,
 } from './auth-object.js';
 export type { ActorClaim, SessionFields } from './claims.js';
+export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './authorization-grants.js';
+export {
+  auth0,
+  clerk,
+  cognito,
+  frontendApiFromPublishableKey,
+  keycloak,
+  type Auth0PresetOptions,
+  type ClerkPresetOptions,
+  type CognitoPresetOptions,
+  type KeycloakPresetOptions,
+  type PresetPassthroughOptions,
+} from './presets/index.js';
 export { getAuth } from './get-auth.js';
 export { AuthError, AuthErrorReason, bearerChallenge, type BearerChallenge } from './auth.errors.js';
 export { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
@@ -28,3 +42,5 @@ export { extractToken, type ExtractedToken, type RequestHeaders } from './token/
 export { TokenVerifier, type Clock, type VerifiedToken } from './verification/token-verifier.js';
 export type { KeySource } from './verification/key-sources.js';
 export type {} from './express-request.js';
+export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
+export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';

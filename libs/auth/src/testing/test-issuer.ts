@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
-import type { AuthModuleOptions } from '../index.js';
+import type { AuthModuleExtras, AuthModuleOptions } from '../index.js';
+
+/** Options for `AuthModule.forRoot()`, including `global`. */
+type ForRootOptions = AuthModuleOptions & AuthModuleExtras;
 
 /** Algorithms a test issuer can sign with. */
 export type TestIssuerAlgorithm = 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
@@ -37,6 +40,12 @@ export interface ServedJwks {
   close(): Promise<void>;
 }
 
+/** The JWKS of a {@link TestIssuer}, served on 127.0.0.1. */
+export interface ServedTestIssuer extends ServedJwks {
+  /** Module options that trust the issuer through its served JWKS URL (the remote-JWKS code path). */
+  moduleOptions(extra?: ForRootOptions): ForRootOptions;
+}
+
 /** A key pair that signs tokens and publishes its public key. */
 export interface TestIssuer {
   readonly issuer: string;
@@ -51,10 +60,12 @@ export interface TestIssuer {
   readonly privateKey: CryptoKey;
   /** Signs claims; `sub`, `iat`, `nbf`, `exp` and `iss` are filled in unless given. */
   sign(claims?: JWTPayload & Record<string, unknown>, options?: SignOptions): Promise<string>;
+  /** `{ authorization: 'Bearer <token>' }` for the claims: supertest's `.set()`, a WebSocket handshake. */
+  headers(claims?: JWTPayload & Record<string, unknown>, options?: SignOptions): Promise<{ authorization: string }>;
   /** Module options that trust this issuer with a local JWKS (no network). */
-  moduleOptions(extra?: AuthModuleOptions): AuthModuleOptions;
-  /** Serves the JWKS on 127.0.0.1 (port 0) and counts requests. */
-  serve(): Promise<ServedJwks>;
+  moduleOptions(extra?: ForRootOptions): ForRootOptions;
+  /** Serves the JWKS on 127.0.0.1 (port 0) and counts requests; `moduleOptions()` of the result use its URL. */
+  serve(): Promise<ServedTestIssuer>;
 }
 
 /**
@@ -74,7 +85,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const publicKeyPem = await exportSPKI(publicKey);
   const lifetime = options.expiresInSeconds ?? 60;
 
-  return {
+  const testIssuer: TestIssuer = {
     issuer,
     alg,
     kid,
@@ -95,11 +106,20 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
       return new SignJWT(payload).setProtectedHeader({ alg, kid, typ: 'JWT', ...signOptions.header }).sign(privateKey);
     },
+    async headers(claims, signOptions) {
+      return { authorization: `Bearer ${await testIssuer.sign(claims, signOptions)}` };
+    },
     moduleOptions(extra = {}) {
       return { jwks: { keys: [publicJwk] }, issuer, ...extra };
     },
-    serve: () => serveJwks({ keys: [publicJwk] }),
+    async serve() {
+      const served = await serveJwks({ keys: [publicJwk] });
+      return Object.assign(served, {
+        moduleOptions: (extra: ForRootOptions = {}): ForRootOptions => ({ jwksUrl: served.jwksUrl, issuer, ...extra }),
+      });
+    },
   };
+  return testIssuer;
 }
 
 /** Serves a fixed JWKS on 127.0.0.1 at `/.well-known/jwks.json`. */

@@ -25,16 +25,34 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
  * configured order). Returns null when neither carries one; another scheme (`Basic ...`) or an empty
  * `Bearer` is no token. Nothing here parses the token itself.
  *
+ * `bearer` is a token a transport carries outside its headers (socket.io's `auth.token`, an RPC
+ * message field), bare or as `Bearer <token>`; it counts as the `'header'` source, after the header.
+ *
  * @example
  * extractToken({ authorization: 'Bearer eyJ...' }, options) // { token: 'eyJ...', source: 'header' }
  */
-export function extractToken(headers: RequestHeaders | undefined, options: TokenExtractionOptions): ExtractedToken | null {
-  if (!headers) return null;
+export function extractToken(
+  headers: RequestHeaders | undefined,
+  options: TokenExtractionOptions,
+  bearer?: string,
+): ExtractedToken | null {
+  if (!headers && bearer === undefined) return null;
   for (const source of options.tokenSources) {
-    const token = source === 'header' ? fromHeader(headers, options.headerName) : fromCookie(headers, options.cookieName);
+    const token =
+      source === 'header'
+        ? (headers && fromHeader(headers, options.headerName)) || fromBearer(bearer)
+        : headers && fromCookie(headers, options.cookieName);
     if (token) return { token, source };
   }
   return null;
+}
+
+const BARE = /^[ \t]*([^\s]+)[ \t]*$/;
+
+function fromBearer(value: string | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  const match = BEARER.exec(value) ?? (/^Bearer([ \t]|$)/i.test(value) ? null : BARE.exec(value));
+  return match ? match[1] : null;
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
+import { readGrants } from '../authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../claims.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 
@@ -73,7 +74,9 @@ export class TokenVerifier {
       throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
     }
     this.checkAuthorizedParty(claims);
+    await this.runClaimsCheck(claims, verified.protectedHeader);
     const fields = readSessionFields(claims);
+    if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
     if (this.options.isRevoked && (await this.options.isRevoked(claims)) === true) {
       throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
     }
@@ -110,6 +113,21 @@ export class TokenVerifier {
       throw new AuthError(AuthErrorReason.TokenInvalid, 'nested tokens are not accepted');
     }
     return header;
+  }
+
+  /** The provider-specific hook (`checkClaims`): a reason refuses, a throw refuses as invalid. */
+  private async runClaimsCheck(claims: JWTPayload, header: JWTHeaderParameters): Promise<void> {
+    const check = this.options.checkClaims;
+    if (!check) return;
+    let reason: unknown;
+    try {
+      reason = await check(claims, header);
+    } catch {
+      throw new AuthError(AuthErrorReason.TokenInvalid, 'the claims check refused the token');
+    }
+    if (reason === null || reason === undefined) return;
+    const known = Object.values(AuthErrorReason) as unknown[];
+    throw new AuthError(known.includes(reason) ? (reason as AuthErrorReason) : AuthErrorReason.TokenInvalidClaims, 'the claims check refused the token');
   }
 
   private checkAuthorizedParty(claims: JWTPayload): void {

@@ -1,0 +1,53 @@
+import type { AuthModuleOptions, ClaimsCheck } from '../auth.options.js';
+import { AuthErrorReason } from '../auth.errors.js';
+import { scopeList, stringList, type AuthorizationMapper } from '../authorization-grants.js';
+import { combineChecks, providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';
+
+/** Options of {@link keycloak}. */
+export interface KeycloakPresetOptions extends PresetPassthroughOptions {
+  /** The server URL, e.g. `'https://auth.example.com'` (with `/auth` for Keycloak before 17). */
+  baseUrl: string;
+  /** The realm name. */
+  realm: string;
+}
+
+/**
+ * Module options for Keycloak access tokens: issuer `<baseUrl>/realms/<realm>`, keys from
+ * `/protocol/openid-connect/certs`, RS256. Only access tokens (`typ: "Bearer"` in the payload) are
+ * accepted: ID and refresh tokens are refused. `has({ role: 'admin' })` looks in the realm roles
+ * (`realm_access.roles`), `has({ role: 'my-client:editor' })` in a client's roles
+ * (`resource_access`), `has({ permission })` in `scope`.
+ *
+ * @example
+ * AuthModule.forRoot({ ...keycloak({ baseUrl: 'https://auth.example.com', realm: 'acme', audience: 'orders-api' }), global: true })
+ */
+export function keycloak(options: KeycloakPresetOptions): AuthModuleOptions {
+  const { baseUrl, realm, checkClaims, ...rest } = options;
+  const base = providerBaseUrl('baseUrl', baseUrl);
+  requiredString('realm', realm, /^[^/?#\s]+$/);
+  const issuer = `${base}/realms/${realm}`;
+
+  const accessTokenOnly: ClaimsCheck = (claims) =>
+    typeof claims.typ === 'string' && claims.typ.toLowerCase() === 'bearer' ? null : AuthErrorReason.TokenInvalidType;
+  return {
+    algorithms: ['RS256'],
+    authorization: keycloakGrants,
+    ...rest,
+    checkClaims: combineChecks(accessTokenOnly, checkClaims),
+    jwksUrl: `${issuer}/protocol/openid-connect/certs`,
+    issuer,
+  };
+}
+
+/** Realm roles as they are, client roles as `<clientId>:<role>`, scopes as permissions. */
+const keycloakGrants: AuthorizationMapper = (claims) => {
+  const realmAccess = claims.realm_access as { roles?: unknown } | undefined;
+  const roles = stringList(realmAccess?.roles);
+  const resourceAccess = claims.resource_access;
+  if (resourceAccess && typeof resourceAccess === 'object' && !Array.isArray(resourceAccess)) {
+    for (const [client, access] of Object.entries(resourceAccess as Record<string, { roles?: unknown } | null>)) {
+      for (const role of stringList(access?.roles)) roles.push(`${client}:${role}`);
+    }
+  }
+  return { roles, permissions: scopeList(claims.scope) };
+};

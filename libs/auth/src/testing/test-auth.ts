@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { FactoryProvider } from '@nestjs/common';
+import type { TestingModuleBuilder } from '@nestjs/testing';
+import { SignJWT, type JWTPayload } from 'jose';
+import { AUTH_OPTIONS, AuthService, TokenVerifier, type AuthResult, type KeySource, type ResolvedAuthOptions } from '../index.js';
+
+/**
+ * Claims of a test session. `sub`, `sid`, `iat`, `nbf`, `exp` default when absent; `iss`, `aud` and
+ * `azp` are always set to what the app accepts (test refusals of those with `createTestIssuer()`).
+ */
+export type TestClaims = JWTPayload & Record<string, unknown>;
+
+/** Options of {@link createTestAuth}. */
+export interface TestAuthOptions {
+  /** Requests without a token are this user (e.g. `clerkSessionClaims({ userId: 'user_1' })`); null: signed out. */
+  as?: TestClaims | null;
+  /** Token lifetime. Default 60 s. */
+  expiresInSeconds?: number;
+}
+
+/**
+ * Signs in test users without any keys: the app's verification step is swapped for one that trusts
+ * tokens of this kit (signed with a random secret that lives and dies with the test), and everything
+ * after it is real: claim checks with the app's own options, the auth object, `@RequireAuth()`
+ * policies, 401/403 on every transport.
+ */
+export interface TestAuth {
+  /** Installs the override on a testing module: `await testAuth.override(Test.createTestingModule({...})).compile()`. */
+  override<T extends TestingModuleBuilder>(builder: T): T;
+  /** The same override as a provider, for modules built by hand. */
+  readonly provider: FactoryProvider<AuthService>;
+  /** Who requests without a token are from now on; null signs them out. */
+  signInAs(claims: TestClaims | null): void;
+  /** A token for `claims` that the overridden app accepts (and no other app does). */
+  token(claims?: TestClaims): Promise<string>;
+  /** `{ authorization: 'Bearer <token>' }`, for supertest's `.set()` or a WebSocket handshake. */
+  headers(claims?: TestClaims): Promise<{ authorization: string }>;
+}
+
+/**
+ * Creates a keyless sign-in for e2e tests.
+ *
+ * @example
+ * const testAuth = createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) });
+ * const moduleRef = await testAuth.override(Test.createTestingModule({ imports: [AppModule] })).compile();
+ * // every request is user_1; another user: .set(await testAuth.headers({ sub: 'user_2' }))
+ */
+export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
+  const secret = new Uint8Array(randomBytes(32));
+  const keySource: KeySource = { kind: 'secret', algorithms: ['HS256'], key: secret };
+  let current: TestClaims | null = options.as ?? null;
+  let appOptions: ResolvedAuthOptions | undefined;
+
+  async function token(claims: TestClaims = {}): Promise<string> {
+    if (!appOptions) {
+      throw new Error('nest-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
+    }
+    const now = Math.floor((appOptions.clock ?? Date.now)() / 1000);
+    const payload: TestClaims = {
+      sub: 'user_test',
+      sid: 'sess_test',
+      iat: now,
+      nbf: now,
+      exp: now + (options.expiresInSeconds ?? 60),
+      ...claims,
+      // What the app checks, it gets: test users are about who they are, not about the app's issuer config.
+      ...(appOptions.issuer ? { iss: appOptions.issuer[0] } : {}),
+      ...(appOptions.audience ? { aud: appOptions.audience[0] } : {}),
+      ...(appOptions.authorizedParties ? { azp: appOptions.authorizedParties[0] } : {}),
+    };
+    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT' }).sign(secret);
+  }
+
+  class TestAuthService extends AuthService {
+    constructor(resolved: ResolvedAuthOptions) {
+      super(resolved);
+      appOptions = resolved;
+      (this as { verifier: TokenVerifier }).verifier = new TokenVerifier(resolved, keySource, resolved.clock);
+    }
+
+    override async authenticate(raw: string | null | undefined): Promise<AuthResult> {
+      return super.authenticate(raw || (current ? await token(current) : raw));
+    }
+  }
+
+  const provider: FactoryProvider<AuthService> = {
+    provide: AuthService,
+    useFactory: (resolved: ResolvedAuthOptions) => new TestAuthService(resolved),
+    inject: [AUTH_OPTIONS],
+  };
+
+  return {
+    provider,
+    override: (builder) => builder.overrideProvider(AuthService).useFactory({ factory: provider.useFactory, inject: provider.inject }) as typeof builder,
+    signInAs(claims) {
+      current = claims;
+    },
+    token,
+    headers: async (claims) => ({ authorization: `Bearer ${await token(claims)}` }),
+  };
+}

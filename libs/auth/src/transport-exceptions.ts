@@ -1,0 +1,81 @@
+import type { AuthDenial } from './auth.exceptions.js';
+import { toHttpException } from './auth.exceptions.js';
+import type { AuthContextType } from './request-context.js';
+
+/** The GraphQL error code (`extensions.code`) of each denial, as Apollo and Mercurius clients expect. */
+export const GRAPHQL_ERROR_CODES = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE' } as const;
+
+/**
+ * What a WebSocket client receives (as the `exception` event) and an RPC client receives (as the
+ * error): the HTTP body's fields plus the GraphQL-style `code`. Nothing from the token.
+ */
+export interface AuthDenialPayload {
+  status: 'error';
+  statusCode: 401 | 403 | 503;
+  error: string;
+  message: string;
+  code: (typeof GRAPHQL_ERROR_CODES)[keyof typeof GRAPHQL_ERROR_CODES];
+  /** 503 only: seconds before a retry makes sense. */
+  retryAfter?: number;
+  /** Debug mode only. */
+  reason?: string;
+}
+
+type ExceptionClass = new (error: string | object) => Error;
+
+// Loaded on the first denial over that transport: an app without the package never loads it.
+let wsException: Promise<ExceptionClass | null> | undefined;
+let rpcException: Promise<ExceptionClass | null> | undefined;
+
+/**
+ * Turns a denial into the error of the transport it happened on:
+ * - http: an HttpException (401/403/503 with the JSON body);
+ * - graphql: the same HttpException with `extensions.code` (UNAUTHENTICATED, FORBIDDEN), which Apollo
+ *   and Mercurius put into the GraphQL error;
+ * - ws: a `WsException` whose error object the client receives in its `exception` event;
+ * - rpc: an `RpcException` whose error object the caller receives;
+ * - anything else: the HttpException, which the unknown transport's own filter handles.
+ */
+export async function toTransportException(type: AuthContextType, denial: AuthDenial, debug: boolean): Promise<Error> {
+  if (type === 'ws' || type === 'rpc') {
+    const Exception = await (type === 'ws' ? loadWsException() : loadRpcException());
+    if (Exception) return new Exception(denialPayload(denial, debug));
+  }
+  const exception = toHttpException(denial, debug);
+  if (type === 'graphql') {
+    // graphql-js copies `extensions` of the error a resolver threw into the GraphQL error it reports.
+    Object.assign(exception, { extensions: { code: GRAPHQL_ERROR_CODES[denial.status], http: { status: denial.status } } });
+  }
+  return exception;
+}
+
+/** The body of a WebSocket or RPC denial. */
+export function denialPayload(denial: AuthDenial, debug: boolean): AuthDenialPayload {
+  const texts = {
+    401: ['Unauthorized', 'Unauthorized'],
+    403: ['Forbidden', 'Forbidden'],
+    503: ['Service Unavailable', 'Authentication keys are temporarily unavailable; retry later'],
+  } as const;
+  const [error, message] = texts[denial.status];
+  const payload: AuthDenialPayload = { status: 'error', statusCode: denial.status, error, message, code: GRAPHQL_ERROR_CODES[denial.status] };
+  const retryAfter = Number(denial.headers['Retry-After']);
+  if (denial.status === 503 && Number.isFinite(retryAfter)) payload.retryAfter = retryAfter;
+  if (debug) payload.reason = denial.reason;
+  return payload;
+}
+
+function loadWsException(): Promise<ExceptionClass | null> {
+  wsException ??= import('@nestjs/websockets').then(
+    (m) => m.WsException as ExceptionClass,
+    () => null,
+  );
+  return wsException;
+}
+
+function loadRpcException(): Promise<ExceptionClass | null> {
+  rpcException ??= import('@nestjs/microservices').then(
+    (m) => m.RpcException as ExceptionClass,
+    () => null,
+  );
+  return rpcException;
+}
