@@ -6,13 +6,13 @@ import { AuthErrorReason } from './auth.errors.js';
 export interface AuthDenial {
   status: 401 | 403 | 503;
   /** Why; shown to clients only in debug mode. */
-  reason: AuthErrorReason | 'insufficient-scope' | 'unsupported-context';
+  reason: AuthErrorReason | 'insufficient-scope';
   /** Headers for HTTP responses: `WWW-Authenticate`, `Retry-After`. */
   headers: Record<string, string>;
 }
 
 /** Reasons that say nothing about the token being bad: no `error="invalid_token"` for them. */
-const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.SessionPending, 'unsupported-context']);
+const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.SessionPending]);
 
 /** 401: signed out on a required route. */
 export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean): AuthDenial {

@@ -11,7 +11,7 @@ export type TestIssuerAlgorithm = 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
 
 /** Options of {@link createTestIssuer}. */
 export interface TestIssuerOptions {
-  /** Default `'https://issuer.test'`, or the served URL after `serve()` when `issuerFromUrl` is set. */
+  /** `iss` of the tokens it signs. Default `'https://issuer.test'`. */
   issuer?: string;
   alg?: TestIssuerAlgorithm;
   kid?: string;
