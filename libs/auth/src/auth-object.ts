@@ -48,7 +48,7 @@ interface AuthObjectBase {
  * @example
  * @Get('me') me(@Auth() auth: SignedInAuthObject<{ email: string }>) { return auth.claims.email; }
  */
-export interface SignedInAuthObject<TClaims extends object = Record<string, unknown>> extends AuthObjectBase {
+export interface SignedInAuthObject<TClaims extends object = object> extends AuthObjectBase {
   isAuthenticated: true;
   userId: string;
   /** Clerk `sid`; null for issuers whose tokens carry no session id. */
@@ -67,7 +67,7 @@ export interface SignedOutAuthObject extends AuthObjectBase {
 }
 
 /** Narrow on `isAuthenticated`. */
-export type AuthObject<TClaims extends object = Record<string, unknown>> = SignedInAuthObject<TClaims> | SignedOutAuthObject;
+export type AuthObject<TClaims extends object = object> = SignedInAuthObject<TClaims> | SignedOutAuthObject;
 
 /** Supplies template tokens for `getToken({ template })`. */
 export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string) => Promise<string | null>;

@@ -1,0 +1,67 @@
+// `npm run build:lib`: builds libs/auth into dist/libs/auth as the package users install
+// (`npm pack dist/libs/auth`). Fails, naming the file, when the output would not work for them.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readEntryPoints } from './lib-package/entry-points.mjs';
+import { importsOf, listFiles, packageOf, staticPackagesOf } from './lib-package/inspect-output.mjs';
+import { buildManifest } from './lib-package/manifest.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const libDir = path.join(root, 'libs/auth');
+const outDir = path.join(root, 'dist/libs/auth');
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+// A clean folder, so files deleted from the sources never ship from an older build.
+rmSync(outDir, { recursive: true, force: true });
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(libDir, 'tsconfig.lib.json')], {
+  stdio: 'inherit',
+});
+
+const template = readJson(path.join(libDir, 'package.json'));
+const entries = readEntryPoints(root, template.name, path.join(libDir, 'src'));
+for (const { subpath, module } of entries) {
+  for (const ext of ['.js', '.d.ts']) {
+    if (!existsSync(path.join(outDir, module + ext))) throw new Error(`build:lib: entry point "${subpath}" has no ${module}${ext}`);
+  }
+}
+
+const files = listFiles(outDir);
+const unwanted = files.filter((f) => /\.(spec|test|e2e-spec)\.(js|d\.ts)$|\.map$|\.tsbuildinfo$/.test(f));
+if (unwanted.length > 0) throw new Error(`build:lib: test files or maps in the output: ${unwanted.join(', ')}`);
+
+const runtimePackages = new Map();
+for (const file of files.filter((f) => f.endsWith('.js'))) {
+  const { staticImports, dynamicImports, topLevelAwait } = importsOf(path.join(outDir, file));
+  // require(esm) refuses a module graph with top-level await: CommonJS apps could not load us.
+  if (topLevelAwait !== null) throw new Error(`build:lib: top-level await in ${file}:${topLevelAwait}`);
+  for (const specifier of [...staticImports, ...dynamicImports]) {
+    const pkg = packageOf(specifier);
+    if (pkg && !runtimePackages.has(pkg)) runtimePackages.set(pkg, file);
+  }
+}
+
+const manifest = buildManifest({
+  template,
+  workspace: readJson(path.join(root, 'package.json')),
+  entries,
+  runtimePackages,
+  mainEntryPackages: staticPackagesOf(outDir, entries.find((e) => e.subpath === '.').module),
+});
+writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+const documents = [
+  ['README.md', 'README.md'],
+  ['LICENSE', 'LICENSE'],
+  ['CHANGELOG.md', 'CHANGELOG.md'],
+  ['libs/auth/SECURITY.md', 'SECURITY.md'],
+];
+for (const [from, to] of documents) copyFileSync(path.join(root, from), path.join(outDir, to));
+// The root README is the user guide and ships as is, except that its Markdown links to the other
+// documents point where they sit in the package (`](libs/auth/SECURITY.md)` -> `](SECURITY.md)`).
+const readmeFile = path.join(outDir, 'README.md');
+let readme = readFileSync(readmeFile, 'utf8');
+for (const [from, to] of documents) readme = readme.replaceAll(`](${from})`, `](${to})`).replaceAll(`](./${from})`, `](${to})`);
+writeFileSync(readmeFile, readme);
+console.log(`build:lib: ${manifest.name}@${manifest.version} in ${path.relative(root, outDir)} (${listFiles(outDir).length} files)`);

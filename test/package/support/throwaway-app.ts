@@ -1,0 +1,41 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run, type CommandResult } from './run-command.js';
+
+/** A fixture app copied into a temp folder, with the packed nest-warden installed from its tarball. */
+export interface ThrowawayApp {
+  dir: string;
+  /** Runs an npm/npx/node command inside the app. */
+  run(command: string, args: string[], timeoutMs?: number): Promise<CommandResult>;
+  /** Merges settings into a JSON file of the app (e.g. its Jest configuration). */
+  mergeJson(file: string, settings: Record<string, unknown>): void;
+  /** Writes a copy of an installed package under another name, as a second install of it. */
+  duplicatePackage(name: string, copyName: string): void;
+}
+
+/**
+ * Copies `fixtureDir` to `<tempRoot>/<name>` and runs `npm install` there with the tarball added.
+ * Packages come from the npm cache when it has them (`--prefer-offline`).
+ */
+export async function createThrowawayApp(fixtureDir: string, tempRoot: string, tarball: string): Promise<{ app: ThrowawayApp; install: CommandResult }> {
+  const dir = path.join(tempRoot, path.basename(fixtureDir));
+  cpSync(fixtureDir, dir, { recursive: true });
+  const app: ThrowawayApp = {
+    dir,
+    run: (command, args, timeoutMs) => run(command, args, dir, timeoutMs),
+    mergeJson(file, settings) {
+      const target = path.join(dir, file);
+      const current = JSON.parse(readFileSync(target, 'utf8')) as Record<string, unknown>;
+      writeFileSync(target, JSON.stringify({ ...current, ...settings }, null, 2));
+    },
+    duplicatePackage(name, copyName) {
+      const from = path.join(dir, 'node_modules', name);
+      const to = path.join(dir, 'node_modules', copyName);
+      cpSync(from, to, { recursive: true });
+      const manifest = JSON.parse(readFileSync(path.join(to, 'package.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(path.join(to, 'package.json'), JSON.stringify({ ...manifest, name: copyName }, null, 2));
+    },
+  };
+  const install = await app.run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], 240_000);
+  return { app, install };
+}

@@ -1,0 +1,82 @@
+// The public types as DESIGN.md promises them, checked by `tsc --noEmit`: in this repository by
+// `npm run typecheck` (against the sources), and by test/package/ against the published .d.ts in a
+// NestJS 12 ESM app and a NestJS 11 CommonJS app. Nothing here runs; a wrong type fails to compile.
+// Imports only the package (no relative ones), so the file is copied as is into those apps.
+import type { DynamicModule } from '@nestjs/common';
+import {
+  Auth,
+  AuthModule,
+  AuthService,
+  RequireAuth,
+  type AuthField,
+  type AuthModuleOptions,
+  type AuthObject,
+  type SignedInAuthObject,
+  type SignedOutAuthObject,
+} from 'nest-warden';
+import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when `T` is `true`. */
+function assertType<T extends true>(): T | void {}
+
+// AuthObject narrows on isAuthenticated.
+export function narrowing(auth: AuthObject): void {
+  if (auth.isAuthenticated) {
+    assertType<Equal<typeof auth, SignedInAuthObject>>();
+    assertType<Equal<typeof auth.userId, string>>();
+    assertType<Equal<typeof auth.orgId, string | null>>();
+    assertType<Equal<typeof auth.claims.sub, string | undefined>>();
+  } else {
+    assertType<Equal<typeof auth, SignedOutAuthObject>>();
+    assertType<Equal<typeof auth.userId, null>>();
+    assertType<Equal<typeof auth.sessionId, null>>();
+    assertType<Equal<typeof auth.claims, null>>();
+  }
+  assertType<Equal<ReturnType<typeof auth.getToken>, Promise<string | null>>>();
+  assertType<Equal<ReturnType<typeof auth.has>, boolean>>();
+  // @ts-expect-error: userId may be null until narrowed
+  const userId: string = auth.userId;
+  void userId;
+}
+
+// @Auth(key) takes the keys of the auth object, nothing else.
+assertType<Equal<AuthField, keyof AuthObject>>();
+assertType<'userId' extends AuthField ? true : false>();
+assertType<'sessionId' | 'orgId' | 'claims' | 'getToken' | 'has' | 'isAuthenticated' extends AuthField ? true : false>();
+assertType<Equal<ReturnType<typeof Auth>, ParameterDecorator>>();
+Auth('userId');
+Auth();
+// @ts-expect-error: not a field of the auth object
+Auth('email');
+
+// @RequireAuth() checks take role / permission / feature / plan.
+RequireAuth({ permission: 'org:invoices:read' });
+RequireAuth({ role: 'org:admin', feature: 'reports', plan: 'u:pro' });
+// @ts-expect-error: not a check
+RequireAuth({ scope: 'read' });
+
+// Typed custom claims through the type parameter; the registered claims stay.
+interface MyClaims {
+  email: string;
+  tenant: { id: number };
+}
+export function customClaims(auth: AuthObject<MyClaims>, signedIn: SignedInAuthObject<MyClaims>): void {
+  assertType<Equal<typeof signedIn.claims.email, string>>();
+  assertType<Equal<typeof signedIn.claims.tenant.id, number>>();
+  assertType<Equal<typeof signedIn.claims.exp, number | undefined>>();
+  if (auth.isAuthenticated) assertType<Equal<typeof auth.claims.email, string>>();
+  const plain: SignedInAuthObject = signedIn; // a typed object still is an auth object
+  void plain;
+}
+
+// forRoot takes the options plus `global`, and returns a dynamic module.
+assertType<Equal<ReturnType<typeof AuthModule.forRoot>, DynamicModule>>();
+AuthModule.forRoot({ jwksUrl: 'https://issuer.example/.well-known/jwks.json', issuer: 'https://issuer.example', global: true });
+AuthModule.forRootAsync({ useFactory: (): AuthModuleOptions => ({ secret: 'x'.repeat(32) }), global: true });
+// @ts-expect-error: unknown option
+AuthModule.forRoot({ jwksUri: 'https://issuer.example/.well-known/jwks.json' });
+
+// AuthService.verifyToken resolves the signed-in object; the testing kit types its issuer.
+assertType<Equal<ReturnType<AuthService['verifyToken']>, Promise<SignedInAuthObject>>>();
+assertType<Equal<Awaited<ReturnType<typeof createTestIssuer>>, TestIssuer>>();
