@@ -4,7 +4,7 @@ import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { signedInAuthObject, signedOutAuthObject, type AuthObject, type SignedInAuthObject } from './auth-object.js';
 import { createKeySource } from './verification/key-sources.js';
-import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
+import { TokenVerifier, toAuthError, type VerifiedToken } from './verification/token-verifier.js';
 
 /** The outcome of authenticating one request: always an auth object, and why it is signed out. */
 export interface AuthResult {
@@ -27,6 +27,11 @@ export interface AuthResult {
 export class AuthService implements OnModuleInit {
   /** The verifier of this module instance: its keys and results are never shared with another. */
   readonly verifier: TokenVerifier;
+  /**
+   * One frozen result per verification: a cache hit returns the same verification, so every request
+   * with that token shares one auth object instead of building a new one.
+   */
+  private readonly signedIn = new WeakMap<VerifiedToken, AuthResult>();
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
@@ -50,11 +55,7 @@ export class AuthService implements OnModuleInit {
    * `treatPendingAsSignedOut` is on.
    */
   async verifyToken(token: string): Promise<SignedInAuthObject> {
-    const { claims, fields } = await this.verifier.verify(token);
-    if (fields.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
-      throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
-    }
-    return signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
+    return (await this.signIn(token)).auth as SignedInAuthObject;
   }
 
   /** Never throws: a missing or refused token gives the signed-out object and the reason. */
@@ -63,9 +64,24 @@ export class AuthService implements OnModuleInit {
       return { auth: signedOutAuthObject(), error: new AuthError(AuthErrorReason.TokenMissing, 'no token'), tokenPresent: false };
     }
     try {
-      return { auth: await this.verifyToken(token), error: null, tokenPresent: true };
+      return await this.signIn(token);
     } catch (error) {
       return { auth: signedOutAuthObject(), error: toAuthError(error), tokenPresent: true };
     }
+  }
+
+  /** The signed-in result of a token; throws AuthError (also for a pending session when that counts as signed out). */
+  private async signIn(token: string): Promise<AuthResult> {
+    const verified = await this.verifier.verify(token);
+    const known = this.signedIn.get(verified);
+    if (known) return known;
+    const { claims, fields } = verified;
+    if (fields.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
+      throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
+    }
+    const auth = Object.freeze(signedInAuthObject(claims, fields, token, this.options.getTokenTemplate));
+    const result: AuthResult = Object.freeze({ auth, error: null, tokenPresent: true });
+    this.signedIn.set(verified, result);
+    return result;
   }
 }

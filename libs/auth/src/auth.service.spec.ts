@@ -1,0 +1,43 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { resolveAuthOptions } from './auth.options.js';
+import { AuthService } from './auth.service.js';
+import { clerkSessionClaims, createTestIssuer, type TestIssuer } from './testing/index.js';
+
+let issuer: TestIssuer;
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+});
+
+describe('AuthService', () => {
+  it('shares one frozen auth object between requests carrying the same token', async () => {
+    const service = new AuthService(resolveAuthOptions(issuer.moduleOptions()));
+    const token = await issuer.sign({ sub: 'user_1' });
+    const first = await service.authenticate(token);
+    const second = await service.authenticate(token);
+    expect(second).toBe(first);
+    expect(first.auth.userId).toBe('user_1');
+    expect(Object.isFrozen(first.auth)).toBe(true);
+    expect(() => {
+      (first.auth as { userId: string | null }).userId = 'user_2';
+    }).toThrow(TypeError);
+    const other = await service.authenticate(await issuer.sign({ sub: 'user_3' }));
+    expect(other.auth.userId).toBe('user_3');
+  });
+
+  it('builds a new object per verification when the cache is off', async () => {
+    const service = new AuthService(resolveAuthOptions(issuer.moduleOptions({ cache: false })));
+    const token = await issuer.sign({ sub: 'user_1' });
+    expect((await service.authenticate(token)).auth).not.toBe((await service.authenticate(token)).auth);
+  });
+
+  it('refuses a pending session every time, also once it is cached', async () => {
+    const service = new AuthService(resolveAuthOptions(issuer.moduleOptions()));
+    const token = await issuer.sign(clerkSessionClaims({ status: 'pending' }));
+    for (let i = 0; i < 2; i += 1) {
+      const result = await service.authenticate(token);
+      expect(result.auth.isAuthenticated).toBe(false);
+      expect(result.error?.reason).toBe('session-pending');
+    }
+    await expect(service.verifyToken(token)).rejects.toMatchObject({ reason: 'session-pending' });
+  });
+});
