@@ -2,8 +2,11 @@ import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './authorization-grants.js';
-import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
-import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+import { AuthConfigError } from './auth-config-error.js';
+import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
+import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+
+export { AuthConfigError };
 
 /** Where a token may come from, in the order tried. */
 export type TokenSource = 'header' | 'cookie';
@@ -134,18 +137,6 @@ export interface AuthModuleOptions {
   jwksStaleIfErrorInMs?: number;
 }
 
-/** Thrown at boot when the options cannot work; the message names the option. */
-export class AuthConfigError extends Error {
-  override readonly name = 'AuthConfigError';
-
-  constructor(
-    readonly option: string,
-    problem: string,
-  ) {
-    super(`nest-warden: invalid option "${option}": ${problem}`);
-  }
-}
-
 /** Defaults applied by {@link resolveAuthOptions}. */
 export const AUTH_DEFAULTS = {
   clockSkewInMs: 5000,
@@ -265,72 +256,4 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
     cache: cacheOption(options.cache),
   };
-}
-
-function cacheOption(value: unknown): false | Required<VerifiedTokenCacheOptions> {
-  if (value === false) return false;
-  if (value === undefined || value === true) return { ...CACHE_DEFAULTS };
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new AuthConfigError('cache', 'expected true, false or { maxEntries?, maxBytes? }');
-  }
-  const known = ['maxEntries', 'maxBytes'];
-  const unknown = Object.keys(value).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new AuthConfigError('cache', `unknown setting "${unknown.slice(0, 32)}"; expected maxEntries or maxBytes`);
-  const limits = value as VerifiedTokenCacheOptions;
-  const resolved = { maxEntries: limits.maxEntries ?? CACHE_DEFAULTS.maxEntries, maxBytes: limits.maxBytes ?? CACHE_DEFAULTS.maxBytes };
-  for (const name of known as Array<keyof VerifiedTokenCacheOptions>) {
-    if (!Number.isSafeInteger(resolved[name]) || resolved[name] < 1) {
-      throw new AuthConfigError(`cache.${name}`, 'expected a whole number >= 1');
-    }
-  }
-  return resolved;
-}
-
-function checkKeyUrl(option: 'jwksUrl' | 'issuer', value: unknown): void {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw new AuthConfigError(option, 'expected an absolute URL');
-  }
-  if (!isAllowedKeyUrl(url)) {
-    throw new AuthConfigError(option, 'must use https (plain http is allowed for localhost only)');
-  }
-}
-
-function checkSecret(value: unknown): void {
-  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : -1;
-  if (bytes < 0) throw new AuthConfigError('secret', 'expected a string or a Uint8Array');
-  if (bytes < 32) throw new AuthConfigError('secret', `must be at least 32 bytes (got ${bytes})`);
-}
-
-function numberOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: number, min: number): number {
-  const value = options[name] ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new AuthConfigError(name, `expected a finite number >= ${min}`);
-  }
-  return value;
-}
-
-function booleanOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: boolean): boolean {
-  const value = options[name] ?? fallback;
-  if (typeof value !== 'boolean') throw new AuthConfigError(name, 'expected true or false');
-  return value;
-}
-
-function optionalString(options: AuthModuleOptions, name: keyof AuthModuleOptions): string | undefined {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new AuthConfigError(name, 'expected a non-empty string');
-  return value;
-}
-
-function stringList(options: AuthModuleOptions, name: keyof AuthModuleOptions): string[] | undefined {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
-    throw new AuthConfigError(name, 'expected a non-empty string or a non-empty list of non-empty strings');
-  }
-  return [...list];
 }

@@ -1,0 +1,11 @@
+/** Thrown at boot when the options cannot work; the message names the option. */
+export class AuthConfigError extends Error {
+  override readonly name = 'AuthConfigError';
+
+  constructor(
+    readonly option: string,
+    problem: string,
+  ) {
+    super(`nest-warden: invalid option "${option}": ${problem}`);
+  }
+}

@@ -1,0 +1,81 @@
+import type { AuthModuleOptions } from './auth.options.js';
+import { AuthConfigError } from './auth-config-error.js';
+import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
+import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+
+// The checks resolveAuthOptions() applies to single options; each throws AuthConfigError naming it.
+
+/** `cache`: false, or the cache bounds with defaults applied. */
+export function cacheOption(value: unknown): false | Required<VerifiedTokenCacheOptions> {
+  if (value === false) return false;
+  if (value === undefined || value === true) return { ...CACHE_DEFAULTS };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new AuthConfigError('cache', 'expected true, false or { maxEntries?, maxBytes? }');
+  }
+  const known = ['maxEntries', 'maxBytes'];
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new AuthConfigError('cache', `unknown setting "${unknown.slice(0, 32)}"; expected maxEntries or maxBytes`);
+  const limits = value as VerifiedTokenCacheOptions;
+  const resolved = { maxEntries: limits.maxEntries ?? CACHE_DEFAULTS.maxEntries, maxBytes: limits.maxBytes ?? CACHE_DEFAULTS.maxBytes };
+  for (const name of known as Array<keyof VerifiedTokenCacheOptions>) {
+    if (!Number.isSafeInteger(resolved[name]) || resolved[name] < 1) {
+      throw new AuthConfigError(`cache.${name}`, 'expected a whole number >= 1');
+    }
+  }
+  return resolved;
+}
+
+/** An absolute https URL (http only on loopback). */
+export function checkKeyUrl(option: 'jwksUrl' | 'issuer', value: unknown): void {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new AuthConfigError(option, 'expected an absolute URL');
+  }
+  if (!isAllowedKeyUrl(url)) {
+    throw new AuthConfigError(option, 'must use https (plain http is allowed for localhost only)');
+  }
+}
+
+/** An HMAC secret of at least 32 bytes. */
+export function checkSecret(value: unknown): void {
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : -1;
+  if (bytes < 0) throw new AuthConfigError('secret', 'expected a string or a Uint8Array');
+  if (bytes < 32) throw new AuthConfigError('secret', `must be at least 32 bytes (got ${bytes})`);
+}
+
+/** A finite number >= `min`, or the fallback when absent. */
+export function numberOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: number, min: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new AuthConfigError(name, `expected a finite number >= ${min}`);
+  }
+  return value;
+}
+
+/** true or false, or the fallback when absent. */
+export function booleanOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: boolean): boolean {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'boolean') throw new AuthConfigError(name, 'expected true or false');
+  return value;
+}
+
+/** A non-empty string, or undefined when absent. */
+export function optionalString(options: AuthModuleOptions, name: keyof AuthModuleOptions): string | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new AuthConfigError(name, 'expected a non-empty string');
+  return value;
+}
+
+/** One non-empty string or a non-empty list of them, as a list; undefined when absent. */
+export function stringList(options: AuthModuleOptions, name: keyof AuthModuleOptions): string[] | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
+    throw new AuthConfigError(name, 'expected a non-empty string or a non-empty list of non-empty strings');
+  }
+  return [...list];
+}
