@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { AUTH_DEFAULTS } from 'nest-warden';
 import { createTestIssuer } from 'nest-warden/testing';
 import { ADAPTERS } from '../support/http-app.js';
-import { createSecurityFixture } from '../support/security-fixture.js';
+import { useSecurityFixtures } from '../support/security-fixture.js';
 
 /** Catalogue key sources #7-#11 and #13: the life of a cached key set (rotation, removal, floods, outages). */
 const COOLDOWN = AUTH_DEFAULTS.jwksCooldownInMs;
@@ -15,15 +15,7 @@ const otherKeys = {
 };
 
 describe.each(ADAPTERS)('key-set lifecycle on %s', (adapter) => {
-  const open: Array<{ close(): Promise<void> }> = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((x) => x.close()));
-  });
-  const fixture = async (...args: Parameters<typeof createSecurityFixture> extends [unknown, ...infer R] ? R : never) => {
-    const f = await createSecurityFixture(adapter, ...args);
-    open.push(f);
-    return f;
-  };
+  const { fixture } = useSecurityFixtures(adapter);
   it('#7 rotation: a new kid is fetched once, then accepted', async () => {
     const f = await fixture();
     const next = await otherKeys.next;

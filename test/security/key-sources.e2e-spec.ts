@@ -1,11 +1,10 @@
 import dns from 'node:dns';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { AUTH_DEFAULTS, resolveAuthOptions } from 'nest-warden';
 import { createTestIssuer } from 'nest-warden/testing';
 import { generateKeyPair, exportJWK } from 'jose';
 import { ADAPTERS } from '../support/http-app.js';
-import { startJwksServer, type JwksServer } from '../support/jwks-server.js';
-import { createSecurityFixture } from '../support/security-fixture.js';
+import { useSecurityFixtures } from '../support/security-fixture.js';
 
 const COOLDOWN = AUTH_DEFAULTS.jwksCooldownInMs;
 const MAX_AGE = AUTH_DEFAULTS.jwksCacheMaxAgeInMs;
@@ -28,20 +27,7 @@ const otherKeys = {
 };
 
 describe.each(ADAPTERS)('key-source faults on %s', (adapter) => {
-  const open: Array<{ close(): Promise<void> }> = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((x) => x.close()));
-  });
-  const fixture = async (...args: Parameters<typeof createSecurityFixture> extends [unknown, ...infer R] ? R : never) => {
-    const f = await createSecurityFixture(adapter, ...args);
-    open.push(f);
-    return f;
-  };
-  const server = async (): Promise<JwksServer> => {
-    const s = await startJwksServer();
-    open.push(s);
-    return s;
-  };
+  const { fixture, server } = useSecurityFixtures(adapter);
 
   it('boot warm-up: keys are fetched once at boot, and a down issuer does not fail the boot', async () => {
     const up = await fixture();

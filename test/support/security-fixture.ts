@@ -1,3 +1,4 @@
+import { afterEach } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { AuthService, type AuthModuleOptions } from 'nest-warden';
 import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
@@ -83,5 +84,27 @@ export async function createSecurityFixture(
       await app.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * For a describe block: creators of fixtures and bare JWKS servers that are all closed after each
+ * test, so a failing test never leaks a server into the next.
+ */
+export function useSecurityFixtures(adapter: AdapterName): {
+  fixture: (extra?: Partial<AuthModuleOptions>, beforeBoot?: (server: JwksServer) => void) => Promise<SecurityFixture>;
+  server: () => Promise<JwksServer>;
+} {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((x) => x.close()));
+  });
+  const track = <T extends { close(): Promise<void> }>(item: T): T => {
+    open.push(item);
+    return item;
+  };
+  return {
+    fixture: async (extra, beforeBoot) => track(await createSecurityFixture(adapter, extra, beforeBoot)),
+    server: async () => track(await startJwksServer()),
   };
 }
