@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { AuthError } from '../auth.errors.js';
 import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { TokenVerifier } from './token-verifier.js';
+import { reasonOf } from './reason-of.spec-support.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 let issuer: TestIssuer;
@@ -12,16 +12,6 @@ beforeAll(async () => {
 });
 
 const verifier = (extra: AuthModuleOptions) => new TokenVerifier(resolveAuthOptions(issuer.moduleOptions(extra)), undefined, () => NOW);
-
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthError);
-    return (error as AuthError).reason;
-  }
-  return 'accepted';
-}
 
 describe('TokenVerifier extension points', () => {
   it('checkClaims sees the verified claims and header; its reason refuses the token', async () => {

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { AuthError } from '../auth.errors.js';
 import { resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { TokenVerifier } from './token-verifier.js';
+import { reasonOf } from './reason-of.spec-support.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const ISS = 'https://issuer.test';
@@ -19,16 +19,6 @@ beforeAll(async () => {
 
 function verifier(extra: AuthModuleOptions = {}, now = NOW): TokenVerifier {
   return new TokenVerifier(resolveAuthOptions({ ...issuer.moduleOptions(), ...extra }), undefined, () => now);
-}
-
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthError);
-    return (error as AuthError).reason;
-  }
-  return 'accepted';
 }
 
 const sign = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) =>

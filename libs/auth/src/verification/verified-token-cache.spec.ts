@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
-import { AuthError } from '../auth.errors.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import type { KeySource } from './key-sources.js';
 import { TokenVerifier } from './token-verifier.js';
 import { CACHE_DEFAULTS, estimateEntryBytes, VerifiedTokenCache } from './verified-token-cache.js';
+import { reasonOf } from './reason-of.spec-support.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const ISS = 'https://issuer.test';
@@ -55,16 +55,6 @@ function setup(extra: AuthModuleOptions = {}, source = countingSource()) {
 }
 
 const sign = (issuer: TestIssuer, claims: Record<string, unknown> = {}) => issuer.sign({ sid: 'sess_1', ...claims }, { now: NOW });
-
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthError);
-    return (error as AuthError).reason;
-  }
-  return 'accepted';
-}
 
 describe('the verified-token cache inside TokenVerifier', () => {
   it('verifies a token once and then answers from the cache with the same frozen result', async () => {
