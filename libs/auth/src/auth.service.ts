@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
-import { signedInAuthObject, signedOutAuthObject, type AuthObject, type SignedInAuthObject } from './auth-object.js';
+import { signedOutAuthObject, type AuthObject, type SignedInAuthObject } from './auth-object.js';
 import { createKeySource } from './verification/key-sources.js';
-import { TokenVerifier, toAuthError, type VerifiedToken } from './verification/token-verifier.js';
+import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
 /** The outcome of authenticating one request: always an auth object, and why it is signed out. */
 export interface AuthResult {
@@ -27,11 +27,6 @@ export interface AuthResult {
 export class AuthService implements OnModuleInit {
   /** The verifier of this module instance: its keys and results are never shared with another. */
   readonly verifier: TokenVerifier;
-  /**
-   * One frozen result per verification: a cache hit returns the same verification, so every request
-   * with that token shares one auth object instead of building a new one.
-   */
-  private readonly signedIn = new WeakMap<VerifiedToken, AuthResult>();
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
@@ -72,16 +67,10 @@ export class AuthService implements OnModuleInit {
 
   /** The signed-in result of a token; throws AuthError (also for a pending session when that counts as signed out). */
   private async signIn(token: string): Promise<AuthResult> {
-    const verified = await this.verifier.verify(token);
-    const known = this.signedIn.get(verified);
-    if (known) return known;
-    const { claims, fields } = verified;
-    if (fields.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
+    const { auth } = await this.verifier.verify(token);
+    if (auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
       throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
     }
-    const auth = Object.freeze(signedInAuthObject(claims, fields, token, this.options.getTokenTemplate));
-    const result: AuthResult = Object.freeze({ auth, error: null, tokenPresent: true });
-    this.signedIn.set(verified, result);
-    return result;
+    return { auth, error: null, tokenPresent: true };
   }
 }

@@ -21,24 +21,21 @@ export interface AuthCarrier {
   auth?: AuthObject;
 }
 
-/**
- * The guard's result per carrier, kept beside the request rather than on it: every property added
- * to an Express request costs microseconds (Express swaps its prototype), and `req.auth` already is
- * one. A single map per process, registered on `globalThis` under {@link AUTH_STATE}, so two copies
- * of the library still agree.
- */
-const authStates: WeakMap<object, AuthResult> = ((globalThis as unknown as Record<symbol, WeakMap<object, AuthResult> | undefined>)[
-  AUTH_STATE
-] ??= new WeakMap());
+/** What the guard leaves on a carrier under {@link AUTH_STATE}, beside the public `auth`. */
+type StatefulCarrier = { [AUTH_STATE]?: AuthResult };
 
-/** The result the guard attached to this carrier (request, handshake, message), if any. */
+/**
+ * The result the guard attached to this carrier (request, handshake, message), if any. It is kept
+ * under a `Symbol.for` key, so two copies of the library still agree; a property rather than a
+ * WeakMap entry, since the garbage collector pays for every weak entry a request leaves behind.
+ */
 export function authStateOf(carrier: object): AuthResult | undefined {
-  return authStates.get(carrier);
+  return (carrier as StatefulCarrier)[AUTH_STATE];
 }
 
 /** Attaches the guard's result to a carrier (see {@link authStateOf}). */
 export function setAuthState(carrier: object, result: AuthResult): void {
-  authStates.set(carrier, result);
+  (carrier as StatefulCarrier)[AUTH_STATE] = result;
 }
 
 /** Where an RPC message carries its token. */

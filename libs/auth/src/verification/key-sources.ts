@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
+import { MemoizedKeys } from './key-memo.js';
 import { RemoteJwks, type RemoteJwksLocation } from './remote-jwks.js';
 import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
 
@@ -72,7 +73,8 @@ function localJwksSource(jwks: JSONWebKeySet, configured: string[] | undefined):
   const keys = checkPublicJwks('jwks', jwks);
   const natural = [...new Set(keys.flatMap(algorithmsForJwk))];
   if (natural.length === 0) throw new AuthConfigError('jwks', 'contains no key usable for signatures');
-  return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key: createLocalJWKSet({ keys }) };
+  const key = new MemoizedKeys(createLocalJWKSet({ keys })).getKey;
+  return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key };
 }
 
 function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation): KeySource {

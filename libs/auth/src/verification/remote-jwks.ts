@@ -1,6 +1,7 @@
 import { createLocalJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose';
 import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
 import { readJwksDocument } from './jwks-document.js';
+import { MemoizedKeys, type ResolvedKey } from './key-memo.js';
 import { discoverJwksUri } from './oidc-discovery.js';
 
 /** Where the keys are: a JWKS URL, or an issuer whose discovery document names it. */
@@ -20,7 +21,7 @@ export interface RemoteJwksOptions extends FetchLimits {
 interface CachedSet {
   keys: JWK[];
   fingerprint: string;
-  resolve: JWTVerifyGetKey;
+  resolver: MemoizedKeys;
   fetchedAt: number;
 }
 
@@ -50,41 +51,53 @@ export class RemoteJwks {
     this.jwksUrl = 'jwksUrl' in location ? location.jwksUrl : null;
   }
 
-  /** The key resolver for `jwtVerify`. Throws jose's `JWKSNoMatchingKey`, or {@link KeyFetchError}. */
-  readonly getKey: JWTVerifyGetKey = async (header, token) => {
-    const resolve = await this.usableSet();
+  /**
+   * The key resolver for `jwtVerify`. Throws jose's `JWKSNoMatchingKey`, or {@link KeyFetchError}.
+   * While the keys are fresh, a key found before is returned at once, without an await.
+   */
+  readonly getKey: JWTVerifyGetKey = (header, token) => {
+    const current = this.current;
+    if (current !== null && this.options.clock() - current.fetchedAt < this.options.cacheMaxAgeInMs) {
+      const known = current.resolver.peek(header);
+      if (known !== undefined) return known;
+    }
+    return this.findKey(header, token);
+  };
+
+  private async findKey(...[header, token]: Parameters<JWTVerifyGetKey>): Promise<ResolvedKey> {
+    const resolver = await this.usableSet();
     try {
-      return await resolve(header, token);
+      return await resolver.resolve(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey) || !this.mayFetch()) throw error;
       // A new kid may mean a rotation: look once, then answer with whatever keys we have.
       await this.refresh();
-      return (this.current?.resolve ?? resolve)(header, token);
+      return (this.current?.resolver ?? resolver).resolve(header, token);
     }
-  };
+  }
 
   /** Fetches the keys now unless the cooldown forbids it. Never throws. */
   async warmUp(): Promise<void> {
     if (this.mayFetch()) await this.refresh();
   }
 
-  /** Runs `listener` with the current `kid`s after every refresh that changed the set. */
   /** When the keys in use were last fetched (or confirmed unchanged), on the clock; null before any. */
   get fetchedAt(): number | null {
     return this.current?.fetchedAt ?? null;
   }
 
+  /** Runs `listener` with the current `kid`s after every refresh that changed the set. */
   onKeysChanged(listener: (kids: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private async usableSet(): Promise<JWTVerifyGetKey> {
+  private async usableSet(): Promise<MemoizedKeys> {
     const stale = this.current === null || this.options.clock() - this.current.fetchedAt >= this.options.cacheMaxAgeInMs;
     if (stale && this.mayFetch()) await this.refresh();
     const cached = this.current;
     if (cached && this.options.clock() - cached.fetchedAt < this.options.cacheMaxAgeInMs + this.options.staleIfErrorInMs) {
-      return cached.resolve;
+      return cached.resolver;
     }
     if (cached) this.replace(null);
     throw this.lastError ?? new KeyFetchError('network', 'no keys fetched yet');
@@ -115,7 +128,7 @@ export class RemoteJwks {
         this.current.fetchedAt = this.options.clock();
         return;
       }
-      this.replace({ keys, fingerprint, resolve: createLocalJWKSet({ keys }), fetchedAt: this.options.clock() });
+      this.replace({ keys, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
     } catch (error) {
       this.lastError = error instanceof KeyFetchError ? error : new KeyFetchError('network');
     }

@@ -1,5 +1,4 @@
 import {
-  decodeProtectedHeader,
   errors,
   jwtVerify,
   type JWTHeaderParameters,
@@ -7,53 +6,56 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
+import { signedInAuthObject, type SignedInAuthObject } from '../auth-object.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { headerFault, keyResolver } from './token-header.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
-/** A token that passed every check. Frozen: the same object may serve every request carrying the token. */
+/**
+ * A token that passed every check, with the signed-in auth object made from it. Frozen: the same
+ * object serves every request carrying the token while it is cached.
+ */
 export interface VerifiedToken {
   token: string;
   header: JWTHeaderParameters;
   claims: JWTPayload;
   fields: SessionFields;
+  auth: SignedInAuthObject;
 }
 
 /** Milliseconds since the epoch; injectable so tests control time. */
 export type Clock = () => number;
 
-/** Header parameters that point at keys elsewhere: never followed, and a token carrying one is refused. */
-const FOREIGN_KEY_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * Verifies tokens for one module instance: size, shape, pinned algorithm, signature, then every claim
- * check, then the claim types. Framework-free.
+ * Verifies tokens for one module instance: size and shape, then jose's `jwtVerify` with the pinned
+ * algorithms, the header rules (before any key is looked up) and every claim check, then the claim
+ * types. Framework-free.
  *
  * @example
  * const verifier = new TokenVerifier(resolveAuthOptions({ jwksUrl, issuer }));
  * const { claims } = await verifier.verify(token); // throws AuthError
  */
 export class TokenVerifier {
-  private readonly key: JWTVerifyGetKey | KeySource['key'];
-  private readonly algorithms: readonly string[];
+  private readonly key: JWTVerifyGetKey;
   private readonly baseOptions: JWTVerifyOptions;
   /** Null with `cache: false`. */
-  readonly cache: VerifiedTokenCache | null;
+  readonly cache: VerifiedTokenCache<VerifiedToken> | null;
 
   constructor(
     private readonly options: ResolvedAuthOptions,
     readonly keySource: KeySource = createKeySource(options),
     private readonly clock: Clock = Date.now,
   ) {
-    this.algorithms = keySource.algorithms;
-    this.key = typeof keySource.key === 'function' ? guardKeyResolver(keySource.key) : keySource.key;
+    this.key = keyResolver(keySource.key, keySource.algorithms);
     this.baseOptions = {
-      algorithms: [...this.algorithms],
+      algorithms: [...keySource.algorithms],
       issuer: options.issuer,
       audience: options.audience,
       typ: options.typ,
@@ -64,7 +66,7 @@ export class TokenVerifier {
     // Remote key sets: no entry outlives the freshness of the keys it was verified with.
     const fetchedAt = keySource.keysFetchedAt?.bind(keySource);
     const keysDueAt = fetchedAt && (() => (fetchedAt() ?? -Infinity) + options.jwksCacheMaxAgeInMs);
-    this.cache = options.cache === false ? null : new VerifiedTokenCache(options.cache, { ...options, keysDueAt });
+    this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
   }
@@ -75,6 +77,9 @@ export class TokenVerifier {
    * every time.
    */
   async verify(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new AuthError(AuthErrorReason.TokenMissing, 'no token');
+    }
     const now = this.clock();
     const cached = this.cache?.get(token, now);
     if (cached !== undefined) {
@@ -82,22 +87,25 @@ export class TokenVerifier {
       return cached;
     }
     const generation = this.cache?.generation ?? 0;
-    const header = this.preflight(token);
+    this.checkShape(token);
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
     try {
-      verified = await jwtVerify(token, this.key as JWTVerifyGetKey, { ...this.baseOptions, currentDate: new Date(now) });
+      // jose reads the real clock itself; only an injected one needs passing (and a Date made).
+      const options = this.clock === Date.now ? this.baseOptions : { ...this.baseOptions, currentDate: new Date(now) };
+      verified = await jwtVerify(token, this.key, options);
     } catch (error) {
-      throw toAuthError(error);
+      throw (error instanceof errors.JWSInvalid && headerFault(token)) || toAuthError(error);
     }
     const claims = verified.payload;
     if (typeof claims.iat === 'number' && claims.iat * 1000 > now + this.options.clockSkewInMs) {
       throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
     }
     this.checkAuthorizedParty(claims);
-    await this.runClaimsCheck(claims, verified.protectedHeader);
+    if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
     const fields = readSessionFields(claims);
     if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
-    const result: VerifiedToken = deepFreeze({ token, header, claims, fields });
+    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
+    const result: VerifiedToken = deepFreeze({ token, header: verified.protectedHeader, claims, fields, auth });
     if (this.options.isRevoked) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
     return result;
@@ -110,42 +118,22 @@ export class TokenVerifier {
     }
   }
 
-  /** Cheap checks before any crypto or key lookup: size, shape, header, algorithm. */
-  private preflight(token: string): JWTHeaderParameters {
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new AuthError(AuthErrorReason.TokenMissing, 'no token');
-    }
+  /** Cheap checks before jose parses anything: size, three base64url parts. */
+  private checkShape(token: string): void {
     if (token.length > this.options.maxTokenBytes) {
       throw new AuthError(AuthErrorReason.TokenTooLarge, 'the token is larger than maxTokenBytes');
     }
     if (!COMPACT_JWS.test(token)) {
       throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a compact JWS');
     }
-    let header: JWTHeaderParameters;
-    try {
-      header = decodeProtectedHeader(token) as JWTHeaderParameters;
-    } catch {
-      throw new AuthError(AuthErrorReason.TokenInvalid, 'the token header is not a JSON object');
-    }
-    if (typeof header.alg !== 'string' || !this.algorithms.includes(header.alg)) {
-      throw new AuthError(AuthErrorReason.TokenInvalidAlgorithm, 'the token algorithm is not allowed');
-    }
-    if (FOREIGN_KEY_HEADERS.some((name) => name in header)) {
-      throw new AuthError(AuthErrorReason.TokenInvalid, 'the token names its own key; refused');
-    }
-    if (header.kid !== undefined && typeof header.kid !== 'string') {
-      throw new AuthError(AuthErrorReason.TokenInvalid, 'the token kid is not a string');
-    }
-    if (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT') {
-      throw new AuthError(AuthErrorReason.TokenInvalid, 'nested tokens are not accepted');
-    }
-    return header;
   }
 
   /** The provider-specific hook (`checkClaims`): a reason refuses, a throw refuses as invalid. */
-  private async runClaimsCheck(claims: JWTPayload, header: JWTHeaderParameters): Promise<void> {
-    const check = this.options.checkClaims;
-    if (!check) return;
+  private async runClaimsCheck(
+    check: NonNullable<ResolvedAuthOptions['checkClaims']>,
+    claims: JWTPayload,
+    header: JWTHeaderParameters,
+  ): Promise<void> {
     let reason: unknown;
     try {
       reason = await check(claims, header);
@@ -165,24 +153,6 @@ export class TokenVerifier {
       throw new AuthError(AuthErrorReason.TokenInvalidAuthorizedParty, 'the token azp is not an authorized party');
     }
   }
-}
-
-/** Errors from the key resolver are about the keys, not the token: only "no such key" is the token's fault. */
-function guardKeyResolver(resolve: JWTVerifyGetKey): JWTVerifyGetKey {
-  return async (header, token) => {
-    try {
-      return await resolve(header, token);
-    } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-        throw new AuthError(AuthErrorReason.KeyNotFound, 'no key matches the token');
-      }
-      if (error instanceof errors.JOSENotSupported) {
-        throw new AuthError(AuthErrorReason.TokenInvalidAlgorithm, 'the token algorithm is not supported');
-      }
-      if (error instanceof AuthError) throw error;
-      throw new AuthError(AuthErrorReason.KeysUnavailable, 'the signing keys could not be loaded');
-    }
-  };
 }
 
 const CLAIM_REASONS: Record<string, AuthErrorReason> = {

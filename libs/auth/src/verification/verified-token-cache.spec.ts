@@ -56,45 +56,78 @@ function setup(extra: AuthModuleOptions = {}, source = countingSource()) {
 
 const sign = (issuer: TestIssuer, claims: Record<string, unknown> = {}) => issuer.sign({ sid: 'sess_1', ...claims }, { now: NOW });
 
+/** Verifies a token twice: the cache remembers it the first time and stores it the second. */
+async function admit(verifier: TokenVerifier, token: string) {
+  await verifier.verify(token);
+  return verifier.verify(token);
+}
+
 describe('the verified-token cache inside TokenVerifier', () => {
-  it('verifies a token once and then answers from the cache with the same frozen result', async () => {
+  it('stores a token on its second verification and then answers with the same frozen result', async () => {
     const { verifier, source } = setup();
     const token = await sign(k1, { sub: 'user_1' });
     const first = await verifier.verify(token);
+    expect([source.lookups, verifier.cache?.size]).toEqual([1, 0]);
     const second = await verifier.verify(token);
-    expect(source.lookups).toBe(1);
-    expect(second).toBe(first);
-    expect(second.fields.userId).toBe('user_1');
-    expect(Object.isFrozen(second.claims)).toBe(true);
-    expect(() => {
-      (second.claims as Record<string, unknown>).sub = 'admin';
-    }).toThrow(TypeError);
+    expect([source.lookups, verifier.cache?.size]).toEqual([2, 1]);
+    const third = await verifier.verify(token);
+    expect(source.lookups).toBe(2);
+    expect(third).toBe(second);
+    expect(second).not.toBe(first);
+    expect(third.fields.userId).toBe('user_1');
+    expect(third.auth.userId).toBe('user_1');
+    for (const frozen of [first, third]) {
+      expect(Object.isFrozen(frozen.claims) && Object.isFrozen(frozen.auth)).toBe(true);
+      expect(() => {
+        (frozen.claims as Record<string, unknown>).sub = 'admin';
+      }).toThrow(TypeError);
+    }
+  });
+
+  it('gives no entry to tokens verified once, however many', async () => {
+    const { verifier, source } = setup();
+    const tokens = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((sub) => sign(k1, { sub })));
+    for (const token of tokens) await verifier.verify(token);
+    expect([source.lookups, verifier.cache?.size]).toEqual([5, 0]);
+    await verifier.verify(tokens[2]);
+    expect(verifier.cache?.size).toBe(1);
+  });
+
+  it('remembers only tokens that passed: a refused token counts no sighting', async () => {
+    const { verifier, clock } = setup();
+    const token = await sign(k1, { nbf: NOW / 1000 + 60 });
+    expect(await reasonOf(verifier.verify(token))).toBe('token-not-active-yet');
+    clock.now = NOW + 60_000;
+    await verifier.verify(token);
+    expect(verifier.cache?.size).toBe(0);
+    await verifier.verify(token);
+    expect(verifier.cache?.size).toBe(1);
   });
 
   it('serves an entry until exp + skew only, then verifies again (and refuses)', async () => {
     const { verifier, source, clock } = setup();
     const token = await sign(k1, { exp: NOW / 1000 + 10 });
-    await verifier.verify(token);
+    await admit(verifier, token);
     clock.now = NOW + 10_000 + 5_000 - 1;
     await verifier.verify(token);
-    expect(source.lookups).toBe(1);
+    expect(source.lookups).toBe(2);
     clock.now = NOW + 10_000 + 5_000;
     expect(await reasonOf(verifier.verify(token))).toBe('token-expired');
-    expect(source.lookups).toBe(2);
+    expect(source.lookups).toBe(3);
     expect(verifier.cache?.size).toBe(0);
   });
 
   it('honours a zero skew and maxTokenAgeInMs for cached entries', async () => {
     const { verifier, source, clock } = setup({ clockSkewInMs: 0, maxTokenAgeInMs: 30_000 });
     const token = await sign(k1, { exp: NOW / 1000 + 60 });
-    await verifier.verify(token);
+    await admit(verifier, token);
     clock.now = NOW + 29_999;
     await verifier.verify(token);
-    expect(source.lookups).toBe(1);
+    expect(source.lookups).toBe(2);
     // From iat + maxTokenAgeInMs on, the cache steps aside; jose then decides on whole seconds.
     clock.now = NOW + 30_000;
     await verifier.verify(token);
-    expect(source.lookups).toBe(2);
+    expect(source.lookups).toBe(3);
     clock.now = NOW + 31_000;
     expect(await reasonOf(verifier.verify(token))).toBe('token-too-old');
   });
@@ -102,10 +135,10 @@ describe('the verified-token cache inside TokenVerifier', () => {
   it('does not serve an entry when the clock is behind the time it was verified (nbf is checked again)', async () => {
     const { verifier, source, clock } = setup();
     const token = await sign(k1, { nbf: NOW / 1000 + 3 });
-    await verifier.verify(token);
+    await admit(verifier, token);
     clock.now = NOW - 10_000;
     expect(await reasonOf(verifier.verify(token))).toBe('token-not-active-yet');
-    expect(source.lookups).toBe(2);
+    expect(source.lookups).toBe(3);
   });
 
   it('asks isRevoked on every hit and forgets a revoked token', async () => {
@@ -118,14 +151,14 @@ describe('the verified-token cache inside TokenVerifier', () => {
       },
     });
     const token = await sign(k1);
+    await admit(verifier, token);
     await verifier.verify(token);
-    await verifier.verify(token);
-    expect([asked, source.lookups]).toEqual([2, 1]);
+    expect([asked, source.lookups]).toEqual([3, 2]);
     revoked.add('sess_1');
     expect(await reasonOf(verifier.verify(token))).toBe('token-revoked');
     expect(verifier.cache?.size).toBe(0);
     expect(await reasonOf(verifier.verify(token))).toBe('token-revoked');
-    expect(source.lookups).toBe(2);
+    expect(source.lookups).toBe(3);
   });
 
   it('caches only successes', async () => {
@@ -149,44 +182,49 @@ describe('the verified-token cache inside TokenVerifier', () => {
   it('is bounded in entries, least recently used out first', async () => {
     const { verifier, source } = setup({ cache: { maxEntries: 2 } });
     const [a, b, c] = await Promise.all([sign(k1, { sub: 'a' }), sign(k1, { sub: 'b' }), sign(k1, { sub: 'c' })]);
-    for (const token of [a, b, a, c]) await verifier.verify(token);
+    for (const token of [a, b, c]) await admit(verifier, token);
     expect(verifier.cache?.size).toBe(2);
-    expect(source.lookups).toBe(3);
-    await verifier.verify(a);
-    expect(source.lookups).toBe(3);
+    expect(source.lookups).toBe(6);
     await verifier.verify(b);
-    expect(source.lookups).toBe(4);
+    expect(source.lookups).toBe(6);
+    // a was pushed out; seen before, it is stored again at once, pushing out c (used before b).
+    await verifier.verify(a);
+    await verifier.verify(a);
+    expect(source.lookups).toBe(7);
+    await verifier.verify(c);
+    expect(source.lookups).toBe(8);
   });
 
   it('is bounded in estimated bytes, and keeps no entry larger than the whole budget', async () => {
     const token = await sign(k1);
     const one = estimateEntryBytes(token);
     const { verifier } = setup({ cache: { maxBytes: one * 2 + 1 } });
-    for (const sub of ['a', 'b', 'c', 'd']) await verifier.verify(await sign(k1, { sub }));
+    for (const sub of ['a', 'b', 'c', 'd']) await admit(verifier, await sign(k1, { sub }));
     expect(verifier.cache?.size).toBe(2);
     expect(verifier.cache?.bytes).toBeLessThanOrEqual(one * 2 + 1);
     const tiny = setup({ cache: { maxBytes: one - 1 } });
-    await tiny.verifier.verify(token);
+    await admit(tiny.verifier, token);
     expect(tiny.verifier.cache?.size).toBe(0);
   });
 
   it('drops entries whose key left the key set, keeps the others', async () => {
     const { verifier, source } = setup();
     const [t1, t2] = await Promise.all([sign(k1), sign(k2)]);
-    await verifier.verify(t1);
-    await verifier.verify(t2);
+    await admit(verifier, t1);
+    await admit(verifier, t2);
     expect(source.listeners).toHaveLength(1);
     source.announce(['k2', 'k3']);
     expect(verifier.cache?.size).toBe(1);
     await verifier.verify(t2);
-    expect(source.lookups).toBe(2);
+    expect(source.lookups).toBe(4);
     await verifier.verify(t1);
-    expect(source.lookups).toBe(3);
+    expect(source.lookups).toBe(5);
   });
 
   it('does not store a verification that was in flight while the key set changed', async () => {
     const { verifier, source } = setup();
     const token = await sign(k1);
+    await verifier.verify(token);
     const pending = verifier.verify(token);
     source.announce(['k2']);
     await pending;
@@ -196,19 +234,19 @@ describe('the verified-token cache inside TokenVerifier', () => {
   it('works with key sources that announce nothing', async () => {
     const { verifier, source } = setup({}, countingSource(false));
     const token = await sign(k1);
+    await admit(verifier, token);
     await verifier.verify(token);
-    await verifier.verify(token);
-    expect(source.lookups).toBe(1);
+    expect(source.lookups).toBe(2);
   });
 
   it('belongs to one verifier: two verifiers never share results', async () => {
     const one = setup();
     const two = setup();
     const token = await sign(k1);
-    await one.verifier.verify(token);
+    await admit(one.verifier, token);
     expect(two.verifier.cache?.size).toBe(0);
-    await two.verifier.verify(token);
-    expect(two.source.lookups).toBe(1);
+    await admit(two.verifier, token);
+    expect(two.source.lookups).toBe(2);
   });
 });
 
@@ -217,13 +255,17 @@ describe('VerifiedTokenCache on its own', () => {
     token,
     header: kid === undefined ? { alg: 'ES256' } : { alg: 'ES256', kid },
     claims: { sub: 'u', exp },
-    fields: {} as never,
   });
+  /** Offers a verification twice (remembered, then stored), as two requests would. */
+  const offer = (cache: VerifiedTokenCache, entry: ReturnType<typeof verified>, at: number) => {
+    cache.set(entry, at, cache.generation);
+    cache.set(entry, at, cache.generation);
+  };
 
   it('drops tokens that named no key on any key-set change, and bumps the generation', () => {
     const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0 });
-    cache.set(verified('a', NOW / 1000 + 60), NOW, cache.generation);
-    cache.set(verified('b', NOW / 1000 + 60, 'k1'), NOW, cache.generation);
+    offer(cache, verified('a', NOW / 1000 + 60), NOW);
+    offer(cache, verified('b', NOW / 1000 + 60, 'k1'), NOW);
     const before = cache.generation;
     expect(cache.evictKeysNotIn(new Set(['k1']))).toBe(1);
     expect(cache.get('b', NOW)).toBeDefined();
@@ -234,10 +276,10 @@ describe('VerifiedTokenCache on its own', () => {
   it('serves no entry past the time its keys are due for a refresh, and stores none while they are overdue', () => {
     let dueAt = NOW + 1000;
     const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0, keysDueAt: () => dueAt });
-    cache.set(verified('a', NOW / 1000 + 3600, 'k1'), NOW, cache.generation);
+    offer(cache, verified('a', NOW / 1000 + 3600, 'k1'), NOW);
     expect(cache.get('a', NOW + 999)).toBeDefined();
     expect(cache.get('a', NOW + 1000)).toBeUndefined();
-    cache.set(verified('b', NOW / 1000 + 3600, 'k1'), NOW + 2000, cache.generation);
+    offer(cache, verified('b', NOW / 1000 + 3600, 'k1'), NOW + 2000);
     expect(cache.size).toBe(0);
     dueAt = NOW + 5000;
     cache.set(verified('b', NOW / 1000 + 3600, 'k1'), NOW + 2000, cache.generation);
@@ -246,7 +288,7 @@ describe('VerifiedTokenCache on its own', () => {
 
   it('does not store a token that is already outside its window', () => {
     const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0 });
-    cache.set(verified('a', NOW / 1000), NOW, cache.generation);
+    offer(cache, verified('a', NOW / 1000), NOW);
     expect(cache.size).toBe(0);
   });
 });

@@ -1,13 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
-import type { SessionFields } from '../claims.js';
+import { AdmissionFilter } from './admission-filter.js';
 
-/** What the cache holds for one token: the outcome of a full, successful verification. */
+/** What the cache needs of the outcome of a full, successful verification (it holds the whole outcome). */
 export interface CachedVerification {
   token: string;
   header: JWTHeaderParameters;
   claims: JWTPayload;
-  fields: SessionFields;
 }
 
 /** Bounds of the verified-token cache (option `cache` of `AuthModule.forRoot()`). */
@@ -37,8 +36,8 @@ export interface CacheTimeRules {
   keysDueAt?: () => number | undefined;
 }
 
-interface Entry {
-  verified: CachedVerification;
+interface Entry<T> {
+  verified: T;
   /** The verifier's clock when the token passed: every time check held then, and nbf/iat only get easier later. */
   verifiedAt: number;
   /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token, or the entry is too old. */
@@ -65,27 +64,30 @@ export function estimateEntryBytes(token: string): number {
 
 /**
  * A bounded LRU of tokens that passed every check, keyed by the exact token string (a re-encoded
- * token is a different string and is simply verified again). An entry is served only while the
- * token is still inside its `exp` (and `maxTokenAgeInMs`) with the skew, measured on the verifier's
- * clock, and never before the time it was verified. Entries whose key left the key set are dropped
+ * token is a different string and is simply verified again). A token is admitted on its second
+ * successful verification ({@link AdmissionFilter}): one used only once never takes an entry. An
+ * entry is served only while the token is still inside its `exp` (and `maxTokenAgeInMs`) with the
+ * skew, measured on the verifier's clock, and never before the time it was verified. Entries whose key left the key set are dropped
  * by {@link evictKeysNotIn}. Framework-free; one per verifier, so never shared between modules.
  *
  * @example
  * const cache = new VerifiedTokenCache({ maxEntries: 1000 }, { clockSkewInMs: 5000 });
- * cache.set(verified, Date.now(), cache.generation);
+ * cache.set(verified, Date.now(), cache.generation); // first sighting: remembered, not stored
+ * cache.set(verified, Date.now(), cache.generation); // second: stored
  * cache.get(token, Date.now()); // the verification, or undefined
  */
-export class VerifiedTokenCache {
-  private readonly entries: LRUCache<string, Entry>;
+export class VerifiedTokenCache<T extends CachedVerification = CachedVerification> {
+  private readonly entries: LRUCache<string, Entry<T>>;
   private readonly skewMs: number;
   private readonly maxAgeMs: number | undefined;
   private readonly keysDueAt: () => number | undefined;
+  private readonly seen: AdmissionFilter;
   private keyGeneration = 0;
 
   constructor(options: VerifiedTokenCacheOptions = {}, rules: CacheTimeRules) {
     const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
     const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
-    this.entries = new LRUCache<string, Entry>({
+    this.entries = new LRUCache<string, Entry<T>>({
       max: maxEntries,
       maxSize: maxBytes,
       // lru-cache refuses (does not store) an entry larger than maxSize on its own.
@@ -94,6 +96,7 @@ export class VerifiedTokenCache {
     this.skewMs = rules.clockSkewInMs;
     this.maxAgeMs = rules.maxTokenAgeInMs;
     this.keysDueAt = rules.keysDueAt ?? (() => undefined);
+    this.seen = new AdmissionFilter(maxEntries);
   }
 
   /** Bumped whenever the key set changes; a verification that started before a change is not stored. */
@@ -112,7 +115,9 @@ export class VerifiedTokenCache {
   }
 
   /** The verification of `token` when it is cached and still in its time window at `now`, else undefined. */
-  get(token: string, now: number): CachedVerification | undefined {
+  get(token: string, now: number): T | undefined {
+    // A token never verified (or pushed out of the filter) skips the lookup, and hashing all of it.
+    if (!this.seen.has(token)) return undefined;
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
     if (now < entry.verifiedAt || now >= entry.expiresAt) {
@@ -123,12 +128,17 @@ export class VerifiedTokenCache {
   }
 
   /**
-   * Stores a successful verification made at `verifiedAt` (the clock value the checks used).
+   * Offers a successful verification made at `verifiedAt` (the clock value the checks used): the
+   * first time a token is offered it is only remembered, the second time it is stored.
    * `generation` is {@link generation} read before the verification started: when the key set changed
    * meanwhile, the result is not stored, since its key may be gone.
    */
-  set(verified: CachedVerification, verifiedAt: number, generation: number): void {
+  set(verified: T, verifiedAt: number, generation: number): void {
     if (generation !== this.keyGeneration) return;
+    if (!this.seen.has(verified.token)) {
+      this.seen.remember(verified.token);
+      return;
+    }
     const expiresAt = Math.min(this.expiryOf(verified.claims), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
     const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
