@@ -126,7 +126,7 @@ describe('a context type the guard does not know', () => {
     const guard = moduleRef.get(AuthGuard);
     const proto = BillingHandlers.prototype;
     await expect(guard.canActivate(contextOf('telegraf', proto.whoami))).rejects.toMatchObject({ status: 401 });
-    await expect(guard.canActivate(contextOf('telegraf', proto.hello))).resolves.toBe(true);
+    expect(await guard.canActivate(contextOf('telegraf', proto.hello))).toBe(true);
     await moduleRef.close();
   });
 });

@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import type { AuthError } from './auth.errors.js';
 import { splitByScope, type ActorClaim, type SessionFields } from './claims.js';
 
 /**
@@ -72,57 +73,127 @@ export type AuthObject<TClaims extends object = object> = SignedInAuthObject<TCl
 /** Supplies template tokens for `getToken({ template })`. */
 export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string) => Promise<string | null>;
 
-/** Builds the signed-in auth object of a verified token. */
+/** The outcome of authenticating one request: always an auth object, and why it is signed out. */
+export interface AuthResult {
+  auth: AuthObject;
+  /** Null when signed in, or when no token was sent. */
+  error: AuthError | null;
+  /** Whether the request carried a token at all. */
+  tokenPresent: boolean;
+}
+
+/**
+ * Key (shared by every copy of the library) of a method on the prototype of the auth objects this
+ * library makes: it gives the {@link AuthResult} the object stands for. So `req.auth` alone tells
+ * `getAuth(req)` and a second guard what the first one decided, and an `auth` some other middleware
+ * put on the request is never mistaken for ours.
+ */
+export const AUTH_RESULT = Symbol.for('nest-warden:auth-result');
+
+/** An object that may be one of this library's auth objects. */
+export interface AuthResultCarrier {
+  [AUTH_RESULT]?: () => AuthResult;
+}
+
+class SignedInAuth implements SignedInAuthObject {
+  sessionId: string | null;
+  userId: string;
+  orgId: string | null;
+  getToken: (options?: GetTokenOptions) => Promise<string | null>;
+  claims: JWTPayload;
+  isAuthenticated = true as const;
+  orgRole: string | null;
+  orgSlug: string | null;
+  orgPermissions: string[] | null;
+  actor: ActorClaim | null;
+  sessionStatus: 'active' | 'pending' | null;
+  factorVerificationAge: [number, number] | null;
+  has: (check: AuthorizationCheck) => boolean;
+
+  constructor(claims: JWTPayload, fields: SessionFields, token: string, templates?: TokenTemplateProvider) {
+    this.sessionId = fields.sessionId;
+    this.userId = fields.userId;
+    this.orgId = fields.orgId;
+    this.getToken = async (options?: GetTokenOptions) => {
+      const template = options?.template;
+      if (template === undefined) return token;
+      if (!templates) {
+        throw new Error(`nest-warden: getToken({ template: "${template}" }) needs the getTokenTemplate option of AuthModule.forRoot()`);
+      }
+      return templates(this, template);
+    };
+    this.claims = claims;
+    this.orgRole = fields.orgRole;
+    this.orgSlug = fields.orgSlug;
+    this.orgPermissions = fields.orgPermissions;
+    this.actor = fields.actor;
+    this.sessionStatus = fields.sessionStatus;
+    this.factorVerificationAge = fields.factorVerificationAge;
+    this.has = (check) => hasAuthorization(check, fields);
+  }
+
+  /** Made on first use and kept: a cached token's requests all share it. Private fields stay writable when frozen. */
+  #result: AuthResult | undefined;
+
+  [AUTH_RESULT](): AuthResult {
+    return (this.#result ??= Object.freeze({ auth: this, error: null, tokenPresent: true }));
+  }
+}
+
+class SignedOutAuth implements SignedOutAuthObject {
+  sessionId = null;
+  userId = null;
+  orgId = null;
+  getToken = async (): Promise<null> => null;
+  claims = null;
+  isAuthenticated = false as const;
+  orgRole = null;
+  orgSlug = null;
+  orgPermissions = null;
+  actor = null;
+  sessionStatus = null;
+  factorVerificationAge = null;
+  has = (): boolean => false;
+  readonly #result: AuthResult;
+
+  constructor(error: AuthError | null, tokenPresent: boolean) {
+    this.#result = Object.freeze({ auth: this, error, tokenPresent });
+  }
+
+  [AUTH_RESULT](): AuthResult {
+    return this.#result;
+  }
+}
+
+/** Builds the signed-in auth object of a verified token; frozen. */
 export function signedInAuthObject(
   claims: JWTPayload,
   fields: SessionFields,
   token: string,
   templates?: TokenTemplateProvider,
 ): SignedInAuthObject {
-  const auth: SignedInAuthObject = {
-    sessionId: fields.sessionId,
-    userId: fields.userId,
-    orgId: fields.orgId,
-    getToken: async (options?: GetTokenOptions) => {
-      const template = options?.template;
-      if (template === undefined) return token;
-      if (!templates) {
-        throw new Error(
-          `nest-warden: getToken({ template: "${template}" }) needs the getTokenTemplate option of AuthModule.forRoot()`,
-        );
-      }
-      return templates(auth, template);
-    },
-    claims,
-    isAuthenticated: true,
-    orgRole: fields.orgRole,
-    orgSlug: fields.orgSlug,
-    orgPermissions: fields.orgPermissions,
-    actor: fields.actor,
-    sessionStatus: fields.sessionStatus,
-    factorVerificationAge: fields.factorVerificationAge,
-    has: (check) => hasAuthorization(check, fields),
-  };
-  return auth;
+  return Object.freeze(new SignedInAuth(claims, fields, token, templates));
 }
 
-/** The signed-out auth object. */
-export function signedOutAuthObject(): SignedOutAuthObject {
-  return {
-    sessionId: null,
-    userId: null,
-    orgId: null,
-    getToken: async () => null,
-    claims: null,
-    isAuthenticated: false,
-    orgRole: null,
-    orgSlug: null,
-    orgPermissions: null,
-    actor: null,
-    sessionStatus: null,
-    factorVerificationAge: null,
-    has: () => false,
-  };
+/** The signed-out auth object, remembering why (for `getAuth` and a second guard on the request); frozen. */
+export function signedOutAuthObject(error: AuthError | null = null, tokenPresent = false): SignedOutAuthObject {
+  return Object.freeze(new SignedOutAuth(error, tokenPresent));
+}
+
+/** A signed-out result (frozen) whose auth object remembers why. */
+export function signedOutResult(error: AuthError | null, tokenPresent: boolean): AuthResult {
+  return Object.freeze(new SignedOutAuth(error, tokenPresent))[AUTH_RESULT]();
+}
+
+/** The (frozen, shared) result of a signed-in auth object. */
+export function signedInResult(auth: SignedInAuthObject): AuthResult {
+  return authResultOf(auth) ?? { auth, error: null, tokenPresent: true };
+}
+
+/** The result an auth object of this library stands for, or undefined for any other value. */
+export function authResultOf(value: unknown): AuthResult | undefined {
+  const method = value !== null && typeof value === 'object' ? (value as AuthResultCarrier)[AUTH_RESULT] : undefined;
+  return typeof method === 'function' ? method.call(value) : undefined;
 }
 
 const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');

@@ -4,5 +4,5 @@ export const AUTH_OPTIONS = Symbol.for('nest-warden:options');
 /** Metadata key of `@RequireAuth()` / `@OptionalAuth()`. A string, so two copies of the library agree. */
 export const AUTH_POLICY_METADATA = 'nest-warden:policy';
 
-/** Key of the property where the guard keeps its result on a request, beside the public `req.auth`. */
+/** Key on `globalThis` of the map of guard results whose auth object is not one of this library's. */
 export const AUTH_STATE = Symbol.for('nest-warden:auth-state');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { SignJWT } from 'jose';
 import { OptionalAuth, RequireAuth } from './auth.decorators.js';
 import { AuthGuard } from './auth.guard.js';
 import type { AuthPolicy } from './auth.decorators.js';
@@ -40,5 +41,40 @@ describe('AuthGuard policy lookup (remembered per handler and class after the fi
 
   it('builds the default policy of an undecorated route once, not per request', () => {
     expect(guard.policyOf(Base.prototype.list, Base)).toBe(guard.policyOf(Base.prototype.list, Base));
+  });
+});
+
+describe('AuthGuard deciding a cached token', () => {
+  const secret = 'a-test-secret-of-at-least-32-bytes!!';
+  const options = resolveAuthOptions({ secret, defaultPolicy: 'required' });
+  const sign = (sub: string) =>
+    new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const contextFor = (token: string) => {
+    const req = { headers: { authorization: `Bearer ${token}` } };
+    const http = { getRequest: () => req };
+    const handler = Base.prototype.list;
+    return { getType: () => 'http', switchToHttp: () => http, getHandler: () => handler, getClass: () => Base } as unknown as ExecutionContext;
+  };
+
+  it('answers at once, without a promise, once the token is cached', async () => {
+    const guard = new AuthGuard(new Reflector(), new AuthService(options), options);
+    const token = await sign('user_1');
+    expect(guard.canActivate(contextFor(token))).toBeInstanceOf(Promise);
+    expect(await guard.canActivate(contextFor(token))).toBe(true);
+    expect(guard.canActivate(contextFor(token))).toBe(true);
+  });
+
+  it('leaves every token to an AuthService that has its own authenticate()', async () => {
+    const seen: Array<string | null | undefined> = [];
+    class CountingService extends AuthService {
+      override authenticate(token: string | null | undefined) {
+        seen.push(token);
+        return super.authenticate(token);
+      }
+    }
+    const guard = new AuthGuard(new Reflector(), new CountingService(options), options);
+    const token = await sign('user_2');
+    for (let i = 0; i < 3; i += 1) expect(await guard.canActivate(contextFor(token))).toBe(true);
+    expect(seen).toEqual([token, token, token]);
   });
 });

@@ -35,16 +35,24 @@ export class AuthGuard implements CanActivate {
     @Optional() protected readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when the request can be decided at once (a cached token, a result already attached). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.getPolicy(context);
     const carrier = this.getCarrier(context);
     if (!carrier) {
       if (policy.mode === 'optional') return true;
-      throw await this.deny(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
+      return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = carrier.live ? undefined : authStateOf(carrier);
-    const result = reused ?? (await this.authenticate(this.getToken(carrier)));
+    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
+    const result = reused ?? this.authenticate(this.getToken(carrier));
+    if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
+      return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
+    }
+    return this.decide(context, policy, carrier, result as AuthResult);
+  }
+
+  private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): boolean | Promise<boolean> {
     this.attach(carrier, result);
     return this.enforce(context, policy, result);
   }
@@ -75,31 +83,41 @@ export class AuthGuard implements CanActivate {
     return extractToken(carrier.headers, this.options, carrier.token)?.token ?? null;
   }
 
-  /** Step 4: verification; never throws. */
-  protected authenticate(token: string | null): Promise<AuthResult> {
+  /**
+   * Step 4: verification; never throws. A token the cache holds is answered at once, unless the
+   * `AuthService` was replaced by one with its own `authenticate()`, which then sees every token.
+   */
+  protected authenticate(token: string | null): AuthResult | Promise<AuthResult> {
+    if (token && this.authService.authenticate === AuthService.prototype.authenticate) {
+      const cached = this.authService.authenticateCached(token);
+      if (cached) return cached;
+    }
     return this.authService.authenticate(token);
   }
 
   /** Step 5: make the result visible to `@Auth()`, `getAuth(req)` and `req.auth`. */
   protected attach(carrier: AuthCarrier, result: AuthResult): void {
     setAuthState(carrier, result);
-    carrier.auth = result.auth;
   }
 
-  /** Step 6: allow, or refuse with 401 / 403 / 503. */
-  protected async enforce(context: ExecutionContext, policy: AuthPolicy, result: AuthResult): Promise<boolean> {
+  /** Step 6: allow, or refuse with 401 / 403 / 503 (a rejected promise). */
+  protected enforce(context: ExecutionContext, policy: AuthPolicy, result: AuthResult): boolean | Promise<boolean> {
     if (policy.mode === 'optional') return true;
     const { auth, error } = result;
     if (!auth.isAuthenticated) {
       if (result.tokenPresent && isKeysUnavailable(error)) {
-        throw await this.deny(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
+        return this.refuse(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
       }
-      throw await this.deny(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
+      return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }
     if (policy.check && !auth.has(policy.check)) {
-      throw await this.deny(context, forbiddenDenial(this.options.realm, this.options.debug === true));
+      return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true));
     }
     return true;
+  }
+
+  private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {
+    throw await this.deny(context, denial);
   }
 
   /** Turns a denial into the exception of the transport, with its headers on HTTP responses. */

@@ -2,18 +2,11 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
-import { signedOutAuthObject, type AuthObject, type SignedInAuthObject } from './auth-object.js';
+import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object.js';
 import { createKeySource } from './verification/key-sources.js';
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
-/** The outcome of authenticating one request: always an auth object, and why it is signed out. */
-export interface AuthResult {
-  auth: AuthObject;
-  /** Null when signed in, or when no token was sent. */
-  error: AuthError | null;
-  /** Whether the request carried a token at all. */
-  tokenPresent: boolean;
-}
+export type { AuthResult } from './auth-object.js';
 
 /**
  * Verification for one AuthModule instance. Use it where there is no HTTP request: a WebSocket
@@ -50,27 +43,36 @@ export class AuthService implements OnModuleInit {
    * `treatPendingAsSignedOut` is on.
    */
   async verifyToken(token: string): Promise<SignedInAuthObject> {
-    return (await this.signIn(token)).auth as SignedInAuthObject;
+    const { auth } = await this.verifier.verify(token);
+    return this.admit(auth);
   }
 
   /** Never throws: a missing or refused token gives the signed-out object and the reason. */
   async authenticate(token: string | null | undefined): Promise<AuthResult> {
-    if (!token) {
-      return { auth: signedOutAuthObject(), error: new AuthError(AuthErrorReason.TokenMissing, 'no token'), tokenPresent: false };
-    }
+    if (!token) return signedOutResult(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false);
     try {
-      return await this.signIn(token);
+      const { auth } = await this.verifier.verify(token);
+      return signedInResult(this.admit(auth));
     } catch (error) {
-      return { auth: signedOutAuthObject(), error: toAuthError(error), tokenPresent: true };
+      return signedOutResult(toAuthError(error), true);
     }
   }
 
-  /** The signed-in result of a token; throws AuthError (also for a pending session when that counts as signed out). */
-  private async signIn(token: string): Promise<AuthResult> {
-    const { auth } = await this.verifier.verify(token);
+  /**
+   * The result for a token the cache can answer at once, without an await (see
+   * `TokenVerifier.verifyCached`); undefined otherwise, and then {@link authenticate} decides.
+   */
+  authenticateCached(token: string): AuthResult | undefined {
+    const verified = this.verifier.verifyCached(token);
+    if (!verified || (verified.auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut)) return undefined;
+    return signedInResult(verified.auth);
+  }
+
+  /** A verified session, unless it is pending and that counts as signed out (then AuthError). */
+  private admit(auth: SignedInAuthObject): SignedInAuthObject {
     if (auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
       throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
     }
-    return { auth, error: null, tokenPresent: true };
+    return auth;
   }
 }

@@ -1,7 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { AuthObject } from './auth-object.js';
+import { authResultOf, type AuthObject, type AuthResult } from './auth-object.js';
 import { AUTH_STATE } from './auth.constants.js';
-import type { AuthResult } from './auth.service.js';
 import type { RequestHeaders } from './token/extract-token.js';
 import { wsHandshakeOf } from './ws-handshake.js';
 
@@ -15,27 +14,39 @@ export interface AuthCarrier {
   token?: string;
   /**
    * True for a connection that outlives any one message (a WebSocket): its result is never reused
-   * from an earlier message, so a token that expires mid-connection stops working.
+   * from an earlier message, so a token that expires mid-connection stops working. Read as an own
+   * property only.
    */
   live?: boolean;
   auth?: AuthObject;
 }
 
-/** What the guard leaves on a carrier under {@link AUTH_STATE}, beside the public `auth`. */
-type StatefulCarrier = { [AUTH_STATE]?: AuthResult };
+/**
+ * Results whose auth object is not one of this library's (a guard subclass built it), which
+ * {@link authResultOf} cannot read back: kept beside the carrier. One map per process, on
+ * `globalThis` under {@link AUTH_STATE}, so two copies of the library still agree.
+ */
+const foreignStates: WeakMap<object, AuthResult> = ((globalThis as unknown as Record<symbol, WeakMap<object, AuthResult> | undefined>)[
+  AUTH_STATE
+] ??= new WeakMap());
 
 /**
- * The result the guard attached to this carrier (request, handshake, message), if any. It is kept
- * under a `Symbol.for` key, so two copies of the library still agree; a property rather than a
- * WeakMap entry, since the garbage collector pays for every weak entry a request leaves behind.
+ * The result the guard attached to this carrier (request, handshake, message), if any. Read from the
+ * carrier's `auth` itself: every property added to a request costs microseconds (Express swaps its
+ * prototype), and `req.auth` already is one.
  */
 export function authStateOf(carrier: object): AuthResult | undefined {
-  return (carrier as StatefulCarrier)[AUTH_STATE];
+  // An own-property check: looking up a missing `auth` walks an Express request's whole prototype chain.
+  const own = Object.hasOwn(carrier, 'auth') ? authResultOf((carrier as AuthCarrier).auth) : undefined;
+  return own ?? foreignStates.get(carrier);
 }
 
-/** Attaches the guard's result to a carrier (see {@link authStateOf}). */
-export function setAuthState(carrier: object, result: AuthResult): void {
-  (carrier as StatefulCarrier)[AUTH_STATE] = result;
+/** Attaches the guard's result to a carrier as `auth` (see {@link authStateOf}). */
+export function setAuthState(carrier: AuthCarrier, result: AuthResult): void {
+  carrier.auth = result.auth;
+  const own = authResultOf(result.auth);
+  if (own?.error !== result.error || own.tokenPresent !== result.tokenPresent) foreignStates.set(carrier, result);
+  else foreignStates.delete(carrier);
 }
 
 /** Where an RPC message carries its token. */
