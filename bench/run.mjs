@@ -13,7 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serveJwks } from './lib/jwks-server.mjs';
 import { canPin, cpuSeconds, runLoad, runNodeJson, startServer } from './lib/processes.mjs';
-import { summarize, table } from './lib/report.mjs';
+import { pairRatio, summarize, table } from './lib/report.mjs';
 import { createBenchIssuer } from './lib/tokens.mjs';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
@@ -29,7 +29,7 @@ const settings = {
   duration: flag('duration', quick ? 1 : 10),
   warmup: quick ? 0.3 : 2,
   connections: flag('connections', 10),
-  coldPool: flag('cold-pool', quick ? 4_000 : 40_000),
+  coldPool: flag('cold-pool', quick ? 4_000 : 60_000),
   herd: 1000,
   memoryTokens: flag('memory-tokens', quick ? 5_000 : 1_000_000),
 };
@@ -40,6 +40,7 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 /** Label, server script, how it is loaded. */
 const SERVERS = [
   { label: 'no auth', script: 'no-auth', tokens: 'same' },
+  { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
   { label: 'nest-warden (same token)', script: 'nest-warden', tokens: 'same' },
   { label: 'nest-warden (fresh token every request)', script: 'nest-warden', tokens: 'fresh' },
   { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
@@ -142,7 +143,7 @@ async function main() {
     await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
   }
 
-  const herdServers = quick ? servers.filter((s) => s.label === 'nest-warden (same token)') : servers.filter((s) => s.script !== 'no-auth' && s.tokens === 'same');
+  const herdServers = quick ? servers.filter((s) => s.label === 'nest-warden (same token)') : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
   const herd = [];
   for (const server of herdServers) herd.push(await measureHerd(server, jwks, config, poolFile));
   await jwks.close();
@@ -151,6 +152,8 @@ async function main() {
   const memory = runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)]);
 
   const summary = summarize(servers, 'no auth');
+  const fresh = 'nest-warden (fresh token every request)';
+  const versus = ['plain jose guard', 'express-oauth2-jwt-bearer'].map((peer) => `${peer} ${pairRatio(servers, fresh, peer).toFixed(2)}x`);
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
   const report = [
@@ -159,6 +162,8 @@ async function main() {
     `${settings.rounds} interleaved rounds of ${settings.duration} s, ${settings.connections} connections, GET /me with one RS256 token from a local JWKS; medians.`,
     '',
     table(summary),
+    '',
+    `Fresh token every request, nest-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
     '',
     '| 1000 concurrent first requests | JWKS fetches (boot included) | 2xx |',
     '| --- | ---: | ---: |',

@@ -22,6 +22,13 @@ export function summarize(rows, baselineLabel) {
   }));
 }
 
+/** Median over the rounds of label a's req/s divided by label b's in the same round. */
+export function pairRatio(rows, a, b) {
+  const [left, right] = [a, b].map((label) => rows.find((row) => row.label === label));
+  if (!left || !right) return NaN;
+  return median(left.runs.map((r) => r.rps / (right.runs.find((o) => o.round === r.round)?.rps ?? NaN)));
+}
+
 /** A Markdown table (also readable in a terminal). */
 export function table(summary) {
   const lines = [
