@@ -143,7 +143,9 @@ async function main() {
     await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
   }
 
-  const herdServers = quick ? servers.filter((s) => s.label === 'nest-warden (same token)') : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
+  const herdServers = quick
+    ? servers.filter((s) => s.label === 'nest-warden (same token)')
+    : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
   const herd = [];
   for (const server of herdServers) herd.push(await measureHerd(server, jwks, config, poolFile));
   await jwks.close();

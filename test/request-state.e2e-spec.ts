@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Controller, Get, Injectable, Req, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Injectable, Req, UseGuards } from '@nestjs/common';
+import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
 import { Auth, AuthGuard, AuthModule, AuthService, getAuth, RequireAuth, type AuthObject, type AuthResult } from 'nest-warden';
 import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
 import request from 'supertest';

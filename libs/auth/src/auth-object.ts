@@ -109,6 +109,8 @@ class SignedInAuth implements SignedInAuthObject {
   sessionStatus: 'active' | 'pending' | null;
   factorVerificationAge: [number, number] | null;
   has: (check: AuthorizationCheck) => boolean;
+  /** Made on first use and kept: a cached token's requests all share it. Private fields stay writable when frozen. */
+  #result: AuthResult | undefined;
 
   constructor(claims: JWTPayload, fields: SessionFields, token: string, templates?: TokenTemplateProvider) {
     this.sessionId = fields.sessionId;
@@ -131,9 +133,6 @@ class SignedInAuth implements SignedInAuthObject {
     this.factorVerificationAge = fields.factorVerificationAge;
     this.has = (check) => hasAuthorization(check, fields);
   }
-
-  /** Made on first use and kept: a cached token's requests all share it. Private fields stay writable when frozen. */
-  #result: AuthResult | undefined;
 
   [AUTH_RESULT](): AuthResult {
     return (this.#result ??= Object.freeze({ auth: this, error: null, tokenPresent: true }));

@@ -53,7 +53,8 @@ describe('AuthGuard deciding a cached token', () => {
     const req = { headers: { authorization: `Bearer ${token}` } };
     const http = { getRequest: () => req };
     const handler = Base.prototype.list;
-    return { getType: () => 'http', switchToHttp: () => http, getHandler: () => handler, getClass: () => Base } as unknown as ExecutionContext;
+    const context = { getType: () => 'http', switchToHttp: () => http, getHandler: () => handler, getClass: () => Base };
+    return context as unknown as ExecutionContext;
   };
 
   it('answers at once, without a promise, once the token is cached', async () => {

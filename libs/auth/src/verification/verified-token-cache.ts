@@ -67,8 +67,9 @@ export function estimateEntryBytes(token: string): number {
  * token is a different string and is simply verified again). A token is admitted on its second
  * successful verification ({@link AdmissionFilter}): one used only once never takes an entry. An
  * entry is served only while the token is still inside its `exp` (and `maxTokenAgeInMs`) with the
- * skew, measured on the verifier's clock, and never before the time it was verified. Entries whose key left the key set are dropped
- * by {@link evictKeysNotIn}. Framework-free; one per verifier, so never shared between modules.
+ * skew, measured on the verifier's clock, and never before the time it was verified. Entries whose
+ * key left the key set are dropped by {@link evictKeysNotIn}. Framework-free; one per verifier, so
+ * never shared between modules.
  *
  * @example
  * const cache = new VerifiedTokenCache({ maxEntries: 1000 }, { clockSkewInMs: 5000 });
