@@ -64,15 +64,17 @@ export class AuthService implements OnModuleInit {
    */
   authenticateCached(token: string): AuthResult | undefined {
     const verified = this.verifier.verifyCached(token);
-    if (!verified || (verified.auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut)) return undefined;
+    if (!verified || this.heldBack(verified.auth)) return undefined;
     return signedInResult(verified.auth);
   }
 
   /** A verified session, unless it is pending and that counts as signed out (then AuthError). */
   private admit(auth: SignedInAuthObject): SignedInAuthObject {
-    if (auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut) {
-      throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
-    }
+    if (this.heldBack(auth)) throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
     return auth;
+  }
+
+  private heldBack(auth: SignedInAuthObject): boolean {
+    return auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut === true;
   }
 }
