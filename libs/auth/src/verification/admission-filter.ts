@@ -5,12 +5,12 @@ const FINGERPRINT_CHARS = 16;
  * Remembers, in a fixed table of 32-bit fingerprints, which verified tokens were seen lately. The
  * verified-token cache admits a token on its second verification only, so a token used once (a
  * client that signs a new token per call, a flood of distinct valid tokens) costs neither an entry
- * nor the eviction of a hot one; and a token whose fingerprint is unknown skips the cache lookup.
+ * nor the eviction of a hot one.
  *
  * A fingerprint is the token's length and its last 16 characters (the end of the signature, which
- * differs between any two tokens of a key). Two tokens may still share a slot: then one is looked
- * up or admitted a request early, or verified once more than needed. Never more: correctness never
- * depends on this table, only the work saved does.
+ * differs between any two tokens of a key). Two tokens may still share a slot: then one is admitted
+ * a verification early, or, its mark taken by the other, a verification late. Never more: which
+ * tokens are accepted never depends on this table, only which ones are stored.
  *
  * @example
  * const seen = new AdmissionFilter(10_000);

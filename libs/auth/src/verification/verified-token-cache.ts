@@ -117,8 +117,6 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
 
   /** The verification of `token` when it is cached and still in its time window at `now`, else undefined. */
   get(token: string, now: number): T | undefined {
-    // A token never verified (or pushed out of the filter) skips the lookup, and hashing all of it.
-    if (!this.seen.has(token)) return undefined;
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
     if (now < entry.verifiedAt || now >= entry.expiresAt) {
