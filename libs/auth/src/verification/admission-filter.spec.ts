@@ -7,7 +7,7 @@ describe('AdmissionFilter', () => {
   it('knows a token only after it was remembered', () => {
     const seen = new AdmissionFilter(100);
     expect(seen.has(token(1))).toBe(false);
-    seen.remember(token(1));
+    seen.sight(token(1));
     expect(seen.has(token(1))).toBe(true);
     expect(seen.has(token(2))).toBe(false);
   });
@@ -15,14 +15,14 @@ describe('AdmissionFilter', () => {
   it('tells apart tokens that differ only before their last 16 characters by their length', () => {
     const seen = new AdmissionFilter(100);
     const end = 'x'.repeat(16);
-    seen.remember(`a.b.${end}`);
+    seen.sight(`a.b.${end}`);
     expect(seen.has(`aa.b.${end}`)).toBe(false);
     expect(seen.has(`c.d.${end}`)).toBe(true); // same length and end: one fingerprint, by design
   });
 
   it('keeps most of a cache-sized working set, and its table stays bounded', () => {
     const seen = new AdmissionFilter(1000);
-    for (let i = 0; i < 1000; i += 1) seen.remember(token(i));
+    for (let i = 0; i < 1000; i += 1) seen.sight(token(i));
     let kept = 0;
     for (let i = 0; i < 1000; i += 1) if (seen.has(token(i))) kept += 1;
     // 4096 slots for 1000 tokens: about 11% share a slot with a later token.
@@ -34,7 +34,7 @@ describe('AdmissionFilter', () => {
 
   it('handles tokens shorter than a fingerprint', () => {
     const seen = new AdmissionFilter(1);
-    seen.remember('a.b.c');
+    seen.sight('a.b.c');
     expect(seen.has('a.b.c')).toBe(true);
     expect(seen.has('a.b.d')).toBe(false);
   });

@@ -14,9 +14,9 @@ const FINGERPRINT_CHARS = 16;
  *
  * @example
  * const seen = new AdmissionFilter(10_000);
- * seen.has(token);      // false
- * seen.remember(token); // after a successful verification
- * seen.has(token);      // true
+ * seen.sight(token); // false: first seen now (after a successful verification)
+ * seen.sight(token); // true
+ * seen.has(token);   // true
  */
 export class AdmissionFilter {
   private readonly slots: Uint32Array;
@@ -36,10 +36,16 @@ export class AdmissionFilter {
     return this.slots[print & this.mask] === print;
   }
 
-  /** Remembers the token, taking its slot from whichever token held it. */
-  remember(token: string): void {
+  /**
+   * Remembers the token, taking its slot from whichever token held it, and says whether it was
+   * remembered already: {@link has} and the write on one fingerprint.
+   */
+  sight(token: string): boolean {
     const print = fingerprint(token);
-    this.slots[print & this.mask] = print;
+    const slot = print & this.mask;
+    const seen = this.slots[slot] === print;
+    this.slots[slot] = print;
+    return seen;
   }
 }
 

@@ -57,7 +57,7 @@ export class RemoteJwks {
    */
   readonly getKey: JWTVerifyGetKey = (header, token) => {
     const current = this.current;
-    if (current !== null && this.options.clock() - current.fetchedAt < this.options.cacheMaxAgeInMs) {
+    if (current !== null && this.isFresh(current)) {
       const known = current.resolver.peek(header);
       if (known !== undefined) return known;
     }
@@ -93,7 +93,7 @@ export class RemoteJwks {
   }
 
   private async usableSet(): Promise<MemoizedKeys> {
-    const stale = this.current === null || this.options.clock() - this.current.fetchedAt >= this.options.cacheMaxAgeInMs;
+    const stale = this.current === null || !this.isFresh(this.current);
     if (stale && this.mayFetch()) await this.refresh();
     const cached = this.current;
     if (cached && this.options.clock() - cached.fetchedAt < this.options.cacheMaxAgeInMs + this.options.staleIfErrorInMs) {
@@ -101,6 +101,11 @@ export class RemoteJwks {
     }
     if (cached) this.replace(null);
     throw this.lastError ?? new KeyFetchError('network', 'no keys fetched yet');
+  }
+
+  /** Younger than `cacheMaxAgeInMs`: no refresh due. */
+  private isFresh(set: CachedSet): boolean {
+    return this.options.clock() - set.fetchedAt < this.options.cacheMaxAgeInMs;
   }
 
   /** True when a fetch is in flight (join it) or the cooldown since the last one has passed. */

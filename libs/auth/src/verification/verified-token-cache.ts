@@ -134,10 +134,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
    */
   set(verified: T, verifiedAt: number, generation: number): void {
     if (generation !== this.keyGeneration) return;
-    if (!this.seen.has(verified.token)) {
-      this.seen.remember(verified.token);
-      return;
-    }
+    if (!this.seen.sight(verified.token)) return;
     const expiresAt = Math.min(this.expiryOf(verified.claims), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
     const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
