@@ -1,4 +1,4 @@
-// `npm run bench` (or `npm run bench -- --quick`): nest-warden side by side with its peers.
+// `npm run bench` (or `npm run bench -- --quick`): nestjs-warden side by side with its peers.
 //
 // 1. installs the peers (bench/package-lock.json, `npm ci`) and compiles the library into bench/.build;
 // 2. makes one RS256 key and serves its JWKS on 127.0.0.1;
@@ -41,8 +41,8 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const SERVERS = [
   { label: 'no auth', script: 'no-auth', tokens: 'same' },
   { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
-  { label: 'nest-warden (same token)', script: 'nest-warden', tokens: 'same' },
-  { label: 'nest-warden (fresh token every request)', script: 'nest-warden', tokens: 'fresh' },
+  { label: 'nestjs-warden (same token)', script: 'nestjs-warden', tokens: 'same' },
+  { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
   { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
   { label: '@nestjs/passport + passport-jwt + jwks-rsa', script: 'passport', tokens: 'same' },
   { label: 'express-oauth2-jwt-bearer', script: 'oauth2-bearer', tokens: 'same' },
@@ -69,10 +69,10 @@ function prepare() {
     log('installing the peers (npm ci in bench/)');
     sh('npm', ['ci', '--no-fund', '--no-audit'], BENCH);
   }
-  const built = `${BENCH}.build/nest-warden/index.js`;
+  const built = `${BENCH}.build/nestjs-warden/index.js`;
   if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(`${ROOT}libs/auth/src`)) {
     log('compiling the library into bench/.build');
-    sh(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}libs/auth/tsconfig.lib.json`, '--outDir', `${BENCH}.build/nest-warden`, '--declaration', 'false', '--sourceMap', 'false'], ROOT);
+    sh(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}libs/auth/tsconfig.lib.json`, '--outDir', `${BENCH}.build/nestjs-warden`, '--declaration', 'false', '--sourceMap', 'false'], ROOT);
   }
 }
 
@@ -110,7 +110,7 @@ async function measureRound(round, order, config, token, poolFile) {
 
 /** Fresh server, 1000 distinct tokens at once: how many times did it fetch the JWKS, boot included? */
 async function measureHerd(server, jwks, config, poolFile) {
-  // Counted from before the start: a library may fetch at boot (nest-warden warms its keys up).
+  // Counted from before the start: a library may fetch at boot (nestjs-warden warms its keys up).
   const before = jwks.fetches;
   const running = await startServer(server.script, config, SERVER_CPU);
   try {
@@ -144,7 +144,7 @@ async function main() {
   }
 
   const herdServers = quick
-    ? servers.filter((s) => s.label === 'nest-warden (same token)')
+    ? servers.filter((s) => s.label === 'nestjs-warden (same token)')
     : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
   const herd = [];
   for (const server of herdServers) herd.push(await measureHerd(server, jwks, config, poolFile));
@@ -154,7 +154,7 @@ async function main() {
   const memory = runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)]);
 
   const summary = summarize(servers, 'no auth');
-  const fresh = 'nest-warden (fresh token every request)';
+  const fresh = 'nestjs-warden (fresh token every request)';
   const versus = ['plain jose guard', 'express-oauth2-jwt-bearer'].map((peer) => `${peer} ${pairRatio(servers, fresh, peer).toFixed(2)}x`);
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
@@ -165,7 +165,7 @@ async function main() {
     '',
     table(summary),
     '',
-    `Fresh token every request, nest-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
+    `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
     '',
     '| 1000 concurrent first requests | JWKS fetches (boot included) | 2xx |',
     '| --- | ---: | ---: |',

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { AuthModule } from 'nest-warden';
+import { AuthModule } from 'nestjs-warden';
 import { authOptionsFromEnv } from './auth.config.js';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module.js';
 import { demoPort, isDevIssuerMode } from './dev-issuer/dev-issuer.mode.js';

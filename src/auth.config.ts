@@ -1,5 +1,5 @@
 import type { ConfigService } from '@nestjs/config';
-import type { AuthModuleOptions } from 'nest-warden';
+import type { AuthModuleOptions } from 'nestjs-warden';
 import type { DevIssuer } from './dev-issuer/dev-issuer.service.js';
 
 function list(value: string | undefined): string[] | undefined {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Auth, OptionalAuth, type AuthObject } from 'nest-warden';
+import { Auth, OptionalAuth, type AuthObject } from 'nestjs-warden';
 
 @Controller('feed')
 export class FeedController {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { OptionalAuth } from 'nest-warden';
+import { OptionalAuth } from 'nestjs-warden';
 
 @Controller('health')
 export class HealthController {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Auth, type SignedInAuthObject } from 'nest-warden';
+import { Auth, type SignedInAuthObject } from 'nestjs-warden';
 
 @Controller('me')
 export class MeController {

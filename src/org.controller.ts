@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Auth, RequireAuth } from 'nest-warden';
+import { Auth, RequireAuth } from 'nestjs-warden';
 
 @Controller('org')
 export class OrgController {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { AuthModule } from 'nest-warden';
-import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { AuthModule } from 'nestjs-warden';
+import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { GuardedFeatureModule, POLICY_CONTROLLERS } from './support/policy-controllers.js';

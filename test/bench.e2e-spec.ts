@@ -29,8 +29,8 @@ describe('npm run bench -- --quick', () => {
     for (const label of [
       'no auth',
       'a guard that only checks the header is there',
-      'nest-warden (same token)',
-      'nest-warden (fresh token every request)',
+      'nestjs-warden (same token)',
+      'nestjs-warden (fresh token every request)',
       'plain jose guard',
       '@nestjs/passport + passport-jwt + jwks-rsa',
       'express-oauth2-jwt-bearer',
@@ -41,7 +41,7 @@ describe('npm run bench -- --quick', () => {
       expect(stdout).toMatch(new RegExp(`^\\| ${label.replace(/[()+.]/g, '\\$&')}${note} \\| \\d+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| (?:\\d+|n/a) \\|$`, 'm'));
     }
     expect(stdout).toMatch(/^\| no auth \| \d+ \| [\d.]+ \| [\d.]+ \| 1\.00 \| (?:\d+|n\/a) \|$/m);
-    expect(stdout).toMatch(/^\| nest-warden \| 1 \| 1000\/1000 \|$/m);
+    expect(stdout).toMatch(/^\| nestjs-warden \| 1 \| 1000\/1000 \|$/m);
     expect(stdout).toMatch(/^Fresh token every request, .*: plain jose guard \d+\.\d\dx, express-oauth2-jwt-bearer \d+\.\d\dx\.$/m);
     expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
   }, 300_000);

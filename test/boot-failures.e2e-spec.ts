@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { generateKeyPairSync } from 'node:crypto';
-import { AuthConfigError, AuthModule, type AuthModuleOptions } from 'nest-warden';
+import { AuthConfigError, AuthModule, type AuthModuleOptions } from 'nestjs-warden';
 
 async function bootError(imports: unknown[]): Promise<Error> {
   try {
@@ -38,7 +38,7 @@ describe('misconfiguration fails at boot and names the option', () => {
   });
 
   it('@RequireAuth() with an unknown check fails when the class is declared', async () => {
-    const { RequireAuth } = await import('nest-warden');
+    const { RequireAuth } = await import('nestjs-warden');
     expect(() => RequireAuth({ scope: 'x' } as never)).toThrow(/role \| permission \| feature \| plan/);
     expect(() => RequireAuth({ permission: '' })).toThrow(/non-empty string/);
   });

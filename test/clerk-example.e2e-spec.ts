@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { inspect } from 'node:util';
-import { Auth, AuthModule, type SignedInAuthObject } from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthModule, type SignedInAuthObject } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 

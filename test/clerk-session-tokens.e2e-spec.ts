@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { AuthModule, clerk, type AuthModuleOptions } from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { AuthModule, clerk, type AuthModuleOptions } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import {
   CLERK_FIXTURES,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
-import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthObject } from 'nestjs-warden';
+import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createGraphqlApp, GRAPHQL_ENGINES, type GraphqlBody } from './support/graphql-app.js';
 import { ADAPTERS } from './support/http-app.js';

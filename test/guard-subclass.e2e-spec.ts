@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, UseGuards, type INestApplication } from '@nestjs/common';
-import { Auth, AuthGuard, AuthModule, type AuthResult } from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthGuard, AuthModule, type AuthResult } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, type JWTPayload } from 'jose';
-import { auth0, clerk, cognito, keycloak } from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { auth0, clerk, cognito, keycloak } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS } from './support/http-app.js';
 import { bearer, mintRs256 as mint, nowSeconds as now, startPresetApp as start, type PresetApp as Fixture } from './support/preset-app.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { Auth, AuthModule, type AuthModuleOptions, type AuthOptionsFactory } from 'nest-warden';
-import { createTestIssuer, type ServedJwks, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthModule, type AuthModuleOptions, type AuthOptionsFactory } from 'nestjs-warden';
+import { createTestIssuer, type ServedJwks, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 

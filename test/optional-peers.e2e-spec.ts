@@ -39,7 +39,7 @@ describe('an app with only @nestjs/platform-express', () => {
     await expect(node(['--input-type=module', '-e', "await import('@nestjs/websockets')"])).rejects.toThrow(/Cannot find package/);
   });
 
-  it('imports nest-warden and nest-warden/testing, boots, and answers 401 / 200, never touching WebSocket, RPC or GraphQL packages', async () => {
+  it('imports nestjs-warden and nestjs-warden/testing, boots, and answers 401 / 200, never touching WebSocket, RPC or GraphQL packages', async () => {
     await writeFile(log, '');
     const { stdout } = await node([join(support, 'express-only-app.mjs'), join(out, 'index.js'), join(out, 'testing/index.js')]);
     expect(JSON.parse(stdout.trim().split('\n').pop() ?? '')).toEqual({

@@ -3,7 +3,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { createTestIssuer } from 'nest-warden/testing';
+import { createTestIssuer } from 'nestjs-warden/testing';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Injectable, Req, UseGuards } from '@nestjs/common';
 import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
-import { Auth, AuthGuard, AuthModule, AuthService, getAuth, RequireAuth, type AuthObject, type AuthResult } from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthGuard, AuthModule, AuthService, getAuth, RequireAuth, type AuthObject, type AuthResult } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 

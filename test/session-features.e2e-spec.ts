@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Auth, AuthModule, OptionalAuth, type AuthModuleOptions, type AuthObject, type SignedInAuthObject } from 'nest-warden';
-import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthModule, OptionalAuth, type AuthModuleOptions, type AuthObject, type SignedInAuthObject } from 'nestjs-warden';
+import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { SignJWT, type JWTPayload } from 'jose';
-import { AuthModule, stringList } from 'nest-warden';
+import { AuthModule, stringList } from 'nestjs-warden';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { ProbeController } from './support/probe.controller.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
-import { clerkSessionClaims, createTestAuth, createTestIssuer, type ServedTestIssuer, type TestAuth } from 'nest-warden/testing';
+import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthObject } from 'nestjs-warden';
+import { clerkSessionClaims, createTestAuth, createTestIssuer, type ServedTestIssuer, type TestAuth } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS } from './support/http-app.js';
 
@@ -47,7 +47,7 @@ const admin = clerkSessionClaims({
   features: ['o:invoices'],
 });
 
-describe.each(ADAPTERS)('nest-warden/testing on %s', (adapter) => {
+describe.each(ADAPTERS)('nestjs-warden/testing on %s', (adapter) => {
   let testAuth: TestAuth;
   let app: INestApplication;
 

@@ -4,8 +4,8 @@ import { ClientProxyFactory, Ctx, MessagePattern, Payload, Transport, type Clien
 import { Test } from '@nestjs/testing';
 import type { INestMicroservice } from '@nestjs/common';
 import type { AddressInfo, Server } from 'node:net';
-import { Auth, AuthGuard, AuthModule, getAuth, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
-import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthGuard, AuthModule, getAuth, OptionalAuth, RequireAuth, type AuthObject } from 'nestjs-warden';
+import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
 
 @Controller()

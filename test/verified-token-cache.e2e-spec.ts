@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS } from 'nest-warden';
-import { createTestIssuer } from 'nest-warden/testing';
+import { AUTH_DEFAULTS } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import { ADAPTERS } from './support/http-app.js';
 import { createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 

@@ -4,8 +4,8 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type 
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
-import { Auth, AuthModule, getAuth, OptionalAuth, RequireAuth, rememberWsHandshake, type AuthObject } from 'nest-warden';
-import { clerkSessionClaims, createTestAuth, createTestIssuer, type TestAuth, type TestIssuer } from 'nest-warden/testing';
+import { Auth, AuthModule, getAuth, OptionalAuth, RequireAuth, rememberWsHandshake, type AuthObject } from 'nestjs-warden';
+import { clerkSessionClaims, createTestAuth, createTestIssuer, type TestAuth, type TestIssuer } from 'nestjs-warden/testing';
 import { connectWsClient, createWsApp, WS_ADAPTERS, type WsTestClient } from './support/ws-app.js';
 
 @WebSocketGateway()

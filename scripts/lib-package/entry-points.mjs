@@ -4,11 +4,11 @@ import ts from 'typescript';
 
 /**
  * The package's entry points, read from the `paths` of the root tsconfig.json: the repository already
- * imports `nest-warden` and `nest-warden/<sub>` through them, so a new public entry point is added in
+ * imports `nestjs-warden` and `nestjs-warden/<sub>` through them, so a new public entry point is added in
  * one place and the published `exports` map follows.
  *
  * @param {string} root repository root
- * @param {string} packageName e.g. 'nest-warden'
+ * @param {string} packageName e.g. 'nestjs-warden'
  * @param {string} sourceDir the library's source folder, e.g. <root>/libs/auth/src
  * @returns {Array<{ subpath: string, source: string, module: string }>} e.g.
  *   { subpath: './testing', source: '<abs>/testing/index.ts', module: 'testing/index' }

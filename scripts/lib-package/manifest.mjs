@@ -8,7 +8,7 @@
  * @param {Record<string, any>} input.workspace the root package.json
  * @param {Array<{ subpath: string, module: string }>} input.entries from readEntryPoints()
  * @param {Map<string, string>} input.runtimePackages every package the emitted JS imports -> an importing file
- * @param {Map<string, string>} input.mainEntryPackages packages that load with `import 'nest-warden'` -> importer
+ * @param {Map<string, string>} input.mainEntryPackages packages that load with `import 'nestjs-warden'` -> importer
  * @returns {Record<string, any>}
  */
 export function buildManifest({ template, workspace, entries, runtimePackages, mainEntryPackages }) {

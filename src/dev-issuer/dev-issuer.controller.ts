@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
-import { OptionalAuth } from 'nest-warden';
+import { OptionalAuth } from 'nestjs-warden';
 import { DevIssuer } from './dev-issuer.service.js';
 
 /** Public routes of the dev issuer: its JWKS and a token endpoint. */

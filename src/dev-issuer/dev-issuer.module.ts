@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createTestIssuer } from 'nest-warden/testing';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import { DevIssuerController } from './dev-issuer.controller.js';
 import { DevIssuer } from './dev-issuer.service.js';
 

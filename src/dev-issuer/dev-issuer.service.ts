@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
-import type { TestIssuer } from 'nest-warden/testing';
+import type { TestIssuer } from 'nestjs-warden/testing';
 
 const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 const RESERVED = new Set(['iss', 'iat', 'nbf', 'exp', 'expiresInSeconds']);

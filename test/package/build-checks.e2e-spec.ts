@@ -31,7 +31,7 @@ let helpers: Helpers;
 let tempDir: string;
 
 const template = {
-  name: 'nest-warden',
+  name: 'nestjs-warden',
   version: '1.2.3',
   peerDependencies: { '@nestjs/common': '^11.0.0 || ^12.0.0', '@nestjs/graphql': '^13.0.0 || ^14.0.0' },
   peerDependenciesMeta: { '@nestjs/graphql': { optional: true } },
@@ -45,7 +45,7 @@ const entries: Entry[] = [
 beforeAll(async () => {
   const load = (file: string) => import(pathToFileURL(path.join(ROOT, 'scripts/lib-package', file)).href);
   helpers = { ...(await load('manifest.mjs')), ...(await load('inspect-output.mjs')), ...(await load('entry-points.mjs')) } as Helpers;
-  tempDir = mkdtempSync(path.join(os.tmpdir(), 'nest-warden-build-checks-'));
+  tempDir = mkdtempSync(path.join(os.tmpdir(), 'nestjs-warden-build-checks-'));
 });
 
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -72,7 +72,7 @@ describe('build:lib manifest', () => {
     });
     expect(manifest.typesVersions).toEqual({ '*': { graphql: ['./graphql/index.d.ts'] } });
     expect(manifest.dependencies).toEqual({ jose: '^6.2.18' }); // peers are never dependencies
-    expect(manifest).toMatchObject({ name: 'nest-warden', version: '1.2.3', type: 'module', main: './index.js', types: './index.d.ts' });
+    expect(manifest).toMatchObject({ name: 'nestjs-warden', version: '1.2.3', type: 'module', main: './index.js', types: './index.d.ts' });
   });
 
   it('refuses an import that is neither a workspace dependency nor a peer, naming the file', () => {
@@ -94,7 +94,7 @@ describe('build:lib manifest', () => {
   });
 
   it('reads the entry points from the tsconfig paths of the repository', () => {
-    const found = helpers.readEntryPoints(ROOT, 'nest-warden', path.join(ROOT, 'libs/auth/src'));
+    const found = helpers.readEntryPoints(ROOT, 'nestjs-warden', path.join(ROOT, 'libs/auth/src'));
     expect(found.map((e) => [e.subpath, e.module])).toEqual(expect.arrayContaining([['.', 'index'], ['./testing', 'testing/index']]));
   });
 });
@@ -117,15 +117,15 @@ describe('build:lib output inspection', () => {
 });
 
 describe("the README's Jest pattern for CommonJS projects", () => {
-  it('lets nest-warden and jose through, in npm and pnpm layouts, and nothing else', async () => {
+  it('lets nestjs-warden and jose through, in npm and pnpm layouts, and nothing else', async () => {
     const { readmeJestConfig } = await import('./support/readme-jest-config.js');
     const patterns = (readmeJestConfig(path.join(ROOT, 'README.md')).transformIgnorePatterns as string[]).map((p) => new RegExp(p));
     const ignored = (file: string) => patterns.some((p) => p.test(file));
     for (const file of [
-      '/app/node_modules/nest-warden/index.js',
+      '/app/node_modules/nestjs-warden/index.js',
       '/app/node_modules/jose/dist/webapi/index.js',
       '/app/node_modules/.pnpm/jose@6.2.18/node_modules/jose/dist/webapi/index.js',
-      '/app/node_modules/.pnpm/nest-warden@0.1.0_@nestjs+common@11.1.0/node_modules/nest-warden/index.js',
+      '/app/node_modules/.pnpm/nestjs-warden@0.1.0_@nestjs+common@11.1.0/node_modules/nestjs-warden/index.js',
       '/app/src/app.module.ts',
     ]) {
       expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: false });

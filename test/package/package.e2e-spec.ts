@@ -41,7 +41,7 @@ function majorsOf(range: string): number[] {
 beforeAll(async () => {
   expectOk('npm run build:lib', await run('node', ['scripts/build-lib.mjs'], ROOT));
   manifest = JSON.parse(readFileSync(path.join(DIST, 'package.json'), 'utf8'));
-  tempRoot = mkdtempSync(path.join(os.tmpdir(), 'nest-warden-package-'));
+  tempRoot = mkdtempSync(path.join(os.tmpdir(), 'nestjs-warden-package-'));
   const pack = await run('npm', ['pack', DIST, '--pack-destination', tempRoot, '--json', '--loglevel=error'], ROOT);
   expectOk('npm pack', pack);
   const [packed] = JSON.parse(pack.stdout) as PackResult[];
@@ -89,7 +89,7 @@ describe('the packed tarball', () => {
   });
 
   it('declares a package.json users can install on Node 20.19+ with NestJS 11 or 12', () => {
-    expect(manifest).toMatchObject({ name: 'nest-warden', type: 'module', engines: { node: '>=20.19' } });
+    expect(manifest).toMatchObject({ name: 'nestjs-warden', type: 'module', engines: { node: '>=20.19' } });
     expect(manifest.exports['.']).toEqual({ types: './index.d.ts', default: './index.js' });
     expect(manifest.exports['./testing']).toEqual({ types: './testing/index.d.ts', default: './testing/index.js' });
     for (const target of Object.values<Record<string, string> | string>(manifest.exports)) {
@@ -153,7 +153,7 @@ describe('in a NestJS 11 CommonJS app (Jest in CommonJS mode)', () => {
 
 describe('in a NestJS 12 ESM app', () => {
   it('passes its e2e suite, with a second copy of the package agreeing with the first', async () => {
-    esmApp.duplicatePackage('nest-warden', 'nest-warden-copy');
+    esmApp.duplicatePackage('nestjs-warden', 'nestjs-warden-copy');
     const result = await esmApp.run('node', ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
     expectOk('jest (NestJS 12 app)', result);
     expect(result.stderr).toMatch(/Tests:\s+8 passed, 8 total/);

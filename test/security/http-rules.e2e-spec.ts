@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication, type LoggerService } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { AuthModule, RequireAuth } from 'nest-warden';
+import { AuthModule, RequireAuth } from 'nestjs-warden';
 import request from 'supertest';
 import { ADAPTERS, type AdapterName } from '../support/http-app.js';
 import { expectHygiene, leaksFragmentOf } from '../support/response-hygiene.js';

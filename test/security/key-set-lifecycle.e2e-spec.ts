@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS } from 'nest-warden';
-import { createTestIssuer } from 'nest-warden/testing';
+import { AUTH_DEFAULTS } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import { ADAPTERS } from '../support/http-app.js';
 import { useSecurityFixtures } from '../support/security-fixture.js';
 

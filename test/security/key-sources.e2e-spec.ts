@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import { describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS, resolveAuthOptions } from 'nest-warden';
-import { createTestIssuer } from 'nest-warden/testing';
+import { AUTH_DEFAULTS, resolveAuthOptions } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import { generateKeyPair, exportJWK } from 'jose';
 import { ADAPTERS } from '../support/http-app.js';
 import { useSecurityFixtures } from '../support/security-fixture.js';
@@ -69,10 +69,10 @@ describe.each(ADAPTERS)('key-source faults on %s', (adapter) => {
     };
     try {
       const started = Date.now();
-      const f = await fixture({ jwksUrl: 'https://jwks.nest-warden.invalid/.well-known/jwks.json', jwksTimeoutInMs: 1000 });
+      const f = await fixture({ jwksUrl: 'https://jwks.nestjs-warden.invalid/.well-known/jwks.json', jwksTimeoutInMs: 1000 });
       expect((await f.get(await f.sign())).status).toBe(503);
       expect(Date.now() - started).toBeLessThan(5000);
-      expect(asked).toContain('jwks.nest-warden.invalid');
+      expect(asked).toContain('jwks.nestjs-warden.invalid');
     } finally {
       (dns as { lookup: unknown }).lookup = realLookup;
     }

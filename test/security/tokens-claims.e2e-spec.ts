@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuthErrorReason, type AuthModuleOptions } from 'nest-warden';
-import { createTestIssuer } from 'nest-warden/testing';
+import { AuthErrorReason, type AuthModuleOptions } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import { ADAPTERS } from '../support/http-app.js';
 import { createSecurityFixture, type SecurityFixture } from '../support/security-fixture.js';
 import { claimsAt, forge } from '../support/token-forge.js';

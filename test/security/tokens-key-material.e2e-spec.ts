@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { AuthErrorReason } from 'nest-warden';
-import { createTestIssuer } from 'nest-warden/testing';
+import { AuthErrorReason } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS } from '../support/http-app.js';
 import { startJwksServer } from '../support/jwks-server.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS, AuthErrorReason } from 'nest-warden';
-import { createTestIssuer } from 'nest-warden/testing';
+import { AUTH_DEFAULTS, AuthErrorReason } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS } from '../support/http-app.js';
 import { startJwksServer, type JwksServer } from '../support/jwks-server.js';

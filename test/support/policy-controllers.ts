@@ -1,6 +1,6 @@
 import { Controller, Get, Module, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { Auth, AuthGuard, getAuth, OptionalAuth, RequireAuth, type AuthObject } from 'nest-warden';
+import { Auth, AuthGuard, getAuth, OptionalAuth, RequireAuth, type AuthObject } from 'nestjs-warden';
 
 /** What every route answers: who is calling, as the handler saw it. */
 export interface Seen {

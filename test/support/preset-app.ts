@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { SignJWT, type JWTPayload } from 'jose';
-import { AuthModule, type AuthModuleOptions } from 'nest-warden';
-import type { TestIssuer } from 'nest-warden/testing';
+import { AuthModule, type AuthModuleOptions } from 'nestjs-warden';
+import type { TestIssuer } from 'nestjs-warden/testing';
 import { createHttpApp, type AdapterName } from './http-app.js';
 import { ProbeController } from './probe.controller.js';
 import { serveProvider, type ProviderServer } from './provider-server.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Auth, RequireAuth, type SignedInAuthObject } from 'nest-warden';
+import { Auth, RequireAuth, type SignedInAuthObject } from 'nestjs-warden';
 
 /** Routes the interop suites probe: the auth object as JSON, has() on demand, one role-guarded route. */
 @Controller()

@@ -1,5 +1,5 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthModuleOptions, type AuthObject } from 'nest-warden';
+import { Auth, AuthModule, OptionalAuth, RequireAuth, type AuthModuleOptions, type AuthObject } from 'nestjs-warden';
 import { createHttpApp, type AdapterName } from './http-app.js';
 
 /** Routes every security suite hits: required, optional, and a permission check. */

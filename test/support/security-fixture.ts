@@ -1,7 +1,7 @@
 import { afterEach } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { AuthService, type AuthModuleOptions } from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+import { AuthService, type AuthModuleOptions } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import type { AdapterName } from './http-app.js';
 import { startJwksServer, type JwksServer } from './jwks-server.js';

@@ -3,7 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
-import { withWsHandshake } from 'nest-warden';
+import { withWsHandshake } from 'nestjs-warden';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 

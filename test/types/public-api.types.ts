@@ -13,8 +13,8 @@ import {
   type AuthObject,
   type SignedInAuthObject,
   type SignedOutAuthObject,
-} from 'nest-warden';
-import { createTestIssuer, type TestIssuer } from 'nest-warden/testing';
+} from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Compiles only when `T` is `true`. */

@@ -6,6 +6,6 @@ export class AuthConfigError extends Error {
     readonly option: string,
     problem: string,
   ) {
-    super(`nest-warden: invalid option "${option}": ${problem}`);
+    super(`nestjs-warden: invalid option "${option}": ${problem}`);
   }
 }

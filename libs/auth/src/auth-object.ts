@@ -88,7 +88,7 @@ export interface AuthResult {
  * `getAuth(req)` and a second guard what the first one decided, and an `auth` some other middleware
  * put on the request is never mistaken for ours.
  */
-export const AUTH_RESULT = Symbol.for('nest-warden:auth-result');
+export const AUTH_RESULT = Symbol.for('nestjs-warden:auth-result');
 
 /** An object that may be one of this library's auth objects. */
 export interface AuthResultCarrier {
@@ -120,7 +120,7 @@ class SignedInAuth implements SignedInAuthObject {
       const template = options?.template;
       if (template === undefined) return token;
       if (!templates) {
-        throw new Error(`nest-warden: getToken({ template: "${template}" }) needs the getTokenTemplate option of AuthModule.forRoot()`);
+        throw new Error(`nestjs-warden: getToken({ template: "${template}" }) needs the getTokenTemplate option of AuthModule.forRoot()`);
       }
       return templates(this, template);
     };

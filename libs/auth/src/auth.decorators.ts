@@ -40,12 +40,12 @@ function validateCheck(check: AuthorizationCheck): void {
   const keys = Object.keys(check ?? {});
   const bad = keys.find((k) => !(CHECK_KEYS as readonly string[]).includes(k));
   if (bad || keys.length === 0) {
-    throw new Error(`nest-warden: @RequireAuth() takes { ${CHECK_KEYS.join(' | ')} }, got ${bad ? `"${bad}"` : 'an empty object'}`);
+    throw new Error(`nestjs-warden: @RequireAuth() takes { ${CHECK_KEYS.join(' | ')} }, got ${bad ? `"${bad}"` : 'an empty object'}`);
   }
   for (const key of keys) {
     const value = check[key as keyof AuthorizationCheck];
     if (typeof value !== 'string' || value === '') {
-      throw new Error(`nest-warden: @RequireAuth({ ${key} }) must be a non-empty string`);
+      throw new Error(`nestjs-warden: @RequireAuth({ ${key} }) must be a non-empty string`);
     }
   }
 }

@@ -15,7 +15,7 @@ export const {
 } = new ConfigurableModuleBuilder<AuthModuleOptions>({
   moduleName: 'Auth',
   // Not the generated 'AUTH_MODULE_OPTIONS': an app's own "Auth" module would share that name.
-  optionsInjectionToken: Symbol.for('nest-warden:module-options'),
+  optionsInjectionToken: Symbol.for('nestjs-warden:module-options'),
 })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createAuthOptions')

@@ -16,7 +16,7 @@ export interface AuthOptionsFactory {
   createAuthOptions(): AuthModuleOptions | Promise<AuthModuleOptions>;
 }
 
-const logger = new Logger('nest-warden');
+const logger = new Logger('nestjs-warden');
 
 const resolvedOptionsProvider: Provider = {
   provide: AUTH_OPTIONS,

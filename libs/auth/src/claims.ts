@@ -8,7 +8,7 @@ export interface ActorClaim {
   [claim: string]: unknown;
 }
 
-/** The typed fields nest-warden reads from a verified token (Clerk session claims v1 and v2). */
+/** The typed fields nestjs-warden reads from a verified token (Clerk session claims v1 and v2). */
 export interface SessionFields {
   userId: string;
   /** `sid`; null for issuers that put no session id in their tokens. */

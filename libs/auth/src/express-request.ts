@@ -4,7 +4,7 @@ import type {} from 'express-serve-static-core';
 // Lets Express users read `req.auth` without a cast once the guard has run.
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Set by nest-warden's AuthGuard; see also `getAuth(req)`. */
+    /** Set by nestjs-warden's AuthGuard; see also `getAuth(req)`. */
     auth?: AuthObject;
   }
 }

@@ -15,7 +15,7 @@ export function getAuth(request: object): AuthObject {
   const state = (carrier && authStateOf(carrier)) ?? (indirect && authStateOf(indirect));
   if (!state) {
     throw new Error(
-      'nest-warden: getAuth() found no auth on this request: AuthGuard did not run for it. ' +
+      'nestjs-warden: getAuth() found no auth on this request: AuthGuard did not run for it. ' +
         'Import AuthModule.forRoot({ ..., global: true }) or add @UseGuards(AuthGuard) to the controller.',
     );
   }

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, type CommandResult } from './run-command.js';
 
-/** A fixture app copied into a temp folder, with the packed nest-warden installed from its tarball. */
+/** A fixture app copied into a temp folder, with the packed nestjs-warden installed from its tarball. */
 export interface ThrowawayApp {
   dir: string;
   /** Runs an npm/npx/node command inside the app. */

@@ -53,7 +53,7 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
 
   async function token(claims: TestClaims = {}): Promise<string> {
     if (!appOptions) {
-      throw new Error('nest-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
+      throw new Error('nestjs-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
     }
     const now = Math.floor((appOptions.clock ?? Date.now)() / 1000);
     const payload: TestClaims = {

@@ -13,7 +13,7 @@ export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
   ...OKP_ALGORITHMS,
 ];
 
-/** Every algorithm nest-warden can verify; `none` and encryption algorithms are never among them. */
+/** Every algorithm nestjs-warden can verify; `none` and encryption algorithms are never among them. */
 export const KNOWN_ALGORITHMS: readonly string[] = [...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS];
 
 /**

@@ -21,7 +21,7 @@ export class KeyFetchError extends Error {
     readonly problem: KeyFetchProblem,
     message: string = problem,
   ) {
-    super(`nest-warden: key fetch failed: ${message}`);
+    super(`nestjs-warden: key fetch failed: ${message}`);
   }
 }
 

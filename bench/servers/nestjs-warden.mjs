@@ -1,5 +1,5 @@
-// nest-warden as a user writes it: global guard, remote JWKS, issuer and audience pinned.
-import { Auth, AuthModule } from '../.build/nest-warden/index.js';
+// nestjs-warden as a user writes it: global guard, remote JWKS, issuer and audience pinned.
+import { Auth, AuthModule } from '../.build/nestjs-warden/index.js';
 import { appModule, config, decorate, serve } from './app.mjs';
 import { Controller, Get } from '@nestjs/common';
 
