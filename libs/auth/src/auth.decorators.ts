@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { AuthObject, AuthorizationCheck } from './auth-object.js';
+import type { AuthObject, AuthorizationCheck } from './auth-object/auth-object.js';
 import { AUTH_POLICY_METADATA } from './auth.constants.js';
 import { getAuth } from './get-auth.js';
 import { getAuthCarrier } from './request-context.js';

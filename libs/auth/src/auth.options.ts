@@ -1,5 +1,5 @@
 import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
-import type { SignedInAuthObject } from './auth-object.js';
+import type { SignedInAuthObject } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';

@@ -2,11 +2,11 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
-import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object.js';
+import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object/auth-object.js';
 import { createKeySource } from './verification/key-sources.js';
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
-export type { AuthResult } from './auth-object.js';
+export type { AuthResult } from './auth-object/auth-object.js';
 
 /**
  * Verification for one AuthModule instance. Use it where there is no HTTP request: a WebSocket

@@ -1,4 +1,4 @@
-import type { AuthObject } from './auth-object.js';
+import type { AuthObject } from './auth-object/auth-object.js';
 import type {} from 'express-serve-static-core';
 
 // Lets Express users read `req.auth` without a cast once the guard has run.

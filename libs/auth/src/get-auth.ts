@@ -1,4 +1,4 @@
-import type { AuthObject } from './auth-object.js';
+import type { AuthObject } from './auth-object/auth-object.js';
 import { authStateOf, carrierOf } from './request-context.js';
 
 /**

@@ -20,7 +20,7 @@ export {
   type SignedInAuthObject,
   type SignedOutAuthObject,
   type TokenTemplateProvider,
-} from './auth-object.js';
+} from './auth-object/auth-object.js';
 export type { ActorClaim, SessionFields } from './claims.js';
 export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './authorization-grants.js';
 export {

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { authResultOf, type AuthObject, type AuthResult } from './auth-object.js';
+import { authResultOf, type AuthObject, type AuthResult } from './auth-object/auth-object.js';
 import { AUTH_STATE } from './auth.constants.js';
 import type { RequestHeaders } from './token/extract-token.js';
 import { wsHandshakeOf } from './ws-handshake.js';

@@ -6,7 +6,7 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import { signedInAuthObject, type SignedInAuthObject } from '../auth-object.js';
+import { signedInAuthObject, type SignedInAuthObject } from '../auth-object/auth-object.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../authorization-grants.js';
