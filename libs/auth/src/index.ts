@@ -21,7 +21,7 @@ export {
   type SignedOutAuthObject,
   type TokenTemplateProvider,
 } from './auth-object/auth-object.js';
-export type { ActorClaim, SessionFields } from './claims.js';
+export type { ActorClaim, SessionFields } from './auth-object/claims.js';
 export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './authorization-grants.js';
 export {
   auth0,

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { hasAuthorization, signedInAuthObject, signedOutAuthObject } from './auth-object.js';
-import { readSessionFields } from '../claims.js';
+import { readSessionFields } from './claims.js';
 
 const v1 = {
   sub: 'user_1',

@@ -10,7 +10,7 @@ import { signedInAuthObject, type SignedInAuthObject } from '../auth-object/auth
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../authorization-grants.js';
-import { readSessionFields, type SessionFields } from '../claims.js';
+import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 import { headerFault, keyResolver } from './token-header.js';

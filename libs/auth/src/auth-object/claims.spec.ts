@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthError } from './auth.errors.js';
+import { AuthError } from '../auth.errors.js';
 import { readSessionFields, splitByScope } from './claims.js';
 
 const base = { sub: 'user_1', sid: 'sess_1', exp: 2, iat: 1 };
