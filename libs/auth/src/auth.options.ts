@@ -1,7 +1,7 @@
 import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
-import type { AuthorizationMapper } from './authorization-grants.js';
+import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';

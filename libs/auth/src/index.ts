@@ -22,7 +22,7 @@ export {
   type TokenTemplateProvider,
 } from './auth-object/auth-object.js';
 export type { ActorClaim, SessionFields } from './auth-object/claims.js';
-export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './authorization-grants.js';
+export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './auth-object/authorization-grants.js';
 export {
   auth0,
   clerk,

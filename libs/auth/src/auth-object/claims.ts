@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { AuthorizationGrants } from '../authorization-grants.js';
+import type { AuthorizationGrants } from './authorization-grants.js';
 
 /** Clerk's actor claim (`act`): who is impersonating the user. */
 export interface ActorClaim {

@@ -1,5 +1,5 @@
 import type { AuthModuleOptions } from '../auth.options.js';
-import { scopeList, stringList, type AuthorizationMapper } from '../authorization-grants.js';
+import { scopeList, stringList, type AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';
 
 /** Options of {@link auth0}. */

@@ -1,6 +1,6 @@
 import type { AuthModuleOptions, ClaimsCheck } from '../auth.options.js';
 import { AuthErrorReason } from '../auth.errors.js';
-import { scopeList, stringList, type AuthorizationMapper } from '../authorization-grants.js';
+import { scopeList, stringList, type AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { combineChecks, providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';
 
 /** Options of {@link keycloak}. */

@@ -9,7 +9,7 @@ import {
 import { signedInAuthObject, type SignedInAuthObject } from '../auth-object/auth-object.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
-import { readGrants } from '../authorization-grants.js';
+import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';

@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { AuthError, AuthErrorReason } from './auth.errors.js';
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
 
 /**
  * What a session may do, in the issuer's own vocabulary: `has({ role })` looks in `roles`,

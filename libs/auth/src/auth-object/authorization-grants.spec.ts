@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthError } from './auth.errors.js';
-import { hasAuthorization } from './auth-object/auth-object.js';
+import { AuthError } from '../auth.errors.js';
+import { hasAuthorization } from './auth-object.js';
 import { readGrants, scopeList, stringList } from './authorization-grants.js';
-import { readSessionFields } from './auth-object/claims.js';
+import { readSessionFields } from './claims.js';
 
 describe('authorization grants', () => {
   it('keeps only lists of non-empty strings and dedupes them', () => {
