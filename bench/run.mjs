@@ -42,6 +42,7 @@ const SERVERS = [
   { label: 'no auth', script: 'no-auth', tokens: 'same' },
   { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
   { label: 'nestjs-warden (same token)', script: 'nestjs-warden', tokens: 'same' },
+  { label: 'nestjs-warden (same token, metrics on)', script: 'nestjs-warden-metrics', tokens: 'same' },
   { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
   { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
   { label: '@nestjs/passport + passport-jwt + jwks-rsa', script: 'passport', tokens: 'same' },
@@ -156,6 +157,7 @@ async function main() {
   const summary = summarize(servers, 'no auth');
   const fresh = 'nestjs-warden (fresh token every request)';
   const versus = ['plain jose guard', 'express-oauth2-jwt-bearer'].map((peer) => `${peer} ${pairRatio(servers, fresh, peer).toFixed(2)}x`);
+  const metricsRatio = pairRatio(servers, 'nestjs-warden (same token, metrics on)', 'nestjs-warden (same token)');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
   const report = [
@@ -166,6 +168,7 @@ async function main() {
     table(summary),
     '',
     `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
+    `Metrics on (OpenTelemetry SDK), same token: ${metricsRatio.toFixed(2)} of the req/s with metrics off in the same round (median; target >= 0.95).`,
     '',
     '| 1000 concurrent first requests | JWKS fetches (boot included) | 2xx |',
     '| --- | ---: | ---: |',

@@ -30,6 +30,7 @@ describe('npm run bench -- --quick', () => {
       'no auth',
       'a guard that only checks the header is there',
       'nestjs-warden (same token)',
+      'nestjs-warden (same token, metrics on)',
       'nestjs-warden (fresh token every request)',
       'plain jose guard',
       '@nestjs/passport + passport-jwt + jwks-rsa',
@@ -43,6 +44,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/^\| no auth \| \d+ \| [\d.]+ \| [\d.]+ \| 1\.00 \| (?:\d+|n\/a) \|$/m);
     expect(stdout).toMatch(/^\| nestjs-warden \| 1 \| 1000\/1000 \|$/m);
     expect(stdout).toMatch(/^Fresh token every request, .*: plain jose guard \d+\.\d\dx, express-oauth2-jwt-bearer \d+\.\d\dx\.$/m);
+    expect(stdout).toMatch(/^Metrics on \(OpenTelemetry SDK\), same token: \d+\.\d\d of the req\/s with metrics off/m);
     expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
   }, 300_000);
 });

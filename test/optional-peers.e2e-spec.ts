@@ -37,19 +37,25 @@ describe('an app with only @nestjs/platform-express', () => {
 
   it('the hidden packages really are missing in that process', async () => {
     await expect(node(['--input-type=module', '-e', "await import('@nestjs/websockets')"])).rejects.toThrow(/Cannot find package/);
+    await expect(node(['--input-type=module', '-e', "await import('@opentelemetry/api')"])).rejects.toThrow(/Cannot find package/);
+    await expect(node(['--input-type=module', '-e', "await import('@nestjs/swagger')"])).rejects.toThrow(/Cannot find package/);
   });
 
-  it('imports nestjs-warden and nestjs-warden/testing, boots, and answers 401 / 200, never touching WebSocket, RPC or GraphQL packages', async () => {
+  it('imports nestjs-warden and nestjs-warden/testing, boots, and answers 401 / 200, never touching WebSocket, RPC, GraphQL, OpenAPI or OpenTelemetry packages; metrics: true without @opentelemetry/api stops the boot naming the option', async () => {
     await writeFile(log, '');
     const { stdout } = await node([join(support, 'express-only-app.mjs'), join(out, 'index.js'), join(out, 'testing/index.js')]);
     expect(JSON.parse(stdout.trim().split('\n').pop() ?? '')).toEqual({
       signedOut: 401,
       signedIn: 200,
       body: { userId: 'user_express_only' },
+      metricsWithoutPeer: 'metrics',
     });
     const attempts = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
     // Nest's core probes for the optional packages itself: proof that attempts are seen at all.
     expect(attempts.some((line) => line.includes('/@nestjs/core/'))).toBe(true);
-    expect(attempts.filter((line) => line.includes(pathToFileURL(out).href))).toEqual([]);
+    // The library's only attempt: the boot that asked for metrics.
+    expect(attempts.filter((line) => line.includes(pathToFileURL(out).href))).toEqual([
+      `@opentelemetry/api <- ${pathToFileURL(join(out, 'integrations/metrics/auth-metrics.js')).href}`,
+    ]);
   });
 });

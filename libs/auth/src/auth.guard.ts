@@ -3,6 +3,7 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isKeysUnavailable } from './auth.errors.js';
+import { observerOf } from './auth-events.js';
 import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
@@ -46,15 +47,19 @@ export class AuthGuard implements CanActivate {
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
     const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
     const result = reused ?? this.authenticate(this.getToken(carrier));
+    // `fresh`: decided here, not by a guard before this one on the same request (observed once).
+    const fresh = reused === undefined;
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
-      return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
+      return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled, fresh && 'miss'));
     }
-    return this.decide(context, policy, carrier, result as AuthResult);
+    return this.decide(context, policy, carrier, result as AuthResult, fresh && 'hit');
   }
 
-  private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): boolean | Promise<boolean> {
+  private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult, fresh: 'hit' | 'miss' | false): boolean | Promise<boolean> {
     this.attach(carrier, result);
-    return this.enforce(context, policy, result);
+    const verdict = this.enforce(context, policy, result);
+    if (fresh) observerOf(this.options)?.decided(context, policy.mode, result, verdict, fresh === 'hit');
+    return verdict;
   }
 
   /** Step 1: what this route requires. */
@@ -92,7 +97,10 @@ export class AuthGuard implements CanActivate {
       const cached = this.authService.authenticateCached(token);
       if (cached) return cached;
     }
-    return this.authService.authenticate(token);
+    const observer = token ? observerOf(this.options) : undefined;
+    if (!observer?.metrics) return this.authService.authenticate(token);
+    const started = performance.now();
+    return observer.timed(this.authService.authenticate(token), started);
   }
 
   /** Step 5: make the result visible to `@Auth()`, `getAuth(req)` and `req.auth`. */
@@ -117,6 +125,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {
+    observerOf(this.options)?.noteDenial(context, denial);
     throw await this.deny(context, denial);
   }
 

@@ -10,6 +10,7 @@ import {
 } from './auth.module-definition.js';
 import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
+import { authObserverProvider } from './auth-events.provider.js';
 
 /** Implement this to supply options through `forRootAsync({ useClass })`. */
 export interface AuthOptionsFactory {
@@ -59,7 +60,7 @@ export class AuthModule extends ConfigurableAuthModule {
   }
 
   private static complete(definition: DynamicModule, guardEverything: boolean): DynamicModule {
-    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard];
+    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard, authObserverProvider];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
       ...definition,

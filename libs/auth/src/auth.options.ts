@@ -1,6 +1,7 @@
 import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
 import type { SignedInAuthObject } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
+import type { AuthEventOptions } from './auth-events.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
@@ -40,7 +41,7 @@ export type AuthPolicyMode = 'required' | 'optional';
  *   global: true,
  * })
  */
-export interface AuthModuleOptions {
+export interface AuthModuleOptions extends AuthEventOptions {
   /** Remote JWKS (https, or http on loopback), fetched on demand, cached and rotated. */
   jwksUrl?: string;
   /** A local JWKS: public keys only. */

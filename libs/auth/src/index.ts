@@ -44,3 +44,11 @@ export type { KeySource } from './verification/key-sources.js';
 export type {} from './express-request.js';
 export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
 export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';
+export type { AuthEventContext, AuthEventOptions, AuthRefusalReason } from './auth-events.js';
+export {
+  AUTH_METRIC_NAMES,
+  type AuthMetricsOptions,
+  type AuthOutcomeResult,
+  type MetricAttributes,
+  type MetricsMeter,
+} from './integrations/metrics/auth-metrics.js';

@@ -26,5 +26,17 @@ const { port } = app.getHttpServer().address();
 const url = `http://127.0.0.1:${port}/me`;
 const signedOut = await fetch(url);
 const signedIn = await fetch(url, { headers: await issuer.headers({ sub: 'user_express_only' }) });
-console.log(JSON.stringify({ signedOut: signedOut.status, signedIn: signedIn.status, body: await signedIn.json() }));
+const body = await signedIn.json();
 await app.close();
+
+// `metrics: true` without @opentelemetry/api: the boot stops and names the option.
+class MetricsModule {}
+Module({ imports: [lib.AuthModule.forRoot(issuer.moduleOptions({ metrics: true }))] })(MetricsModule);
+const metricsWithoutPeer = await NestFactory.createApplicationContext(MetricsModule, { logger: false, abortOnError: false }).then(
+  async (context) => {
+    await context.close();
+    return 'booted';
+  },
+  (error) => error.option ?? String(error),
+);
+console.log(JSON.stringify({ signedOut: signedOut.status, signedIn: signedIn.status, body, metricsWithoutPeer }));

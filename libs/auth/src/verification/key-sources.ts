@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
+import type { KeyFetchProblem } from './fetch-json.js';
 import { MemoizedKeys } from './key-memo.js';
 import { RemoteJwks, type RemoteJwksLocation } from './remote-jwks.js';
 import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
@@ -27,6 +28,11 @@ export interface KeySource {
    * clock; null before any. A cached verification is not served once these keys are due for a refresh.
    */
   keysFetchedAt?(): number | null;
+  /**
+   * Remote sources: `listener` runs after every fetch of key material, with null when it succeeded,
+   * else its problem code (never a URL or a body). Returns an unsubscribe function.
+   */
+  onKeyFetch?(listener: (problem: KeyFetchProblem | null) => void): () => void;
 }
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
@@ -95,6 +101,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     warmUp: () => jwks.warmUp(),
     onKeysChanged: (listener) => jwks.onKeysChanged(listener),
     keysFetchedAt: () => jwks.fetchedAt,
+    onKeyFetch: (listener) => jwks.onFetch(listener),
   };
 }
 

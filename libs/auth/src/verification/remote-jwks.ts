@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose';
-import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
+import { fetchJson, KeyFetchError, type FetchLimits, type KeyFetchProblem } from './fetch-json.js';
 import { readJwksDocument } from './jwks-document.js';
 import { MemoizedKeys, type ResolvedKey } from './key-memo.js';
 import { discoverJwksUri } from './oidc-discovery.js';
@@ -43,6 +43,7 @@ export class RemoteJwks {
   private lastError: KeyFetchError | null = null;
   private jwksUrl: URL | null;
   private readonly listeners = new Set<(kids: ReadonlySet<string>) => void>();
+  private readonly fetchListeners = new Set<(problem: KeyFetchProblem | null) => void>();
 
   constructor(
     private readonly location: RemoteJwksLocation,
@@ -92,6 +93,12 @@ export class RemoteJwks {
     return () => this.listeners.delete(listener);
   }
 
+  /** Runs `listener` after every fetch of the keys: with null when it succeeded, else its problem. */
+  onFetch(listener: (problem: KeyFetchProblem | null) => void): () => void {
+    this.fetchListeners.add(listener);
+    return () => this.fetchListeners.delete(listener);
+  }
+
   private async usableSet(): Promise<MemoizedKeys> {
     const stale = this.current === null || !this.isFresh(this.current);
     if (stale && this.mayFetch()) await this.refresh();
@@ -128,6 +135,7 @@ export class RemoteJwks {
       this.jwksUrl ??= await discoverJwksUri((this.location as { issuer: string }).issuer, this.options);
       const keys = readJwksDocument(await fetchJson(this.jwksUrl, this.options, 'application/jwk-set+json, application/json'));
       this.lastError = null;
+      this.notifyFetch(null);
       const fingerprint = JSON.stringify(keys);
       if (this.current?.fingerprint === fingerprint) {
         this.current.fetchedAt = this.options.clock();
@@ -136,6 +144,17 @@ export class RemoteJwks {
       this.replace({ keys, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
     } catch (error) {
       this.lastError = error instanceof KeyFetchError ? error : new KeyFetchError('network');
+      this.notifyFetch(this.lastError.problem);
+    }
+  }
+
+  private notifyFetch(problem: KeyFetchProblem | null): void {
+    for (const listener of this.fetchListeners) {
+      try {
+        listener(problem);
+      } catch {
+        // Observers (metrics) must never affect key handling.
+      }
     }
   }
 

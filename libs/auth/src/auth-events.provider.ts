@@ -1,0 +1,19 @@
+import type { Provider } from '@nestjs/common';
+import { AUTH_OPTIONS } from './auth.constants.js';
+import type { ResolvedAuthOptions } from './auth.options.js';
+import { AuthService } from './auth.service.js';
+import { createAuthObserver, type AuthObserver } from './auth-events.js';
+
+/** Injection token of the module's observer (metrics, event hooks); null when nothing observes. */
+export const AUTH_OBSERVER = Symbol.for('nestjs-warden:observer');
+
+/**
+ * Builds the observer at boot, before any lifecycle hook: the boot's key warm-up is counted, and a
+ * missing `@opentelemetry/api` with `metrics: true` stops the boot naming the option.
+ */
+export const authObserverProvider: Provider = {
+  provide: AUTH_OBSERVER,
+  inject: [AUTH_OPTIONS, AuthService],
+  useFactory: (options: ResolvedAuthOptions, service: AuthService | undefined): Promise<AuthObserver | null> =>
+    createAuthObserver(options, (service as Partial<AuthService> | undefined)?.verifier?.keySource),
+};
