@@ -52,3 +52,8 @@ export {
   type MetricAttributes,
   type MetricsMeter,
 } from './integrations/metrics/auth-metrics.js';
+export {
+  applyAuthToOpenApi,
+  type ApplyAuthToOpenApiOptions,
+  type OpenApiDocumentLike,
+} from './integrations/openapi/apply-auth-to-openapi.js';

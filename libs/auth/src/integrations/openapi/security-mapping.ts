@@ -1,0 +1,82 @@
+import type { AuthPolicy } from '../../auth.decorators.js';
+import type { ResolvedAuthOptions } from '../../auth.options.js';
+
+/** The parts of an OpenAPI operation this integration writes. */
+export interface OpenApiOperationLike {
+  security?: Array<Record<string, string[]>>;
+  responses?: Record<string, unknown>;
+  [extension: `x-${string}`]: unknown;
+}
+
+/**
+ * The security schemes the module's token sources call for: a bearer scheme for the header (an
+ * `apiKey` header scheme when `headerName` is not `authorization`), an `apiKey` cookie scheme named
+ * after `cookieName` when cookies are read.
+ */
+export function securitySchemes(options: ResolvedAuthOptions, names: { bearer: string; cookie: string }): Record<string, object> {
+  const schemes: Record<string, object> = {};
+  if (options.tokenSources.includes('header')) {
+    schemes[names.bearer] =
+      options.headerName === 'authorization'
+        ? { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }
+        : { type: 'apiKey', in: 'header', name: options.headerName, description: 'Bearer <token>' };
+  }
+  if (options.tokenSources.includes('cookie')) {
+    schemes[names.cookie] = { type: 'apiKey', in: 'cookie', name: options.cookieName, description: 'The session token (JWT)' };
+  }
+  return schemes;
+}
+
+/**
+ * Writes a route's policy into its operation: the security requirement (any one scheme; `{}` first
+ * when the token is optional), the 401 / 403 / 503 responses a required route can give, and an
+ * `x-nestjs-warden` extension with the policy. Responses the app documented itself are kept.
+ */
+export function operationSecurity(
+  operation: OpenApiOperationLike,
+  policy: AuthPolicy,
+  options: ResolvedAuthOptions,
+  schemeNames: string[],
+  openapi: string,
+): void {
+  const scopes = requiredScopes(policy);
+  // OpenAPI 3.0 allows scopes only for OAuth2 / OpenID schemes; 3.1 allows role names for any scheme.
+  const listed = /^3\.0\./.test(openapi) ? [] : scopes;
+  const requirements = schemeNames.map((name) => ({ [name]: [...listed] }));
+  operation.security = policy.mode === 'optional' ? [{}, ...requirements] : requirements;
+  operation['x-nestjs-warden'] = { policy: policy.mode, ...(policy.check ? { check: { ...policy.check } } : {}), ...(scopes.length ? { scopes } : {}) };
+  if (policy.mode === 'optional') return;
+  const responses = (operation.responses ??= {});
+  const challenge = { 'WWW-Authenticate': { description: `Bearer realm="${options.realm}", with error="invalid_token" when a token was refused`, schema: { type: 'string' } } };
+  responses['401'] ??= { description: 'Unauthorized: no token, or the token was refused', headers: challenge };
+  if (policy.check || scopes.length > 0) {
+    const checks = Object.entries(policy.check ?? {}).filter(([k]) => k !== 'scope' && k !== 'scopes');
+    const needs = [...checks.map(([k, v]) => `${k} "${String(v)}"`), ...scopes.map((s) => `scope "${s}"`)];
+    responses['403'] ??= { description: `Forbidden: signed in without ${needs.join(' and ')}`, headers: challenge };
+  }
+  if (mayBeUnavailable(options)) {
+    responses['503'] ??= {
+      description: 'Service Unavailable: the keys to check the token could not be fetched; retry later',
+      headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+    };
+  }
+}
+
+/** Scopes a route requires, wherever the policy carries them (`scope`, `scopes`, or in its check). */
+function requiredScopes(policy: AuthPolicy): string[] {
+  const found: unknown[] = [];
+  for (const holder of [policy as unknown as Record<string, unknown>, (policy.check ?? {}) as Record<string, unknown>]) {
+    for (const key of ['scope', 'scopes']) {
+      const value = holder[key];
+      if (typeof value === 'string') found.push(...value.split(' '));
+      else if (Array.isArray(value)) found.push(...value);
+    }
+  }
+  return [...new Set(found.filter((s): s is string => typeof s === 'string' && s !== ''))];
+}
+
+/** Remote keys (or a revocation check) can be unreachable: then a token gets 503, not 401. */
+function mayBeUnavailable(options: ResolvedAuthOptions): boolean {
+  const remote = options.jwksUrl !== undefined || (!options.jwks && !options.jwtKey && !options.secret);
+  return remote || typeof options.isRevoked === 'function';
+}

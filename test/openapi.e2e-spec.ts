@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module, Param, UseGuards, VersioningType, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ApiResponse, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { applyAuthToOpenApi, Auth, AuthGuard, AuthModule, OptionalAuth, RequireAuth } from 'nestjs-warden';
+import { createTestIssuer } from 'nestjs-warden/testing';
+import request from 'supertest';
+import { AppModule } from '../src/app.module.js';
+import { createOpenApiDocument } from '../src/openapi.js';
+import { docExamples } from './support/doc-examples.js';
+import { createHttpApp } from './support/http-app.js';
+
+/** The extension this library adds to an operation. */
+const policyOf = (operation: object | undefined): unknown => (operation as Record<string, unknown> | undefined)?.['x-nestjs-warden'];
+
+const BOTH = [{ bearer: [] }, { cookie: [] }];
+const OPTIONAL = [{}, ...BOTH];
+
+describe("the demo app's OpenAPI document", () => {
+  let app: INestApplication;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    app = await createHttpApp('express', { imports: [AppModule] });
+    document = await createOpenApiDocument(app);
+  });
+  afterAll(() => app?.close());
+
+  it('registers the bearer and the __session cookie schemes', () => {
+    expect(document.components?.securitySchemes).toEqual({
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      cookie: { type: 'apiKey', in: 'cookie', name: '__session', description: 'The session token (JWT)' },
+    });
+  });
+
+  it('lists exactly the demo routes', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(['GET /.well-known/jwks.json', 'GET /feed', 'GET /health', 'GET /me', 'GET /org/invoices', 'POST /dev/tokens'].sort());
+  });
+
+  it.each([
+    ['/health', 'get'],
+    ['/feed', 'get'],
+    ['/.well-known/jwks.json', 'get'],
+    ['/dev/tokens', 'post'],
+  ])('%s (%s) is @OptionalAuth: a token is optional, no 401/403/503', (path, method) => {
+    const operation = document.paths[path][method as 'get'];
+    expect(operation?.security).toEqual(OPTIONAL);
+    expect(Object.keys(operation?.responses ?? {}).filter((status) => ['401', '403', '503'].includes(status))).toEqual([]);
+    expect(policyOf(operation)).toEqual({ policy: 'optional' });
+  });
+
+  it('GET /me is required by the default policy of the global guard: bearer or cookie, 401', () => {
+    const operation = document.paths['/me'].get!;
+    expect(operation.security).toEqual(BOTH);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401']);
+    expect(operation.responses['401']).toMatchObject({ description: 'Unauthorized: no token, or the token was refused' });
+    expect(policyOf(operation)).toEqual({ policy: 'required' });
+  });
+
+  it('GET /org/invoices requires a permission: 401 and 403 naming it', () => {
+    const operation = document.paths['/org/invoices'].get!;
+    expect(operation.security).toEqual(BOTH);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401', '403']);
+    expect(operation.responses['403']).toMatchObject({ description: 'Forbidden: signed in without permission "org:invoices:read"' });
+    expect(policyOf(operation)).toEqual({ policy: 'required', check: { permission: 'org:invoices:read' } });
+  });
+
+  it('leaves Swagger metadata as it found it (a second document is identical)', async () => {
+    const again = await createOpenApiDocument(app);
+    expect(again).toEqual(document);
+    const plain = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    expect(JSON.stringify(plain)).not.toContain('x-nestjs-warden');
+  });
+});
+
+@Controller('items')
+class ItemsController {
+  @Get(':id')
+  @ApiResponse({ status: 401, description: 'our own words' })
+  item(@Param('id') id: string, @Auth('userId') userId: string) {
+    return { id, userId };
+  }
+
+  @OptionalAuth()
+  @Get()
+  list() {
+    return [];
+  }
+}
+
+@Controller('open')
+class UnguardedController {
+  @Get()
+  open() {
+    return 'no AuthGuard here';
+  }
+}
+
+@UseGuards(AuthGuard)
+@Controller('admin')
+class AdminController {
+  @RequireAuth({ role: 'admin' })
+  @Get()
+  admin() {
+    return 'admin';
+  }
+}
+
+describe('applyAuthToOpenApi on other setups', () => {
+  const apps: INestApplication[] = [];
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+  });
+
+  it('follows the global prefix, URI versions and parameters; a remote key source adds 503; keeps responses the app documented', async () => {
+    const issuer = await createTestIssuer();
+    const served = await issuer.serve();
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot(served.moduleOptions({ global: true, tokenSources: ['header'] }))],
+      controllers: [ItemsController],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    apps.push(app);
+    app.setGlobalPrefix('api');
+    app.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' });
+    await app.init();
+    // #region readme:openapi
+    const config = new DocumentBuilder().setTitle('Invoices API').setVersion('1.0').build();
+    const document = await applyAuthToOpenApi(SwaggerModule.createDocument(app, config), app);
+    SwaggerModule.setup('docs', app, document);
+    // #endregion
+    await served.close();
+
+    expect(document.components?.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    const item = document.paths['/api/v2/items/{id}'].get!;
+    expect(item.security).toEqual([{ bearer: [] }]);
+    expect(item.responses['401']).toEqual({ description: 'our own words' });
+    expect(item.responses['503']).toMatchObject({ headers: { 'Retry-After': expect.any(Object) } });
+    expect(document.paths['/api/v2/items'].get!.security).toEqual([{}, { bearer: [] }]);
+    const served2 = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    expect(served2.body.paths['/api/v2/items/{id}'].get.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('documents only the routes an AuthGuard covers when there is no global guard', async () => {
+    const issuer = await createTestIssuer();
+    @Module({ imports: [AuthModule.forRoot(issuer.moduleOptions())], controllers: [UnguardedController, AdminController] })
+    class NoGlobalGuardModule {}
+    const app = await createHttpApp('express', { imports: [NoGlobalGuardModule] });
+    apps.push(app);
+    const document = await applyAuthToOpenApi(SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').build()), app);
+    expect(document.paths['/open'].get!.security).toBeUndefined();
+    expect(document.paths['/open'].get!.responses['401']).toBeUndefined();
+    expect(document.paths['/admin'].get!.security).toEqual(BOTH);
+    expect(Object.keys(document.paths['/admin'].get!.responses).sort()).toEqual(['200', '401', '403']);
+  });
+
+  it('says what is missing when the app has no AuthModule', async () => {
+    const app = await createHttpApp('express', { controllers: [UnguardedController] });
+    apps.push(app);
+    await expect(applyAuthToOpenApi(SwaggerModule.createDocument(app, new DocumentBuilder().build()), app)).rejects.toThrow(
+      'nestjs-warden: applyAuthToOpenApi() needs an app that imports AuthModule.forRoot() or forRootAsync()',
+    );
+  });
+});
+
+describe('docs/openapi.md', () => {
+  it('shows exactly the code these tests run', () => {
+    const { regions, blocks } = docExamples(import.meta.url, 'docs/openapi.md');
+    expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
+    for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
+  });
+});
