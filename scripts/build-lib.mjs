@@ -27,6 +27,13 @@ for (const { subpath, module } of entries) {
   }
 }
 
+// Every command of "bin" must exist and start with a shebang, or `npx nestjs-warden` cannot run it.
+for (const [command, file] of Object.entries(template.bin ?? {})) {
+  const target = path.join(outDir, file);
+  if (!existsSync(target)) throw new Error(`build:lib: bin "${command}" points to ${file}, which the build did not emit`);
+  if (!readFileSync(target, 'utf8').startsWith('#!/usr/bin/env node\n')) throw new Error(`build:lib: bin "${command}" (${file}) has no "#!/usr/bin/env node" line`);
+}
+
 const files = listFiles(outDir);
 const unwanted = files.filter((f) => /\.(spec|test|e2e-spec)\.(js|d\.ts)$|\.map$|\.tsbuildinfo$/.test(f));
 if (unwanted.length > 0) throw new Error(`build:lib: test files or maps in the output: ${unwanted.join(', ')}`);

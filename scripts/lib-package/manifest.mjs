@@ -43,7 +43,7 @@ export function buildManifest({ template, workspace, entries, runtimePackages, m
   exportsMap['./package.json'] = './package.json';
   const main = entries.find((e) => e.subpath === '.').module;
 
-  const { name, version, description, keywords, license, author, repository, homepage, bugs, engines } = template;
+  const { name, version, description, keywords, license, author, repository, homepage, bugs, engines, bin } = template;
   return {
     name,
     version,
@@ -58,6 +58,7 @@ export function buildManifest({ template, workspace, entries, runtimePackages, m
     main: `./${main}.js`,
     types: `./${main}.d.ts`,
     exports: exportsMap,
+    ...(bin ? { bin } : {}),
     // Only for TypeScript's legacy `moduleResolution: node`, which ignores `exports`.
     ...(Object.keys(typesVersions).length > 0 ? { typesVersions: { '*': typesVersions } } : {}),
     engines,

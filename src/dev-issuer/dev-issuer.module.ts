@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createTestIssuer } from 'nestjs-warden/testing';
+import { DevIssuer as SharedDevIssuer } from 'nestjs-warden/dev-issuer';
 import { DevIssuerController } from './dev-issuer.controller.js';
 import { DevIssuer } from './dev-issuer.service.js';
 
@@ -16,7 +16,9 @@ export class DevIssuerModule {
         {
           provide: DevIssuer,
           useFactory: async () => {
-            const issuer = new DevIssuer(await createTestIssuer({ issuer: options.url, kid: 'dev-issuer', expiresInSeconds: 600 }));
+            // The app is its own issuer and authorized party (Clerk puts the app's origin in azp).
+            const shared = await SharedDevIssuer.open({ issuer: options.url, keyFile: false, defaultAuthorizedParty: options.url });
+            const issuer = new DevIssuer(shared);
             issuer.announce();
             return issuer;
           },

@@ -1,16 +1,16 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
-import type { TestIssuer } from 'nestjs-warden/testing';
+import { DevTokenRequestError, type DevIssuer as SharedDevIssuer } from 'nestjs-warden/dev-issuer';
 
-const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
-const RESERVED = new Set(['iss', 'iat', 'nbf', 'exp', 'expiresInSeconds']);
-
-/** The embedded development issuer: a key pair made at start, never persisted. */
+/**
+ * The embedded development issuer: the library's dev issuer (`nestjs-warden/dev-issuer`, the same
+ * one `npx nestjs-warden dev-issuer` serves) with a key made at start, never persisted.
+ */
 @Injectable()
 export class DevIssuer {
   private readonly logger = new Logger('DevIssuer');
 
-  constructor(private readonly issuer: TestIssuer) {}
+  constructor(private readonly issuer: SharedDevIssuer) {}
 
   get url(): string {
     return this.issuer.issuer;
@@ -33,29 +33,13 @@ export class DevIssuer {
     );
   }
 
-  /** Signs a session token from the claims of a POST /dev/tokens body. */
+  /** Signs a session token from the claims of a POST /dev/tokens body (400 for a bad one). */
   async mint(body: unknown): Promise<string> {
-    if (body === undefined || body === null) body = {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw new BadRequestException('the body must be a JSON object of claims');
-    const input = body as Record<string, unknown>;
-    const lifetime = input.expiresInSeconds ?? 600;
-    if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_LIFETIME_SECONDS) {
-      throw new BadRequestException(`expiresInSeconds must be an integer from 1 to ${MAX_LIFETIME_SECONDS}`);
+    try {
+      return await this.issuer.mint(body);
+    } catch (error) {
+      if (error instanceof DevTokenRequestError) throw new BadRequestException(error.message);
+      throw error;
     }
-    const claims: Record<string, unknown> = {
-      sub: 'user_123',
-      sid: `sess_${Math.random().toString(36).slice(2, 12)}`,
-      azp: this.url,
-    };
-    for (const [name, value] of Object.entries(input)) {
-      if (!RESERVED.has(name)) claims[name] = value;
-    }
-    for (const name of ['sub', 'sid', 'org_id', 'azp']) {
-      const value = claims[name];
-      if (value !== undefined && (typeof value !== 'string' || value === '')) {
-        throw new BadRequestException(`${name} must be a non-empty string`);
-      }
-    }
-    return this.issuer.sign(claims, { expiresInSeconds: lifetime });
   }
 }

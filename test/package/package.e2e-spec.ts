@@ -92,6 +92,9 @@ describe('the packed tarball', () => {
     expect(manifest).toMatchObject({ name: 'nestjs-warden', type: 'module', engines: { node: '>=20.19' } });
     expect(manifest.exports['.']).toEqual({ types: './index.d.ts', default: './index.js' });
     expect(manifest.exports['./testing']).toEqual({ types: './testing/index.d.ts', default: './testing/index.js' });
+    expect(manifest.exports['./dev-issuer']).toEqual({ types: './dev-issuer/index.d.ts', default: './dev-issuer/index.js' });
+    expect(manifest.bin).toEqual({ 'nestjs-warden': 'dev-issuer/cli.js' });
+    expect(packedFiles).toContain('dev-issuer/cli.js');
     for (const target of Object.values<Record<string, string> | string>(manifest.exports)) {
       for (const file of typeof target === 'string' ? [target] : Object.values(target)) expect(packedFiles).toContain(file.slice(2));
     }
@@ -149,6 +152,12 @@ describe('in a NestJS 11 CommonJS app (Jest in CommonJS mode)', () => {
     expectOk('node dist/main (NestJS 11 app)', result);
     expect(result.stdout).toContain('GET /me -> 401 Bearer');
   }, STEP_TIMEOUT);
+
+  it('installs the nestjs-warden command (npx nestjs-warden)', async () => {
+    const result = await esmApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
+    expectOk('npx nestjs-warden help', result);
+    expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
+  }, STEP_TIMEOUT);
 });
 
 describe('in a NestJS 12 ESM app', () => {
@@ -168,5 +177,11 @@ describe('in a NestJS 12 ESM app', () => {
     const result = await esmApp.run('node', ['dist/main.js'], 60_000);
     expectOk('node dist/main.js (NestJS 12 app)', result);
     expect(result.stdout).toContain('GET /me -> 401 Bearer');
+  }, STEP_TIMEOUT);
+
+  it('installs the nestjs-warden command (npx nestjs-warden)', async () => {
+    const result = await esmApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
+    expectOk('npx nestjs-warden help', result);
+    expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
   }, STEP_TIMEOUT);
 });
