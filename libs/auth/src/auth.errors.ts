@@ -21,6 +21,8 @@ export const AuthErrorReason = {
   SessionPending: 'session-pending',
   KeyNotFound: 'key-not-found',
   KeysUnavailable: 'keys-unavailable',
+  /** A session cookie sent by a page on an origin that is neither the API's own nor in `authorizedParties`. */
+  CookieCrossOrigin: 'cookie-cross-origin',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */

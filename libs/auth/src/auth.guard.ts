@@ -8,6 +8,8 @@ import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDe
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
+import { signedOutResult } from './auth-object/auth-object.js';
+import { cookieOriginAllowed } from './token/cookie-origin.js';
 import { extractToken } from './token/extract-token.js';
 import { toTransportException } from './transport-exceptions.js';
 
@@ -46,7 +48,7 @@ export class AuthGuard implements CanActivate {
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
     const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
-    const result = reused ?? this.authenticate(this.getToken(carrier));
+    const result = reused ?? this.crossOriginCookie(carrier) ?? this.authenticate(this.getToken(carrier));
     // `fresh`: decided here, not by a guard before this one on the same request (observed once).
     const fresh = reused === undefined;
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
@@ -81,6 +83,18 @@ export class AuthGuard implements CanActivate {
   /** Step 2: the request (or handshake, or message) that carries headers and receives `auth`. */
   protected getCarrier(context: ExecutionContext): AuthCarrier | undefined {
     return getAuthCarrier(context, this.options);
+  }
+
+  /**
+   * Before step 3: a request whose token would come from the session cookie, sent by a page on an
+   * origin that is neither the API's own nor in `authorizedParties`, is refused (cross-site request
+   * forgery). Costs nothing for requests without an `Origin` header.
+   */
+  private crossOriginCookie(carrier: AuthCarrier): AuthResult | undefined {
+    const headers = carrier.headers;
+    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.authorizedParties)) return undefined;
+    if (extractToken(headers, this.options, carrier.token)?.source !== 'cookie') return undefined;
+    return signedOutResult(new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin'), true);
   }
 
   /** Step 3: the raw token, or null. */
