@@ -10,10 +10,11 @@ function list(value: string | undefined): string[] | undefined {
 /**
  * AuthModule options from the environment: AUTH_JWKS_URL or AUTH_JWT_KEY (PEM; `\n` escapes allowed),
  * AUTH_ISSUER, AUTH_AUDIENCE and AUTH_AUTHORIZED_PARTIES (comma-separated). With none of them set,
- * the embedded dev issuer's keys.
+ * the embedded dev issuer's keys, its own origin as authorized party, plus DEMO_ALLOWED_ORIGINS.
  */
 export function authOptionsFromEnv(config: ConfigService, dev: DevIssuer | null): AuthModuleOptions {
-  if (dev) return { jwks: dev.jwks, issuer: dev.url };
+  // Dev mode: the demo is its own frontend; DEMO_ALLOWED_ORIGINS adds frontends on other origins.
+  if (dev) return { jwks: dev.jwks, issuer: dev.url, authorizedParties: [dev.url, ...(list(config.get<string>('DEMO_ALLOWED_ORIGINS')) ?? [])] };
   const jwtKey = config.get<string>('AUTH_JWT_KEY')?.replace(/\\n/g, '\n');
   const jwksUrl = config.get<string>('AUTH_JWKS_URL');
   return {

@@ -3,12 +3,12 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { demoPort } from './dev-issuer/dev-issuer.mode.js';
-import { setupOpenApi } from './openapi.js';
+import { configureDemoApp } from './demo-app.setup.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks();
-  await setupOpenApi(app);
+  await configureDemoApp(app);
   const port = demoPort();
   await app.listen(port);
   new Logger('Demo').log(`Listening on http://localhost:${port} (OpenAPI: http://localhost:${port}/docs)`);

@@ -66,6 +66,23 @@ describe.each(ADAPTERS)('the demo app on its embedded dev issuer (%s)', (adapter
     expect((await request(server).post('/dev/tokens').send({ expiresInSeconds: -1 })).status).toBe(400);
   });
 
+  it('GET / serves the sign-in page; POST /dev/session sets an HttpOnly __session cookie the API accepts; DELETE clears it', async () => {
+    const page = await request(server).get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<button id="sign-in">');
+    const signIn = await request(server).post('/dev/session').send({ sub: 'user_page', org_id: 'org_1', org_permissions: ['org:invoices:read'] });
+    expect(signIn.status).toBe(200);
+    const setCookie = String(signIn.headers['set-cookie']);
+    expect(setCookie).toMatch(/^__session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
+    const cookie = setCookie.split(';')[0];
+    expect((await request(server).get('/me').set('Cookie', cookie)).body).toMatchObject({ userId: 'user_page', orgId: 'org_1' });
+    expect((await request(server).get('/org/invoices').set('Cookie', cookie)).status).toBe(200);
+    const signOut = await request(server).delete('/dev/session');
+    expect(String(signOut.headers['set-cookie'])).toContain('__session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0');
+    expect((await request(server).post('/dev/session').send({ sub: 7 })).status).toBe(400);
+  });
+
   it('honours expiresInSeconds', async () => {
     const token = await mint({ sub: 'user_1', expiresInSeconds: 30 });
     const { exp, iat } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());

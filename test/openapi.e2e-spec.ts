@@ -35,7 +35,9 @@ describe("the demo app's OpenAPI document", () => {
 
   it('lists exactly the demo routes', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
-    expect(operations.sort()).toEqual(['GET /.well-known/jwks.json', 'GET /feed', 'GET /health', 'GET /me', 'GET /org/invoices', 'POST /dev/tokens'].sort());
+    expect(operations.sort()).toEqual(
+      ['GET /', 'GET /.well-known/jwks.json', 'GET /feed', 'GET /health', 'GET /me', 'GET /org/invoices', 'POST /dev/tokens', 'POST /dev/session', 'DELETE /dev/session'].sort(),
+    );
   });
 
   it.each([
@@ -43,6 +45,9 @@ describe("the demo app's OpenAPI document", () => {
     ['/feed', 'get'],
     ['/.well-known/jwks.json', 'get'],
     ['/dev/tokens', 'post'],
+    ['/', 'get'],
+    ['/dev/session', 'post'],
+    ['/dev/session', 'delete'],
   ])('%s (%s) is @OptionalAuth: a token is optional, no 401/403/503', (path, method) => {
     const operation = document.paths[path][method as 'get'];
     expect(operation?.security).toEqual(OPTIONAL);

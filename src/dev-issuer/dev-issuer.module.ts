@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DevIssuer as SharedDevIssuer } from 'nestjs-warden/dev-issuer';
 import { DevIssuerController } from './dev-issuer.controller.js';
 import { DevIssuer } from './dev-issuer.service.js';
+import { DevSessionController } from './dev-session.controller.js';
 
 /** The embedded dev issuer; `enabled: false` gives an empty module (a real key source is configured). */
 @Module({})
@@ -11,7 +12,7 @@ export class DevIssuerModule {
     return {
       module: DevIssuerModule,
       global: true,
-      controllers: [DevIssuerController],
+      controllers: [DevIssuerController, DevSessionController],
       providers: [
         {
           provide: DevIssuer,
