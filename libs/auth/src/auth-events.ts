@@ -108,7 +108,8 @@ export class AuthObserver {
 
   /** The guard decided `result` on a route of `policy`: `verdict` is what `enforce()` returned. */
   decided(context: ExecutionContext, policy: 'required' | 'optional', result: AuthResult, verdict: unknown, cacheHit: boolean): void {
-    const denial = this.denials.get(context);
+    // Only a refusal notes a denial: an allowed request (the common case) skips the lookup.
+    const denial = verdict === true ? undefined : this.denials.get(context);
     if (denial) this.denials.delete(context);
     else if (verdict !== true && typeof (verdict as PromiseLike<unknown> | null)?.then === 'function') {
       // A subclass's own asynchronous enforce(): wait for its answer (both handlers: nothing left unhandled).
