@@ -57,7 +57,13 @@ export class AuthGuard implements CanActivate {
     return this.decide(context, policy, carrier, result as AuthResult, fresh && 'hit');
   }
 
-  private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult, fresh: 'hit' | 'miss' | false): boolean | Promise<boolean> {
+  private decide(
+    context: ExecutionContext,
+    policy: AuthPolicy,
+    carrier: AuthCarrier,
+    result: AuthResult,
+    fresh: 'hit' | 'miss' | false,
+  ): boolean | Promise<boolean> {
     this.attach(carrier, result);
     const verdict = this.enforce(context, policy, result);
     if (fresh) observerOf(this.options)?.decided(context, policy.mode, result, verdict, fresh === 'hit');
