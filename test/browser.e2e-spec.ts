@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from 'nestjs-warden';
 import type { BrowserContext, Page } from 'playwright-core';
-import { docExamples } from './support/doc-examples.js';
+import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { hasSystemBinary } from './support/system-binary.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -174,9 +174,5 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
 });
 
 describe('docs/browser-sessions.md', () => {
-  it('shows exactly the code these tests run', () => {
-    const { regions, blocks } = docExamples(import.meta.url, 'docs/browser-sessions.md');
-    expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
-    for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
-  });
+  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/browser-sessions.md'));
 });

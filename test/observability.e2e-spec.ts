@@ -22,7 +22,7 @@ import {
 } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
-import { docExamples } from './support/doc-examples.js';
+import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 
 @Controller()
@@ -307,9 +307,5 @@ describe('onAuthenticated / onRefused hooks', () => {
 });
 
 describe('docs/observability.md', () => {
-  it('shows exactly the code these tests run', () => {
-    const { regions, blocks } = docExamples(import.meta.url, 'docs/observability.md');
-    expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
-    for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
-  });
+  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/observability.md'));
 });

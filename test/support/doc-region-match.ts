@@ -1,15 +1,21 @@
+import { expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The `// #region readme:NAME` regions of a spec (dedented) and the `<!-- example: NAME -->` TypeScript
- * blocks of a docs file, so a spec can assert that its docs page shows exactly the code it runs.
+ * Asserts that a docs page shows exactly the code its spec runs: the `<!-- example: NAME -->` TypeScript
+ * blocks of the page are the `// #region readme:NAME` regions of the spec (dedented), one for one.
  *
  * @example
- * const { regions, blocks } = docExamples(import.meta.url, 'docs/observability.md');
- * expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
+ * it('docs/observability.md shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/observability.md'));
  */
-export function docExamples(specUrl: string, docFromRoot: string): { regions: Map<string, string>; blocks: Array<[string, string]> } {
+export function expectDocShowsRegions(specUrl: string, docFromRoot: string): void {
+  const { regions, blocks } = docRegions(specUrl, docFromRoot);
+  expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
+  for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
+}
+
+function docRegions(specUrl: string, docFromRoot: string): { regions: Map<string, string>; blocks: Array<[string, string]> } {
   const source = readFileSync(fileURLToPath(specUrl), 'utf8');
   const doc = readFileSync(fileURLToPath(new URL(`../../${docFromRoot}`, import.meta.url)), 'utf8');
   const regions = new Map<string, string>();
