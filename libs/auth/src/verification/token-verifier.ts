@@ -13,6 +13,10 @@ import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { createOpaqueTokenVerifier } from './opaque-token-source.js';
+import { validateOpaqueClaims } from './opaque-token-claims.js';
+import { isBearerTokenSyntax, type OpaqueTokenType } from './opaque-token-type.js';
+import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -47,6 +51,8 @@ export class TokenVerifier {
   private readonly baseOptions: JWTVerifyOptions;
   /** Null with `cache: false`. */
   readonly cache: VerifiedTokenCache<VerifiedToken> | null;
+  /** Opaque tokens (introspection or `verifyOpaqueToken`); null when they are refused outright. */
+  readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
 
   constructor(
     private readonly options: ResolvedAuthOptions,
@@ -69,6 +75,7 @@ export class TokenVerifier {
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
+    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, { clockSkewInMs: options.clockSkewInMs, clock }, this.admitOpaque) : null;
   }
 
   /**
@@ -77,7 +84,7 @@ export class TokenVerifier {
    */
   verifyCached(token: string): VerifiedToken | undefined {
     if (this.options.isRevoked || typeof token !== 'string') return undefined;
-    return this.cache?.get(token, this.clock());
+    return this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
   }
 
   /**
@@ -95,6 +102,7 @@ export class TokenVerifier {
       if (this.options.isRevoked) await this.checkRevoked(cached.claims, token);
       return cached;
     }
+    if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
     const generation = this.cache?.generation ?? 0;
     this.checkShape(token);
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
@@ -119,6 +127,37 @@ export class TokenVerifier {
     this.cache?.set(result, now, generation);
     return result;
   }
+
+  /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
+  private async verifyOpaque(opaque: OpaqueTokenVerifier<VerifiedToken>, token: string): Promise<VerifiedToken> {
+    if (!isBearerTokenSyntax(token)) throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a bearer token');
+    const result = await opaque.verify(token);
+    if (this.options.isRevoked && (await this.options.isRevoked(result.claims)) === true) {
+      opaque.delete(token);
+      throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
+    }
+    return result;
+  }
+
+  /**
+   * What introspection or the hook said about an opaque token, checked like a JWT's claims (issuer,
+   * audience, exp, nbf, types; see `validateOpaqueClaims`), made into the verification of its class.
+   */
+  private readonly admitOpaque = (raw: Record<string, unknown>, tokenType: OpaqueTokenType, token: string, now: number): VerifiedToken => {
+    let claims: JWTPayload;
+    try {
+      const { issuer, audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
+      claims = validateOpaqueClaims(raw, { issuer, audience, requiredClaims, clockTolerance, maxTokenAge, currentDate: new Date(now) });
+    } catch (error) {
+      throw toAuthError(error);
+    }
+    void tokenType;
+    const fields = readSessionFields(claims);
+    if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
+    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
+    // An opaque token has no JWS header.
+    return deepFreeze({ token, header: {} as JWTHeaderParameters, claims, fields, auth });
+  };
 
   private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
     if ((await this.options.isRevoked?.(claims)) === true) {

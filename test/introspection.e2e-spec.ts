@@ -1,0 +1,167 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { AuthModule, type AuthModuleOptions } from 'nestjs-warden';
+import request from 'supertest';
+import { createHttpApp } from './support/http-app.js';
+import {
+  INTROSPECTING_CLIENT,
+  OPAQUE_API,
+  OPAQUE_CLIENT,
+  OPAQUE_SCOPE,
+  SHORT_LIVED_CLIENT,
+  startIntrospectionProvider,
+  type IntrospectionProvider,
+} from './support/oidc-introspection-provider.js';
+import { ProbeController } from './support/probe.controller.js';
+
+/**
+ * Opaque access tokens from a real client_credentials grant at oidc-provider, verified by a Nest app
+ * through the provider's real RFC 7662 introspection endpoint on 127.0.0.1.
+ */
+
+let op: IntrospectionProvider;
+const apps: INestApplication[] = [];
+
+beforeAll(async () => {
+  op = await startIntrospectionProvider();
+});
+afterEach(async () => {
+  op.mode = 'up';
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+afterAll(async () => {
+  await op?.close();
+});
+
+/** An app that knows the issuer (keys and introspection endpoint by discovery), its audience and its introspection client. */
+async function startApp(extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> {
+  const options: AuthModuleOptions = {
+    issuer: op.issuer,
+    audience: OPAQUE_API,
+    introspection: { clientId: INTROSPECTING_CLIENT.id, clientSecret: INTROSPECTING_CLIENT.secret },
+    debug: true,
+    ...extra,
+  };
+  const app = await createHttpApp('express', { imports: [AuthModule.forRoot({ ...options, global: true })], controllers: [ProbeController] });
+  apps.push(app);
+  return app;
+}
+
+const me = (app: INestApplication, token: string) => request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`);
+
+/** Waits real time (the provider's clock is real): bounded, for token expiry only. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('the provider issues opaque access tokens (not JWTs)', async () => {
+  const token = await op.issueToken();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  expect(token.split('.')).toHaveLength(1);
+});
+
+describe('introspection against oidc-provider', () => {
+  it('accepts an active token: its claims, checked, reach the auth object', async () => {
+    const app = await startApp();
+    const token = await op.issueToken();
+    op.resetCalls();
+    const res = await me(app, token).expect(200);
+    expect(res.body).toMatchObject({ isAuthenticated: true, userId: OPAQUE_CLIENT.id });
+    expect(res.body.claims).toMatchObject({ iss: op.issuer, aud: OPAQUE_API, sub: OPAQUE_CLIENT.id, client_id: OPAQUE_CLIENT.id, scope: OPAQUE_SCOPE, token_type: 'Bearer' });
+    expect(res.body.claims).not.toHaveProperty('active');
+    await me(app, token).expect(200);
+    expect(op.introspectionCalls).toBe(1);
+  });
+
+  it('refuses a revoked token and an unknown one (active: false), and remembers the refusal', async () => {
+    const app = await startApp();
+    const revoked = await op.issueToken();
+    await op.revoke(revoked);
+    op.resetCalls();
+    for (const token of [revoked, 'n0t-a-token-the-provider-ever-issued_x9']) {
+      const res = await me(app, token).expect(401);
+      expect(res.body.reason).toBe('token-invalid');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="token-invalid"');
+    }
+    await me(app, revoked).expect(401);
+    expect(op.introspectionCalls).toBe(2);
+  });
+
+  it('refuses an expired token, and stops serving a cached one at its exp', async () => {
+    const app = await startApp({ clockSkewInMs: 0 });
+    const token = await op.issueToken(SHORT_LIVED_CLIENT);
+    op.resetCalls();
+    const { exp } = (await me(app, token).expect(200)).body.claims as { exp: number };
+    await sleep(Math.min(exp * 1000 + 100 - Date.now(), 2500));
+    const res = await me(app, token).expect(401);
+    expect(res.body.reason).toBe('token-invalid');
+    expect(op.introspectionCalls).toBe(2);
+  });
+
+  it('refuses a token introspected for another audience or issuer', async () => {
+    const token = await op.issueToken();
+    const otherAudience = await startApp({ audience: 'https://other.api.example.com' });
+    expect((await me(otherAudience, token).expect(401)).body.reason).toBe('token-invalid-audience');
+    const otherIssuer = await startApp({
+      issuer: 'https://elsewhere.example.com',
+      jwksUrl: `${op.issuer}/jwks`,
+      introspection: { url: `${op.issuer}/token/introspection`, clientId: INTROSPECTING_CLIENT.id, clientSecret: INTROSPECTING_CLIENT.secret },
+    });
+    expect((await me(otherIssuer, token).expect(401)).body.reason).toBe('token-invalid-issuer');
+  });
+
+  it('endpoint down: 503 with Retry-After, a cooldown with no call, then recovery; cached tokens keep working', async () => {
+    const app = await startApp({ opaqueTokens: { cooldownInMs: 1000 } });
+    const cached = await op.issueToken();
+    const fresh = await op.issueToken();
+    const another = await op.issueToken();
+    await me(app, cached).expect(200);
+    op.mode = 'down';
+    op.resetCalls();
+    const res = await me(app, fresh).expect(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toMatchObject({ statusCode: 503, reason: 'introspection-unavailable' });
+    await me(app, another).expect(503);
+    expect(op.introspectionCalls).toBe(1);
+    await me(app, cached).expect(200);
+    op.mode = 'up';
+    await sleep(1100);
+    await me(app, fresh).expect(200);
+  });
+
+  it('endpoint slow: the timeout answers 503, never allows', async () => {
+    const app = await startApp({ opaqueTokens: { timeoutInMs: 200, cooldownInMs: 3000 } });
+    const token = await op.issueToken();
+    op.mode = 'slow';
+    op.slowMs = 1500;
+    const res = await me(app, token).expect(503);
+    expect(res.headers['retry-after']).toBe('3');
+    expect(res.body.reason).toBe('introspection-unavailable');
+  });
+
+  it('1000 concurrent requests with one new opaque token make exactly 1 introspection call', async () => {
+    const app = await startApp();
+    await app.listen(0, '127.0.0.1');
+    const url = `${await app.getUrl()}/me`.replace('[::1]', '127.0.0.1');
+    const token = await op.issueToken();
+    op.mode = 'slow';
+    op.slowMs = 300;
+    op.resetCalls();
+    const statuses = await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        fetch(url, { headers: { authorization: `Bearer ${token}` } }).then(async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1000);
+    expect(op.introspectionCalls).toBe(1);
+  });
+
+  it('without introspection, an opaque token is refused with no network call', async () => {
+    const app = await startApp({ introspection: undefined });
+    op.resetCalls();
+    const res = await me(app, await op.issueToken()).expect(401);
+    expect(res.body.reason).toBe('token-invalid');
+    expect(op.introspectionCalls).toBe(0);
+  });
+});
