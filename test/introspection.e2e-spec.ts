@@ -19,6 +19,18 @@ import { ProbeController } from './support/probe.controller.js';
  * through the provider's real RFC 7662 introspection endpoint on 127.0.0.1.
  */
 
+// #region readme:introspection
+/** The ledger API accepts its issuer's JWTs and, through introspection, its opaque access tokens. */
+export function ledgerAuthModule(issuer: string, clientSecret: string) {
+  return AuthModule.forRoot({
+    issuer, // the signing keys and the introspection endpoint, by OpenID discovery
+    audience: 'https://ledger.api.example.com',
+    introspection: { clientId: 'ledger-api', clientSecret },
+    global: true,
+  });
+}
+// #endregion
+
 let op: IntrospectionProvider;
 const apps: INestApplication[] = [];
 
@@ -59,6 +71,13 @@ it('the provider issues opaque access tokens (not JWTs)', async () => {
 });
 
 describe('introspection against oidc-provider', () => {
+  it('works as the docs configure it', async () => {
+    const app = await createHttpApp('express', { imports: [ledgerAuthModule(op.issuer, INTROSPECTING_CLIENT.secret)], controllers: [ProbeController] });
+    apps.push(app);
+    expect((await me(app, await op.issueToken()).expect(200)).body.claims).toMatchObject({ sub: OPAQUE_CLIENT.id, aud: OPAQUE_API });
+    await me(app, 'Zm9yZ2VkLW9wYXF1ZS10b2tlbg').expect(401);
+  });
+
   it('accepts an active token: its claims, checked, reach the auth object', async () => {
     const app = await startApp();
     const token = await op.issueToken();

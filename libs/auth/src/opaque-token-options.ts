@@ -28,6 +28,8 @@ export interface IntrospectionOptions {
  * Verifies an opaque token yourself (option `verifyOpaqueToken`), e.g. by calling Clerk's Backend
  * API for `mt_`, `oat_` and `ak_` tokens. Return the token's claims (at least `sub` and `exp`, in
  * seconds) when it is valid, null when it is not; throw when you cannot tell (503, never allowed).
+ * The claims are checked like a JWT's (`aud` when `audience` is set, `exp`, `nbf`, types), except
+ * that an `iss` you leave out is not required: the hook speaks for your own issuer.
  * `tokenType` is the class its prefix names: `mt_` m2m_token, `ak_` api_key, otherwise oauth_token.
  *
  * @example

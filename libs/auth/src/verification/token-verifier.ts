@@ -146,7 +146,9 @@ export class TokenVerifier {
   private readonly admitOpaque = (raw: Record<string, unknown>, tokenType: OpaqueTokenType, token: string, now: number): VerifiedToken => {
     let claims: JWTPayload;
     try {
-      const { issuer, audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
+      const { audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
+      // The hook's claims are the app's own statement: an iss it leaves out is not asked for.
+      const issuer = raw.iss === undefined && this.options.opaque?.verify ? undefined : this.baseOptions.issuer;
       claims = validateOpaqueClaims(raw, { issuer, audience, requiredClaims, clockTolerance, maxTokenAge, currentDate: new Date(now) });
     } catch (error) {
       throw toAuthError(error);
