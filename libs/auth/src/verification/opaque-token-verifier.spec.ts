@@ -115,6 +115,19 @@ describe('OpaqueTokenVerifier', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('reports the start of an outage once per cooldown window, never what the source threw', async () => {
+    const reports: string[] = [];
+    const { verifier, advance } = setup(() => {
+      throw new Error('sk_live_secret rejected for token t1');
+    }, { onFailure: (message) => reports.push(message) });
+    await Promise.all(['t1', 't2', 't3'].map((token) => reasonOf(verifier.verify(token))));
+    expect(reports).toEqual(['verifyOpaqueToken threw']);
+    advance(5000);
+    await reasonOf(verifier.verify('t4'));
+    expect(reports).toHaveLength(2);
+    expect(reports.join(' ')).not.toMatch(/sk_live|t1/);
+  });
+
   it('keeps serving cached tokens during a cooldown', async () => {
     let fail = false;
     const { verifier } = setup(() => {

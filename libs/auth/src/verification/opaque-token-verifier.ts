@@ -27,6 +27,11 @@ export interface OpaqueTokenVerifierSettings {
   maxEntries: number;
   maxBytes: number;
   clock: () => number;
+  /**
+   * Told when the source starts failing (the first failure after a quiet cooldown window), with a
+   * fixed text safe to log: never the token, a secret, a URL or what a hook threw.
+   */
+  onFailure?: (message: string) => void;
 }
 
 /**
@@ -90,6 +95,19 @@ export class OpaqueTokenVerifier<T extends object> {
     return this.cache.size;
   }
 
+  /** Starts a cooldown; reports the failure unless one was reported within the last cooldown. */
+  private recordFailure(message: string): void {
+    const now = this.settings.clock();
+    const quiet = this.failedAt === null || !this.coolingDown(now);
+    this.failedAt = now;
+    if (!quiet) return;
+    try {
+      this.settings.onFailure?.(message);
+    } catch {
+      // A failing listener must not turn an outage into something else.
+    }
+  }
+
   private coolingDown(now: number): boolean {
     return this.failedAt !== null && now >= this.failedAt && now - this.failedAt < this.settings.cooldownInMs;
   }
@@ -100,8 +118,9 @@ export class OpaqueTokenVerifier<T extends object> {
     try {
       answer = await this.withTimeout(Promise.resolve().then(() => this.source(token, tokenType)));
     } catch (error) {
-      this.failedAt = this.settings.clock();
-      throw error instanceof AuthError && error.reason === AuthErrorReason.IntrospectionUnavailable ? error : unavailable('the source failed');
+      const failure = error instanceof AuthError && error.reason === AuthErrorReason.IntrospectionUnavailable ? error : unavailable('verifyOpaqueToken threw');
+      this.recordFailure(failure.message);
+      throw failure;
     }
     const now = this.settings.clock();
     let verified: T;
@@ -132,7 +151,7 @@ export class OpaqueTokenVerifier<T extends object> {
   private withTimeout<V>(work: Promise<V>): Promise<V> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(unavailable('the source timed out')), this.settings.timeoutInMs);
+      timer = setTimeout(() => reject(unavailable('opaque token verification timed out')), this.settings.timeoutInMs);
     });
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }

@@ -58,6 +58,8 @@ export class TokenVerifier {
     private readonly options: ResolvedAuthOptions,
     readonly keySource: KeySource = createKeySource(options),
     private readonly clock: Clock = Date.now,
+    /** Hears the start of each outage of opaque-token verification (a fixed text, safe to log). */
+    onOpaqueFailure?: (message: string) => void,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
     this.baseOptions = {
@@ -75,7 +77,7 @@ export class TokenVerifier {
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
-    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, { clockSkewInMs: options.clockSkewInMs, clock }, this.admitOpaque) : null;
+    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, { clockSkewInMs: options.clockSkewInMs, clock, onFailure: onOpaqueFailure }, this.admitOpaque) : null;
   }
 
   /**
