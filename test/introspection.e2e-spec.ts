@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { AuthModule, type AuthModuleOptions } from 'nestjs-warden';
+import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type MachineAuthObject } from 'nestjs-warden';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';
 import {
@@ -29,7 +29,34 @@ export function ledgerAuthModule(issuer: string, clientSecret: string) {
     global: true,
   });
 }
+
+@Controller('ledger')
+export class LedgerController {
+  /** OAuth access tokens (JWT or opaque) with the ledger:read scope; sessions are refused here. */
+  @RequireAuth({ acceptsToken: 'oauth_token', scope: 'ledger:read' })
+  @Get('entries')
+  entries(@Auth() auth: MachineAuthObject<'oauth_token'>) {
+    return { clientId: auth.clientId, scopes: auth.scopes };
+  }
+}
 // #endregion
+
+/** What the tests look at: the whole auth object of an OAuth token, and a scope it lacks. */
+@Controller()
+class OpaqueProbeController {
+  @RequireAuth({ acceptsToken: 'oauth_token' })
+  @Get('machine')
+  machine(@Auth() auth: MachineAuthObject<'oauth_token'>) {
+    const { getToken: _getToken, has: _has, ...fields } = auth;
+    return fields;
+  }
+
+  @RequireAuth({ acceptsToken: 'oauth_token', scope: 'ledger:write' })
+  @Get('write')
+  write() {
+    return { ok: true };
+  }
+}
 
 let op: IntrospectionProvider;
 const apps: INestApplication[] = [];
@@ -54,12 +81,16 @@ async function startApp(extra: Partial<AuthModuleOptions> = {}): Promise<INestAp
     debug: true,
     ...extra,
   };
-  const app = await createHttpApp('express', { imports: [AuthModule.forRoot({ ...options, global: true })], controllers: [ProbeController] });
+  const app = await createHttpApp('express', {
+    imports: [AuthModule.forRoot({ ...options, global: true })],
+    controllers: [ProbeController, OpaqueProbeController, LedgerController],
+  });
   apps.push(app);
   return app;
 }
 
-const me = (app: INestApplication, token: string) => request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`);
+/** GET /machine: a route that accepts OAuth access tokens. */
+const me = (app: INestApplication, token: string, path = '/machine') => request(app.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
 
 /** Waits real time (the provider's clock is real): bounded, for token expiry only. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,10 +103,11 @@ it('the provider issues opaque access tokens (not JWTs)', async () => {
 
 describe('introspection against oidc-provider', () => {
   it('works as the docs configure it', async () => {
-    const app = await createHttpApp('express', { imports: [ledgerAuthModule(op.issuer, INTROSPECTING_CLIENT.secret)], controllers: [ProbeController] });
+    const app = await createHttpApp('express', { imports: [ledgerAuthModule(op.issuer, INTROSPECTING_CLIENT.secret)], controllers: [LedgerController] });
     apps.push(app);
-    expect((await me(app, await op.issueToken()).expect(200)).body.claims).toMatchObject({ sub: OPAQUE_CLIENT.id, aud: OPAQUE_API });
-    await me(app, 'Zm9yZ2VkLW9wYXF1ZS10b2tlbg').expect(401);
+    const res = await me(app, await op.issueToken(), '/ledger/entries').expect(200);
+    expect(res.body).toEqual({ clientId: OPAQUE_CLIENT.id, scopes: [OPAQUE_SCOPE] });
+    await me(app, 'Zm9yZ2VkLW9wYXF1ZS10b2tlbg', '/ledger/entries').expect(401);
   });
 
   it('accepts an active token: its claims, checked, reach the auth object', async () => {
@@ -83,11 +115,27 @@ describe('introspection against oidc-provider', () => {
     const token = await op.issueToken();
     op.resetCalls();
     const res = await me(app, token).expect(200);
-    expect(res.body).toMatchObject({ isAuthenticated: true, userId: OPAQUE_CLIENT.id });
+    expect(res.body).toMatchObject({ isAuthenticated: true, tokenType: 'oauth_token', subject: OPAQUE_CLIENT.id, userId: OPAQUE_CLIENT.id, clientId: OPAQUE_CLIENT.id, scopes: [OPAQUE_SCOPE], id: '' });
     expect(res.body.claims).toMatchObject({ iss: op.issuer, aud: OPAQUE_API, sub: OPAQUE_CLIENT.id, client_id: OPAQUE_CLIENT.id, scope: OPAQUE_SCOPE, token_type: 'Bearer' });
     expect(res.body.claims).not.toHaveProperty('active');
     await me(app, token).expect(200);
     expect(op.introspectionCalls).toBe(1);
+  });
+
+  it('its class decides the routes: refused on a session-only route, 403 for a scope it lacks', async () => {
+    const app = await startApp();
+    const token = await op.issueToken();
+    expect((await me(app, token, '/me').expect(401)).body.reason).toBe('token-type-not-accepted');
+    const res = await me(app, token, '/write').expect(403);
+    expect(res.headers['www-authenticate']).toMatch(/error="insufficient_scope".*scope="ledger:write"/);
+    await me(app, token, '/ledger/entries').expect(200);
+  });
+
+  it('is never taken from the session cookie', async () => {
+    const app = await startApp();
+    const token = await op.issueToken();
+    const res = await request(app.getHttpServer()).get('/machine').set('Cookie', `__session=${token}`).expect(401);
+    expect(res.body.reason).toBe('token-type-not-accepted');
   });
 
   it('refuses a revoked token and an unknown one (active: false), and remembers the refusal', async () => {
@@ -159,7 +207,7 @@ describe('introspection against oidc-provider', () => {
   it('1000 concurrent requests with one new opaque token make exactly 1 introspection call', async () => {
     const app = await startApp();
     await app.listen(0, '127.0.0.1');
-    const url = `${await app.getUrl()}/me`.replace('[::1]', '127.0.0.1');
+    const url = `${await app.getUrl()}/machine`.replace('[::1]', '127.0.0.1');
     const token = await op.issueToken();
     op.mode = 'slow';
     op.slowMs = 300;

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { AuthModule, type AuthModuleOptions, type OpaqueTokenType, type VerifyOpaqueToken } from 'nestjs-warden';
+import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type MachineAuthObject, type OpaqueTokenType, type VerifyOpaqueToken } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';
@@ -32,13 +32,14 @@ export function clerkOpaqueTokens(secretKey: string): VerifyOpaqueToken {
     if (res.status === 400 || res.status === 404 || res.status === 422) return null; // not a valid token
     if (!res.ok) throw new Error(`Clerk Backend API answered ${res.status}`); // -> 503, never allowed
     const found = (await res.json()) as {
-      subject: string; scopes?: string[]; client_id?: string; name?: string;
+      id: string; subject: string; scopes?: string[]; client_id?: string; name?: string;
       claims?: Record<string, unknown> | null; revoked: boolean; expired: boolean; expiration: number | null;
     };
     if (found.revoked || found.expired) return null;
     const now = Math.floor(Date.now() / 1000);
     return {
       ...found.claims,
+      jti: found.id,
       sub: found.subject,
       // Clerk's expiration is in ms; a token that never expires is asked about again after 5 minutes.
       exp: found.expiration === null ? now + 300 : Math.floor(found.expiration / 1000),
@@ -52,13 +53,33 @@ export function clerkOpaqueTokens(secretKey: string): VerifyOpaqueToken {
 
 // #region readme:api-key-hook
 /** Your own API keys: a table lookup (a database in a real app). */
-const apiKeys = new Map([['ak_live_7Hq2', { sub: 'user_42', scope: 'reports:read', name: 'nightly export' }]]);
+const apiKeys = new Map([['ak_live_7Hq2', { jti: 'key_1', sub: 'user_42', scope: 'reports:read', name: 'nightly export' }]]);
 
 const verifyOpaqueToken: VerifyOpaqueToken = async (token, tokenType) => {
   const key = tokenType === 'api_key' ? apiKeys.get(token) : undefined;
   return key ? { ...key, exp: Math.floor(Date.now() / 1000) + 3600 } : null;
 };
+
+@Controller('reports')
+export class ReportsController {
+  @RequireAuth({ acceptsToken: 'api_key', scope: 'reports:read' })
+  @Get()
+  list(@Auth() auth: MachineAuthObject<'api_key'>) {
+    return { key: auth.name, owner: auth.userId };
+  }
+}
 // #endregion
+
+/** Every machine class, with the whole auth object. */
+@Controller()
+class MachineProbeController {
+  @RequireAuth({ acceptsToken: ['api_key', 'm2m_token', 'oauth_token'] })
+  @Get('machine')
+  machine(@Auth() auth: MachineAuthObject) {
+    const { getToken: _getToken, has: _has, ...fields } = auth;
+    return fields;
+  }
+}
 
 let issuer: TestIssuer;
 const apps: INestApplication[] = [];
@@ -73,13 +94,14 @@ afterEach(async () => {
 async function startApp(extra: Partial<AuthModuleOptions>): Promise<INestApplication> {
   const app = await createHttpApp('express', {
     imports: [AuthModule.forRoot({ ...issuer.moduleOptions({ debug: true, ...extra }), global: true })],
-    controllers: [ProbeController],
+    controllers: [ProbeController, MachineProbeController, ReportsController],
   });
   apps.push(app);
   return app;
 }
 
-const me = (app: INestApplication, token: string) => request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`);
+/** GET /machine: a route that accepts every machine class. */
+const me = (app: INestApplication, token: string, path = '/machine') => request(app.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
 
 describe('verifyOpaqueToken', () => {
   it('accepts what the hook vouches for, refuses what it returns null for, and asks once per token', async () => {
@@ -91,9 +113,10 @@ describe('verifyOpaqueToken', () => {
       },
     });
     const res = await me(app, 'ak_live_7Hq2').expect(200);
-    expect(res.body).toMatchObject({ isAuthenticated: true, userId: 'user_42', claims: { sub: 'user_42', scope: 'reports:read', name: 'nightly export' } });
+    expect(res.body).toMatchObject({ isAuthenticated: true, tokenType: 'api_key', id: 'key_1', subject: 'user_42', userId: 'user_42', orgId: null, name: 'nightly export', scopes: ['reports:read'] });
     expect(res.body.claims).not.toHaveProperty('iss');
-    await me(app, 'ak_live_7Hq2').expect(200);
+    expect((await me(app, 'ak_live_7Hq2', '/reports').expect(200)).body).toEqual({ key: 'nightly export', owner: 'user_42' });
+    expect((await me(app, 'ak_live_7Hq2', '/me').expect(401)).body.reason).toBe('token-type-not-accepted');
     expect((await me(app, 'ak_unknown').expect(401)).body.reason).toBe('token-invalid');
     expect((await me(app, 'mt_3f9a').expect(401)).body.reason).toBe('token-invalid');
     await me(app, 'oat_x1').expect(401);
@@ -108,7 +131,7 @@ describe('verifyOpaqueToken', () => {
   it('never sees a JWT, nor a token that is not RFC 6750 bearer syntax', async () => {
     let calls = 0;
     const app = await startApp({ verifyOpaqueToken: () => ((calls += 1), null) });
-    await me(app, await issuer.sign({ sub: 'user_1' })).expect(200);
+    await me(app, await issuer.sign({ sub: 'user_1' }), '/me').expect(200);
     expect((await me(app, 'a.b.c').expect(401)).body.reason).toBe('token-invalid');
     const res = await request(app.getHttpServer()).get('/me').set('Authorization', 'Bearer ak_"quoted"').expect(401);
     expect(res.body.reason).toBe('token-invalid');
@@ -156,7 +179,7 @@ describe('verifyOpaqueToken', () => {
 
   it("boots with the Clerk recipe, whose hook a JWT never reaches (Clerk's API is not called in tests)", async () => {
     const app = await startApp({ verifyOpaqueToken: clerkOpaqueTokens('sk_test_unused') });
-    await me(app, await issuer.sign({ sub: 'user_1', sid: 'sess_1' })).expect(200);
+    await me(app, await issuer.sign({ sub: 'user_1', sid: 'sess_1' }), '/me').expect(200);
     await me(app, 'not.a.jwt').expect(401);
   });
 });

@@ -1,5 +1,7 @@
-/** The classes an opaque (not JWT) token can have; an opaque token is never a session token. */
-export type OpaqueTokenType = 'oauth_token' | 'm2m_token' | 'api_key';
+import type { MachineTokenType } from './token-class.js';
+
+/** The classes an opaque (not JWT) token can have: the machine classes; an opaque token is never a session token. */
+export type OpaqueTokenType = MachineTokenType;
 
 /**
  * RFC 6750 section 2.1 `b64token`: what a bearer token may be made of. An opaque token with any other

@@ -7,6 +7,8 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { signedInAuthObject, type SignedInAuthObject } from '../auth-object/auth-object.js';
+import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
+import { readScopes } from '../auth-object/scopes.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../auth-object/authorization-grants.js';
@@ -14,22 +16,26 @@ import { readSessionFields, type SessionFields } from '../auth-object/claims.js'
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 import { createOpaqueTokenVerifier } from './opaque-token-source.js';
-import { validateOpaqueClaims } from './opaque-token-claims.js';
-import { isBearerTokenSyntax, type OpaqueTokenType } from './opaque-token-type.js';
+import { isBearerTokenSyntax } from './opaque-token-type.js';
 import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
+import { classifyToken, defaultTokenClass, type TokenType } from './token-class.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
- * A token that passed every check, with the signed-in auth object made from it. Frozen: the same
- * object serves every request carrying the token while it is cached.
+ * A token that passed every check, with its class and the signed-in auth object made from it.
+ * Frozen: the same object serves every request carrying the token while it is cached.
  */
 export interface VerifiedToken {
   token: string;
-  header: JWTHeaderParameters;
+  /** Decides which auth object was built and which routes accept the token. */
+  tokenType: TokenType;
+  /** The JWS protected header; absent for a token verified without one (an opaque token). */
+  header?: JWTHeaderParameters;
   claims: JWTPayload;
-  fields: SessionFields;
-  auth: SignedInAuthObject;
+  /** The session fields; null for machine tokens. */
+  fields: SessionFields | null;
+  auth: SignedInAuthObject | MachineAuthObject;
 }
 
 /** Milliseconds since the epoch; injectable so tests control time. */
@@ -77,7 +83,9 @@ export class TokenVerifier {
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
-    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, { clockSkewInMs: options.clockSkewInMs, clock, onFailure: onOpaqueFailure }, this.admitOpaque) : null;
+    const { issuer, audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
+    const rules = { clockSkewInMs: options.clockSkewInMs, clock, claims: { issuer, audience, requiredClaims, clockTolerance, maxTokenAge }, toAuthError, onFailure: onOpaqueFailure };
+    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, rules, (token, type, claims) => this.toVerifiedToken(token, type, claims)) : null;
   }
 
   /**
@@ -119,12 +127,9 @@ export class TokenVerifier {
     if (typeof claims.iat === 'number' && claims.iat * 1000 > now + this.options.clockSkewInMs) {
       throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
     }
-    this.checkAuthorizedParty(claims);
+    const tokenType = classifyToken(this.options.classifyToken ?? defaultTokenClass, verified.protectedHeader, claims);
+    const result = this.toVerifiedToken(token, tokenType, claims, verified.protectedHeader);
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
-    const fields = readSessionFields(claims);
-    if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
-    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
-    const result: VerifiedToken = deepFreeze({ token, header: verified.protectedHeader, claims, fields, auth });
     if (this.options.isRevoked) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
     return result;
@@ -142,26 +147,25 @@ export class TokenVerifier {
   }
 
   /**
-   * What introspection or the hook said about an opaque token, checked like a JWT's claims (issuer,
-   * audience, exp, nbf, types; see `validateOpaqueClaims`), made into the verification of its class.
+   * Turns the claims of a token whose signature (or introspection) and standard claim checks passed
+   * into the final, frozen {@link VerifiedToken} of its class: the class's own checks (`azp` for
+   * sessions), the typed fields and the auth object. The one place that builds results, for every
+   * way of verifying a token (a JWS here, an opaque token elsewhere). Throws {@link AuthError};
+   * synchronous. `claims` are frozen in place.
    */
-  private readonly admitOpaque = (raw: Record<string, unknown>, tokenType: OpaqueTokenType, token: string, now: number): VerifiedToken => {
-    let claims: JWTPayload;
-    try {
-      const { audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
-      // The hook's claims are the app's own statement: an iss it leaves out is not asked for.
-      const issuer = raw.iss === undefined && this.options.opaque?.verify ? undefined : this.baseOptions.issuer;
-      claims = validateOpaqueClaims(raw, { issuer, audience, requiredClaims, clockTolerance, maxTokenAge, currentDate: new Date(now) });
-    } catch (error) {
-      throw toAuthError(error);
+  toVerifiedToken(token: string, tokenType: TokenType, claims: JWTPayload, header?: JWTHeaderParameters): VerifiedToken {
+    const grants = this.options.authorization ? readGrants(this.options.authorization, claims) : undefined;
+    if (tokenType !== 'session_token') {
+      const auth = machineAuthObject(tokenType, claims, token, grants);
+      return deepFreeze({ token, tokenType, header, claims, fields: null, auth });
     }
-    void tokenType;
+    this.checkAuthorizedParty(claims);
     const fields = readSessionFields(claims);
-    if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
+    if (grants) fields.grants = grants;
+    fields.scopes = readScopes(claims, tokenType);
     const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
-    // An opaque token has no JWS header.
-    return deepFreeze({ token, header: {} as JWTHeaderParameters, claims, fields, auth });
-  };
+    return deepFreeze({ token, tokenType, header, claims, fields, auth });
+  }
 
   private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
     if ((await this.options.isRevoked?.(claims)) === true) {
