@@ -19,7 +19,8 @@ import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { Test } from '@nestjs/testing';
 
-// Every block of docs/machine-callers.md marked `<!-- example: name -->` is the region of that name here.
+// Every block of docs/machine-callers.md marked `<!-- example: name -->` is the region of that name here
+// (or, for opaque tokens, in introspection.e2e-spec.ts and opaque-token-hook.e2e-spec.ts).
 
 // #region readme:machine-routes
 @Controller('invoices')
@@ -267,7 +268,10 @@ describe('module options for machine callers', () => {
 
 describe('docs/machine-callers.md', () => {
   it('shows exactly the code these tests run', () => {
-    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    // The opaque-token section's examples live in the introspection and hook specs.
+    const source = ['machine-callers', 'introspection', 'opaque-token-hook']
+      .map((spec) => readFileSync(fileURLToPath(new URL(`./${spec}.e2e-spec.ts`, import.meta.url)), 'utf8'))
+      .join('\n');
     const doc = readFileSync(fileURLToPath(new URL('../docs/machine-callers.md', import.meta.url)), 'utf8');
     const regions = new Map<string, string>();
     for (const [, name, body] of source.matchAll(/\/\/ #region readme:([\w-]+)\n([\s\S]*?)\n[ \t]*\/\/ #endregion/g)) {

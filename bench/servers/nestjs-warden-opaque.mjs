@@ -1,6 +1,6 @@
 // nestjs-warden with opaque tokens: the same app as nestjs-warden.mjs, plus RFC 7662 introspection
 // at the runner's local endpoint; the load sends one opaque token, answered from the introspection cache.
-import { Auth, AuthModule } from '../.build/nestjs-warden/index.js';
+import { Auth, AuthModule, RequireAuth } from '../.build/nestjs-warden/index.js';
 import { appModule, config, decorate, serve } from './app.mjs';
 import { Controller, Get } from '@nestjs/common';
 
@@ -10,7 +10,8 @@ class MeController {
   }
 }
 Auth()(MeController.prototype, 'me', 0);
-decorate([Get('me')], MeController, 'me');
+// Opaque access tokens are OAuth tokens: the route says it takes them (sessions only by default).
+decorate([Get('me'), RequireAuth({ acceptsToken: 'oauth_token' })], MeController, 'me');
 decorate([Controller()], MeController);
 
 await serve(
