@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type MachineAuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, AuthService, RequireAuth, type AuthModuleOptions, type MachineAuthObject } from 'nestjs-warden';
 import request from 'supertest';
-import { createHttpApp } from './support/http-app.js';
+import { createHttpApp, type AdapterName } from './support/http-app.js';
 import {
   INTROSPECTING_CLIENT,
   OPAQUE_API,
@@ -73,7 +73,7 @@ afterAll(async () => {
 });
 
 /** An app that knows the issuer (keys and introspection endpoint by discovery), its audience and its introspection client. */
-async function startApp(extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> {
+async function startApp(extra: Partial<AuthModuleOptions> = {}, adapter: AdapterName = 'express'): Promise<INestApplication> {
   const options: AuthModuleOptions = {
     issuer: op.issuer,
     audience: OPAQUE_API,
@@ -81,7 +81,7 @@ async function startApp(extra: Partial<AuthModuleOptions> = {}): Promise<INestAp
     debug: true,
     ...extra,
   };
-  const app = await createHttpApp('express', {
+  const app = await createHttpApp(adapter, {
     imports: [AuthModule.forRoot({ ...options, global: true })],
     controllers: [ProbeController, OpaqueProbeController, LedgerController],
   });
@@ -129,6 +129,15 @@ describe('introspection against oidc-provider', () => {
     const res = await me(app, token, '/write').expect(403);
     expect(res.headers['www-authenticate']).toMatch(/error="insufficient_scope".*scope="ledger:write"/);
     await me(app, token, '/ledger/entries').expect(200);
+  });
+
+  it('works on Fastify and through AuthService.verifyToken', async () => {
+    const app = await startApp({}, 'fastify');
+    const token = await op.issueToken();
+    expect((await me(app, token).expect(200)).body).toMatchObject({ tokenType: 'oauth_token', clientId: OPAQUE_CLIENT.id });
+    const auth = await app.get(AuthService).verifyToken(token, { acceptsToken: 'oauth_token' });
+    expect(auth).toMatchObject({ tokenType: 'oauth_token', clientId: OPAQUE_CLIENT.id, scopes: [OPAQUE_SCOPE] });
+    await expect(app.get(AuthService).verifyToken(token)).rejects.toMatchObject({ reason: 'token-type-not-accepted' });
   });
 
   it('is never taken from the session cookie', async () => {
