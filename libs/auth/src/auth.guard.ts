@@ -47,7 +47,7 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier)?.result ?? authStateOf(carrier));
+    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
     const result = reused ?? this.authenticate(this.getToken(carrier));
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));

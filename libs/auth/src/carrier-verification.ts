@@ -27,11 +27,14 @@ export function rememberVerification(carrier: object, verification: CarrierVerif
   verifications.set(carrier, verification);
 }
 
-/** What the guard verified for a carrier, or for the carrier behind a WebSocket client or an RPC context. */
-export function verificationOf(value: unknown): CarrierVerification | undefined {
+/**
+ * What the guard verified for a carrier, or (unless `direct`) for the carrier behind a WebSocket
+ * client or an RPC context.
+ */
+export function verificationOf(value: unknown, direct = false): CarrierVerification | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const direct = verifications.get(value);
-  if (direct) return direct;
+  const own = verifications.get(value);
+  if (own || direct) return own;
   const carrier = carrierOf(value);
   return carrier && verifications.get(carrier);
 }
