@@ -77,6 +77,28 @@ describe('module options for machine callers', () => {
     await request(server).get('/invoices/mine').set(bearer(token)).expect(401);
   });
 
+  it('API keys, classified by classifyToken: name, and the owning user or organization', async () => {
+    @Controller('keys')
+    class KeysController {
+      @RequireAuth({ acceptsToken: 'api_key', scope: 'reports:read' })
+      @Get()
+      owner(@Auth() auth: AuthObjectFor<'api_key'>) {
+        return auth.isAuthenticated ? { name: auth.name, userId: auth.userId, orgId: auth.orgId, id: auth.id } : null;
+      }
+    }
+    const app = await createHttpApp('express', {
+      imports: [AuthModule.forRoot({ ...issuer.moduleOptions(), classifyToken: (_h, c) => (c.kind === 'api-key' ? 'api_key' : 'session_token'), global: true })],
+      controllers: [KeysController, InvoicesController],
+    });
+    apps.push(app);
+    const orgKey = await issuer.sign({ kind: 'api-key', sub: 'org_1', name: 'ci', jti: 'ak_1', scope: 'reports:read' });
+    expect((await request(app.getHttpServer()).get('/keys').set(bearer(orgKey)).expect(200)).body).toEqual({ name: 'ci', userId: null, orgId: 'org_1', id: 'ak_1' });
+    const userKey = await issuer.sign({ kind: 'api-key', sub: 'user_1', scope: 'reports:read' });
+    expect((await request(app.getHttpServer()).get('/keys').set(bearer(userKey)).expect(200)).body).toEqual({ name: '', userId: 'user_1', orgId: null, id: '' });
+    await request(app.getHttpServer()).get('/keys').set(bearer(await issuer.sign({ kind: 'api-key', sub: 'org_1' }))).expect(403);
+    await request(app.getHttpServer()).get('/invoices/mine').set(bearer(orgKey)).expect(401);
+  });
+
   it('createTestAuth signs in as a machine', async () => {
     const testAuth = createTestAuth({ as: clerkM2MClaims({ machineId: 'mch_kit', scopes: ['invoices:read'] }) });
     const moduleRef = await testAuth
