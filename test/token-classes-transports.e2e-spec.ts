@@ -61,6 +61,18 @@ describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
     expect(codes(await gql('{ report }', tokens.unscoped))).toEqual(['FORBIDDEN']);
   });
 
+  it('one request, fields of different classes: each field decides with its own acceptsToken', async () => {
+    for (const query of ['{ me report }', '{ report me }']) {
+      const asMachine = await gql(query, tokens.machine);
+      expect(asMachine.data?.report).toBe('report for mch_1');
+      expect(asMachine.data?.me ?? null).toBeNull();
+      expect(codes(asMachine)).toEqual(['UNAUTHENTICATED']);
+      const asUser = await gql(query, tokens.session);
+      expect(asUser.data?.me).toBe('user_1');
+      expect(codes(asUser)).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
   it('a session query refuses machine tokens', async () => {
     expect((await gql('{ me }', tokens.session)).data).toEqual({ me: 'user_1' });
     expect(codes(await gql('{ me }', tokens.machine))).toEqual(['UNAUTHENTICATED']);
