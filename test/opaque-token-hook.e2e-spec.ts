@@ -146,13 +146,16 @@ describe('verifyOpaqueToken', () => {
       ak_otheriss: { sub: 'user_1', exp: now + 60, iss: 'https://elsewhere.example.com' },
       ak_nosub: { exp: now + 60 },
       ak_string: 'user_1',
+      ak_true: true,
+      ak_array: [{ sub: 'user_1', exp: now + 60 }],
     };
     const app = await startApp({ verifyOpaqueToken: (token) => answers[token] as never });
     expect((await me(app, 'ak_noexp').expect(401)).body.reason).toBe('token-invalid-claims');
     expect((await me(app, 'ak_expired').expect(401)).body.reason).toBe('token-expired');
     expect((await me(app, 'ak_otheriss').expect(401)).body.reason).toBe('token-invalid-issuer');
     expect((await me(app, 'ak_nosub').expect(401)).body.reason).toBe('token-invalid-claims');
-    expect((await me(app, 'ak_string').expect(401)).body.reason).toBe('token-invalid-claims');
+    // A truthy answer that is not a claims object never allows.
+    for (const token of ['ak_string', 'ak_true', 'ak_array']) expect((await me(app, token).expect(401)).body.reason).toBe('token-invalid-claims');
   });
 
   it('a hook that throws answers 503 with Retry-After, and then cools down without asking', async () => {

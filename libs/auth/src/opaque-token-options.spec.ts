@@ -42,6 +42,7 @@ describe('opaque token options', () => {
     expect(optionNamed({ verifyOpaqueToken: () => null, opaqueTokens: { timeoutInMs: 0 } })).toBe('opaqueTokens.timeoutInMs');
     expect(optionNamed({ verifyOpaqueToken: () => null, opaqueTokens: { maxEntries: 1.5 } })).toBe('opaqueTokens.maxEntries');
     expect(optionNamed({ verifyOpaqueToken: () => null, opaqueTokens: { ttl: 1 } as never })).toBe('opaqueTokens');
+    expect(optionNamed({ verifyOpaqueToken: () => null, opaqueTokens: { maxConcurrent: 0 } })).toBe('opaqueTokens.maxConcurrent');
     expect(optionNamed({ verifyOpaqueToken: () => null, opaqueTokens: { cacheMaxAgeInMs: 60_000, refusedTtlInMs: 0 } })).toBe('accepted');
   });
 });

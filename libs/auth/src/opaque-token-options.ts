@@ -51,6 +51,11 @@ export interface OpaqueTokensOptions {
   maxEntries?: number;
   /** Most (estimated) bytes of accepted opaque tokens and their claims. Default 16 MiB. */
   maxBytes?: number;
+  /**
+   * Most introspection (or hook) calls at once, one per distinct new token: a flood of new tokens
+   * never becomes a flood on your authorization server; beyond it, 503 with Retry-After. Default 64.
+   */
+  maxConcurrent?: number;
 }
 
 /** Defaults of {@link OpaqueTokensOptions} and {@link IntrospectionOptions}. */
@@ -60,6 +65,7 @@ export const OPAQUE_TOKEN_DEFAULTS = {
   refusedTtlInMs: 60_000,
   maxEntries: 10_000,
   maxBytes: 16 * 1024 * 1024,
+  maxConcurrent: 64,
   introspectionMaxBytes: 64 * 1024,
 } as const;
 
@@ -73,6 +79,7 @@ export interface ResolvedOpaqueTokens {
   cacheMaxAgeInMs?: number;
   maxEntries: number;
   maxBytes: number;
+  maxConcurrent: number;
 }
 
 interface OpaqueTokenModuleOptions {
@@ -132,7 +139,7 @@ function introspectionOf(value: unknown, issuer: string | string[] | undefined):
 }
 
 function settingsOf(value: unknown): Omit<ResolvedOpaqueTokens, 'introspection' | 'verify'> {
-  const names = ['timeoutInMs', 'cooldownInMs', 'refusedTtlInMs', 'cacheMaxAgeInMs', 'maxEntries', 'maxBytes'] as const;
+  const names = ['timeoutInMs', 'cooldownInMs', 'refusedTtlInMs', 'cacheMaxAgeInMs', 'maxEntries', 'maxBytes', 'maxConcurrent'] as const;
   const given = (value === undefined ? {} : objectOf('opaqueTokens', value, names)) as OpaqueTokensOptions;
   const D = OPAQUE_TOKEN_DEFAULTS;
   return {
@@ -142,6 +149,7 @@ function settingsOf(value: unknown): Omit<ResolvedOpaqueTokens, 'introspection' 
     cacheMaxAgeInMs: given.cacheMaxAgeInMs === undefined ? undefined : wholeNumber('opaqueTokens.cacheMaxAgeInMs', given.cacheMaxAgeInMs, 0, 0),
     maxEntries: wholeNumber('opaqueTokens.maxEntries', given.maxEntries, D.maxEntries, 1),
     maxBytes: wholeNumber('opaqueTokens.maxBytes', given.maxBytes, D.maxBytes, 1024),
+    maxConcurrent: wholeNumber('opaqueTokens.maxConcurrent', given.maxConcurrent, D.maxConcurrent, 1),
   };
 }
 

@@ -49,6 +49,15 @@ describe('validateOpaqueClaims', () => {
     expect(reason(neither)).toBe('token-invalid-claims');
   });
 
+  it('keeps __proto__ and constructor as plain claims: no prototype pollution', () => {
+    const raw = JSON.parse(`{"sub":"alice","exp":${exp},"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}`) as Record<string, unknown>;
+    const claims = validateOpaqueClaims(raw, { requiredClaims: ['exp', 'sub'], currentDate: NOW }) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(claims)).toBe(Object.prototype);
+    expect(Object.hasOwn(claims, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect((claims as { admin?: unknown }).admin).toBeUndefined();
+  });
+
   it('refuses claims that are not JSON', () => {
     expect(reason({ ...good, extra: () => 1 })).toBe('token-invalid-claims');
   });

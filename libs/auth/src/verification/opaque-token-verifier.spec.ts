@@ -22,6 +22,7 @@ function setup(answer: (token: string, call: number) => unknown, settings: Parti
       refusedTtlInMs: 60_000,
       maxEntries: 100,
       maxBytes: 1 << 20,
+      maxConcurrent: 1000,
       clock: () => now,
       ...settings,
     },
@@ -126,6 +127,23 @@ describe('OpaqueTokenVerifier', () => {
     await reasonOf(verifier.verify('t4'));
     expect(reports).toHaveLength(2);
     expect(reports.join(' ')).not.toMatch(/sk_live|t1/);
+  });
+
+  it('runs at most maxConcurrent calls at once; another new token gets 503 at once, a joiner does not', async () => {
+    const pending: Array<(value: unknown) => void> = [];
+    const { verifier, calls } = setup(() => new Promise((resolve) => pending.push(resolve)), { maxConcurrent: 2 });
+    const first = [verifier.verify('a'), verifier.verify('b')];
+    expect(await reasonOf(verifier.verify('c'))).toBe('introspection-unavailable');
+    const joiner = verifier.verify('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const resolve of pending) resolve(validFor(60));
+    await expect(Promise.all([...first, joiner])).resolves.toHaveLength(3);
+    expect(calls.map((c) => c.token)).toEqual(['a', 'b']);
+    const third = verifier.verify('c');
+    await new Promise((resolve) => setImmediate(resolve));
+    pending[2](validFor(60));
+    await expect(third).resolves.toMatchObject({ token: 'c' });
+    expect(verifier.cooldownRemainingInMs()).toBe(0);
   });
 
   it('keeps serving cached tokens during a cooldown', async () => {

@@ -24,6 +24,8 @@ export interface OpaqueTokenVerifierSettings {
   refusedTtlInMs: number;
   /** When set, no accepted verdict is kept longer than this, whatever its `exp`. */
   cacheMaxAgeInMs?: number;
+  /** Most calls to the source at once (distinct tokens); a new token beyond that gets 503 at once. */
+  maxConcurrent: number;
   maxEntries: number;
   maxBytes: number;
   clock: () => number;
@@ -40,7 +42,8 @@ export interface OpaqueTokenVerifierSettings {
  * - verdicts are cached: accepted tokens until their `exp`, refused ones for `refusedTtlInMs`;
  * - one call per token at a time: concurrent requests with the same new token share one call;
  * - a call that throws, or outlasts `timeoutInMs`, answers `introspection-unavailable` (503) to every
- *   request waiting on it, and starts a cooldown in which new tokens get the same answer at once.
+ *   request waiting on it, and starts a cooldown in which new tokens get the same answer at once;
+ * - at most `maxConcurrent` calls run at once: another new token gets that answer at once too.
  * Framework-free.
  *
  * @example
@@ -74,6 +77,8 @@ export class OpaqueTokenVerifier<T extends object> {
     const pending = this.inFlight.get(token);
     if (pending) return pending;
     if (this.coolingDown(now)) return Promise.reject(unavailable('the source failed recently; cooling down'));
+    // A flood of distinct new tokens must not become a flood of calls to the authorization server.
+    if (this.inFlight.size >= this.settings.maxConcurrent) return Promise.reject(unavailable('too many opaque tokens being verified at once'));
     const call = this.ask(token).finally(() => this.inFlight.delete(token));
     this.inFlight.set(token, call);
     return call;
