@@ -18,6 +18,7 @@ import {
   type SignedOutAuthObject,
 } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import type { IntrospectionOptions, OpaqueTokenType, VerifyOpaqueToken } from 'nestjs-warden';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Compiles only when `T` is `true`. */
@@ -105,3 +106,16 @@ AuthModule.forRoot({ jwksUri: 'https://issuer.example/.well-known/jwks.json' });
 // AuthService.verifyToken resolves the signed-in object; the testing kit types its issuer.
 assertType<Equal<ReturnType<AuthService['verifyToken']>, Promise<SignedInAuthObject>>>();
 assertType<Equal<Awaited<ReturnType<typeof createTestIssuer>>, TestIssuer>>();
+
+// Opaque tokens: introspection options, and a hook that gets the machine class and returns claims or null.
+export const introspectionOptions: IntrospectionOptions = { clientId: 'api', clientSecret: 'secret' };
+export const opaqueTokenOptions: AuthModuleOptions = {
+  issuer: 'https://as.example.com',
+  introspection: { ...introspectionOptions, url: 'https://as.example.com/introspect' },
+  opaqueTokens: { timeoutInMs: 2000, cooldownInMs: 1000, maxConcurrent: 16 },
+};
+export const opaqueHook: VerifyOpaqueToken = async (token, tokenType) => {
+  assertType<Equal<typeof tokenType, OpaqueTokenType>>();
+  assertType<Equal<OpaqueTokenType, 'oauth_token' | 'm2m_token' | 'api_key'>>();
+  return token.startsWith('ak_') ? { sub: 'user_1', exp: 1 } : null;
+};
