@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Auth, AuthModule, AuthService, RequireAuth, type AuthModuleOptions, type MachineAuthObject } from 'nestjs-warden';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createHttpApp, type AdapterName } from './support/http-app.js';
 import {
@@ -201,6 +203,19 @@ describe('introspection against oidc-provider', () => {
     op.mode = 'up';
     await sleep(1100);
     await me(app, fresh).expect(200);
+  });
+
+  it('nothing listening at the endpoint (connection refused): 503 with Retry-After', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `http://127.0.0.1:${port}/token/introspection`;
+    const app = await startApp({ introspection: { url, clientId: INTROSPECTING_CLIENT.id, clientSecret: INTROSPECTING_CLIENT.secret } });
+    const res = await me(app, await op.issueToken()).expect(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.reason).toBe('introspection-unavailable');
+    expect(JSON.stringify(res.body)).not.toContain(String(port));
   });
 
   it('endpoint slow: the timeout answers 503, never allows', async () => {
