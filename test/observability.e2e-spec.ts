@@ -213,7 +213,8 @@ describe('onAuthenticated / onRefused hooks', () => {
       issuer: 'https://issuer.test',
       global: true,
       onAuthenticated: (auth, context) => {
-        audit.push({ event: `signed in ${auth.userId} (${context.policy} route)`, context });
+        const who = auth.tokenType === 'session_token' ? auth.userId : auth.subject;
+        audit.push({ event: `signed in ${who} (${context.policy} route)`, context });
       },
       onRefused: (reason, context) => {
         audit.push({ event: `refused ${reason} (${context.status ?? 'let through signed out'})`, context });
@@ -245,7 +246,7 @@ describe('onAuthenticated / onRefused hooks', () => {
       ['http', false],
       ['http', false],
     ]);
-    expect(contexts[4].auth.userId).toBe('user_1');
+    expect(contexts[4].auth).toMatchObject({ tokenType: 'session_token', userId: 'user_1' });
     expect(contexts[3].auth.isAuthenticated).toBe(false);
     expect(contexts[0].executionContext.switchToHttp().getRequest<{ url: string }>().url).toBe('/me');
   });

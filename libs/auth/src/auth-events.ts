@@ -1,5 +1,6 @@
 import { Logger, type ExecutionContext } from '@nestjs/common';
-import type { AuthObject, AuthResult, SignedInAuthObject } from './auth-object/auth-object.js';
+import type { AuthResult } from './auth-object/auth-object.js';
+import type { AnyAuthObject, SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { isKeysUnavailable, type AuthErrorReason } from './auth.errors.js';
 import type { AuthDenial } from './auth.exceptions.js';
@@ -17,8 +18,8 @@ export interface AuthEventContext {
   readonly transport: AuthContextType;
   /** The route's policy. */
   readonly policy: 'required' | 'optional';
-  /** The auth object the guard attached (signed in for a 403). */
-  readonly auth: AuthObject;
+  /** The auth object the guard attached (signed in for a 403): a session's or a machine's. */
+  readonly auth: AnyAuthObject;
   /** False when the guard refused the request; true when it went on (signed out, on an optional route). */
   readonly allowed: boolean;
   /** The status of a refusal: 401, 403 or 503; null when the request went on. */
@@ -46,8 +47,8 @@ export interface AuthEventOptions {
    * `true` for the global `MeterProvider`, or `{ meter }`. Off by default.
    */
   metrics?: boolean | AuthMetricsOptions;
-  /** After every guarded request that is let through signed in. */
-  onAuthenticated?: (auth: SignedInAuthObject, context: AuthEventContext) => void | Promise<void>;
+  /** After every guarded request that is let through signed in (a session, or a machine: narrow on `tokenType`). */
+  onAuthenticated?: (auth: SignedInAuthObjectFor, context: AuthEventContext) => void | Promise<void>;
   /**
    * After every refused request (401, 403, 503), and every refused token on an optional route
    * (`context.allowed` is then true). Not called for a request without a token on an optional route.
@@ -106,14 +107,24 @@ export class AuthObserver {
     });
   }
 
-  /** The guard decided `result` on a route of `policy`: `verdict` is what `enforce()` returned. */
-  decided(context: ExecutionContext, policy: 'required' | 'optional', result: AuthResult, verdict: unknown, cacheHit: boolean): void {
+  /**
+   * The guard decided `result` on a route of `policy`: `verdict` is what `enforce()` returned;
+   * `verified` is the result before the route's `acceptsToken` (it names the class of a refused token).
+   */
+  decided(
+    context: ExecutionContext,
+    policy: 'required' | 'optional',
+    result: AuthResult,
+    verdict: unknown,
+    cacheHit: boolean,
+    verified: AuthResult = result,
+  ): void {
     // Only a refusal notes a denial: an allowed request (the common case) skips the lookup.
     const denial = verdict === true ? undefined : this.denials.get(context);
     if (denial) this.denials.delete(context);
     else if (verdict !== true && typeof (verdict as PromiseLike<unknown> | null)?.then === 'function') {
       // A subclass's own asynchronous enforce(): wait for its answer (both handlers: nothing left unhandled).
-      const settle = (allowed: boolean) => this.decided(context, policy, result, allowed, cacheHit);
+      const settle = (allowed: boolean) => this.decided(context, policy, result, allowed, cacheHit, verified);
       (verdict as PromiseLike<unknown>).then((value) => settle(value === true), () => settle(false));
       return;
     }
@@ -129,12 +140,12 @@ export class AuthObserver {
     }
     const outcome: AuthOutcomeResult =
       status === null ? (auth.isAuthenticated ? 'authenticated' : 'anonymous') : status === 403 ? 'forbidden' : status === 503 ? 'unavailable' : 'refused';
-    this.metrics?.outcome(outcome, reason ?? 'none', tokenTypeOf(result), cacheHit);
+    this.metrics?.outcome(outcome, reason ?? 'none', tokenTypeOf(verified.auth.isAuthenticated ? verified : result), cacheHit);
 
     const hook = outcome === 'authenticated' ? this.hooks.onAuthenticated : reason !== null ? this.hooks.onRefused : undefined;
     if (!hook) return;
     const event: AuthEventContext = { executionContext: context, transport: contextTypeOf(context), policy, auth, allowed, status, cacheHit };
-    if (outcome === 'authenticated') this.call('onAuthenticated', () => this.hooks.onAuthenticated?.(auth as SignedInAuthObject, event));
+    if (outcome === 'authenticated') this.call('onAuthenticated', () => this.hooks.onAuthenticated?.(auth as SignedInAuthObjectFor, event));
     else this.call('onRefused', () => this.hooks.onRefused?.(reason as AuthRefusalReason, event));
   }
 
