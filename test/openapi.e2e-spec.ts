@@ -112,6 +112,21 @@ class AdminController {
   }
 }
 
+@Controller('exports')
+class ExportsController {
+  @RequireAuth({ acceptsToken: 'm2m_token', scope: 'invoices:read' })
+  @Get()
+  export() {
+    return [];
+  }
+
+  @RequireAuth({ acceptsToken: ['session_token', 'm2m_token'], scopes: ['invoices:read', 'invoices:write'] })
+  @Get('both')
+  both() {
+    return [];
+  }
+}
+
 describe('applyAuthToOpenApi on other setups', () => {
   const apps: INestApplication[] = [];
   afterAll(async () => {
@@ -158,6 +173,19 @@ describe('applyAuthToOpenApi on other setups', () => {
     expect(document.paths['/open'].get!.responses['401']).toBeUndefined();
     expect(document.paths['/admin'].get!.security).toEqual(BOTH);
     expect(Object.keys(document.paths['/admin'].get!.responses).sort()).toEqual(['200', '401', '403']);
+  });
+
+  it('lists the scopes a route requires (OpenAPI 3.1), and offers machine-only routes the header alone', async () => {
+    const issuer = await createTestIssuer();
+    const app = await createHttpApp('express', { imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))], controllers: [ExportsController] });
+    apps.push(app);
+    const document = await applyAuthToOpenApi(SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').build()), app);
+    const machines = document.paths['/exports'].get!;
+    expect(machines.security).toEqual([{ bearer: ['invoices:read'] }]);
+    expect(machines.responses['403']).toMatchObject({ description: 'Forbidden: signed in without scope "invoices:read"' });
+    expect(policyOf(machines)).toEqual({ policy: 'required', acceptsToken: 'm2m_token', check: { scope: 'invoices:read' }, scopes: ['invoices:read'] });
+    const both = document.paths['/exports/both'].get!;
+    expect(both.security).toEqual([{ bearer: ['invoices:read', 'invoices:write'] }, { cookie: ['invoices:read', 'invoices:write'] }]);
   });
 
   it('says what is missing when the app has no AuthModule', async () => {

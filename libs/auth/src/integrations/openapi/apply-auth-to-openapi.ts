@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import type { ResolvedAuthOptions } from '../../auth.options.js';
 import { listGuardedRoutes, type GuardedRoute } from './route-inventory.js';
 import { operationSecurity, securitySchemes, type OpenApiOperationLike } from './security-mapping.js';
 
@@ -61,7 +60,7 @@ export async function applyAuthToOpenApi<T extends OpenApiDocumentLike>(
   for (const [path, methods] of Object.entries(operations)) {
     for (const [method, route] of Object.entries(methods)) {
       const operation = paths[path]?.[method];
-      if (operation && route.policy) operationSecurity(operation, route.policy, auth as ResolvedAuthOptions, Object.keys(schemes), document.openapi);
+      if (operation && route.policy) operationSecurity(operation, route.policy, auth, Object.keys(schemes), document.openapi, names.cookie);
     }
   }
   return document;

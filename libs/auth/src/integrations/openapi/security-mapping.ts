@@ -1,5 +1,6 @@
 import type { AuthPolicy } from '../../auth.decorators.js';
 import type { ResolvedAuthOptions } from '../../auth.options.js';
+import type { AcceptsToken } from '../../verification/token-class.js';
 
 /** The parts of an OpenAPI operation this integration writes. */
 export interface OpenApiOperationLike {
@@ -38,13 +39,21 @@ export function operationSecurity(
   options: ResolvedAuthOptions,
   schemeNames: string[],
   openapi: string,
+  cookieScheme = 'cookie',
 ): void {
   const scopes = requiredScopes(policy);
   // OpenAPI 3.0 allows scopes only for OAuth2 / OpenID schemes; 3.1 allows role names for any scheme.
   const listed = /^3\.0\./.test(openapi) ? [] : scopes;
-  const requirements = schemeNames.map((name) => ({ [name]: [...listed] }));
+  // Only session tokens count from the cookie: a route for machine callers takes the header alone.
+  const names = acceptsSessions(policy.acceptsToken ?? options.acceptsToken) ? schemeNames : schemeNames.filter((n) => n !== cookieScheme);
+  const requirements = names.map((name) => ({ [name]: [...listed] }));
   operation.security = policy.mode === 'optional' ? [{}, ...requirements] : requirements;
-  operation['x-nestjs-warden'] = { policy: policy.mode, ...(policy.check ? { check: { ...policy.check } } : {}), ...(scopes.length ? { scopes } : {}) };
+  operation['x-nestjs-warden'] = {
+    policy: policy.mode,
+    ...(policy.acceptsToken ? { acceptsToken: policy.acceptsToken } : {}),
+    ...(policy.check ? { check: { ...policy.check } } : {}),
+    ...(scopes.length ? { scopes } : {}),
+  };
   if (policy.mode === 'optional') return;
   const responses = (operation.responses ??= {});
   const challenge = { 'WWW-Authenticate': { description: `Bearer realm="${options.realm}", with error="invalid_token" when a token was refused`, schema: { type: 'string' } } };
@@ -60,6 +69,11 @@ export function operationSecurity(
       headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
     };
   }
+}
+
+function acceptsSessions(accepts: AcceptsToken | undefined): boolean {
+  if (accepts === undefined || accepts === 'any') return true;
+  return typeof accepts === 'string' ? accepts === 'session_token' : accepts.includes('session_token');
 }
 
 /** Scopes a route requires, wherever the policy carries them (`scope`, `scopes`, or in its check). */
