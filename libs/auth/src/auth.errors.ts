@@ -21,6 +21,7 @@ export const AuthErrorReason = {
   SessionPending: 'session-pending',
   KeyNotFound: 'key-not-found',
   KeysUnavailable: 'keys-unavailable',
+  RevocationUnavailable: 'revocation-unavailable',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */
@@ -37,17 +38,29 @@ export type AuthErrorReason = (typeof AuthErrorReason)[keyof typeof AuthErrorRea
 export class AuthError extends Error {
   override readonly name = 'AuthError';
 
+  /**
+   * @param retryAfterSeconds for an "unavailable" reason: when a retry makes sense (becomes the
+   *   `Retry-After` of the 503); absent, the guard uses the key-source cooldown.
+   */
   constructor(
     readonly reason: AuthErrorReason,
     message: string = reason,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
-/** True when the failure says nothing about the token itself: the keys to check it were not there. */
-export function isKeysUnavailable(error: AuthError | null | undefined): boolean {
-  return error?.reason === AuthErrorReason.KeysUnavailable;
+/**
+ * Reasons that say nothing about the token itself: something needed to decide (the keys, the
+ * revocation status) was not there. A request that carried a token gets 503 with `Retry-After`, so
+ * the client retries instead of signing the user out.
+ */
+const UNAVAILABLE_REASONS: ReadonlySet<AuthErrorReason> = new Set([AuthErrorReason.KeysUnavailable, AuthErrorReason.RevocationUnavailable]);
+
+/** True when the failure is one of the "unavailable" reasons (`keys-unavailable`, `revocation-unavailable`). */
+export function isUnavailable(error: AuthError | null | undefined): error is AuthError {
+  return error != null && UNAVAILABLE_REASONS.has(error.reason);
 }
 
 /** RFC 6750 section 3: error_description is limited to these characters. */

@@ -2,8 +2,8 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
-import { AuthError, AuthErrorReason, isKeysUnavailable } from './auth.errors.js';
-import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
+import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
+import { forbiddenDenial, unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
@@ -17,7 +17,7 @@ import { toTransportException } from './transport-exceptions.js';
  * 3. the token: header first, then cookie;
  * 4. verification (signed out with a reason on failure), once per request or message;
  * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
- * 6. required and signed out -> 401, keys unavailable -> 503, check failed -> 403, as the
+ * 6. required and signed out -> 401, keys or revocation status unavailable -> 503, check failed -> 403, as the
  *    transport's error: HttpException, GraphQL error code, WsException, RpcException.
  *
  * Register it for the whole app with `AuthModule.forRoot({ global: true })`, or per controller with
@@ -105,8 +105,8 @@ export class AuthGuard implements CanActivate {
     if (policy.mode === 'optional') return true;
     const { auth, error } = result;
     if (!auth.isAuthenticated) {
-      if (result.tokenPresent && isKeysUnavailable(error)) {
-        return this.refuse(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
+      if (result.tokenPresent && isUnavailable(error)) {
+        return this.refuse(context, unavailableDenial(error, this.options.jwksCooldownInMs / 1000));
       }
       return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }

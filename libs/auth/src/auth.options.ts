@@ -5,6 +5,7 @@ import type { AuthorizationMapper } from './auth-object/authorization-grants.js'
 import { AuthConfigError } from './auth-config-error.js';
 import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+import type { RevocationHook } from './revocation/revocation-check.js';
 
 export { AuthConfigError };
 
@@ -107,8 +108,18 @@ export interface AuthModuleOptions {
    * Unset: Clerk semantics (org-scoped `org_role`/`org_permissions` or `o`, `fea`, `pla`).
    */
   authorization?: AuthorizationMapper;
-  /** Return true to refuse a verified token, e.g. a deny-list of session ids (`claims.sid`). */
-  isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
+  /**
+   * Custom revocation logic, asked after every other check, also for cached tokens. Any truthy
+   * answer (or a promise of one) refuses the token: `true`, Redis's `1`, a `Map.get()` entry, a row.
+   * A throw, a rejection or no answer within `revocationTimeoutInMs` answers 503
+   * `revocation-unavailable` with `Retry-After`: never "allow", never a 401 that signs the user out.
+   *
+   * @example
+   * isRevoked: (claims) => redis.sismember('revoked-sessions', String(claims.sid))
+   */
+  isRevoked?: RevocationHook;
+  /** How long an asynchronous `isRevoked` may take before the request answers 503. Default 2000. */
+  revocationTimeoutInMs?: number;
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
   debug?: boolean;
 
@@ -153,6 +164,7 @@ export const AUTH_DEFAULTS = {
   jwksCacheMaxAgeInMs: 600000,
   jwksMaxBytes: 512 * 1024,
   jwksStaleIfErrorInMs: 3600000,
+  revocationTimeoutInMs: 2000,
 } as const;
 
 /** Options after validation and defaults: what the verifier and the guard read. */
@@ -174,6 +186,7 @@ export interface ResolvedAuthOptions
   jwksCacheMaxAgeInMs: number;
   jwksMaxBytes: number;
   jwksStaleIfErrorInMs: number;
+  revocationTimeoutInMs: number;
   requiredClaims: string[];
   /** `false` when off, else the cache bounds. */
   cache: false | Required<VerifiedTokenCacheOptions>;
@@ -254,6 +267,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksCacheMaxAgeInMs: numberOption(options, 'jwksCacheMaxAgeInMs', AUTH_DEFAULTS.jwksCacheMaxAgeInMs, 0),
     jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
+    revocationTimeoutInMs: numberOption(options, 'revocationTimeoutInMs', AUTH_DEFAULTS.revocationTimeoutInMs, 1),
     cache: cacheOption(options.cache),
   };
 }

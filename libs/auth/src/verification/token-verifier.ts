@@ -11,6 +11,7 @@ import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
+import { RevocationCheck } from '../revocation/revocation-check.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 import { headerFault, keyResolver } from './token-header.js';
@@ -47,6 +48,7 @@ export class TokenVerifier {
   private readonly baseOptions: JWTVerifyOptions;
   /** Null with `cache: false`. */
   readonly cache: VerifiedTokenCache<VerifiedToken> | null;
+  private readonly revocation: RevocationCheck;
 
   constructor(
     private readonly options: ResolvedAuthOptions,
@@ -54,6 +56,7 @@ export class TokenVerifier {
     private readonly clock: Clock = Date.now,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
+    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs);
     this.baseOptions = {
       algorithms: [...keySource.algorithms],
       issuer: options.issuer,
@@ -73,10 +76,11 @@ export class TokenVerifier {
 
   /**
    * The cached verification of `token` when it can be given at once, without an await: cached, inside
-   * its time window, and no `isRevoked` to ask. Undefined otherwise: then call {@link verify}.
+   * its time window, and no asynchronous `isRevoked` hook to ask. Undefined otherwise: then call
+   * {@link verify}.
    */
   verifyCached(token: string): VerifiedToken | undefined {
-    if (this.options.isRevoked || typeof token !== 'string') return undefined;
+    if (!this.revocation.synchronous || typeof token !== 'string') return undefined;
     return this.cache?.get(token, this.clock());
   }
 
@@ -92,7 +96,7 @@ export class TokenVerifier {
     const now = this.clock();
     const cached = this.cache?.get(token, now);
     if (cached !== undefined) {
-      if (this.options.isRevoked) await this.checkRevoked(cached.claims, token);
+      if (this.revocation.active) await this.checkRevoked(cached.claims, token);
       return cached;
     }
     const generation = this.cache?.generation ?? 0;
@@ -115,15 +119,18 @@ export class TokenVerifier {
     if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
     const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
     const result: VerifiedToken = deepFreeze({ token, header: verified.protectedHeader, claims, fields, auth });
-    if (this.options.isRevoked) await this.checkRevoked(claims, token);
+    if (this.revocation.active) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
     return result;
   }
 
+  /** Any truthy answer refuses (and forgets the cached verdict); a failed check is revocation-unavailable. */
   private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
-    if ((await this.options.isRevoked?.(claims)) === true) {
-      this.cache?.delete(token);
-      throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
+    try {
+      await this.revocation.check(claims);
+    } catch (error) {
+      if (error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) this.cache?.delete(token);
+      throw error;
     }
   }
 

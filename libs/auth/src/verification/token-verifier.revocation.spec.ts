@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { AuthError } from '../auth.errors.js';
+import { createTestIssuer, type TestIssuer } from '../testing/index.js';
+import { TokenVerifier } from './token-verifier.js';
+import { reasonOf } from './reason-of.spec-support.js';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+let issuer: TestIssuer;
+
+beforeAll(async () => {
+  issuer = await createTestIssuer({ issuer: 'https://issuer.test' });
+});
+
+const verifier = (extra: AuthModuleOptions) => new TokenVerifier(resolveAuthOptions(issuer.moduleOptions(extra)), undefined, () => NOW);
+
+describe('TokenVerifier: the isRevoked hook fails closed', () => {
+  it.each([
+    ['1, as a Redis SISMEMBER answers', 1],
+    ['a Map.get() entry', { revokedAt: 1 }],
+    ['a database row', [{ sid: 'sess_1' }]],
+    ['a non-empty string', 'yes'],
+  ])('any truthy answer refuses: %s', async (_label, answer) => {
+    const v = verifier({ isRevoked: (() => answer) as never });
+    expect(await reasonOf(v.verify(await issuer.sign({ sid: 'sess_1' }, { now: NOW })))).toBe('token-revoked');
+    const asyncV = verifier({ isRevoked: (async () => answer) as never });
+    expect(await reasonOf(asyncV.verify(await issuer.sign({ sid: 'sess_1' }, { now: NOW })))).toBe('token-revoked');
+  });
+
+  it.each([false, 0, null, undefined, ''])('a falsy answer (%p) accepts', async (answer) => {
+    const v = verifier({ isRevoked: (() => answer) as never });
+    expect(await reasonOf(v.verify(await issuer.sign({}, { now: NOW })))).toBe('accepted');
+  });
+
+  it('a hook that throws (sync or async) is revocation-unavailable with a retry hint, never token-invalid', async () => {
+    const token = await issuer.sign({}, { now: NOW });
+    for (const hook of [
+      () => {
+        throw new Error('redis://secret-host down');
+      },
+      async () => Promise.reject(new Error('redis://secret-host down')),
+    ]) {
+      let caught: unknown;
+      try {
+        await verifier({ isRevoked: hook }).verify(token);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(AuthError);
+      expect((caught as AuthError).reason).toBe('revocation-unavailable');
+      expect((caught as AuthError).retryAfterSeconds).toBeGreaterThan(0);
+      expect((caught as AuthError).message).not.toContain('secret-host');
+    }
+  });
+
+  it('a hook that never answers times out as revocation-unavailable', async () => {
+    const v = verifier({ isRevoked: () => new Promise<boolean>(() => undefined), revocationTimeoutInMs: 50 } as AuthModuleOptions);
+    const started = Date.now();
+    expect(await reasonOf(v.verify(await issuer.sign({}, { now: NOW })))).toBe('revocation-unavailable');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a cached token is asked again: verify() and verifyCached() both re-check revocation', async () => {
+    let answer: unknown = false;
+    const v = verifier({ isRevoked: (() => answer) as never });
+    const token = await issuer.sign({ sid: 'sess_cached' }, { now: NOW });
+    await v.verify(token);
+    await v.verify(token);
+    // A hook may answer asynchronously: the synchronous path must not answer for it.
+    expect(v.verifyCached(token)).toBeUndefined();
+    answer = 1;
+    expect(await reasonOf(v.verify(token))).toBe('token-revoked');
+    answer = false;
+    expect(await reasonOf(v.verify(token))).toBe('accepted');
+  });
+});
