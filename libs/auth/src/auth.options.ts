@@ -6,6 +6,7 @@ import { AuthConfigError } from './auth-config-error.js';
 import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 import type { RevocationHook } from './revocation/revocation-check.js';
+import type { RevocationStore } from './revocation/revocation-store.js';
 
 export { AuthConfigError };
 
@@ -120,6 +121,13 @@ export interface AuthModuleOptions {
   isRevoked?: RevocationHook;
   /** How long an asynchronous `isRevoked` may take before the request answers 503. Default 2000. */
   revocationTimeoutInMs?: number;
+  /**
+   * A revocation store (`memoryRevocationStore()`, `redisRevocationStore({ client })`): asked
+   * synchronously about every verified token, also cached ones, without a network call. May be
+   * combined with `isRevoked`: either refusing refuses. The module waits for its first sync at boot
+   * (bounded) and closes it on shutdown.
+   */
+  revocation?: RevocationStore;
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
   debug?: boolean;
 
@@ -237,6 +245,10 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   const defaultPolicy = options.defaultPolicy ?? AUTH_DEFAULTS.defaultPolicy;
   if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
+  }
+  const store = options.revocation as Partial<RevocationStore> | undefined | null;
+  if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.isRevoked !== 'function' || typeof store.revoke !== 'function')) {
+    throw new AuthConfigError('revocation', 'expected a revocation store ({ revoke(), isRevoked() }), e.g. memoryRevocationStore()');
   }
   for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {

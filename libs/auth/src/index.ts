@@ -44,3 +44,6 @@ export type { KeySource } from './verification/key-sources.js';
 export type {} from './express-request.js';
 export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
 export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';
+export { memoryRevocationStore, type MemoryRevocationStoreOptions } from './revocation/memory-revocation-store.js';
+export { RevocationUnavailableError, type RevocationStore, type RevocationTarget } from './revocation/revocation-store.js';
+export type { RevocationHook } from './revocation/revocation-check.js';

@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import { RevocationUnavailableError, type RevocationStore } from './revocation-store.js';
 
 /**
  * A custom revocation check (the `isRevoked` option): any truthy answer, or a promise of one,
@@ -11,28 +12,31 @@ export type RevocationHook = (claims: JWTPayload) => unknown;
 export const REVOCATION_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Asks the revocation sources about verified claims, failing closed: a truthy answer is
- * `token-revoked`; a throw, a rejection or no answer within the timeout is `revocation-unavailable`
- * (503 with `Retry-After`), never "allow" and never a 401 that signs the user out. Framework-free.
+ * Asks the revocation sources about verified claims, the store first (synchronous), then the hook;
+ * either refusing refuses. Fails closed: a truthy answer is `token-revoked`; a throw, a rejection
+ * or no answer within the timeout is `revocation-unavailable` (503 with `Retry-After`), never
+ * "allow" and never a 401 that signs the user out. Framework-free.
  */
 export class RevocationCheck {
   constructor(
     private readonly hook: RevocationHook | undefined,
     private readonly timeoutMs: number,
+    private readonly store?: RevocationStore,
   ) {}
 
   /** Whether there is anything to ask. */
   get active(): boolean {
-    return this.hook !== undefined;
+    return this.hook !== undefined || this.store !== undefined;
   }
 
-  /** Whether {@link check} always answers without a promise (nothing asynchronous to ask). */
+  /** Whether {@link check} always answers without a promise: no hook, at most a (synchronous) store. */
   get synchronous(): boolean {
     return this.hook === undefined;
   }
 
   /** Throws (or rejects with) {@link AuthError} when the claims are revoked or their status is unknown. */
   check(claims: JWTPayload): void | Promise<void> {
+    if (this.store) this.askStore(this.store, claims);
     if (!this.hook) return;
     let answer: unknown;
     try {
@@ -41,6 +45,17 @@ export class RevocationCheck {
       throw unavailable('the isRevoked hook failed');
     }
     if (isThenable(answer)) return this.settle(answer);
+    if (answer) throw revoked();
+  }
+
+  private askStore(store: RevocationStore, claims: JWTPayload): void {
+    let answer: unknown;
+    try {
+      answer = store.isRevoked(claims);
+    } catch (error) {
+      const retryAfter = error instanceof RevocationUnavailableError ? error.retryAfterSeconds : REVOCATION_RETRY_AFTER_SECONDS;
+      throw unavailable('the revocation store cannot answer', retryAfter);
+    }
     if (answer) throw revoked();
   }
 

@@ -4,6 +4,8 @@ import { AuthError } from '../auth.errors.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { TokenVerifier } from './token-verifier.js';
 import { reasonOf } from './reason-of.spec-support.js';
+import { memoryRevocationStore } from '../revocation/memory-revocation-store.js';
+import { RevocationUnavailableError } from '../revocation/revocation-store.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 let issuer: TestIssuer;
@@ -72,5 +74,49 @@ describe('TokenVerifier: the isRevoked hook fails closed', () => {
     expect(await reasonOf(v.verify(token))).toBe('token-revoked');
     answer = false;
     expect(await reasonOf(v.verify(token))).toBe('accepted');
+  });
+});
+
+describe('TokenVerifier with a revocation store', () => {
+  it('a cached token is answered synchronously and asked of the store every time', async () => {
+    const store = memoryRevocationStore({ clock: () => NOW });
+    const v = verifier({ revocation: store });
+    const token = await issuer.sign({ sid: 'sess_store' }, { now: NOW });
+    await v.verify(token);
+    await v.verify(token); // admitted to the cache on the second verification
+    expect(v.verifyCached(token)?.claims.sid).toBe('sess_store');
+    await store.revoke({ sid: 'sess_store' });
+    expect(() => v.verifyCached(token)).toThrow(expect.objectContaining({ reason: 'token-revoked' }) as never);
+    expect(await reasonOf(v.verify(token))).toBe('token-revoked');
+  });
+
+  it('a store that cannot answer is revocation-unavailable with the store retry hint', async () => {
+    const store = {
+      revoke: async () => undefined,
+      isRevoked: (): boolean => {
+        throw new RevocationUnavailableError('not synced', 7);
+      },
+    };
+    const v = verifier({ revocation: store });
+    let caught: unknown;
+    try {
+      await v.verify(await issuer.sign({}, { now: NOW }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ reason: 'revocation-unavailable', retryAfterSeconds: 7 });
+  });
+
+  it('store and hook together: either refusing refuses', async () => {
+    const store = memoryRevocationStore({ clock: () => NOW });
+    await store.revoke({ sid: 'sess_by_store' });
+    const v = verifier({ revocation: store, isRevoked: (claims) => claims.sid === 'sess_by_hook' });
+    expect(await reasonOf(v.verify(await issuer.sign({ sid: 'sess_by_store' }, { now: NOW })))).toBe('token-revoked');
+    expect(await reasonOf(v.verify(await issuer.sign({ sid: 'sess_by_hook' }, { now: NOW })))).toBe('token-revoked');
+    expect(await reasonOf(v.verify(await issuer.sign({ sid: 'sess_ok' }, { now: NOW })))).toBe('accepted');
+  });
+
+  it('revocation must be a store, named at boot', () => {
+    expect(() => resolveAuthOptions(issuer.moduleOptions({ revocation: (() => true) as never }))).toThrow(/revocation/);
   });
 });

@@ -56,7 +56,7 @@ export class TokenVerifier {
     private readonly clock: Clock = Date.now,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
-    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs);
+    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation);
     this.baseOptions = {
       algorithms: [...keySource.algorithms],
       issuer: options.issuer,
@@ -76,12 +76,15 @@ export class TokenVerifier {
 
   /**
    * The cached verification of `token` when it can be given at once, without an await: cached, inside
-   * its time window, and no asynchronous `isRevoked` hook to ask. Undefined otherwise: then call
-   * {@link verify}.
+   * its time window, and no `isRevoked` hook to ask (a revocation store answers synchronously and is
+   * asked here). Undefined otherwise: then call {@link verify}. Throws {@link AuthError} when the
+   * store refuses the token or cannot answer.
    */
   verifyCached(token: string): VerifiedToken | undefined {
     if (!this.revocation.synchronous || typeof token !== 'string') return undefined;
-    return this.cache?.get(token, this.clock());
+    const cached = this.cache?.get(token, this.clock());
+    if (cached !== undefined && this.revocation.active) this.checkRevoked(cached.claims, token);
+    return cached;
   }
 
   /**
@@ -124,13 +127,20 @@ export class TokenVerifier {
     return result;
   }
 
-  /** Any truthy answer refuses (and forgets the cached verdict); a failed check is revocation-unavailable. */
-  private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
-    try {
-      await this.revocation.check(claims);
-    } catch (error) {
+  /**
+   * Any truthy answer refuses (and forgets the cached verdict); a failed check is
+   * revocation-unavailable. Synchronous unless an `isRevoked` hook is set.
+   */
+  private checkRevoked(claims: JWTPayload, token: string): void | Promise<void> {
+    const forget = (error: unknown): never => {
       if (error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) this.cache?.delete(token);
       throw error;
+    };
+    try {
+      const pending = this.revocation.check(claims);
+      if (pending) return pending.catch(forget);
+    } catch (error) {
+      forget(error);
     }
   }
 
