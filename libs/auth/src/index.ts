@@ -47,3 +47,5 @@ export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-excepti
 export { memoryRevocationStore, type MemoryRevocationStoreOptions } from './revocation/memory-revocation-store.js';
 export { RevocationUnavailableError, type RevocationStore, type RevocationTarget } from './revocation/revocation-store.js';
 export type { RevocationHook } from './revocation/revocation-check.js';
+export { redisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation-store.js';
+export type { RedisLikeClient } from './revocation/redis-client.js';

@@ -29,10 +29,11 @@ export class RevocationMirror {
     return false;
   }
 
-  /** Replaces everything with a fresh copy of the truth. */
-  replace(entries: Iterable<[string, number]>, nowMs: number): void {
-    this.entries.clear();
-    for (const [key, until] of entries) this.add(key, until, nowMs);
+  /** The entries still in force at `nowMs`: key, until. */
+  live(nowMs: number): Array<[string, number]> {
+    const live: Array<[string, number]> = [];
+    for (const [key, until] of this.entries) if (until * 1000 > nowMs) live.push([key, until]);
+    return live;
   }
 
   /** Drops expired entries. */
