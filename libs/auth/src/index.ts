@@ -49,3 +49,17 @@ export { RevocationUnavailableError, type RevocationStore, type RevocationTarget
 export type { RevocationHook } from './revocation/revocation-check.js';
 export { redisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation-store.js';
 export type { RedisLikeClient } from './revocation/redis-client.js';
+export {
+  ClerkEvent,
+  ClerkWebhook,
+  ClerkWebhookGuard,
+  ClerkWebhooksModule,
+  clerkEventOf,
+  revocationTargetOf,
+  type ClerkDeletedObjectData,
+  type ClerkSessionData,
+  type ClerkSessionEndingType,
+  type ClerkWebhookEvent,
+  type ClerkWebhookEventOf,
+  type ClerkWebhooksOptions,
+} from './integrations/clerk-webhooks/index.js';
