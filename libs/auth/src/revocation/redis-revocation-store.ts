@@ -185,7 +185,7 @@ class RedisRevocationStore implements RevocationStore {
       const truth = scoredMembers(flat);
       for (const [key, until] of truth) this.mirror.add(key, until, now);
       this.mirror.sweep(now);
-      const missing = this.mirror.live(now).filter(([key, until]) => !((truth.get(key) ?? -Infinity) >= until));
+      const missing = this.mirror.entriesInForce(now).filter(([key, until]) => !((truth.get(key) ?? -Infinity) >= until));
       for (let i = 0; i < missing.length; i += REPAIR_BATCH) await this.write(client, missing.slice(i, i + REPAIR_BATCH), now);
       if (this.outageSince !== null) this.log('revocation store: Redis is back; the mirror is synchronised');
       this.outageSince = null;

@@ -14,13 +14,13 @@ describe('RevocationMirror', () => {
     expect(largest).toBeLessThanOrEqual(2 * 128 + 1);
   });
 
-  it('live() lists what is still in force; a later until wins', () => {
+  it('entriesInForce() lists what is still in force; a later until wins', () => {
     const mirror = new RevocationMirror();
     const now = 1_900_000_000_000;
     mirror.add('sid:a', now / 1000 + 60, now);
     mirror.add('sid:a', now / 1000 + 30, now);
     mirror.add('sid:gone', now / 1000 - 1, now);
-    expect(mirror.live(now)).toEqual([['sid:a', now / 1000 + 60]]);
+    expect(mirror.entriesInForce(now)).toEqual([['sid:a', now / 1000 + 60]]);
     expect(mirror.matches({ sid: 'gone' }, now)).toBe(false);
   });
 });

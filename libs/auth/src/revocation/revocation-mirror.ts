@@ -1,5 +1,4 @@
 import type { JWTPayload } from 'jose';
-import { claimKeys } from './revocation-store.js';
 
 /**
  * The in-memory deny-list: key (`sid:…`) -> until (epoch seconds). Entries past their `until` are
@@ -17,20 +16,24 @@ export class RevocationMirror {
     if (this.entries.size > this.sweptAtSize * 2) this.sweep(nowMs);
   }
 
-  /** Whether any key of the claims is revoked at `nowMs`. */
+  /** Whether any key of the claims (`sid`, `sub`, `jti`) is revoked at `nowMs`. Runs on every request: no allocation beyond the keys. */
   matches(claims: JWTPayload, nowMs: number): boolean {
     if (this.entries.size === 0) return false;
-    for (const key of claimKeys(claims)) {
-      const until = this.entries.get(key);
-      if (until === undefined) continue;
-      if (until * 1000 > nowMs) return true;
-      this.entries.delete(key);
-    }
+    return this.live('sid', claims.sid, nowMs) || this.live('sub', claims.sub, nowMs) || this.live('jti', claims.jti, nowMs);
+  }
+
+  private live(field: string, value: unknown, nowMs: number): boolean {
+    if (typeof value !== 'string' || value === '') return false;
+    const key = `${field}:${value}`;
+    const until = this.entries.get(key);
+    if (until === undefined) return false;
+    if (until * 1000 > nowMs) return true;
+    this.entries.delete(key);
     return false;
   }
 
   /** The entries still in force at `nowMs`: key, until. */
-  live(nowMs: number): Array<[string, number]> {
+  entriesInForce(nowMs: number): Array<[string, number]> {
     const live: Array<[string, number]> = [];
     for (const [key, until] of this.entries) if (until * 1000 > nowMs) live.push([key, until]);
     return live;

@@ -73,16 +73,6 @@ export function revocationKeys(target: RevocationTarget): string[] {
   return keys;
 }
 
-/** The deny-list keys verified claims can match. */
-export function claimKeys(claims: JWTPayload): string[] {
-  const keys: string[] = [];
-  for (const field of ['sid', 'sub', 'jti'] as const) {
-    const value = (claims as Record<string, unknown>)[field];
-    if (typeof value === 'string' && value !== '') keys.push(`${field}:${value}`);
-  }
-  return keys;
-}
-
 /** The `until` of a revocation: the given one, checked, or now plus the longest token lifetime. */
 export function revocationUntil(untilEpochSeconds: number | undefined, nowMs: number, maxTokenLifetimeSeconds: number): number {
   if (untilEpochSeconds === undefined) return Math.ceil(nowMs / 1000) + maxTokenLifetimeSeconds;
