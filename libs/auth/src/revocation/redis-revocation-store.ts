@@ -166,7 +166,11 @@ class RedisRevocationStore implements RevocationStore {
     if (this.closed || this.outageSince !== null) return;
     this.outageSince = this.clock();
     clearTimeout(this.reloadTimer);
-    this.log(`revocation store: lost Redis; serving the local mirror for ${this.staleMs} ms, then 503 until it is back`);
+    this.log(
+      this.syncedOnce
+        ? `revocation store: lost Redis; serving the local mirror for ${this.staleMs} ms, then 503 until it is back`
+        : 'revocation store: Redis is not reachable yet; requests with a token answer 503 until the first sync',
+    );
   }
 
   /**
