@@ -17,8 +17,8 @@ import { toTransportException } from './transport-exceptions.js';
  * 3. the token: header first, then cookie;
  * 4. verification (signed out with a reason on failure), once per request or message;
  * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
- * 6. required and signed out -> 401, keys or revocation status unavailable -> 503, check failed -> 403, as the
- *    transport's error: HttpException, GraphQL error code, WsException, RpcException.
+ * 6. required and signed out -> 401, keys or revocation status unavailable -> 503, check failed
+ *    -> 403, as the transport's error: HttpException, GraphQL error code, WsException, RpcException.
  *
  * Register it for the whole app with `AuthModule.forRoot({ global: true })`, or per controller with
  * `@UseGuards(AuthGuard)`. Subclass it and override the protected steps to customise.

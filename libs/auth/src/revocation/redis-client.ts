@@ -41,3 +41,26 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** ZRANGEBYSCORE WITHSCORES: flat `[member, score, ...]` (RESP2) or `[[member, score], ...]` (RESP3). */
+export function scoredMembers(reply: unknown): Map<string, number> {
+  const members = new Map<string, number>();
+  if (!Array.isArray(reply)) return members;
+  const pairs: unknown[][] = reply.every(Array.isArray) ? (reply as unknown[][]) : [];
+  if (pairs.length === 0) for (let i = 0; i + 1 < reply.length; i += 2) pairs.push([reply[i], reply[i + 1]]);
+  for (const [member, score] of pairs) {
+    const until = Number(score);
+    if (typeof member === 'string' && Number.isFinite(until)) members.set(member, until);
+  }
+  return members;
+}
+
+/** QUIT when possible (pending replies arrive), then drop the socket and any reconnect timer for good. */
+export async function quietly(connection: RedisLikeClient): Promise<void> {
+  try {
+    if (connection.status === 'ready') await withTimeout(connection.quit(), 1000, 'quit');
+  } catch {
+    // disconnecting below
+  }
+  connection.disconnect();
+}

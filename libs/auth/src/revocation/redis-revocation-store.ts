@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { connectRedis, withTimeout, type RedisLikeClient } from './redis-client.js';
+import { connectRedis, quietly, scoredMembers, withTimeout, type RedisLikeClient } from './redis-client.js';
 import { RevocationMirror } from './revocation-mirror.js';
 import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
@@ -218,29 +218,6 @@ class RedisRevocationStore implements RevocationStore {
       if (typeof key === 'string' && Number.isFinite(until)) this.mirror.add(key, until, now);
     }
   }
-}
-
-/** ZRANGEBYSCORE WITHSCORES: flat `[member, score, ...]` (RESP2) or `[[member, score], ...]` (RESP3). */
-function scoredMembers(reply: unknown): Map<string, number> {
-  const members = new Map<string, number>();
-  if (!Array.isArray(reply)) return members;
-  const pairs: unknown[][] = reply.every(Array.isArray) ? (reply as unknown[][]) : [];
-  if (pairs.length === 0) for (let i = 0; i + 1 < reply.length; i += 2) pairs.push([reply[i], reply[i + 1]]);
-  for (const [member, score] of pairs) {
-    const until = Number(score);
-    if (typeof member === 'string' && Number.isFinite(until)) members.set(member, until);
-  }
-  return members;
-}
-
-/** QUIT when possible (pending replies arrive), then drop the socket and any reconnect timer for good. */
-async function quietly(connection: RedisLikeClient): Promise<void> {
-  try {
-    if (connection.status === 'ready') await withTimeout(connection.quit(), 1000, 'quit');
-  } catch {
-    // disconnecting below
-  }
-  connection.disconnect();
 }
 
 function positive(value: number | undefined, fallback: number, name: string, zeroAllowed = false): number {
