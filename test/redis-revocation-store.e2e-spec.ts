@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RevocationUnavailableError, redisRevocationStore, type RevocationStore } from 'nestjs-warden';
+import { Test } from '@nestjs/testing';
+import { AuthModule, RevocationUnavailableError, redisRevocationStore, type RevocationStore } from 'nestjs-warden';
 import { hasSystemBinary } from './support/system-binary.js';
 import { freePort, REDIS_SERVER, startRedis, within, type RedisProcess } from './support/redis-server.js';
 
@@ -127,5 +128,22 @@ const haveRedis = hasSystemBinary(REDIS_SERVER, 'revocation store (Redis)');
     const fresh = replica({}, `t${prefix}`);
     await fresh.ready?.();
     await within(3000, () => fresh.isRevoked({ sid: 'sess_before' }) && fresh.isRevoked({ sid: 'sess_during' }), 'Redis was written back');
+  });
+
+  it('the module waits for the first sync at boot and closes the store connections on shutdown', async () => {
+    const admin = new Redis(redis.url);
+    clients.push(admin);
+    const connections = async () => String(await admin.call('CLIENT', 'LIST')).trim().split('\n').length;
+    const before = await connections();
+    const revocation = redisRevocationStore({ url: redis.url, log: () => undefined });
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot({ secret: 'a-test-secret-of-at-least-32-bytes!!', revocation })],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    expect(revocation.isRevoked({ sid: 'nobody' })).toBe(false); // synchronised before the app serves
+    expect(await connections()).toBe(before + 2); // the store's client and its subscriber
+    await app.close();
+    await within(2000, async () => (await connections()) === before, 'both connections closed');
   });
 });
