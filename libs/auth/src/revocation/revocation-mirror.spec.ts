@@ -24,3 +24,18 @@ describe('RevocationMirror', () => {
     expect(mirror.matches({ sid: 'gone' }, now)).toBe(false);
   });
 });
+
+describe('RevocationMirror keys', () => {
+  it('keeps sid, sub and jti apart and ignores other kinds', () => {
+    const mirror = new RevocationMirror();
+    const now = 1_900_000_000_000;
+    mirror.add('sid:x', now / 1000 + 60, now);
+    mirror.add('org:x', now / 1000 + 60, now);
+    mirror.add('nocolon', now / 1000 + 60, now);
+    expect(mirror.size).toBe(1);
+    expect(mirror.matches({ sid: 'x' }, now)).toBe(true);
+    expect(mirror.matches({ sub: 'x', jti: 'x' }, now)).toBe(false);
+    mirror.add('sub:a:b', now / 1000 + 60, now); // the value may hold a colon
+    expect(mirror.matches({ sub: 'a:b' }, now)).toBe(true);
+  });
+});

@@ -132,16 +132,18 @@ export class TokenVerifier {
    * revocation-unavailable. Synchronous unless an `isRevoked` hook is set.
    */
   private checkRevoked(claims: JWTPayload, token: string): void | Promise<void> {
-    const forget = (error: unknown): never => {
-      if (error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) this.cache?.delete(token);
-      throw error;
-    };
+    let pending: void | Promise<void>;
     try {
-      const pending = this.revocation.check(claims);
-      if (pending) return pending.catch(forget);
+      pending = this.revocation.check(claims);
     } catch (error) {
-      forget(error);
+      throw this.forgetIfRevoked(error, token);
     }
+    if (pending) return pending.catch((error: unknown) => Promise.reject(this.forgetIfRevoked(error, token)));
+  }
+
+  private forgetIfRevoked(error: unknown, token: string): unknown {
+    if (error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) this.cache?.delete(token);
+    return error;
   }
 
   /** Cheap checks before jose parses anything: size, three base64url parts. */
