@@ -166,3 +166,36 @@ describe('ClerkWebhooksModule options', () => {
     expect(() => ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret(), toleranceInSeconds: 301 })).toThrow(/toleranceInSeconds/);
   });
 });
+
+describe('ClerkWebhooksModule.forRootAsync', () => {
+  const bootAsync = async (signingSecret: string) => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRoot({ ...issuer.moduleOptions(), revocation: memoryRevocationStore(), global: true }),
+        ClerkWebhooksModule.forRootAsync({ useFactory: async () => ({ signingSecret }) }),
+      ],
+      controllers: [ClerkWebhooksController, MeController],
+      providers: [SeenEvents],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false, rawBody: true });
+    await app.init();
+    return app;
+  };
+
+  it('takes its options from a factory and works as forRoot', async () => {
+    const secret = newSigningSecret();
+    const app = await bootAsync(secret);
+    try {
+      const delivery = signDelivery(secret, clerkEvent('session.revoked', sessionData('sess_async', 'user_async')));
+      expect((await request(app.getHttpServer()).post('/webhooks/clerk').set(delivery.headers).send(delivery.body)).status).toBe(200);
+      const token = await issuer.sign({ sid: 'sess_async', sub: 'user_async' });
+      expect((await request(app.getHttpServer()).get('/me').set('authorization', `Bearer ${token}`)).status).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a bad secret from the factory stops the boot, naming the option', async () => {
+    await expect(bootAsync('not-a-secret')).rejects.toMatchObject({ option: 'signingSecret' });
+  });
+});

@@ -61,5 +61,6 @@ export {
   type ClerkSessionEndingType,
   type ClerkWebhookEvent,
   type ClerkWebhookEventOf,
+  type ClerkWebhooksAsyncOptions,
   type ClerkWebhooksOptions,
 } from './integrations/clerk-webhooks/index.js';

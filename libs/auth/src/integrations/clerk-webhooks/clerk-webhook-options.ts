@@ -24,8 +24,11 @@ export const CLERK_WEBHOOKS_OPTIONS = Symbol.for('nestjs-warden:clerk-webhooks-o
 /** The signature library's own bound on the timestamp. */
 export const MAX_TOLERANCE_SECONDS = 300;
 
+/** The options after checks and defaults. */
+export type ResolvedClerkWebhooksOptions = Required<Omit<ClerkWebhooksOptions, 'revocation'>> & Pick<ClerkWebhooksOptions, 'revocation'>;
+
 /** Checks the options at boot; throws {@link AuthConfigError} naming the option. */
-export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): Required<Omit<ClerkWebhooksOptions, 'revocation'>> & Pick<ClerkWebhooksOptions, 'revocation'> {
+export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): ResolvedClerkWebhooksOptions {
   if (!options || typeof options !== 'object') throw new AuthConfigError('ClerkWebhooksModule', 'expected { signingSecret }');
   const { signingSecret, toleranceInSeconds = MAX_TOLERANCE_SECONDS, revocation } = options;
   if (typeof signingSecret !== 'string' || !/^whsec_[A-Za-z0-9+/=]{8,}$/.test(signingSecret)) {

@@ -13,7 +13,7 @@ import { AUTH_OPTIONS } from '../../auth.constants.js';
 import type { ResolvedAuthOptions } from '../../auth.options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
 import { isClerkWebhookEvent, revocationTargetOf, type ClerkWebhookEvent } from './clerk-webhook-event.js';
-import { CLERK_WEBHOOKS_OPTIONS, type ClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { CLERK_WEBHOOKS_OPTIONS, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { signatureHeaders, type WebhookSignatureCheck } from './webhook-signature.js';
 
 /** Injection token of the signature check built at boot. */
@@ -37,7 +37,7 @@ export class ClerkWebhookGuard implements CanActivate {
   private readonly store: RevocationStore | undefined;
 
   constructor(
-    @Inject(CLERK_WEBHOOKS_OPTIONS) private readonly options: Required<Omit<ClerkWebhooksOptions, 'revocation'>> & ClerkWebhooksOptions,
+    @Inject(CLERK_WEBHOOKS_OPTIONS) private readonly options: ResolvedClerkWebhooksOptions,
     @Inject(CLERK_WEBHOOK_SIGNATURE) private readonly verifySignature: WebhookSignatureCheck,
     @Optional() @Inject(AUTH_OPTIONS) authOptions?: ResolvedAuthOptions,
     @Optional() private readonly adapterHost?: HttpAdapterHost,

@@ -1,5 +1,10 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { CLERK_WEBHOOKS_OPTIONS, resolveClerkWebhooksOptions, type ClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import {
+  CLERK_WEBHOOKS_OPTIONS,
+  resolveClerkWebhooksOptions,
+  type ClerkWebhooksOptions,
+  type ResolvedClerkWebhooksOptions,
+} from './clerk-webhook-options.js';
 import { CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard } from './clerk-webhook.guard.js';
 import { createSignatureCheck } from './webhook-signature.js';
 
@@ -26,16 +31,48 @@ import { createSignatureCheck } from './webhook-signature.js';
 export class ClerkWebhooksModule {
   /** Configures the signing secret, the timestamp tolerance and where revocations go. */
   static forRoot(options: ClerkWebhooksOptions): DynamicModule {
-    const resolved = resolveClerkWebhooksOptions(options);
+    return ClerkWebhooksModule.build([], { provide: CLERK_WEBHOOKS_OPTIONS, useValue: resolveClerkWebhooksOptions(options) });
+  }
+
+  /**
+   * The same, with options from a factory (checked at boot, naming the option).
+   *
+   * @example
+   * ClerkWebhooksModule.forRootAsync({
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({ signingSecret: config.getOrThrow('CLERK_WEBHOOK_SIGNING_SECRET') }),
+   * })
+   */
+  static forRootAsync(options: ClerkWebhooksAsyncOptions): DynamicModule {
+    return ClerkWebhooksModule.build(options.imports ?? [], {
+      provide: CLERK_WEBHOOKS_OPTIONS,
+      inject: options.inject ?? [],
+      useFactory: async (...args: never[]) => resolveClerkWebhooksOptions(await options.useFactory(...args)),
+    });
+  }
+
+  private static build(imports: NonNullable<ModuleMetadata['imports']>, optionsProvider: Provider): DynamicModule {
     return {
       module: ClerkWebhooksModule,
       global: true,
+      imports,
       providers: [
-        { provide: CLERK_WEBHOOKS_OPTIONS, useValue: resolved },
-        { provide: CLERK_WEBHOOK_SIGNATURE, useFactory: () => createSignatureCheck(resolved.signingSecret) },
+        optionsProvider,
+        {
+          provide: CLERK_WEBHOOK_SIGNATURE,
+          inject: [CLERK_WEBHOOKS_OPTIONS],
+          useFactory: (resolved: ResolvedClerkWebhooksOptions) => createSignatureCheck(resolved.signingSecret),
+        },
         ClerkWebhookGuard,
       ],
       exports: [CLERK_WEBHOOKS_OPTIONS, CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard],
     };
   }
+}
+
+/** Options of `ClerkWebhooksModule.forRootAsync()`. */
+export interface ClerkWebhooksAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useFactory: (...args: never[]) => ClerkWebhooksOptions | Promise<ClerkWebhooksOptions>;
 }

@@ -1,4 +1,4 @@
-export { ClerkWebhooksModule } from './clerk-webhooks.module.js';
+export { ClerkWebhooksModule, type ClerkWebhooksAsyncOptions } from './clerk-webhooks.module.js';
 export { ClerkWebhook, ClerkEvent } from './clerk-webhook.decorators.js';
 export { ClerkWebhookGuard, clerkEventOf } from './clerk-webhook.guard.js';
 export { type ClerkWebhooksOptions } from './clerk-webhook-options.js';
