@@ -3,11 +3,13 @@ import { Controller, type INestMicroservice } from '@nestjs/common';
 import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo, Server } from 'node:net';
-import { AuthModule, RequireAuth, type AuthModuleOptions } from 'nestjs-warden';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { Auth, AuthModule, memoryRevocationStore, RequireAuth, RevocationUnavailableError, type AuthModuleOptions, type RevocationStore } from 'nestjs-warden';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
 import { ADAPTERS } from './support/http-app.js';
 import { useSecurityFixtures } from './support/security-fixture.js';
+import { connectWsClient, createWsApp, WS_ADAPTERS } from './support/ws-app.js';
 
 const failing = (): boolean => {
   throw new Error('deny-list down at redis://secret-host:6379');
@@ -83,5 +85,45 @@ describe('isRevoked fails closed over RPC (TCP on 127.0.0.1)', () => {
     expect(error).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
     expect((error as { retryAfter: number }).retryAfter).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(error)).not.toContain('secret-host');
+  });
+});
+
+@WebSocketGateway()
+class RevocationGateway {
+  @RequireAuth()
+  @SubscribeMessage('whoami')
+  whoami(@Auth('userId') userId: string) {
+    return { event: 'reply', data: userId };
+  }
+}
+
+describe.each(WS_ADAPTERS)('a revocation store on a live WebSocket (%s)', (adapter) => {
+  it('each message asks the store: revoked mid-connection is 401, unavailable is 503 with retryAfter', async () => {
+    const issuer = await createTestIssuer();
+    const memory = memoryRevocationStore();
+    let down = false;
+    const store: RevocationStore = {
+      revoke: (target) => memory.revoke(target),
+      isRevoked: (claims) => {
+        if (down) throw new RevocationUnavailableError('away', 4);
+        return memory.isRevoked(claims);
+      },
+    };
+    const { app, port } = await createWsApp(adapter, {
+      imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true, revocation: store }))],
+      providers: [RevocationGateway],
+    });
+    const client = await connectWsClient(adapter, port, { headers: { authorization: `Bearer ${await issuer.sign({ sub: 'user_ws', sid: 'sess_ws' })}` } });
+    try {
+      expect(await client.call('whoami')).toEqual({ reply: 'user_ws' });
+      down = true;
+      expect(await client.call('whoami')).toEqual({ exception: expect.objectContaining({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', retryAfter: 4 }) });
+      down = false;
+      await store.revoke({ sid: 'sess_ws' });
+      expect(await client.call('whoami')).toEqual({ exception: expect.objectContaining({ statusCode: 401 }) });
+    } finally {
+      client.close();
+      await app.close();
+    }
   });
 });
