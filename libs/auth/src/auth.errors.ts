@@ -19,8 +19,13 @@ export const AuthErrorReason = {
   TokenInvalidClaims: 'token-invalid-claims',
   TokenRevoked: 'token-revoked',
   SessionPending: 'session-pending',
+  /** A valid token of a class (`tokenType`) the route does not accept: signed out, as in Clerk. */
+  TokenTypeNotAccepted: 'token-type-not-accepted',
   KeyNotFound: 'key-not-found',
   KeysUnavailable: 'keys-unavailable',
+  /** An opaque token could not be checked: the introspection endpoint or the `verifyOpaqueToken` hook failed (503). */
+  IntrospectionUnavailable: 'introspection-unavailable',
+  /** Whether the token is revoked could not be known: the `isRevoked` hook or the revocation store failed (503). */
   RevocationUnavailable: 'revocation-unavailable',
 } as const;
 
@@ -53,12 +58,16 @@ export class AuthError extends Error {
 
 /**
  * Reasons that say nothing about the token itself: something needed to decide (the keys, the
- * revocation status) was not there. A request that carried a token gets 503 with `Retry-After`, so
- * the client retries instead of signing the user out.
+ * introspection endpoint, the revocation status) was not there. A request that carried a token gets
+ * 503 with `Retry-After`, so the client retries instead of signing the user out.
  */
-const UNAVAILABLE_REASONS: ReadonlySet<AuthErrorReason> = new Set([AuthErrorReason.KeysUnavailable, AuthErrorReason.RevocationUnavailable]);
+const UNAVAILABLE_REASONS: ReadonlySet<AuthErrorReason> = new Set([
+  AuthErrorReason.KeysUnavailable,
+  AuthErrorReason.IntrospectionUnavailable,
+  AuthErrorReason.RevocationUnavailable,
+]);
 
-/** True when the failure is one of the "unavailable" reasons (`keys-unavailable`, `revocation-unavailable`). */
+/** True for the "unavailable" reasons: `keys-unavailable`, `introspection-unavailable`, `revocation-unavailable`. */
 export function isUnavailable(error: AuthError | null | undefined): error is AuthError {
   return error != null && UNAVAILABLE_REASONS.has(error.reason);
 }
@@ -66,12 +75,17 @@ export function isUnavailable(error: AuthError | null | undefined): error is Aut
 /** RFC 6750 section 3: error_description is limited to these characters. */
 const RFC6750_DESCRIPTION = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
 
+/** RFC 6749 section 3.3: one scope token. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
 /** What a `WWW-Authenticate: Bearer` challenge carries (RFC 6750 section 3). */
 export interface BearerChallenge {
   realm: string;
   error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
   /** Only ever one of our own fixed texts; dropped when outside RFC 6750's character set. */
   description?: string;
+  /** `insufficient_scope`: the scopes the resource needs (RFC 6750 section 3); dropped when not RFC 6749 scope tokens. */
+  scopes?: readonly string[];
 }
 
 /**
@@ -81,11 +95,14 @@ export interface BearerChallenge {
  * bearerChallenge({ realm: 'api', error: 'invalid_token' })
  * // 'Bearer realm="api", error="invalid_token"'
  */
-export function bearerChallenge({ realm, error, description }: BearerChallenge): string {
+export function bearerChallenge({ realm, error, description, scopes }: BearerChallenge): string {
   const parts = [`realm="${RFC6750_DESCRIPTION.test(realm) ? realm : 'api'}"`];
   if (error) parts.push(`error="${error}"`);
   if (error && description && RFC6750_DESCRIPTION.test(description)) {
     parts.push(`error_description="${description}"`);
+  }
+  if (error === 'insufficient_scope' && scopes?.length && scopes.every((s) => SCOPE_TOKEN.test(s))) {
+    parts.push(`scope="${scopes.join(' ')}"`);
   }
   return `Bearer ${parts.join(', ')}`;
 }

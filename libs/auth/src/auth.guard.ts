@@ -7,6 +7,8 @@ import { forbiddenDenial, unauthorizedDenial, unavailableDenial, type AuthDenial
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
+import { resultForAccepted } from './auth-object/auth-object-for.js';
+import { rememberVerification, verificationOf } from './carrier-verification.js';
 import { extractToken } from './token/extract-token.js';
 import { toTransportException } from './transport-exceptions.js';
 
@@ -15,10 +17,12 @@ import { toTransportException } from './transport-exceptions.js';
  * 1. policy: the method's decorator, else the class's, else `defaultPolicy`;
  * 2. the request behind the context (HTTP, GraphQL, a WebSocket handshake, an RPC message);
  * 3. the token: header first, then cookie;
- * 4. verification (signed out with a reason on failure), once per request or message;
+ * 4. verification (signed out with a reason on failure), once per request or message; a token of a
+ *    class the route does not accept (`acceptsToken`) is signed out;
  * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
- * 6. required and signed out -> 401, keys or revocation status unavailable -> 503, check failed
- *    -> 403, as the transport's error: HttpException, GraphQL error code, WsException, RpcException.
+ * 6. required and signed out -> 401, keys, introspection or revocation status unavailable -> 503,
+ *    check failed -> 403, as the transport's error: HttpException, GraphQL error code, WsException,
+ *    RpcException.
  *
  * Register it for the whole app with `AuthModule.forRoot({ global: true })`, or per controller with
  * `@UseGuards(AuthGuard)`. Subclass it and override the protected steps to customise.
@@ -44,7 +48,7 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
+    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
     const result = reused ?? this.authenticate(this.getToken(carrier));
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
@@ -53,8 +57,22 @@ export class AuthGuard implements CanActivate {
   }
 
   private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): boolean | Promise<boolean> {
-    this.attach(carrier, result);
-    return this.enforce(context, policy, result);
+    const admitted = this.admitTokenType(policy, carrier, result);
+    this.attach(carrier, admitted);
+    return this.enforce(context, policy, admitted);
+  }
+
+  /**
+   * Step 4b: a token of a class the route does not accept (`acceptsToken`) is signed out, before any
+   * `has()`; machine tokens count only outside the session cookie. Synchronous.
+   */
+  protected admitTokenType(policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): AuthResult {
+    const { auth } = result;
+    const fromCookie =
+      auth.isAuthenticated && auth.tokenType !== 'session_token' && extractToken(carrier.headers, this.options, carrier.token)?.source === 'cookie';
+    // Kept as verified: the next route on this carrier (a GraphQL field) may accept other classes.
+    rememberVerification(carrier, { result, accepts: this.options.acceptsToken, fromCookie });
+    return resultForAccepted(result, policy.acceptsToken ?? this.options.acceptsToken, fromCookie);
   }
 
   /** Step 1: what this route requires. */
@@ -106,14 +124,20 @@ export class AuthGuard implements CanActivate {
     const { auth, error } = result;
     if (!auth.isAuthenticated) {
       if (result.tokenPresent && isUnavailable(error)) {
-        return this.refuse(context, unavailableDenial(error, this.options.jwksCooldownInMs / 1000));
+        return this.refuse(context, unavailableDenial(error, this.retryAfterSeconds(error)));
       }
       return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }
     if (policy.check && !auth.has(policy.check)) {
-      return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true));
+      return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true, policy.scopes));
     }
     return true;
+  }
+
+  /** When a retry makes sense after an "unavailable" reason without its own hint: the source's cooldown. */
+  private retryAfterSeconds(error: AuthError): number {
+    const cooldownMs = error.reason === AuthErrorReason.IntrospectionUnavailable ? (this.options.opaque?.cooldownInMs ?? 0) : this.options.jwksCooldownInMs;
+    return cooldownMs / 1000;
   }
 
   private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {

@@ -120,3 +120,27 @@ describe('TokenVerifier with a revocation store', () => {
     expect(() => resolveAuthOptions(issuer.moduleOptions({ revocation: (() => true) as never }))).toThrow(/revocation/);
   });
 });
+
+describe('revocation of opaque tokens', () => {
+  const opaqueVerifier = (extra: AuthModuleOptions) =>
+    verifier({ verifyOpaqueToken: () => ({ sub: 'mch_billing', exp: NOW / 1000 + 600, jti: 'mt_id' }), ...extra });
+
+  it('the hook fails closed for opaque tokens too: a truthy answer refuses, a throw is 503', async () => {
+    expect(await reasonOf(opaqueVerifier({ isRevoked: (() => 1) as never }).verify('mt_abc'))).toBe('token-revoked');
+    const failing = () => {
+      throw new Error('down');
+    };
+    expect(await reasonOf(opaqueVerifier({ isRevoked: failing }).verify('mt_abc'))).toBe('revocation-unavailable');
+  });
+
+  it('a store refuses a cached opaque token on the synchronous path once its jti is revoked', async () => {
+    const store = memoryRevocationStore({ clock: () => NOW });
+    const v = opaqueVerifier({ revocation: store });
+    await v.verify('mt_abc');
+    expect(v.verifyCached('mt_abc')?.claims.jti).toBe('mt_id');
+    await store.revoke({ jti: 'mt_id' });
+    expect(() => v.verifyCached('mt_abc')).toThrow(expect.objectContaining({ reason: 'token-revoked' }) as never);
+    expect(v.verifyCached('mt_abc')).toBeUndefined(); // forgotten
+  });
+});
+
