@@ -41,8 +41,12 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     const logger = new Logger('nestjs-warden');
-    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock, (message) =>
-      logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+    this.verifier = new TokenVerifier(
+      options,
+      createKeySource(options),
+      options.clock,
+      (message) => logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+      (message) => logger.warn(`${message}; requests with a token get 503 revocation-unavailable until it answers`),
     );
   }
 

@@ -18,10 +18,15 @@ export const REVOCATION_RETRY_AFTER_SECONDS = 5;
  * "allow" and never a 401 that signs the user out. Framework-free.
  */
 export class RevocationCheck {
+  /** Whether the last check failed: an outage is reported once, when it starts. */
+  private failing = false;
+
   constructor(
     private readonly hook: RevocationHook | undefined,
     private readonly timeoutMs: number,
     private readonly store?: RevocationStore,
+    /** Hears the start of each outage (a fixed text, safe to log). */
+    private readonly onFailure?: (message: string) => void,
   ) {}
 
   /** Whether there is anything to ask. */
@@ -37,15 +42,26 @@ export class RevocationCheck {
   /** Throws (or rejects with) {@link AuthError} when the claims are revoked or their status is unknown. */
   check(claims: JWTPayload): void | Promise<void> {
     if (this.store) this.askStore(this.store, claims);
-    if (!this.hook) return;
+    if (!this.hook) return this.answered();
     let answer: unknown;
     try {
       answer = this.hook(claims);
     } catch {
-      throw unavailable('the isRevoked hook failed');
+      throw this.failed(unavailable('the isRevoked hook failed'));
     }
     if (isThenable(answer)) return this.settle(answer);
+    this.answered();
     if (answer) throw revoked();
+  }
+
+  private answered(): void {
+    this.failing = false;
+  }
+
+  private failed(error: AuthError): AuthError {
+    if (!this.failing) this.onFailure?.(error.message);
+    this.failing = true;
+    return error;
   }
 
   private askStore(store: RevocationStore, claims: JWTPayload): void {
@@ -54,7 +70,7 @@ export class RevocationCheck {
       answer = store.isRevoked(claims);
     } catch (error) {
       const retryAfter = error instanceof RevocationUnavailableError ? error.retryAfterSeconds : REVOCATION_RETRY_AFTER_SECONDS;
-      throw unavailable('the revocation store cannot answer', retryAfter);
+      throw this.failed(unavailable('the revocation store cannot answer', retryAfter));
     }
     if (answer) throw revoked();
   }
@@ -68,10 +84,11 @@ export class RevocationCheck {
     try {
       settled = await Promise.race([answer, timeout]);
     } catch (error) {
-      throw error instanceof AuthError ? error : unavailable('the isRevoked hook failed');
+      throw this.failed(error instanceof AuthError ? error : unavailable('the isRevoked hook failed'));
     } finally {
       clearTimeout(timer);
     }
+    this.answered();
     if (settled) throw revoked();
   }
 }

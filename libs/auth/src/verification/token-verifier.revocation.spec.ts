@@ -144,3 +144,24 @@ describe('revocation of opaque tokens', () => {
   });
 });
 
+describe('revocation outages are reported', () => {
+  it('once when they start (a fixed text, nothing of the error), again after a recovery', async () => {
+    const reports: string[] = [];
+    let mode: 'throw' | 'ok' = 'throw';
+    const hook = () => {
+      if (mode === 'throw') throw new Error('redis://secret-host down');
+      return false;
+    };
+    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions({ isRevoked: hook })), undefined, () => NOW, undefined, (m) => reports.push(m));
+    const token = await issuer.sign({}, { now: NOW });
+    for (let i = 0; i < 3; i += 1) expect(await reasonOf(v.verify(token))).toBe('revocation-unavailable');
+    expect(reports).toEqual(['the isRevoked hook failed']);
+    mode = 'ok';
+    expect(await reasonOf(v.verify(token))).toBe('accepted');
+    mode = 'throw';
+    expect(await reasonOf(v.verify(token))).toBe('revocation-unavailable');
+    expect(reports).toHaveLength(2);
+    expect(reports.join()).not.toContain('secret-host');
+  });
+});
+

@@ -68,9 +68,11 @@ export class TokenVerifier {
     private readonly clock: Clock = Date.now,
     /** Hears the start of each outage of opaque-token verification (a fixed text, safe to log). */
     onOpaqueFailure?: (message: string) => void,
+    /** Hears the start of each outage of the revocation check: hook or store (a fixed text, safe to log). */
+    onRevocationFailure?: (message: string) => void,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
-    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation);
+    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation, onRevocationFailure);
     this.baseOptions = {
       algorithms: [...keySource.algorithms],
       issuer: options.issuer,
