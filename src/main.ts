@@ -6,7 +6,8 @@ import { demoPort } from './dev-issuer/dev-issuer.mode.js';
 import { configureDemoApp } from './demo-app.setup.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  // rawBody: webhook signatures are checked over the exact bytes received.
+  const app = await NestFactory.create(AppModule, { rawBody: true });
   app.enableShutdownHooks();
   await configureDemoApp(app);
   const port = demoPort();

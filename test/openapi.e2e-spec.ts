@@ -36,7 +36,7 @@ describe("the demo app's OpenAPI document", () => {
   it('lists exactly the demo routes', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(
-      ['GET /', 'GET /.well-known/jwks.json', 'GET /feed', 'GET /health', 'GET /me', 'GET /org/invoices', 'POST /dev/tokens', 'POST /dev/session', 'DELETE /dev/session'].sort(),
+      ['GET /', 'GET /.well-known/jwks.json', 'GET /feed', 'GET /health', 'GET /me', 'GET /org/invoices', 'POST /dev/tokens', 'POST /dev/session', 'DELETE /dev/session', 'POST /dev/revoke'].sort(),
     );
   });
 
@@ -48,6 +48,7 @@ describe("the demo app's OpenAPI document", () => {
     ['/', 'get'],
     ['/dev/session', 'post'],
     ['/dev/session', 'delete'],
+    ['/dev/revoke', 'post'],
   ])('%s (%s) is @OptionalAuth: a token is optional, no 401/403/503', (path, method) => {
     const operation = document.paths[path][method as 'get'];
     expect(operation?.security).toEqual(OPTIONAL);
@@ -55,18 +56,18 @@ describe("the demo app's OpenAPI document", () => {
     expect(policyOf(operation)).toEqual({ policy: 'optional' });
   });
 
-  it('GET /me is required by the default policy of the global guard: bearer or cookie, 401', () => {
+  it('GET /me is required by the default policy of the global guard: bearer or cookie, 401, and 503 (the demo asks a revocation store)', () => {
     const operation = document.paths['/me'].get!;
     expect(operation.security).toEqual(BOTH);
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401', '503']);
     expect(operation.responses['401']).toMatchObject({ description: 'Unauthorized: no token, or the token was refused' });
     expect(policyOf(operation)).toEqual({ policy: 'required' });
   });
 
-  it('GET /org/invoices requires a permission: 401 and 403 naming it', () => {
+  it('GET /org/invoices requires a permission: 401 and 403 naming it, 503', () => {
     const operation = document.paths['/org/invoices'].get!;
     expect(operation.security).toEqual(BOTH);
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401', '403']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401', '403', '503']);
     expect(operation.responses['403']).toMatchObject({ description: 'Forbidden: signed in without permission "org:invoices:read"' });
     expect(policyOf(operation)).toEqual({ policy: 'required', check: { permission: 'org:invoices:read' } });
   });

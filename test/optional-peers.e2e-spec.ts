@@ -39,6 +39,7 @@ describe('an app with only @nestjs/platform-express', () => {
     await expect(node(['--input-type=module', '-e', "await import('@nestjs/websockets')"])).rejects.toThrow(/Cannot find package/);
     await expect(node(['--input-type=module', '-e', "await import('@opentelemetry/api')"])).rejects.toThrow(/Cannot find package/);
     await expect(node(['--input-type=module', '-e', "await import('@nestjs/swagger')"])).rejects.toThrow(/Cannot find package/);
+    await expect(node(['--input-type=module', '-e', "await import('ioredis')"])).rejects.toThrow(/Cannot find package/);
   });
 
   it('imports nestjs-warden and nestjs-warden/testing, boots, and answers 401 / 200, never touching WebSocket, RPC, GraphQL, OpenAPI or OpenTelemetry packages; metrics: true without @opentelemetry/api stops the boot naming the option', async () => {

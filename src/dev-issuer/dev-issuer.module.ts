@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DevIssuer as SharedDevIssuer } from 'nestjs-warden/dev-issuer';
 import { DevIssuerController } from './dev-issuer.controller.js';
+import { DevRevokeController } from './dev-revoke.controller.js';
 import { DevIssuer } from './dev-issuer.service.js';
 import { DevSessionController } from './dev-session.controller.js';
 
@@ -12,7 +13,7 @@ export class DevIssuerModule {
     return {
       module: DevIssuerModule,
       global: true,
-      controllers: [DevIssuerController, DevSessionController],
+      controllers: [DevIssuerController, DevSessionController, DevRevokeController],
       providers: [
         {
           provide: DevIssuer,

@@ -2,7 +2,7 @@ import { Logger, type ExecutionContext } from '@nestjs/common';
 import type { AuthResult } from './auth-object/auth-object.js';
 import type { AnyAuthObject, SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
 import { AuthConfigError } from './auth-config-error.js';
-import { isKeysUnavailable, type AuthErrorReason } from './auth.errors.js';
+import { isUnavailable, type AuthErrorReason } from './auth.errors.js';
 import type { AuthDenial } from './auth.exceptions.js';
 import { AuthMetrics, meterFor, type AuthMetricsOptions, type AuthOutcomeResult } from './integrations/metrics/auth-metrics.js';
 import { contextTypeOf, type AuthContextType } from './request-context.js';
@@ -133,7 +133,7 @@ export class AuthObserver {
     let status: 401 | 403 | 503 | null = null;
     let reason: AuthRefusalReason | null = null;
     if (!allowed) {
-      status = denial?.status ?? (auth.isAuthenticated ? 403 : isKeysUnavailable(error) ? 503 : 401);
+      status = denial?.status ?? (auth.isAuthenticated ? 403 : isUnavailable(error) ? 503 : 401);
       reason = denial?.reason ?? (auth.isAuthenticated ? 'insufficient-scope' : (error?.reason ?? 'token-missing'));
     } else if (!auth.isAuthenticated && result.tokenPresent) {
       reason = error?.reason ?? 'token-invalid';

@@ -6,7 +6,7 @@ import { register } from 'node:module';
 register(
   `data:text/javascript,${encodeURIComponent(`
     import { appendFileSync } from 'node:fs';
-    const HIDDEN = /^(@nestjs\\/(websockets|microservices|graphql|apollo|mercurius|platform-socket\\.io|platform-ws|platform-fastify|swagger)|@opentelemetry\\/[^/]+|graphql|mercurius|@apollo\\/server|socket\\.io|ws|fastify|playwright-core)(\\/|$)/;
+    const HIDDEN = /^(@nestjs\\/(websockets|microservices|graphql|apollo|mercurius|platform-socket\\.io|platform-ws|platform-fastify|swagger)|@opentelemetry\\/[^/]+|graphql|mercurius|@apollo\\/server|socket\\.io|ws|fastify|playwright-core|ioredis|standardwebhooks)(\\/|$)/;
     export async function resolve(specifier, context, next) {
       if (HIDDEN.test(specifier)) {
         if (process.env.HIDDEN_PEERS_LOG) appendFileSync(process.env.HIDDEN_PEERS_LOG, specifier + ' <- ' + (context.parentURL ?? '?') + '\\n');

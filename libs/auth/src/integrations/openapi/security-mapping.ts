@@ -89,8 +89,8 @@ function requiredScopes(policy: AuthPolicy): string[] {
   return [...new Set(found.filter((s): s is string => typeof s === 'string' && s !== ''))];
 }
 
-/** Remote keys (or a revocation check) can be unreachable: then a token gets 503, not 401. */
+/** Remote keys, an introspection endpoint or a revocation check can be unreachable: then a token gets 503, not 401. */
 function mayBeUnavailable(options: ResolvedAuthOptions): boolean {
   const remote = options.jwksUrl !== undefined || (!options.jwks && !options.jwtKey && !options.secret);
-  return remote || typeof options.isRevoked === 'function';
+  return remote || typeof options.isRevoked === 'function' || options.revocation !== undefined || options.opaque !== undefined;
 }
