@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { AuthError } from '../auth.errors.js';
-import { splitByScope, type ActorClaim, type SessionFields } from './claims.js';
+import type { ActorClaim, SessionFields } from './claims.js';
+import { splitByScope } from './org-claims.js';
 
 /**
  * What `has()` checks. Every given dimension must hold (AND); an empty check is false.
