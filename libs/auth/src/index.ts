@@ -22,6 +22,16 @@ export {
   type TokenTemplateProvider,
 } from './auth-object/auth-object.js';
 export type { ActorClaim, SessionFields } from './auth-object/claims.js';
+export {
+  REVERIFICATION_PRESETS,
+  reverificationErrorBody,
+  reverificationRequirement,
+  type ReverificationConfig,
+  type ReverificationErrorBody,
+  type ReverificationLevel,
+  type ReverificationPreset,
+  type ReverificationRequirement,
+} from './auth-object/reverification.js';
 export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './auth-object/authorization-grants.js';
 export {
   auth0,
