@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { AuthorizationGrants } from './authorization-grants.js';
-import { lenientString, readOrgV1, readOrgV2 } from './org-claims.js';
+import { readOrgV1, readOrgV2, scopedListClaim } from './org-claims.js';
 
 /** Clerk's actor claim (`act`): who is impersonating the user. */
 export interface ActorClaim {
@@ -62,8 +62,8 @@ export function readSessionFields(payload: JWTPayload): SessionFields {
     ...(claims.v === 2 ? readOrgV2(claims) : readOrgV1(claims)),
     actor: readActor(claims.act),
     sessionStatus: claims.sts === 'active' || claims.sts === 'pending' ? claims.sts : null,
-    features: lenientString(claims.fea),
-    plans: lenientString(claims.pla),
+    features: scopedListClaim(claims.fea),
+    plans: scopedListClaim(claims.pla),
     factorVerificationAge: Array.isArray(fva) && fva.length === 2 && fva.every(isFactorAge) ? [fva[0], fva[1]] : null,
   };
 }

@@ -20,6 +20,16 @@ export function lenientString(value: unknown): string | null {
 }
 
 /**
+ * A scoped list claim (`fea`, `pla`): a non-empty string whose every element has a scope
+ * (`o:reports`), or null. As in Clerk, one element without a colon spoils the whole claim (Clerk's
+ * parser throws, so its `has()` grants no feature or plan from it).
+ */
+export function scopedListClaim(value: unknown): string | null {
+  const claim = lenientString(value);
+  return claim && claim.split(',').every((part) => part.includes(':')) ? claim : null;
+}
+
+/**
  * The org id (`org_id`, `o.id`): absent is no org; present, it must be a non-empty string or the
  * token is refused (security catalogue #30: an id an app keys tenants on is never guessed at).
  */
@@ -59,7 +69,7 @@ export function readOrgV2(claims: Record<string, unknown>): OrgFields {
     orgId: orgIdClaim(org.id, 'o.id'),
     orgRole: role ? `org:${role.replace(/^(org:)+/, '')}` : null,
     orgSlug: lenientString(org.slg),
-    orgPermissions: orgPermissionsV2(orgFeatureSlots(lenientString(claims.fea)), lenientString(org.per), lenientString(org.fpm)),
+    orgPermissions: orgPermissionsV2(orgFeatureSlots(scopedListClaim(claims.fea)), lenientString(org.per), lenientString(org.fpm)),
   };
 }
 
