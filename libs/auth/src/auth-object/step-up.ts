@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import { bearerChallenge } from '../auth.errors.js';
 
 /**
  * What a route requires of the authentication event behind a token (RFC 9470 step-up): an `acr`
@@ -54,4 +55,17 @@ export function meetsStepUp(requirement: StepUpRequirement, claims: JWTPayload, 
     if (nowSeconds - authTime > maxAgeSeconds) return false;
   }
   return true;
+}
+
+/**
+ * The RFC 9470 challenge of a token whose authentication event falls short:
+ * `Bearer realm="api", error="insufficient_user_authentication", acr_values="a b", max_age=300`.
+ * Values come from the route's (validated) requirement, never from the token.
+ */
+export function stepUpChallenge(realm: string, requirement: StepUpRequirement, description?: string): string {
+  const parts = [bearerChallenge({ realm }), 'error="insufficient_user_authentication"'];
+  if (description) parts.push(`error_description="${description}"`);
+  if (requirement.acr?.length) parts.push(`acr_values="${requirement.acr.join(' ')}"`);
+  if (requirement.maxAgeSeconds !== undefined) parts.push(`max_age=${requirement.maxAgeSeconds}`);
+  return parts.join(', ');
 }
