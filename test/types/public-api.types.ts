@@ -40,8 +40,10 @@ export function narrowing(auth: AuthObject): void {
   void userId;
 }
 
-// @Auth(key) takes the keys of the auth object, nothing else.
-assertType<Equal<AuthField, keyof AuthObject>>();
+// @Auth(key) takes the keys of the auth objects (sessions and machines), nothing else.
+assertType<keyof AuthObject extends AuthField ? true : false>();
+assertType<'machineId' | 'clientId' | 'scopes' | 'subject' | 'tokenType' extends AuthField ? true : false>();
+Auth('machineId');
 assertType<'userId' extends AuthField ? true : false>();
 assertType<'sessionId' | 'orgId' | 'claims' | 'getToken' | 'has' | 'isAuthenticated' extends AuthField ? true : false>();
 assertType<Equal<ReturnType<typeof Auth>, ParameterDecorator>>();
@@ -53,8 +55,13 @@ Auth('email');
 // @RequireAuth() checks take role / permission / feature / plan.
 RequireAuth({ permission: 'org:invoices:read' });
 RequireAuth({ role: 'org:admin', feature: 'reports', plan: 'u:pro' });
+RequireAuth({ scope: 'invoices:read' });
+RequireAuth({ scopes: ['invoices:read', 'invoices:write'], acceptsToken: ['m2m_token', 'oauth_token'] });
+RequireAuth({ acceptsToken: 'any' });
 // @ts-expect-error: not a check
-RequireAuth({ scope: 'read' });
+RequireAuth({ scopez: 'read' });
+// @ts-expect-error: not a token class
+RequireAuth({ acceptsToken: 'id_token' });
 
 // Typed custom claims through the type parameter; the registered claims stay.
 interface MyClaims {

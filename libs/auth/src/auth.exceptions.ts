@@ -37,13 +37,13 @@ export function unauthorizedDenial(error: AuthError | null, realm: string, debug
   };
 }
 
-/** 403: signed in, but `has()` refused what the route asks. */
-export function forbiddenDenial(realm: string, debug: boolean): AuthDenial {
+/** 403: signed in, but `has()` refused what the route asks; `scopes`: the OAuth scopes the route needs (RFC 6750 `scope`). */
+export function forbiddenDenial(realm: string, debug: boolean, scopes?: readonly string[]): AuthDenial {
   return {
     status: 403,
     reason: 'insufficient-scope',
     headers: {
-      'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', description: debug ? 'insufficient-scope' : undefined }),
+      'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', description: debug ? 'insufficient-scope' : undefined, scopes }),
     },
   };
 }

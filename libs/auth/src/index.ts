@@ -11,8 +11,16 @@ export {
   type TokenSource,
 } from './auth.options.js';
 export { AuthGuard } from './auth.guard.js';
-export { AuthService, type AuthResult } from './auth.service.js';
-export { Auth, OptionalAuth, RequireAuth, type AuthField, type AuthPolicy } from './auth.decorators.js';
+export { AuthService, type AuthResult, type VerifyTokenOptions } from './auth.service.js';
+export {
+  Auth,
+  OptionalAuth,
+  RequireAuth,
+  type AuthField,
+  type AuthPolicy,
+  type OptionalAuthOptions,
+  type RequireAuthOptions,
+} from './auth.decorators.js';
 export {
   type AuthObject,
   type AuthorizationCheck,
@@ -32,6 +40,26 @@ export {
   type ReverificationPreset,
   type ReverificationRequirement,
 } from './auth-object/reverification.js';
+export type {
+  ApiKeyAuthObject,
+  M2MAuthObject,
+  MachineAuthObject,
+  OAuthAuthObject,
+  SignedOutMachineAuthObject,
+} from './auth-object/machine-auth-object.js';
+export type { AcceptedClasses, AnyAuthObject, AuthObjectFor, SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
+export { readScopes } from './auth-object/scopes.js';
+export {
+  CLERK_TOKEN_CATEGORIES,
+  TOKEN_TYPES,
+  clerkTokenClass,
+  defaultTokenClass,
+  isTokenTypeAccepted,
+  type AcceptsToken,
+  type MachineTokenType,
+  type TokenClassifier,
+  type TokenType,
+} from './verification/token-class.js';
 export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './auth-object/authorization-grants.js';
 export {
   auth0,
@@ -45,7 +73,7 @@ export {
   type KeycloakPresetOptions,
   type PresetPassthroughOptions,
 } from './presets/index.js';
-export { getAuth } from './get-auth.js';
+export { getAuth, type GetAuthOptions } from './get-auth.js';
 export { AuthError, AuthErrorReason, bearerChallenge, type BearerChallenge } from './auth.errors.js';
 export { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 export { extractToken, type ExtractedToken, type RequestHeaders } from './token/extract-token.js';

@@ -7,25 +7,32 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { signedInAuthObject, type SignedInAuthObject } from '../auth-object/auth-object.js';
+import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
+import { readScopes } from '../auth-object/scopes.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { classifyToken, defaultTokenClass, type TokenType } from './token-class.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
- * A token that passed every check, with the signed-in auth object made from it. Frozen: the same
- * object serves every request carrying the token while it is cached.
+ * A token that passed every check, with its class and the signed-in auth object made from it.
+ * Frozen: the same object serves every request carrying the token while it is cached.
  */
 export interface VerifiedToken {
   token: string;
-  header: JWTHeaderParameters;
+  /** Decides which auth object was built and which routes accept the token. */
+  tokenType: TokenType;
+  /** The JWS protected header; absent for a token verified without one (an opaque token). */
+  header?: JWTHeaderParameters;
   claims: JWTPayload;
-  fields: SessionFields;
-  auth: SignedInAuthObject;
+  /** The session fields; null for machine tokens. */
+  fields: SessionFields | null;
+  auth: SignedInAuthObject | MachineAuthObject;
 }
 
 /** Milliseconds since the epoch; injectable so tests control time. */
@@ -109,15 +116,33 @@ export class TokenVerifier {
     if (typeof claims.iat === 'number' && claims.iat * 1000 > now + this.options.clockSkewInMs) {
       throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
     }
-    this.checkAuthorizedParty(claims);
+    const tokenType = classifyToken(this.options.classifyToken ?? defaultTokenClass, verified.protectedHeader, claims);
+    const result = this.toVerifiedToken(token, tokenType, claims, verified.protectedHeader);
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
-    const fields = readSessionFields(claims);
-    if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
-    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
-    const result: VerifiedToken = deepFreeze({ token, header: verified.protectedHeader, claims, fields, auth });
     if (this.options.isRevoked) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
     return result;
+  }
+
+  /**
+   * Turns the claims of a token whose signature (or introspection) and standard claim checks passed
+   * into the final, frozen {@link VerifiedToken} of its class: the class's own checks (`azp` for
+   * sessions), the typed fields and the auth object. The one place that builds results, for every
+   * way of verifying a token (a JWS here, an opaque token elsewhere). Throws {@link AuthError};
+   * synchronous. `claims` are frozen in place.
+   */
+  toVerifiedToken(token: string, tokenType: TokenType, claims: JWTPayload, header?: JWTHeaderParameters): VerifiedToken {
+    const grants = this.options.authorization ? readGrants(this.options.authorization, claims) : undefined;
+    if (tokenType !== 'session_token') {
+      const auth = machineAuthObject(tokenType, claims, token, grants);
+      return deepFreeze({ token, tokenType, header, claims, fields: null, auth });
+    }
+    this.checkAuthorizedParty(claims);
+    const fields = readSessionFields(claims);
+    if (grants) fields.grants = grants;
+    fields.scopes = readScopes(claims, tokenType);
+    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
+    return deepFreeze({ token, tokenType, header, claims, fields, auth });
   }
 
   private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
