@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { hasAuthorization, signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { hasAuthorization } from './has-authorization.js';
 import { readSessionFields } from './claims.js';
 
 const v1 = {
