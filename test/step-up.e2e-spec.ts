@@ -1,12 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { decodeJwt } from 'jose';
+import { Auth, AuthModule, RequireAuth } from 'nestjs-warden';
+import request from 'supertest';
+import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { authorizationCodeWithPkce, discover, type ProviderMetadata } from './support/oauth-client.js';
 import { ACR, API_RESOURCE, API_SCOPE, SPA_CLIENT, startOidcProvider, type OidcTestProvider } from './support/oidc-test-provider.js';
 
 /**
  * RFC 9470 step-up with a real OpenID provider (oidc-provider on 127.0.0.1): access tokens from the
- * authorization code flow carry the login's `acr` and `auth_time`.
+ * authorization code flow carry the login's `acr` and `auth_time`; a route that asks for more
+ * answers 401 `insufficient_user_authentication`, the client signs in again with the challenge's
+ * `acr_values` and `max_age`, and the new token passes.
  */
+
+// #region readme:step-up
+@Controller('payments')
+export class PaymentsController {
+  /** A second factor, within the last 5 minutes; otherwise 401 with an RFC 9470 challenge. */
+  @RequireAuth({ acr: ['urn:example:acr:mfa'], maxAgeSeconds: 300 })
+  @Get('transfer')
+  transfer(@Auth('userId') userId: string) {
+    return { approvedBy: userId };
+  }
+}
+// #endregion
+
+@Controller('levels')
+class LevelsController {
+  @RequireAuth({ acr: [ACR.mfa, ACR.password] }) @Get('any-acr') anyAcr() { return { ok: true }; }
+  @RequireAuth({ maxAgeSeconds: 60 }) @Get('recent') recent() { return { ok: true }; }
+  @RequireAuth({ permission: 'org:payments:approve', acr: [ACR.mfa] }) @Get('approve') approve() { return { ok: true }; }
+}
 
 let op: OidcTestProvider;
 let metadata: ProviderMetadata;
@@ -19,17 +44,74 @@ afterAll(async () => {
   await op?.close();
 });
 
-const signIn = (extra: { acrValues?: string; maxAge?: number; loginAcr?: string; loginTs?: number } = {}) =>
-  authorizationCodeWithPkce(metadata, SPA_CLIENT, { resource: API_RESOURCE, scope: API_SCOPE, login: 'alice', ...extra });
+type SignIn = { acrValues?: string; maxAge?: number; loginAcr?: string; loginTs?: number };
+const signIn = async (extra: SignIn = {}) =>
+  (await authorizationCodeWithPkce(metadata, SPA_CLIENT, { resource: API_RESOURCE, scope: API_SCOPE, login: 'alice', ...extra })).access_token;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-describe('the provider', () => {
-  it('puts the login acr and auth_time into JWT access tokens', async () => {
-    const before = Math.floor(Date.now() / 1000);
-    const { access_token } = await signIn({ acrValues: ACR.mfa, maxAge: 300, loginAcr: ACR.mfa });
-    const claims = decodeJwt(access_token);
-    expect(claims.acr).toBe(ACR.mfa);
-    expect(claims.auth_time).toBeGreaterThanOrEqual(before - 1);
-    const old = decodeJwt((await signIn({ loginAcr: ACR.password, loginTs: before - 3600 })).access_token);
-    expect(old).toMatchObject({ acr: ACR.password, auth_time: before - 3600 });
+/** The auth-params of a `WWW-Authenticate: Bearer` challenge (quoted or token values). */
+function challengeParams(header: string): Record<string, string> {
+  expect(header.startsWith('Bearer ')).toBe(true);
+  return Object.fromEntries([...header.slice(7).matchAll(/([a-z_]+)=(?:"([^"]*)"|([^\s,]+))/g)].map(([, k, q, t]) => [k, q ?? t]));
+}
+
+it('the provider puts the login acr and auth_time into JWT access tokens', async () => {
+  const before = nowSeconds();
+  const claims = decodeJwt(await signIn({ acrValues: ACR.mfa, maxAge: 300, loginAcr: ACR.mfa }));
+  expect(claims.acr).toBe(ACR.mfa);
+  expect(claims.auth_time).toBeGreaterThanOrEqual(before - 1);
+  expect(decodeJwt(await signIn({ loginAcr: ACR.password, loginTs: before - 3600 }))).toMatchObject({ acr: ACR.password, auth_time: before - 3600 });
+});
+
+describe.each(ADAPTERS)('@RequireAuth({ acr, maxAgeSeconds }) with oidc-provider tokens (%s)', (adapter) => {
+  let app: INestApplication;
+  let passwordToken: string;
+
+  beforeAll(async () => {
+    app = await createHttpApp(adapter, {
+      // RFC 9068 access tokens (typ: at+jwt) are OAuth tokens: this API accepts them.
+      imports: [AuthModule.forRoot({ issuer: op.issuer, audience: API_RESOURCE, acceptsToken: ['session_token', 'oauth_token'], global: true })],
+      controllers: [PaymentsController, LevelsController],
+    });
+    passwordToken = await signIn({ loginAcr: ACR.password });
+  });
+  afterAll(() => app?.close());
+
+  it('refuses a password-only login with the RFC 9470 challenge; the client steps up with it and gets through', async () => {
+    const refused = await request(app.getHttpServer()).get('/payments/transfer').set('Authorization', `Bearer ${passwordToken}`).expect(401);
+    expect(refused.headers['www-authenticate']).toBe(
+      `Bearer realm="api", error="insufficient_user_authentication", acr_values="${ACR.mfa}", max_age=300`,
+    );
+    // What a client does (RFC 9470 section 4): a new authorization request with the challenge's values.
+    const challenge = challengeParams(refused.headers['www-authenticate']);
+    const steppedUp = await signIn({ acrValues: challenge.acr_values, maxAge: Number(challenge.max_age), loginAcr: challenge.acr_values });
+    const res = await request(app.getHttpServer()).get('/payments/transfer').set('Authorization', `Bearer ${steppedUp}`).expect(200);
+    expect(res.body).toEqual({ approvedBy: 'alice' });
+  });
+
+  it('refuses a second factor from too long ago (auth_time older than max_age)', async () => {
+    const old = await signIn({ acrValues: ACR.mfa, loginAcr: ACR.mfa, loginTs: nowSeconds() - 301 - 5 });
+    const res = await request(app.getHttpServer()).get('/payments/transfer').set('Authorization', `Bearer ${old}`).expect(401);
+    expect(challengeParams(res.headers['www-authenticate'])).toMatchObject({ error: 'insufficient_user_authentication', max_age: '300' });
+  });
+
+  it('checks acr alone and max age alone', async () => {
+    const server = app.getHttpServer();
+    await request(server).get('/levels/any-acr').set('Authorization', `Bearer ${passwordToken}`).expect(200);
+    const stale = await signIn({ loginAcr: ACR.mfa, loginTs: nowSeconds() - 120 });
+    await request(server).get('/levels/any-acr').set('Authorization', `Bearer ${stale}`).expect(200);
+    const res = await request(server).get('/levels/recent').set('Authorization', `Bearer ${stale}`).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="insufficient_user_authentication", max_age=60');
+    await request(server).get('/levels/recent').set('Authorization', `Bearer ${passwordToken}`).expect(200);
+  });
+
+  it('a missing permission is 403, before any step-up: stepping up would not help', async () => {
+    const res = await request(app.getHttpServer()).get('/levels/approve').set('Authorization', `Bearer ${passwordToken}`).expect(403);
+    expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('signed out is the plain 401 challenge, without step-up parameters', async () => {
+    const res = await request(app.getHttpServer()).get('/payments/transfer').expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 });
