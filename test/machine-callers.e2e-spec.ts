@@ -2,22 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  Auth,
-  AuthModule,
-  AuthService,
-  defaultTokenClass,
-  getAuth,
-  OptionalAuth,
-  RequireAuth,
-  type AnyAuthObject,
-  type AuthModuleOptions,
-  type AuthObjectFor,
-} from 'nestjs-warden';
-import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestAuth, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import { Auth, AuthModule, AuthService, getAuth, OptionalAuth, RequireAuth, type AnyAuthObject, type AuthObjectFor } from 'nestjs-warden';
+import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
-import { Test } from '@nestjs/testing';
 
 // Every block of docs/machine-callers.md marked `<!-- example: name -->` is the region of that name here.
 
@@ -204,70 +192,12 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
   });
 });
 
-describe('module options for machine callers', () => {
-  let issuer: TestIssuer;
-  const apps: INestApplication[] = [];
-  beforeAll(async () => {
-    issuer = await createTestIssuer();
-  });
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-  });
-  const start = async (options: AuthModuleOptions) => {
-    const app = await createHttpApp('express', { imports: [AuthModule.forRoot({ ...options, global: true })], controllers: [InvoicesController] });
-    apps.push(app);
-    return app.getHttpServer();
-  };
-
-  it('acceptsToken sets what undecorated routes accept', async () => {
-    const server = await start(issuer.moduleOptions({ acceptsToken: ['session_token', 'm2m_token'] }));
-    const res = await request(server).get('/invoices/mine').set(bearer(await issuer.sign(clerkM2MClaims())));
-    // Accepted: a machine has no userId, so @Auth('userId') gives null.
-    expect([res.status, res.body]).toEqual([200, { userId: null }]);
-  });
-
-  it('audience applies to every class; authorizedParties to sessions only', async () => {
-    const server = await start(issuer.moduleOptions({ audience: 'api://billing', authorizedParties: ['https://app.example.com'], debug: true }));
-    const noAud = await request(server).get('/invoices/export').set(bearer(await issuer.sign(clerkM2MClaims({ scopes: ['invoices:read'] }))));
-    expect([noAud.status, noAud.body.reason]).toEqual([401, 'token-invalid-audience']);
-    const withAud = await issuer.sign({ ...clerkM2MClaims({ scopes: ['invoices:read'] }), aud: 'api://billing' });
-    await request(server).get('/invoices/export').set(bearer(withAud)).expect(200);
-    const session = await issuer.sign({ ...clerkSessionClaims({ azp: 'https://evil.example.com' }), aud: 'api://billing' });
-    expect((await request(server).get('/invoices/mine').set(bearer(session))).body.reason).toBe('token-invalid-authorized-party');
-  });
-
-  it('classifyToken decides for other issuers', async () => {
-    // #region readme:machine-classify
-    const options: AuthModuleOptions = {
-      ...issuer.moduleOptions(),
-      // Client-credentials tokens (Auth0 marks them with gty) are machines; the rest follows the built-in rules.
-      classifyToken: (header, claims) => (claims.gty === 'client-credentials' ? 'm2m_token' : defaultTokenClass(header, claims)),
-    };
-    // #endregion
-    const server = await start(options);
-    const token = await issuer.sign({ sub: 'abc@clients', gty: 'client-credentials', scope: 'invoices:read' });
-    expect((await request(server).get('/invoices/export').set(bearer(token)).expect(200)).body).toEqual({ machineId: 'abc@clients' });
-    await request(server).get('/invoices/mine').set(bearer(token)).expect(401);
-  });
-
-  it('createTestAuth signs in as a machine', async () => {
-    const testAuth = createTestAuth({ as: clerkM2MClaims({ machineId: 'mch_kit', scopes: ['invoices:read'] }) });
-    const moduleRef = await testAuth
-      .override(Test.createTestingModule({ imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))], controllers: [InvoicesController] }))
-      .compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-    apps.push(app);
-    expect((await request(app.getHttpServer()).get('/invoices/export').expect(200)).body).toEqual({ machineId: 'mch_kit' });
-    await request(app.getHttpServer()).get('/invoices/mine').expect(401);
-    const oauth = await testAuth.headers(clerkOAuthClaims({ userId: 'user_9', clientId: 'cli_9' }));
-    expect((await request(app.getHttpServer()).get('/invoices/list').set(oauth).expect(200)).body).toEqual({ userId: 'user_9', clientId: 'cli_9' });
-  });
-});
-
 describe('docs/machine-callers.md', () => {
   it('shows exactly the code these tests run', () => {
-    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    // The examples live in this spec and in machine-callers-options.e2e-spec.ts.
+    const source = ['machine-callers.e2e-spec.ts', 'machine-callers-options.e2e-spec.ts']
+      .map((file) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8'))
+      .join('\n');
     const doc = readFileSync(fileURLToPath(new URL('../docs/machine-callers.md', import.meta.url)), 'utf8');
     const regions = new Map<string, string>();
     for (const [, name, body] of source.matchAll(/\/\/ #region readme:([\w-]+)\n([\s\S]*?)\n[ \t]*\/\/ #endregion/g)) {

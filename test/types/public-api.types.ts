@@ -11,6 +11,9 @@ import {
   type AuthField,
   type AuthModuleOptions,
   type AuthObject,
+  type AuthObjectFor,
+  type MachineAuthObject,
+  type SignedOutMachineAuthObject,
   type SignedInAuthObject,
   type SignedOutAuthObject,
 } from 'nestjs-warden';
@@ -38,6 +41,21 @@ export function narrowing(auth: AuthObject): void {
   // @ts-expect-error: userId may be null until narrowed
   const userId: string = auth.userId;
   void userId;
+}
+
+// A route's auth object narrows on tokenType, then on isAuthenticated.
+export function classNarrowing(auth: AuthObjectFor<['session_token', 'm2m_token', 'oauth_token']>): void {
+  if (auth.tokenType === 'm2m_token') assertType<Equal<typeof auth.machineId, string>>();
+  if (auth.tokenType === 'oauth_token') assertType<Equal<[typeof auth.userId, typeof auth.clientId, typeof auth.scopes], [string, string, string[]]>>();
+  if (auth.tokenType === 'session_token' && auth.isAuthenticated) assertType<Equal<typeof auth, SignedInAuthObject>>();
+  // @ts-expect-error: only M2M objects have machineId
+  void auth.machineId;
+}
+assertType<Equal<AuthObjectFor<'m2m_token'>, MachineAuthObject<'m2m_token'> | SignedOutMachineAuthObject<'m2m_token'>>>();
+assertType<Equal<AuthObjectFor<'session_token'>, AuthObject>>();
+export async function verifyByClass(service: AuthService, token: string): Promise<void> {
+  const machine = await service.verifyToken(token, { acceptsToken: 'm2m_token' });
+  assertType<Equal<typeof machine.machineId, string>>();
 }
 
 // @Auth(key) takes the keys of the auth objects (sessions and machines), nothing else.

@@ -1,7 +1,9 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { AuthorizationCheck } from './auth-object/auth-object.js';
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_POLICY_METADATA } from './auth.constants.js';
+import { acceptedResultOf } from './carrier-verification.js';
 import { guardResultOf } from './get-auth.js';
 import { routePolicy, type AuthPolicy, type AuthPredicate, type OptionalAuthOptions, type RequireAuthOptions } from './route-policy.js';
 import { getAuthCarrier } from './request-context.js';
@@ -49,9 +51,14 @@ type KeysOfUnion<T> = T extends unknown ? keyof T : never;
 /** The keys of the auth objects `@Auth(key)` can hand out: a session's, and a machine's (`machineId`, `scopes`, …). */
 export type AuthField = KeysOfUnion<AnyAuthObject>;
 
+const reflector = new Reflector();
+
 const authParam = createParamDecorator((field: AuthField | undefined, context: ExecutionContext) => {
-  const carrier = getAuthCarrier(context);
-  const auth = guardResultOf(carrier ?? {}).auth as Partial<Record<AuthField, unknown>>;
+  const carrier = getAuthCarrier(context) ?? {};
+  // This route's own classes: the carrier may be shared with routes that accept others (GraphQL fields).
+  const policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [context.getHandler(), context.getClass()]);
+  const result = acceptedResultOf(carrier, policy?.acceptsToken) ?? guardResultOf(carrier);
+  const auth = result.auth as Partial<Record<AuthField, unknown>>;
   return field ? (field in auth ? auth[field] : null) : auth;
 });
 

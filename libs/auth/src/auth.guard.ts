@@ -9,6 +9,7 @@ import { signedInDenial } from './policy-decision.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
 import { resultForAccepted } from './auth-object/auth-object-for.js';
+import { rememberVerification, verificationOf } from './carrier-verification.js';
 import { extractToken } from './token/extract-token.js';
 import { toTransportException } from './transport-exceptions.js';
 
@@ -47,7 +48,7 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
+    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
     const result = reused ?? this.authenticate(this.getToken(carrier));
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
@@ -69,6 +70,8 @@ export class AuthGuard implements CanActivate {
     const { auth } = result;
     const fromCookie =
       auth.isAuthenticated && auth.tokenType !== 'session_token' && extractToken(carrier.headers, this.options, carrier.token)?.source === 'cookie';
+    // Kept as verified: the next route on this carrier (a GraphQL field) may accept other classes.
+    rememberVerification(carrier, { result, accepts: this.options.acceptsToken, fromCookie });
     return resultForAccepted(result, policy.acceptsToken ?? this.options.acceptsToken, fromCookie);
   }
 

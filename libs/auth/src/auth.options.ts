@@ -67,7 +67,10 @@ export interface AuthModuleOptions {
    * the keys' own `alg` or their type's family for keys). HS* and asymmetric never mix.
    */
   algorithms?: string[];
-  /** Required `typ` header, e.g. `'at+jwt'` (compared case-insensitively, `application/` optional). */
+  /**
+   * Required `typ` header, e.g. `'at+jwt'` (compared case-insensitively, `application/` optional).
+   * With `'at+jwt'` every token is an OAuth access token, so `acceptsToken` defaults to `'oauth_token'`.
+   */
   typ?: string;
   /** Tolerance for `exp`, `nbf` and `iat`. Default 5000 (Clerk). */
   clockSkewInMs?: number;

@@ -1,5 +1,6 @@
 import type { AuthObject, AuthResult } from './auth-object/auth-object.js';
 import { resultForAccepted, type AuthObjectFor } from './auth-object/auth-object-for.js';
+import { acceptedResultOf } from './carrier-verification.js';
 import { authStateOf, carrierOf } from './request-context.js';
 import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
 
@@ -27,7 +28,8 @@ export function getAuth<A extends AcceptsToken>(request: object, options: GetAut
 export function getAuth(request: object): AuthObject;
 export function getAuth(request: object, options?: GetAuthOptions): AuthObjectFor<AcceptsToken> {
   const accepts = options === undefined ? 'session_token' : checkAcceptsToken(options?.acceptsToken, 'getAuth({ acceptsToken })');
-  return resultForAccepted(guardResultOf(request), accepts).auth as AuthObjectFor<AcceptsToken>;
+  const result = acceptedResultOf(request, accepts) ?? resultForAccepted(guardResultOf(request), accepts);
+  return result.auth as AuthObjectFor<AcceptsToken>;
 }
 
 /** What the guard attached to the request, whatever its class (for `@Auth()`). Throws like {@link getAuth}. */
