@@ -4,7 +4,6 @@ import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './aut
 import type { ActorClaim, SessionFields } from './claims.js';
 import type { AnyAuthObject } from './auth-object-for.js';
 import { hasAuthorization } from './has-authorization.js';
-
 import type { ReverificationConfig } from './reverification.js';
 
 // Kept importable from here: has() lived in this file before it grew past the size limit.
