@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Query as GqlQuery, Resolver } from '@nestjs/graphql';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { decodeJwt } from 'jose';
 import { Auth, AuthModule, RequireAuth } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
+import { createGraphqlApp, type GraphqlBody } from './support/graphql-app.js';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
+import { connectWsClient, createWsApp, WS_ADAPTERS } from './support/ws-app.js';
 import { authorizationCodeWithPkce, discover, type ProviderMetadata } from './support/oauth-client.js';
 import { ACR, API_RESOURCE, API_SCOPE, SPA_CLIENT, startOidcProvider, type OidcTestProvider } from './support/oidc-test-provider.js';
 
@@ -113,5 +118,69 @@ describe.each(ADAPTERS)('@RequireAuth({ acr, maxAgeSeconds }) with oidc-provider
   it('signed out is the plain 401 challenge, without step-up parameters', async () => {
     const res = await request(app.getHttpServer()).get('/payments/transfer').expect(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+});
+
+@Resolver()
+class TransferResolver {
+  @RequireAuth({ acr: [ACR.mfa], maxAgeSeconds: 300 })
+  @GqlQuery(() => String)
+  transfer(): string {
+    return 'approved';
+  }
+}
+
+@WebSocketGateway()
+class TransferGateway {
+  @RequireAuth({ acr: [ACR.mfa], maxAgeSeconds: 300 })
+  @SubscribeMessage('transfer')
+  transfer() {
+    return { event: 'reply', data: 'approved' };
+  }
+}
+
+const STEP_UP = { acr: [ACR.mfa], maxAgeSeconds: 300 };
+
+describe.each(ADAPTERS)('step-up over GraphQL (%s)', (adapter) => {
+  let issuer: TestIssuer;
+  let app: INestApplication;
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    app = await createGraphqlApp(adapter, 'type Query { transfer: String }', {
+      imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))],
+      providers: [TransferResolver],
+    });
+  });
+  afterAll(() => app?.close());
+
+  it('UNAUTHENTICATED with stepUp in the extensions; the query runs after stepping up', async () => {
+    const weak = await issuer.headers({ sub: 'user_1', acr: ACR.password, auth_time: nowSeconds() });
+    const body = (await request(app.getHttpServer()).post('/graphql').set(weak).send({ query: '{ transfer }' })).body as GraphqlBody;
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', stepUp: STEP_UP });
+    const strong = await issuer.headers({ sub: 'user_1', acr: ACR.mfa, auth_time: nowSeconds() });
+    expect(((await request(app.getHttpServer()).post('/graphql').set(strong).send({ query: '{ transfer }' })).body as GraphqlBody).data).toEqual({ transfer: 'approved' });
+  });
+});
+
+describe.each(WS_ADAPTERS)('step-up over WebSockets (%s)', (adapter) => {
+  let issuer: TestIssuer;
+  let app: INestApplication;
+  let port: number;
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    ({ app, port } = await createWsApp(adapter, { imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))], providers: [TransferGateway] }));
+  });
+  afterAll(() => app?.close());
+
+  it('the exception event carries stepUp', async () => {
+    const headers = await issuer.headers({ sub: 'user_1', acr: ACR.mfa, auth_time: nowSeconds() - 600 });
+    const client = await connectWsClient(adapter, port, { headers });
+    try {
+      expect(await client.call('transfer')).toEqual({
+        exception: { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', code: 'UNAUTHENTICATED', stepUp: STEP_UP },
+      });
+    } finally {
+      client.close();
+    }
   });
 });
