@@ -194,8 +194,9 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
 
 describe('docs/machine-callers.md', () => {
   it('shows exactly the code these tests run', () => {
-    // The examples live in this spec and in machine-callers-options.e2e-spec.ts.
-    const source = ['machine-callers.e2e-spec.ts', 'machine-callers-options.e2e-spec.ts']
+    // The examples live in this spec and in machine-callers-options.e2e-spec.ts; those of opaque
+    // tokens in introspection.e2e-spec.ts and opaque-token-hook.e2e-spec.ts.
+    const source = ['machine-callers.e2e-spec.ts', 'machine-callers-options.e2e-spec.ts', 'introspection.e2e-spec.ts', 'opaque-token-hook.e2e-spec.ts']
       .map((file) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8'))
       .join('\n');
     const doc = readFileSync(fileURLToPath(new URL('../docs/machine-callers.md', import.meta.url)), 'utf8');

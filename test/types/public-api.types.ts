@@ -19,6 +19,7 @@ import {
   type SignedOutAuthObject,
 } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import type { IntrospectionOptions, OpaqueTokenType, VerifyOpaqueToken } from 'nestjs-warden';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Compiles only when `T` is `true`. */
@@ -127,3 +128,16 @@ RequireAuth({ acr: ['urn:example:mfa'], maxAgeSeconds: 300, acceptsToken: ['sess
 RequireAuth((has) => has({ role: 'admin' }) || has({ permission: 'org:billing:manage' }));
 // @ts-expect-error: a predicate answers with a boolean
 RequireAuth(() => 'yes');
+
+// Opaque tokens: introspection options, and a hook that gets the machine class and returns claims or null.
+export const introspectionOptions: IntrospectionOptions = { clientId: 'api', clientSecret: 'secret' };
+export const opaqueTokenOptions: AuthModuleOptions = {
+  issuer: 'https://as.example.com',
+  introspection: { ...introspectionOptions, url: 'https://as.example.com/introspect' },
+  opaqueTokens: { timeoutInMs: 2000, cooldownInMs: 1000, maxConcurrent: 16 },
+};
+export const opaqueHook: VerifyOpaqueToken = async (token, tokenType) => {
+  assertType<Equal<typeof tokenType, OpaqueTokenType>>();
+  assertType<Equal<OpaqueTokenType, 'oauth_token' | 'm2m_token' | 'api_key'>>();
+  return token.startsWith('ak_') ? { sub: 'user_1', exp: 1 } : null;
+};

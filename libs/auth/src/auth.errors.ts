@@ -23,6 +23,8 @@ export const AuthErrorReason = {
   TokenTypeNotAccepted: 'token-type-not-accepted',
   KeyNotFound: 'key-not-found',
   KeysUnavailable: 'keys-unavailable',
+  /** An opaque token could not be checked: the introspection endpoint or the `verifyOpaqueToken` hook failed (503). */
+  IntrospectionUnavailable: 'introspection-unavailable',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */
@@ -50,6 +52,14 @@ export class AuthError extends Error {
 /** True when the failure says nothing about the token itself: the keys to check it were not there. */
 export function isKeysUnavailable(error: AuthError | null | undefined): boolean {
   return error?.reason === AuthErrorReason.KeysUnavailable;
+}
+
+/**
+ * True when the failure says nothing about an opaque token itself: introspection (or the
+ * `verifyOpaqueToken` hook) could not answer. Answered like {@link isKeysUnavailable}: 503 with Retry-After.
+ */
+export function isIntrospectionUnavailable(error: AuthError | null | undefined): boolean {
+  return error?.reason === AuthErrorReason.IntrospectionUnavailable;
 }
 
 /** RFC 6750 section 3: error_description is limited to these characters. */

@@ -48,11 +48,17 @@ export function forbiddenDenial(realm: string, debug: boolean, scopes?: readonly
   };
 }
 
-/** 503: a token was sent but no keys could be had to check it; the client should retry, not sign out. */
-export function keysUnavailableDenial(retryAfterSeconds: number): AuthDenial {
+/**
+ * 503: a token was sent but it could not be checked (no keys, or introspection of an opaque token
+ * failed); the client should retry, not sign out.
+ */
+export function keysUnavailableDenial(
+  retryAfterSeconds: number,
+  reason: typeof AuthErrorReason.KeysUnavailable | typeof AuthErrorReason.IntrospectionUnavailable = AuthErrorReason.KeysUnavailable,
+): AuthDenial {
   return {
     status: 503,
-    reason: AuthErrorReason.KeysUnavailable,
+    reason,
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
-import { AuthError, AuthErrorReason, isKeysUnavailable } from './auth.errors.js';
+import { AuthError, AuthErrorReason, isIntrospectionUnavailable, isKeysUnavailable } from './auth.errors.js';
 import { keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { signedInDenial } from './policy-decision.js';
@@ -125,6 +125,10 @@ export class AuthGuard implements CanActivate {
     if (!auth.isAuthenticated) {
       if (result.tokenPresent && isKeysUnavailable(error)) {
         return this.refuse(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
+      }
+      if (result.tokenPresent && isIntrospectionUnavailable(error)) {
+        const retryAfterSeconds = (this.options.opaque?.cooldownInMs ?? 0) / 1000;
+        return this.refuse(context, keysUnavailableDenial(retryAfterSeconds, AuthErrorReason.IntrospectionUnavailable));
       }
       return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }

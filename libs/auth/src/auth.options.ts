@@ -3,6 +3,7 @@ import type { TokenTemplateProvider } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { resolveOpaqueTokenOptions, type IntrospectionOptions, type OpaqueTokensOptions, type ResolvedOpaqueTokens, type VerifyOpaqueToken } from './opaque-token-options.js';
 import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 import type { AcceptsToken, TokenClassifier } from './verification/token-class.js';
@@ -143,6 +144,16 @@ export interface AuthModuleOptions {
    */
   cache?: boolean | VerifiedTokenCacheOptions;
 
+  /**
+   * Opaque (not JWT) tokens are verified by RFC 7662 introspection at this endpoint. Without it (and
+   * without `verifyOpaqueToken`) they are refused as `token-invalid`, with no network call.
+   */
+  introspection?: IntrospectionOptions;
+  /** Opaque tokens are verified by this function (e.g. Clerk's `mt_`, `oat_`, `ak_` through its Backend API). */
+  verifyOpaqueToken?: VerifyOpaqueToken;
+  /** Cache bounds and time limits for opaque tokens, with `introspection` or `verifyOpaqueToken`. */
+  opaqueTokens?: OpaqueTokensOptions;
+
   /** Remote JWKS: give up on a fetch after this long. Default 5000. */
   jwksTimeoutInMs?: number;
   /** Remote JWKS: at most one refetch per this window, also after failures. Default 30000. */
@@ -199,6 +210,8 @@ export interface ResolvedAuthOptions
   acceptsToken: AcceptsToken;
   /** `false` when off, else the cache bounds. */
   cache: false | Required<VerifiedTokenCacheOptions>;
+  /** Who verifies opaque tokens and how; undefined when they are refused. */
+  opaque: ResolvedOpaqueTokens | undefined;
 }
 
 const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
@@ -278,5 +291,6 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
     cache: cacheOption(options.cache),
+    opaque: resolveOpaqueTokenOptions(options),
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
@@ -31,7 +31,10 @@ export class AuthService implements OnModuleInit {
   readonly verifier: TokenVerifier;
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
-    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
+    const logger = new Logger('nestjs-warden');
+    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock, (message) =>
+      logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+    );
   }
 
   /**

@@ -82,6 +82,14 @@ export { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 export { extractToken, type ExtractedToken, type RequestHeaders } from './token/extract-token.js';
 export { TokenVerifier, type Clock, type VerifiedToken } from './verification/token-verifier.js';
 export type { KeySource } from './verification/key-sources.js';
+export {
+  OPAQUE_TOKEN_DEFAULTS,
+  type IntrospectionOptions,
+  type OpaqueTokensOptions,
+  type VerifyOpaqueToken,
+} from './opaque-token-options.js';
+export { opaqueTokenType, type OpaqueTokenType } from './verification/opaque-token-type.js';
+export { IntrospectionClient, type IntrospectionClientOptions, type IntrospectionEndpoint } from './verification/introspection-client.js';
 export type {} from './express-request.js';
 export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
 export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';

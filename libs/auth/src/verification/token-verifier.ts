@@ -15,6 +15,9 @@ import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { createOpaqueTokenVerifier } from './opaque-token-source.js';
+import { isBearerTokenSyntax } from './opaque-token-type.js';
+import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
 import { classifyToken, defaultTokenClass, type TokenType } from './token-class.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -54,11 +57,15 @@ export class TokenVerifier {
   private readonly baseOptions: JWTVerifyOptions;
   /** Null with `cache: false`. */
   readonly cache: VerifiedTokenCache<VerifiedToken> | null;
+  /** Opaque tokens (introspection or `verifyOpaqueToken`); null when they are refused outright. */
+  readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
 
   constructor(
     private readonly options: ResolvedAuthOptions,
     readonly keySource: KeySource = createKeySource(options),
     private readonly clock: Clock = Date.now,
+    /** Hears the start of each outage of opaque-token verification (a fixed text, safe to log). */
+    onOpaqueFailure?: (message: string) => void,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
     this.baseOptions = {
@@ -76,6 +83,9 @@ export class TokenVerifier {
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
+    const { issuer, audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
+    const rules = { clockSkewInMs: options.clockSkewInMs, clock, claims: { issuer, audience, requiredClaims, clockTolerance, maxTokenAge }, toAuthError, onFailure: onOpaqueFailure };
+    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, rules, (token, type, claims) => this.toVerifiedToken(token, type, claims)) : null;
   }
 
   /**
@@ -84,7 +94,7 @@ export class TokenVerifier {
    */
   verifyCached(token: string): VerifiedToken | undefined {
     if (this.options.isRevoked || typeof token !== 'string') return undefined;
-    return this.cache?.get(token, this.clock());
+    return this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
   }
 
   /**
@@ -102,6 +112,7 @@ export class TokenVerifier {
       if (this.options.isRevoked) await this.checkRevoked(cached.claims, token);
       return cached;
     }
+    if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
     const generation = this.cache?.generation ?? 0;
     this.checkShape(token);
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
@@ -121,6 +132,17 @@ export class TokenVerifier {
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
     if (this.options.isRevoked) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
+    return result;
+  }
+
+  /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
+  private async verifyOpaque(opaque: OpaqueTokenVerifier<VerifiedToken>, token: string): Promise<VerifiedToken> {
+    if (!isBearerTokenSyntax(token)) throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a bearer token');
+    const result = await opaque.verify(token);
+    if (this.options.isRevoked && (await this.options.isRevoked(result.claims)) === true) {
+      opaque.delete(token);
+      throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
+    }
     return result;
   }
 
