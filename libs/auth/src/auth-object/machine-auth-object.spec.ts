@@ -96,3 +96,11 @@ describe('readScopes', () => {
     expect(readScopes({}, 'm2m_token')).toEqual([]);
   });
 });
+
+describe('hasMachineAuthorization and reverification', () => {
+  it('never grants reverification: a machine verifies no factors (no fva), whatever else the check asks', () => {
+    expect(hasMachineAuthorization({ reverification: 'lax' }, ['invoices:read'])).toBe(false);
+    expect(hasMachineAuthorization({ scope: 'invoices:read', reverification: 'lax' }, ['invoices:read'])).toBe(false);
+    expect(hasMachineAuthorization({ scope: 'invoices:read' }, ['invoices:read'])).toBe(true);
+  });
+});

@@ -170,6 +170,8 @@ export function signedOutMachineAuthObject<T extends MachineTokenType>(
 /** `has()` of a machine: scopes always; the other dimensions only through grants. */
 export function hasMachineAuthorization(check: AuthorizationCheck, scopes: readonly string[], grants?: Required<AuthorizationGrants>): boolean {
   if (!check || typeof check !== 'object') return false;
+  // A machine verifies no factors (no fva): an asked reverification is never met.
+  if (check.reverification !== undefined) return false;
   const asked = askedScopes(check);
   if (asked && !hasScopes(scopes, asked)) return false;
   const { role, permission, feature, plan } = check;
