@@ -16,6 +16,7 @@ export interface AuthDebugInfo {
   tokenPresent: boolean;
   /** Why it is signed out (`'token-missing'`, `'token-expired'`, `'session-pending'`, …); null when signed in. */
   reason: AuthErrorReason | null;
+  /** The user the token speaks for (a session's `sub`, an OAuth token's user, an API key's owner); null for M2M. */
   userId: string | null;
   sessionId: string | null;
   sessionStatus: 'active' | 'pending' | null;
@@ -25,14 +26,15 @@ export interface AuthDebugInfo {
   expiresAt: number | null;
 }
 
-/** The debug info of a verified session. */
+/** The debug info of a verified token (a session, or a machine with `sessionId`/`sessionStatus` null). */
 export function signedInDebugInfo(
   claims: JWTPayload,
-  fields: { userId: string; sessionId: string | null; sessionStatus: 'active' | 'pending' | null },
+  fields: { userId: string | null; sessionId: string | null; sessionStatus: 'active' | 'pending' | null },
+  tokenType: TokenType = 'session_token',
 ): AuthDebugInfo {
   return {
     isAuthenticated: true,
-    tokenType: 'session_token',
+    tokenType,
     tokenPresent: true,
     reason: null,
     userId: fields.userId,
@@ -43,11 +45,16 @@ export function signedInDebugInfo(
   };
 }
 
-/** The debug info of a signed-out session object. */
-export function signedOutDebugInfo(error: AuthError | null, tokenPresent: boolean, sessionStatus: 'pending' | null): AuthDebugInfo {
+/** The debug info of a signed-out object (a session's, or a route's that accepts one machine class). */
+export function signedOutDebugInfo(
+  error: AuthError | null,
+  tokenPresent: boolean,
+  sessionStatus: 'pending' | null,
+  tokenType: TokenType = 'session_token',
+): AuthDebugInfo {
   return {
     isAuthenticated: false,
-    tokenType: 'session_token',
+    tokenType,
     tokenPresent,
     reason: error?.reason ?? null,
     userId: null,

@@ -104,3 +104,24 @@ describe('hasMachineAuthorization and reverification', () => {
     expect(hasMachineAuthorization({ scope: 'invoices:read' }, ['invoices:read'])).toBe(true);
   });
 });
+
+describe('machine debug()', () => {
+  it('says what was decided, with the class, and nothing of the token', () => {
+    const oauth = machineAuthObject('oauth_token', { sub: 'user_9', client_id: 'spa', iss: 'https://as.test', exp: 2_000_000_000 }, 'secret.token.value');
+    expect(oauth.debug()).toEqual({
+      isAuthenticated: true,
+      tokenType: 'oauth_token',
+      tokenPresent: true,
+      reason: null,
+      userId: 'user_9',
+      sessionId: null,
+      sessionStatus: null,
+      issuer: 'https://as.test',
+      expiresAt: 2_000_000_000,
+    });
+    expect(JSON.stringify(oauth.debug())).not.toContain('secret');
+    expect(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't').debug()).toMatchObject({ tokenType: 'm2m_token', userId: null });
+    const out = signedOutMachineAuthObject('api_key', new AuthError('token-expired'), true);
+    expect(out.debug()).toMatchObject({ isAuthenticated: false, tokenType: 'api_key', reason: 'token-expired', tokenPresent: true });
+  });
+});
