@@ -8,8 +8,11 @@ import { AuthMetrics, meterFor, type AuthMetricsOptions, type AuthOutcomeResult 
 import { contextTypeOf, type AuthContextType } from './request-context.js';
 import type { KeySource } from './verification/key-sources.js';
 
-/** Why a request (or the token it offered) was refused: a reason code, or `insufficient-scope` for a 403. */
-export type AuthRefusalReason = AuthErrorReason | 'insufficient-scope';
+/**
+ * Why a request (or the token it offered) was refused: a reason code, `insufficient-scope` (403), or
+ * a step-up requirement (`reverification-required`, `insufficient-user-authentication`).
+ */
+export type AuthRefusalReason = AuthErrorReason | AuthDenial['reason'];
 
 /** What the event hooks learn about the request besides the auth object or the reason. */
 export interface AuthEventContext {
