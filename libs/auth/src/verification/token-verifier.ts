@@ -14,6 +14,7 @@ import { readSessionFields, type SessionFields } from '../auth-object/claims.js'
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 import { headerFault, keyResolver } from './token-header.js';
+import { checkTimeWindow, joseClockTolerance } from './time-window.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
@@ -60,7 +61,8 @@ export class TokenVerifier {
       audience: options.audience,
       typ: options.typ,
       requiredClaims: options.requiredClaims,
-      clockTolerance: options.clockSkewInMs / 1000,
+      // Wider than the skew: jose rounds to seconds; checkTimeWindow draws the exact boundaries.
+      clockTolerance: joseClockTolerance(options.clockSkewInMs),
       maxTokenAge: options.maxTokenAgeInMs === undefined ? undefined : options.maxTokenAgeInMs / 1000,
     };
     // Remote key sets: no entry outlives the freshness of the keys it was verified with.
@@ -106,9 +108,7 @@ export class TokenVerifier {
       throw (error instanceof errors.JWSInvalid && headerFault(token)) || toAuthError(error);
     }
     const claims = verified.payload;
-    if (typeof claims.iat === 'number' && claims.iat * 1000 > now + this.options.clockSkewInMs) {
-      throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
-    }
+    checkTimeWindow(claims, now, this.options);
     this.checkAuthorizedParty(claims);
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
     const fields = readSessionFields(claims);

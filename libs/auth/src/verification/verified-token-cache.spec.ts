@@ -125,12 +125,13 @@ describe('the verified-token cache inside TokenVerifier', () => {
     clock.now = NOW + 29_999;
     await verifier.verify(token);
     expect(source.lookups).toBe(2);
-    // From iat + maxTokenAgeInMs on, the cache steps aside; jose then decides on whole seconds.
+    // Exactly maxTokenAgeInMs old is still accepted (from the cache); one millisecond more is refused.
     clock.now = NOW + 30_000;
     await verifier.verify(token);
-    expect(source.lookups).toBe(3);
-    clock.now = NOW + 31_000;
+    expect(source.lookups).toBe(2);
+    clock.now = NOW + 30_001;
     expect(await reasonOf(verifier.verify(token))).toBe('token-too-old');
+    expect(source.lookups).toBe(3);
   });
 
   it('does not serve an entry when the clock is behind the time it was verified (nbf is checked again)', async () => {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AdmissionFilter } from './admission-filter.js';
+import { refusedFrom } from './time-window.js';
 
 /** What the cache needs of the outcome of a full, successful verification (it holds the whole outcome). */
 export interface CachedVerification {
@@ -79,8 +80,7 @@ export function estimateEntryBytes(token: string): number {
  */
 export class VerifiedTokenCache<T extends CachedVerification = CachedVerification> {
   private readonly entries: LRUCache<string, Entry<T>>;
-  private readonly skewMs: number;
-  private readonly maxAgeMs: number | undefined;
+  private readonly rules: { clockSkewInMs: number; maxTokenAgeInMs?: number };
   private readonly keysDueAt: () => number | undefined;
   private readonly seen: AdmissionFilter;
   private keyGeneration = 0;
@@ -94,8 +94,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
       // lru-cache refuses (does not store) an entry larger than maxSize on its own.
       sizeCalculation: (_entry, token) => estimateEntryBytes(token),
     });
-    this.skewMs = rules.clockSkewInMs;
-    this.maxAgeMs = rules.maxTokenAgeInMs;
+    this.rules = { clockSkewInMs: rules.clockSkewInMs, maxTokenAgeInMs: rules.maxTokenAgeInMs };
     this.keysDueAt = rules.keysDueAt ?? (() => undefined);
     this.seen = new AdmissionFilter(maxEntries);
   }
@@ -135,7 +134,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   set(verified: T, verifiedAt: number, generation: number): void {
     if (generation !== this.keyGeneration) return;
     if (!this.seen.sight(verified.token)) return;
-    const expiresAt = Math.min(this.expiryOf(verified.claims), this.keysDueAt() ?? Infinity);
+    const expiresAt = Math.min(refusedFrom(verified.claims, this.rules), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
     const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
     this.entries.set(verified.token, { verified, verifiedAt, expiresAt, kid });
@@ -164,14 +163,5 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   clear(): void {
     this.keyGeneration += 1;
     this.entries.clear();
-  }
-
-  /** `exp` (and `iat + maxTokenAgeInMs`) plus the skew, in ms; the verification already proved exp is a number. */
-  private expiryOf(claims: JWTPayload): number {
-    let expiresAt = (claims.exp as number) * 1000 + this.skewMs;
-    if (this.maxAgeMs !== undefined && typeof claims.iat === 'number') {
-      expiresAt = Math.min(expiresAt, claims.iat * 1000 + this.maxAgeMs + this.skewMs);
-    }
-    return expiresAt;
   }
 }
