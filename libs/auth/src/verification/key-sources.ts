@@ -18,10 +18,11 @@ export interface KeySource {
    */
   warmUp?(): Promise<void>;
   /**
-   * Remote sources: `listener` runs after every refresh that changed the set, with the `kid`s now in
-   * it, so caches can drop results verified by removed keys. Returns an unsubscribe function.
+   * Remote sources: `listener` runs after every refresh that changed the set, with the RFC 7638
+   * thumbprints of the keys now in it, so caches can drop results verified by removed or replaced
+   * keys (a key replaced under the same `kid` has another thumbprint). Returns an unsubscribe function.
    */
-  onKeysChanged?(listener: (currentKids: ReadonlySet<string>) => void): () => void;
+  onKeysChanged?(listener: (currentThumbprints: ReadonlySet<string>) => void): () => void;
   /**
    * Remote sources: when the keys in use were fetched (or last confirmed), in ms on the options'
    * clock; null before any. A cached verification is not served once these keys are due for a refresh.

@@ -2,6 +2,7 @@ import { createLocalJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose'
 import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
 import { readJwksDocument } from './jwks-document.js';
 import { MemoizedKeys, type ResolvedKey } from './key-memo.js';
+import { thumbprintsOf } from './key-thumbprint.js';
 import { discoverJwksUri } from './oidc-discovery.js';
 
 /** Where the keys are: a JWKS URL, or an issuer whose discovery document names it. */
@@ -20,6 +21,8 @@ export interface RemoteJwksOptions extends FetchLimits {
 
 interface CachedSet {
   keys: JWK[];
+  /** RFC 7638 thumbprints of the keys: what cached verifications are tied to. */
+  thumbprints: ReadonlySet<string>;
   fingerprint: string;
   resolver: MemoizedKeys;
   fetchedAt: number;
@@ -42,7 +45,7 @@ export class RemoteJwks {
   private lastAttemptEndedAt: number | null = null;
   private lastError: KeyFetchError | null = null;
   private jwksUrl: URL | null;
-  private readonly listeners = new Set<(kids: ReadonlySet<string>) => void>();
+  private readonly listeners = new Set<(thumbprints: ReadonlySet<string>) => void>();
 
   constructor(
     private readonly location: RemoteJwksLocation,
@@ -86,8 +89,11 @@ export class RemoteJwks {
     return this.current?.fetchedAt ?? null;
   }
 
-  /** Runs `listener` with the current `kid`s after every refresh that changed the set. */
-  onKeysChanged(listener: (kids: ReadonlySet<string>) => void): () => void {
+  /**
+   * Runs `listener` with the RFC 7638 thumbprints of the keys now in the set after every refresh that
+   * changed it. Thumbprints, not `kid`s: a key replaced under the same `kid` is a different key.
+   */
+  onKeysChanged(listener: (thumbprints: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -133,7 +139,8 @@ export class RemoteJwks {
         this.current.fetchedAt = this.options.clock();
         return;
       }
-      this.replace({ keys, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
+      const thumbprints = await thumbprintsOf(keys);
+      this.replace({ keys, thumbprints, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
     } catch (error) {
       this.lastError = error instanceof KeyFetchError ? error : new KeyFetchError('network');
     }
@@ -141,10 +148,10 @@ export class RemoteJwks {
 
   private replace(next: CachedSet | null): void {
     this.current = next;
-    const kids = new Set((next?.keys ?? []).flatMap((key) => (typeof key.kid === 'string' ? [key.kid] : [])));
+    const thumbprints = next?.thumbprints ?? new Set<string>();
     for (const listener of this.listeners) {
       try {
-        listener(kids);
+        listener(thumbprints);
       } catch {
         // A listener's failure must not break key rotation for everyone else.
       }

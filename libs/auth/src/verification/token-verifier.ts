@@ -13,6 +13,7 @@ import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { thumbprintOf } from './key-thumbprint.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { checkTimeWindow, joseClockTolerance } from './time-window.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -70,7 +71,7 @@ export class TokenVerifier {
     const keysDueAt = fetchedAt && (() => (fetchedAt() ?? -Infinity) + options.jwksCacheMaxAgeInMs);
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
-    if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
+    if (cache) keySource.onKeysChanged?.((thumbprints) => cache.evictKeysNotIn(thumbprints));
   }
 
   /**
@@ -99,7 +100,7 @@ export class TokenVerifier {
     }
     const generation = this.cache?.generation ?? 0;
     this.checkShape(token);
-    let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
+    let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters; key?: unknown };
     try {
       // jose reads the real clock itself; only an injected one needs passing (and a Date made).
       const options = this.clock === Date.now ? this.baseOptions : { ...this.baseOptions, currentDate: new Date(now) };
@@ -116,7 +117,7 @@ export class TokenVerifier {
     const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
     const result: VerifiedToken = deepFreeze({ token, header: verified.protectedHeader, claims, fields, auth });
     if (this.options.isRevoked) await this.checkRevoked(claims, token);
-    this.cache?.set(result, now, generation);
+    this.cache?.set(result, now, generation, thumbprintOf(verified.key));
     return result;
   }
 

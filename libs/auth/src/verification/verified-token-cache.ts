@@ -43,8 +43,8 @@ interface Entry<T> {
   verifiedAt: number;
   /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token, or the entry is too old. */
   expiresAt: number;
-  /** The key the token was verified with; undefined when the token named none. */
-  kid: string | undefined;
+  /** RFC 7638 thumbprint of the key the token was verified with; undefined when unknown. */
+  thumbprint: string | undefined;
 }
 
 /**
@@ -69,7 +69,7 @@ export function estimateEntryBytes(token: string): number {
  * successful verification ({@link AdmissionFilter}): one used only once never takes an entry. An
  * entry is served only while the token is still inside its `exp` (and `maxTokenAgeInMs`) with the
  * skew, measured on the verifier's clock, and never before the time it was verified. Entries whose
- * key left the key set are dropped by {@link evictKeysNotIn}. Framework-free; one per verifier, so
+ * key left the key set (by thumbprint, not `kid`) are dropped by {@link evictKeysNotIn}. Framework-free; one per verifier, so
  * never shared between modules.
  *
  * @example
@@ -129,15 +129,15 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
    * Offers a successful verification made at `verifiedAt` (the clock value the checks used): the
    * first time a token is offered it is only remembered, the second time it is stored.
    * `generation` is {@link generation} read before the verification started: when the key set changed
-   * meanwhile, the result is not stored, since its key may be gone.
+   * meanwhile, the result is not stored, since its key may be gone. `thumbprint` is the RFC 7638
+   * thumbprint of the key that verified it (see {@link evictKeysNotIn}).
    */
-  set(verified: T, verifiedAt: number, generation: number): void {
+  set(verified: T, verifiedAt: number, generation: number, thumbprint?: string): void {
     if (generation !== this.keyGeneration) return;
     if (!this.seen.sight(verified.token)) return;
     const expiresAt = Math.min(refusedFrom(verified.claims, this.rules), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
-    const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
-    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, kid });
+    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, thumbprint });
   }
 
   /** Forgets one token (e.g. after `isRevoked` said yes). */
@@ -146,14 +146,15 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   }
 
   /**
-   * Drops every entry verified with a key that is not in `currentKids`, and every entry whose token
-   * named no key (its key cannot be told apart). Returns how many were dropped.
+   * Drops every entry verified with a key whose RFC 7638 thumbprint is not in `currentThumbprints`
+   * (removed, or replaced under the same `kid`), and every entry whose key is unknown. Returns how
+   * many were dropped.
    */
-  evictKeysNotIn(currentKids: ReadonlySet<string>): number {
+  evictKeysNotIn(currentThumbprints: ReadonlySet<string>): number {
     this.keyGeneration += 1;
     const stale: string[] = [];
     for (const [token, entry] of this.entries.entries()) {
-      if (entry.kid === undefined || !currentKids.has(entry.kid)) stale.push(token);
+      if (entry.thumbprint === undefined || !currentThumbprints.has(entry.thumbprint)) stale.push(token);
     }
     for (const token of stale) this.entries.delete(token);
     return stale.length;
