@@ -7,6 +7,7 @@ import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDe
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
+import { recheckStoredResult } from './stored-verdict.js';
 import { extractToken } from './token/extract-token.js';
 import { toTransportException } from './transport-exceptions.js';
 
@@ -44,8 +45,9 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
-    const result = reused ?? this.authenticate(this.getToken(carrier));
+    // A result stored on any other carrier (which may outlive it: a graphql-ws upgrade request) is re-checked.
+    const stored = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
+    const result = stored ? recheckStoredResult(stored, this.authService.verifier) : this.authenticate(this.getToken(carrier));
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
     }

@@ -121,9 +121,19 @@ export class TokenVerifier {
     return result;
   }
 
-  private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
+  /**
+   * Checks a verification made earlier again before a stored result is reused (a request or
+   * connection that outlives one check): its time window at this verifier's clock, to the
+   * millisecond, and `isRevoked`. Throws {@link AuthError}; synchronous unless `isRevoked` is set.
+   */
+  recheck(claims: JWTPayload): void | Promise<void> {
+    if (typeof claims.exp === 'number') checkTimeWindow(claims, this.clock(), this.options);
+    if (this.options.isRevoked) return this.checkRevoked(claims);
+  }
+
+  private async checkRevoked(claims: JWTPayload, token?: string): Promise<void> {
     if ((await this.options.isRevoked?.(claims)) === true) {
-      this.cache?.delete(token);
+      if (token !== undefined) this.cache?.delete(token);
       throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
     }
   }
