@@ -7,8 +7,10 @@ import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDe
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
+import { logRefusal } from './operator-log.js';
 import { recheckStoredResult } from './stored-verdict.js';
 import { extractToken } from './token/extract-token.js';
+import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
 import { toTransportException } from './transport-exceptions.js';
 
 /**
@@ -47,11 +49,19 @@ export class AuthGuard implements CanActivate {
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
     // A result stored on any other carrier (which may outlive it: a graphql-ws upgrade request) is re-checked.
     const stored = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
-    const result = stored ? recheckStoredResult(stored, this.authService.verifier) : this.authenticate(this.getToken(carrier));
+    const result = stored ? recheckStoredResult(stored, this.authService.verifier) : this.authenticateCarrier(carrier);
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
     }
     return this.decide(context, policy, carrier, result as AuthResult);
+  }
+
+  /** Steps 3 and 4; a token header under another scheme than Bearer gets its own reason. */
+  private authenticateCarrier(carrier: AuthCarrier): AuthResult | Promise<AuthResult> {
+    const token = this.getToken(carrier);
+    const result = this.authenticate(token);
+    if (token !== null || !sentWithAnotherScheme(carrier.headers, this.options)) return result;
+    return Promise.resolve(result).then(withSchemeReason);
   }
 
   private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): boolean | Promise<boolean> {
@@ -119,6 +129,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {
+    if (this.options.debug === true) logRefusal(context, denial);
     throw await this.deny(context, denial);
   }
 

@@ -3,6 +3,7 @@ import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object/auth-object.js';
+import { logKeySourceError } from './operator-log.js';
 import { createKeySource } from './verification/key-sources.js';
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
@@ -22,7 +23,7 @@ export class AuthService implements OnModuleInit {
   readonly verifier: TokenVerifier;
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
-    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
+    this.verifier = new TokenVerifier(options, createKeySource(options, { onKeySourceError: logKeySourceError }), options.clock);
   }
 
   /**

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
 import { MemoizedKeys } from './key-memo.js';
+import type { KeySourceEvents } from './key-source-events.js';
 import { RemoteJwks, type RemoteJwksLocation } from './remote-jwks.js';
 import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
 
@@ -36,14 +37,14 @@ const MIN_RSA_BITS = 2048;
 /**
  * Builds the key source named by the options. Every problem with key material is an
  * {@link AuthConfigError} at boot: private or symmetric keys in a JWKS, RSA keys under 2048 bits,
- * unparsable PEM, algorithms that do not fit the keys.
+ * unparsable PEM, algorithms that do not fit the keys. `events` hears of fetch failures of remote sources.
  */
-export function createKeySource(options: ResolvedAuthOptions): KeySource {
+export function createKeySource(options: ResolvedAuthOptions, events: KeySourceEvents = {}): KeySource {
   if (options.secret !== undefined) return secretSource(options.secret, options.algorithms);
   if (options.jwtKey !== undefined) return pemSource(options.jwtKey, options.algorithms);
   if (options.jwks !== undefined) return localJwksSource(options.jwks, options.algorithms);
-  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) });
-  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] });
+  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) }, events);
+  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] }, events);
   throw new AuthConfigError('jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret');
 }
 
@@ -78,7 +79,7 @@ function localJwksSource(jwks: JSONWebKeySet, configured: string[] | undefined):
   return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key };
 }
 
-function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation): KeySource {
+function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation, events: KeySourceEvents): KeySource {
   const kind = 'jwksUrl' in location ? 'jwksUrl' : 'issuer';
   const algorithms = pin(kind, ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
   const jwks = new RemoteJwks(location, {
@@ -88,6 +89,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     cacheMaxAgeInMs: options.jwksCacheMaxAgeInMs,
     staleIfErrorInMs: options.jwksStaleIfErrorInMs,
     clock: options.clock ?? Date.now,
+    onError: events.onKeySourceError && ((error) => events.onKeySourceError?.(error)),
   });
   return {
     kind,

@@ -3,6 +3,7 @@ import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
 import { readJwksDocument } from './jwks-document.js';
 import { MemoizedKeys, type ResolvedKey } from './key-memo.js';
 import { thumbprintsOf } from './key-thumbprint.js';
+import type { KeySourceError } from './key-source-events.js';
 import { discoverJwksUri } from './oidc-discovery.js';
 
 /** Where the keys are: a JWKS URL, or an issuer whose discovery document names it. */
@@ -17,6 +18,8 @@ export interface RemoteJwksOptions extends FetchLimits {
   /** After `cacheMaxAgeInMs`, keys keep serving this long while refetches fail; then fail closed. */
   staleIfErrorInMs: number;
   clock: () => number;
+  /** Runs after every failed fetch (at most once per cooldown); must not throw. */
+  onError?: (error: KeySourceError) => void;
 }
 
 interface CachedSet {
@@ -143,6 +146,25 @@ export class RemoteJwks {
       this.replace({ keys, thumbprints, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
     } catch (error) {
       this.lastError = error instanceof KeyFetchError ? error : new KeyFetchError('network');
+      this.report(this.lastError);
+    }
+  }
+
+  private report(error: KeyFetchError): void {
+    const current = this.current;
+    const usable = current !== null && this.options.clock() - current.fetchedAt < this.options.cacheMaxAgeInMs + this.options.staleIfErrorInMs;
+    try {
+      this.options.onError?.({
+        source: 'jwksUrl' in this.location ? 'jwksUrl' : 'issuer',
+        problem: error.problem,
+        errorClass: error.name,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        ...(error.code !== undefined ? { code: error.code } : {}),
+        fallback: usable ? 'stale-keys' : 'no-keys',
+        retryInMs: this.options.cooldownInMs,
+      });
+    } catch {
+      // A failing listener must not change how keys are fetched.
     }
   }
 
