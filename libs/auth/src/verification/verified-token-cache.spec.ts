@@ -204,9 +204,10 @@ describe('the verified-token cache inside TokenVerifier', () => {
 
   it('is bounded in estimated bytes, and keeps no entry larger than the whole budget', async () => {
     const token = await sign(k1);
-    const one = estimateEntryBytes(token);
+    const one = estimateEntryBytes(await setup({ cache: false }).verifier.verify(token));
     const { verifier } = setup({ cache: { maxBytes: one * 2 + 1 } });
-    for (const sub of ['a', 'b', 'c', 'd']) await admit(verifier, await sign(k1, { sub }));
+    // Same-length subjects: every entry costs the same.
+    for (const sub of ['user_a', 'user_b', 'user_c', 'user_d']) await admit(verifier, await sign(k1, { sub }));
     expect(verifier.cache?.size).toBe(2);
     expect(verifier.cache?.bytes).toBeLessThanOrEqual(one * 2 + 1);
     const tiny = setup({ cache: { maxBytes: one - 1 } });

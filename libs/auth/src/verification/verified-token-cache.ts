@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AdmissionFilter } from './admission-filter.js';
+import { estimateHeapBytes } from './heap-size.js';
 import { refusedFrom } from './time-window.js';
 
 /** What the cache needs of the outcome of a full, successful verification (it holds the whole outcome). */
@@ -14,7 +15,7 @@ export interface CachedVerification {
 export interface VerifiedTokenCacheOptions {
   /** Most tokens kept at once. Default 10000. */
   maxEntries?: number;
-  /** Most (estimated) bytes kept at once; see {@link estimateEntryBytes}. Default 16 MiB. */
+  /** Most heap bytes kept at once, as estimated by {@link estimateEntryBytes} (calibrated on V8's heap). Default 16 MiB. */
   maxBytes?: number;
 }
 
@@ -45,22 +46,30 @@ interface Entry<T> {
   expiresAt: number;
   /** RFC 7638 thumbprint of the key the token was verified with; undefined when unknown. */
   thumbprint: string | undefined;
+  /** {@link estimateEntryBytes}, computed once when admitted. */
+  bytes: number;
 }
 
 /**
- * Fixed cost of one entry besides the token's characters: the entry, the verification result, the
- * header and fields objects and the LRU bookkeeping.
+ * Fixed cost of one entry besides what {@link estimateHeapBytes} counts: the entry, the verification
+ * result, the frozen auth object with its closures, the LRU's bookkeeping and the admission filter's
+ * share. Calibrated on the heap (verified-token-cache.heap.spec.ts).
  */
-const ENTRY_OVERHEAD_BYTES = 512;
+const ENTRY_OVERHEAD_BYTES = 600;
 
 /**
- * Estimated heap bytes of one cached token: the token string (one byte a character), its decoded
- * claims (about as many bytes again as JS objects and strings) and {@link ENTRY_OVERHEAD_BYTES}.
- * Checked against the heap with `bench/memory.mjs`: a 290-character token costs about 1 KB, and the
- * estimate (1.1 KB) errs on the high side.
+ * Estimated heap bytes of one cached verification, computed once when it is admitted: the token
+ * string, the decoded claims and header walked by structure ({@link estimateHeapBytes}: claims made
+ * of many small objects cost many times their length), and {@link ENTRY_OVERHEAD_BYTES} (which also
+ * covers the typed fields: their strings are the claims' own). Errs on the high side, so `maxBytes` bounds the real heap.
  */
-export function estimateEntryBytes(token: string): number {
-  return token.length * 2 + ENTRY_OVERHEAD_BYTES;
+export function estimateEntryBytes(verified: CachedVerification): number {
+  return (
+    ENTRY_OVERHEAD_BYTES +
+    estimateHeapBytes(verified.token) +
+    estimateHeapBytes(verified.claims) +
+    estimateHeapBytes(verified.header)
+  );
 }
 
 /**
@@ -91,8 +100,8 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
     this.entries = new LRUCache<string, Entry<T>>({
       max: maxEntries,
       maxSize: maxBytes,
-      // lru-cache refuses (does not store) an entry larger than maxSize on its own.
-      sizeCalculation: (_entry, token) => estimateEntryBytes(token),
+      // Sizes are given by set() (computed once, on admission); lru-cache refuses an entry larger than maxSize.
+      sizeCalculation: (entry) => entry.bytes,
     });
     this.rules = { clockSkewInMs: rules.clockSkewInMs, maxTokenAgeInMs: rules.maxTokenAgeInMs };
     this.keysDueAt = rules.keysDueAt ?? (() => undefined);
@@ -137,7 +146,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
     if (!this.seen.sight(verified.token)) return;
     const expiresAt = Math.min(refusedFrom(verified.claims, this.rules), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
-    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, thumbprint });
+    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, thumbprint, bytes: estimateEntryBytes(verified) });
   }
 
   /** Forgets one token (e.g. after `isRevoked` said yes). */
