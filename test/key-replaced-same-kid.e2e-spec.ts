@@ -40,6 +40,26 @@ describe.each(ADAPTERS)('a key replaced under the same kid, real JWKS server on 
     expect((await f.get(await next.sign({}, { now: f.clock.now, expiresInSeconds: HOUR }))).status).toBe(200);
   });
 
+  it('a token of the new key behind key-1 makes it look again (once per cooldown): the old key is gone, the new one verifies', async () => {
+    const f = await fixture({ debug: true });
+    const old = await longLived(f);
+    for (let i = 0; i < 2; i++) expect((await f.get(old)).status).toBe(200);
+    const next = await replacement;
+    f.server.setKeys([next.publicJwk]);
+    f.clock.advance(AUTH_DEFAULTS.jwksCooldownInMs);
+    const fetches = f.server.requests;
+    const fresh = await next.sign({ sub: 'user_new_key' }, { now: f.clock.now, expiresInSeconds: HOUR });
+    const res = await f.get(fresh);
+    expect([res.status, res.body.userId]).toEqual([200, 'user_new_key']);
+    expect(f.server.requests).toBe(fetches + 1);
+    expect(f.authService.verifier.cache?.size).toBe(0);
+    expect((await f.get(old)).status).toBe(401);
+    // A signature that fails again within the cooldown (a forgery naming key-1) fetches nothing.
+    const forged = `${old.slice(0, old.lastIndexOf('.') + 1)}${'A'.repeat(342)}`;
+    for (let i = 0; i < 5; i++) expect((await f.get(forged)).status).toBe(401);
+    expect(f.server.requests).toBe(fetches + 1);
+  });
+
   it('keeps cached tokens of keys that stayed in the set, whatever else changed', async () => {
     const f = await fixture();
     const kept = await longLived(f);

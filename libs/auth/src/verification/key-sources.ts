@@ -25,6 +25,11 @@ export interface KeySource {
    */
   onKeysChanged?(listener: (currentThumbprints: ReadonlySet<string>) => void): () => void;
   /**
+   * Remote sources: a key of the set refused a token's signature; look again (at most once per
+   * cooldown) in case the key behind that `kid` was replaced. Resolves true when the set changed.
+   */
+  refreshAfterSignatureMismatch?(): Promise<boolean>;
+  /**
    * Remote sources: when the keys in use were fetched (or last confirmed), in ms on the options'
    * clock; null before any. A cached verification is not served once these keys are due for a refresh.
    */
@@ -98,6 +103,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     warmUp: () => jwks.warmUp(),
     onKeysChanged: (listener) => jwks.onKeysChanged(listener),
     keysFetchedAt: () => jwks.fetchedAt,
+    refreshAfterSignatureMismatch: () => jwks.refreshAfterSignatureMismatch(),
   };
 }
 

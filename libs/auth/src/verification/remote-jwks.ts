@@ -87,6 +87,18 @@ export class RemoteJwks {
     if (this.mayFetch()) await this.refresh();
   }
 
+  /**
+   * A key of the set refused a token's signature: the issuer may have replaced the key behind its
+   * `kid`. Fetches again unless the cooldown forbids it (so forged tokens cannot make it fetch more
+   * than an unknown `kid` can), and resolves true when the set changed. Never throws.
+   */
+  async refreshAfterSignatureMismatch(): Promise<boolean> {
+    if (!this.mayFetch()) return false;
+    const before = this.current;
+    await this.refresh();
+    return this.current !== null && this.current !== before;
+  }
+
   /** When the keys in use were last fetched (or confirmed unchanged), on the clock; null before any. */
   get fetchedAt(): number | null {
     return this.current?.fetchedAt ?? null;

@@ -1,6 +1,5 @@
 import {
   errors,
-  jwtVerify,
   type JWTHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
@@ -14,6 +13,7 @@ import { readSessionFields, type SessionFields } from '../auth-object/claims.js'
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 import { thumbprintOf } from './key-thumbprint.js';
+import { jwtVerifyNoticingReplacedKeys } from './replaced-key-retry.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { checkTimeWindow, joseClockTolerance } from './time-window.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -104,7 +104,7 @@ export class TokenVerifier {
     try {
       // jose reads the real clock itself; only an injected one needs passing (and a Date made).
       const options = this.clock === Date.now ? this.baseOptions : { ...this.baseOptions, currentDate: new Date(now) };
-      verified = await jwtVerify(token, this.key, options);
+      verified = await jwtVerifyNoticingReplacedKeys(token, this.key, options, this.keySource);
     } catch (error) {
       throw (error instanceof errors.JWSInvalid && headerFault(token)) || toAuthError(error);
     }
