@@ -7,7 +7,8 @@ import { refusedFrom } from './time-window.js';
 /** What the cache needs of the outcome of a full, successful verification (it holds the whole outcome). */
 export interface CachedVerification {
   token: string;
-  header: JWTHeaderParameters;
+  /** Absent for tokens verified without a JWS header; such entries are tied to no key. */
+  header?: JWTHeaderParameters;
   claims: JWTPayload;
 }
 
