@@ -42,7 +42,7 @@ describe('recheckStoredResult', () => {
     const { verifier } = setup({ isRevoked: () => revoked });
     const { auth } = await verifier.verify(await issuer.sign({}, { now: NOW }));
     const stored = signedInResult(auth);
-    await expect(recheckStoredResult(stored, verifier)).resolves.toBe(stored);
+    expect(await recheckStoredResult(stored, verifier)).toBe(stored);
     revoked = true;
     const result = await recheckStoredResult(stored, verifier);
     expect(result.error?.reason).toBe(AuthErrorReason.TokenRevoked);
