@@ -13,7 +13,10 @@ import { resultForAccepted } from './auth-object/auth-object-for.js';
 import { signedOutResult } from './auth-object/auth-object.js';
 import { rememberVerification, verificationOf } from './carrier-verification.js';
 import { cookieOriginAllowed } from './token/cookie-origin.js';
+import { logRefusal } from './operator-log.js';
+import { recheckStoredResult } from './stored-verdict.js';
 import { extractToken } from './token/extract-token.js';
+import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
 import { toTransportException } from './transport-exceptions.js';
 
 /**
@@ -52,14 +55,23 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
-    const result = reused ?? this.crossOriginCookie(carrier) ?? this.authenticate(this.getToken(carrier));
+    // A result stored on any other carrier (which may outlive it: a graphql-ws upgrade request) is re-checked.
+    const stored = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
+    const result = stored ? recheckStoredResult(stored, this.authService.verifier) : (this.crossOriginCookie(carrier) ?? this.authenticateCarrier(carrier));
     // `fresh`: decided here, not by a guard before this one on the same request (observed once).
-    const fresh = reused === undefined;
+    const fresh = stored === undefined;
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled, fresh && 'miss'));
     }
     return this.decide(context, policy, carrier, result as AuthResult, fresh && 'hit');
+  }
+
+  /** Steps 3 and 4; a token header under another scheme than Bearer gets its own reason. */
+  private authenticateCarrier(carrier: AuthCarrier): AuthResult | Promise<AuthResult> {
+    const token = this.getToken(carrier);
+    const result = this.authenticate(token);
+    if (token !== null || !sentWithAnotherScheme(carrier.headers, this.options)) return result;
+    return Promise.resolve(result).then(withSchemeReason);
   }
 
   private decide(
@@ -169,6 +181,7 @@ export class AuthGuard implements CanActivate {
 
   private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {
     observerOf(this.options)?.noteDenial(context, denial);
+    if (this.options.debug === true) logRefusal(context, denial);
     throw await this.deny(context, denial);
   }
 
