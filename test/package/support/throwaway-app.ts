@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, type CommandResult } from './run-command.js';
 
@@ -6,9 +6,11 @@ import { run, type CommandResult } from './run-command.js';
 export interface ThrowawayApp {
   dir: string;
   /** Runs an npm/npx/node command inside the app. */
-  run(command: string, args: string[], timeoutMs?: number): Promise<CommandResult>;
-  /** Merges settings into a JSON file of the app (e.g. its Jest configuration). */
-  mergeJson(file: string, settings: Record<string, unknown>): void;
+  run(command: string, args: string[], timeoutMs?: number, env?: Record<string, string>): Promise<CommandResult>;
+  /** Merges settings into a JSON file of the app (e.g. its Jest configuration), or into one key of it. */
+  mergeJson(file: string, settings: Record<string, unknown>, key?: string): void;
+  /** Writes files into the app, by path relative to it. */
+  writeFiles(files: Map<string, string>): void;
   /** Writes a copy of an installed package under another name, as a second install of it. */
   duplicatePackage(name: string, copyName: string): void;
 }
@@ -22,11 +24,18 @@ export async function createThrowawayApp(fixtureDir: string, tempRoot: string, t
   cpSync(fixtureDir, dir, { recursive: true });
   const app: ThrowawayApp = {
     dir,
-    run: (command, args, timeoutMs) => run(command, args, dir, timeoutMs),
-    mergeJson(file, settings) {
+    run: (command, args, timeoutMs, env) => run(command, args, dir, timeoutMs, env),
+    mergeJson(file, settings, key) {
       const target = path.join(dir, file);
-      const current = JSON.parse(readFileSync(target, 'utf8')) as Record<string, unknown>;
-      writeFileSync(target, JSON.stringify({ ...current, ...settings }, null, 2));
+      const current = JSON.parse(readFileSync(target, 'utf8')) as Record<string, Record<string, unknown>>;
+      const merged = key ? { ...current, [key]: { ...current[key], ...settings } } : { ...current, ...settings };
+      writeFileSync(target, JSON.stringify(merged, null, 2));
+    },
+    writeFiles(files) {
+      for (const [file, text] of files) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), text);
+      }
     },
     duplicatePackage(name, copyName) {
       const from = path.join(dir, 'node_modules', name);
