@@ -2,15 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { clerkSessionClaims, createTestIssuer, type ServedTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import { fileURLToPath } from 'node:url';
 import request from 'supertest';
+import { serveCompiled, type NodeApp } from './support/migrating/node-app.js';
 
 // The migration guides' before and after apps, side by side: the same requests get the same answers.
 // Their modules read process.env when they load, so each test imports them once the variables are set.
-// The passport "before" app (test/support/migrating/passport-before.ts) is compiled by the type check
-// only: jwks-rsa require()s jose 6, an ES module, which Jest in ESM mode cannot hand to a CommonJS
-// package on Node below 24.9. Its answers are the expected statuses below, as passport-jwt gives them.
+// The passport "before" app runs outside Jest, compiled by tsc and served by node: jwks-rsa require()s
+// jose 6, an ES module, which Jest in ESM mode cannot hand to a CommonJS package on Node below 24.9.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENV = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'CLERK_PUBLISHABLE_KEY', 'CLERK_SECRET_KEY', 'CLERK_JWT_KEY'];
 const apps: INestApplication[] = [];
+const nodeApps: NodeApp[] = [];
 
 async function start(module: Type, prepare?: (app: INestApplication) => void): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
@@ -23,10 +26,10 @@ async function start(module: Type, prepare?: (app: INestApplication) => void): P
 
 type Probe = [path: string, headers: Record<string, string>];
 
-async function answers(app: INestApplication, probes: Probe[]): Promise<Array<[string, number, unknown]>> {
+async function answers(app: INestApplication | NodeApp, probes: Probe[]): Promise<Array<[string, number, unknown]>> {
   const out: Array<[string, number, unknown]> = [];
   for (const [path, headers] of probes) {
-    const res = await request(app.getHttpServer()).get(path).set(headers);
+    const res = await request('url' in app ? app.url : app.getHttpServer()).get(path).set(headers);
     out.push([path, res.status, res.status === 200 ? res.body : null]);
   }
   return out;
@@ -34,6 +37,7 @@ async function answers(app: INestApplication, probes: Probe[]): Promise<Array<[s
 
 afterAll(async () => {
   for (const app of apps) await app.close();
+  for (const app of nodeApps) await app.stop();
   for (const name of ENV) delete process.env[name];
 });
 
@@ -48,7 +52,7 @@ describe('docs/migrating-from-passport.md', () => {
   });
   afterAll(() => served?.close());
 
-  it('nestjs-warden answers as passport-jwt does', async () => {
+  it('passport-jwt and nestjs-warden answer alike', async () => {
     const aud = 'https://api.example.test';
     const reader = await issuer.headers({ sub: 'user_1', aud, permissions: ['invoices:read'] });
     const plain = await issuer.headers({ sub: 'user_2', aud });
@@ -64,8 +68,13 @@ describe('docs/migrating-from-passport.md', () => {
       ['/invoices/mine', otherAudience],
       ['/invoices/mine', { authorization: 'Bearer not.a.token' }],
     ];
+    const env = { AUTH_JWKS_URL: served.jwksUrl, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: aud };
+    const passportBefore = await serveCompiled(ROOT, `${ROOT}test/support/migrating/passport-before.ts`, env);
+    nodeApps.push(passportBefore);
+    const before = await answers(passportBefore, probes);
     const passportAfter = await import('./support/migrating/passport-after.js');
     const after = await answers(await start(passportAfter.AppModule), probes);
+    expect(after).toEqual(before);
     expect(after).toEqual([
       ['/invoices/mine', 401, null],
       ['/invoices/mine', 200, { userId: 'user_2' }],
@@ -76,7 +85,7 @@ describe('docs/migrating-from-passport.md', () => {
       ['/invoices/mine', 401, null],
       ['/invoices/mine', 401, null],
     ]);
-  });
+  }, 90_000);
 });
 
 describe('docs/migrating-from-clerk-express.md', () => {
