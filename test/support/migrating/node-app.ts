@@ -12,13 +12,16 @@ export interface NodeApp {
 }
 
 /**
- * Compiles `source` (a module exporting `AppModule`) with tsc into `<root>/dist/docs-migrating/` and
+ * Compiles `source` (a module exporting `AppModule`) with tsc into `<root>/node_modules/.cache/docs-migrating/`
+ * (not dist/, which `nest build` deletes, maybe while this runs) and
  * serves it with `node`, outside Jest: for code whose packages Jest in ESM mode cannot load (a
  * CommonJS package that require()s an ES module). `env` is the process's environment on top of ours.
  */
 export async function serveCompiled(root: string, source: string, env: Record<string, string>, deadlineMs = 60_000): Promise<NodeApp> {
-  const outDir = path.join(root, 'dist/docs-migrating');
+  const outDir = path.join(root, 'node_modules/.cache/docs-migrating');
   mkdirSync(outDir, { recursive: true });
+  // Below node_modules, Node looks no further up for the package scope: say here that these are ES modules.
+  writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
   const flags = ['--outDir', outDir, '--rootDir', path.dirname(source), '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
   await execFileAsync(process.execPath, [tsc, ...flags, '--experimentalDecorators', '--emitDecoratorMetadata', '--skipLibCheck', '--types', 'node', '--ignoreConfig', source], {
