@@ -17,11 +17,24 @@ export interface ThrowawayApp {
 
 /**
  * Copies `fixtureDir` to `<tempRoot>/<name>` and runs `npm install` there with the tarball added.
- * Packages come from the npm cache when it has them (`--prefer-offline`).
+ * Packages come from the npm cache when it has them (`--prefer-offline`). Dev dependencies whose
+ * name matches `skipDevDependencies` (linters, formatters: nothing a build or a test run needs) are
+ * left out of the install, to keep the suite fast.
  */
-export async function createThrowawayApp(fixtureDir: string, tempRoot: string, tarball: string): Promise<{ app: ThrowawayApp; install: CommandResult }> {
+export async function createThrowawayApp(
+  fixtureDir: string,
+  tempRoot: string,
+  tarball: string,
+  skipDevDependencies?: RegExp,
+): Promise<{ app: ThrowawayApp; install: CommandResult }> {
   const dir = path.join(tempRoot, path.basename(fixtureDir));
   cpSync(fixtureDir, dir, { recursive: true });
+  if (skipDevDependencies) {
+    const manifestFile = path.join(dir, 'package.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { devDependencies?: Record<string, string> };
+    const kept = Object.entries(manifest.devDependencies ?? {}).filter(([name]) => !skipDevDependencies.test(name));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, devDependencies: Object.fromEntries(kept) }, null, 2));
+  }
   const app: ThrowawayApp = {
     dir,
     run: (command, args, timeoutMs, env) => run(command, args, dir, timeoutMs, env),
