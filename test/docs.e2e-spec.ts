@@ -59,7 +59,7 @@ describe('documentation', () => {
     const examples = allCodeBlocks(ROOT).filter((b) => b.marker?.kind === 'example');
     for (const block of examples) {
       const where = `${block.doc}:${block.line} example ${block.marker?.name}`;
-      expect(`${where}:\n${block.body}`).toBe(`${where}:\n${byName.get(block.marker!.name)?.body ?? '(no such region in test/ or libs/)'}`);
+      expect(`${where}:\n${block.body}`).toBe(`${where}:\n${byName.get(block.marker!.name)?.body ?? '(no such region in test/, libs/ or src/)'}`);
     }
     const shown = new Set(examples.map((b) => b.marker!.name));
     expect(regions.filter((r) => !shown.has(r.name)).map((r) => `${r.name} (${r.file}) is in no document`)).toEqual([]);

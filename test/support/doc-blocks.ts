@@ -85,10 +85,10 @@ export interface Region {
   body: string;
 }
 
-/** Every `readme:` region in test/ and libs/ (fixtures and app extras aside). */
+/** Every `readme:` region in test/, libs/ and src/ (the package test's starter apps aside). */
 export function readmeRegions(root: string): Region[] {
   const skip = (p: string) => /test\/package\/(fixtures|app-extras)$/.test(p);
-  const files = [...listTs(path.join(root, 'test'), skip), ...listTs(path.join(root, 'libs'), skip)];
+  const files = ['test', 'libs', 'src'].flatMap((dir) => listTs(path.join(root, dir), skip));
   const regions: Region[] = [];
   for (const file of files) {
     const source = readFileSync(file, 'utf8');
