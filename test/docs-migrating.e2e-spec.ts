@@ -73,8 +73,13 @@ describe('docs/migrating-from-passport.md', () => {
     nodeApps.push(passportBefore);
     const before = await answers(passportBefore, probes);
     const passportAfter = await import('./support/migrating/passport-after.js');
-    const after = await answers(await start(passportAfter.AppModule), probes);
+    const afterApp = await start(passportAfter.AppModule);
+    const after = await answers(afterApp, probes);
     expect(after).toEqual(before);
+    // What the guide lists as different: passport-jwt accepts a token without exp, nestjs-warden does not.
+    const noExp: Probe[] = [['/invoices/mine', await issuer.headers({ sub: 'user_3', aud, exp: undefined })]];
+    expect(await answers(passportBefore, noExp)).toEqual([['/invoices/mine', 200, { userId: 'user_3' }]]);
+    expect(await answers(afterApp, noExp)).toEqual([['/invoices/mine', 401, null]]);
     expect(after).toEqual([
       ['/invoices/mine', 401, null],
       ['/invoices/mine', 200, { userId: 'user_2' }],
@@ -107,6 +112,7 @@ describe('docs/migrating-from-clerk-express.md', () => {
     );
     const member = await issuer.headers(clerkSessionClaims({ userId: 'user_2', azp, org: { id: 'org_1', role: 'member' } }));
     const otherParty = await issuer.headers(clerkSessionClaims({ userId: 'user_1', azp: 'https://evil.example.com' }));
+    const noParty = await issuer.headers({ ...clerkSessionClaims({ userId: 'user_1' }), azp: undefined });
     const probes: Probe[] = [
       ['/invoices/mine', {}],
       ['/invoices/mine', member],
@@ -115,12 +121,19 @@ describe('docs/migrating-from-clerk-express.md', () => {
       ['/invoices/public', {}],
       ['/invoices/public', member],
       ['/invoices/mine', otherParty],
+      ['/invoices/mine', noParty],
     ];
     const clerkBefore = await import('./support/migrating/clerk-express-before.js');
     const clerkAfter = await import('./support/migrating/clerk-express-after.js');
-    const before = await answers(await start(clerkBefore.AppModule, (app) => clerkBefore.useClerk(app)), probes);
-    const after = await answers(await start(clerkAfter.AppModule), probes);
+    const beforeApp = await start(clerkBefore.AppModule, (app) => clerkBefore.useClerk(app));
+    const afterApp = await start(clerkAfter.AppModule);
+    const before = await answers(beforeApp, probes);
+    const after = await answers(afterApp, probes);
     expect(after).toEqual(before);
-    expect(after.map(([, status]) => status)).toEqual([401, 200, 403, 200, 200, 200, 401]);
+    // What the guide lists as different: Clerk's SDK does not check iss.
+    const otherIssuer: Probe[] = [['/invoices/mine', await issuer.headers({ ...clerkSessionClaims({ userId: 'user_3', azp }), iss: 'https://other.example.com' })]];
+    expect(await answers(beforeApp, otherIssuer)).toEqual([['/invoices/mine', 200, { userId: 'user_3' }]]);
+    expect(await answers(afterApp, otherIssuer)).toEqual([['/invoices/mine', 401, null]]);
+    expect(after.map(([, status]) => status)).toEqual([401, 200, 403, 200, 200, 200, 401, 401]);
   });
 });
