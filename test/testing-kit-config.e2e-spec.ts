@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Injectable, type INestApplication, type ModuleMetadata } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type AuthOptionsFactory } from 'nestjs-warden';
@@ -55,15 +55,30 @@ describe('createTestAuth() with options from configuration, no environment set',
   });
 
   it('forRootAsync + ConfigService.getOrThrow: the factory throws, the kit still signs in', async () => {
-    const http = await start([
-      AuthModule.forRootAsync({
-        imports: [config()],
-        inject: [ConfigService],
-        useFactory: (cfg: ConfigService) => ({ jwksUrl: cfg.getOrThrow<string>('AUTH_JWKS_URL'), issuer: cfg.getOrThrow<string>('AUTH_ISSUER') }),
-        global: true,
-      }),
-    ]);
-    await http.get('/me').expect(200, { userId: 'user_1' });
+    // #region readme:testing-config-service
+    @Module({
+      imports: [
+        ConfigModule.forRoot(),
+        AuthModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            jwksUrl: config.getOrThrow<string>('AUTH_JWKS_URL'), // not set in the test environment
+            issuer: config.getOrThrow<string>('AUTH_ISSUER'),
+          }),
+          global: true,
+        }),
+      ],
+      controllers: [AccountController],
+    })
+    class AppModule {}
+
+    const testAuth = createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) });
+    const moduleRef = await testAuth.override(Test.createTestingModule({ imports: [AppModule] })).compile();
+    // #endregion
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    await request(app.getHttpServer()).get('/me').expect(200, { userId: 'user_1' });
   });
 
   it('forRootAsync + ConfigService.get: no key source at all, the app keeps its other options', async () => {
