@@ -14,6 +14,7 @@ import {
   type KeySource,
   type ResolvedAuthOptions,
 } from '../index.js';
+import { tokenHeaderOf } from './machine-claims.js';
 
 /**
  * Claims of a test session. `sub`, `sid`, `iat`, `nbf`, `exp` default when absent; `iss`, `aud` and
@@ -23,7 +24,10 @@ export type TestClaims = JWTPayload & Record<string, unknown>;
 
 /** Options of {@link createTestAuth}. */
 export interface TestAuthOptions {
-  /** Requests without a token are this user (e.g. `clerkSessionClaims({ userId: 'user_1' })`); null: signed out. */
+  /**
+   * Requests without a token are this user (e.g. `clerkSessionClaims({ userId: 'user_1' })`) or this
+   * machine (`clerkM2MClaims()`, `clerkOAuthClaims()`: their header makes the class); null: signed out.
+   */
   as?: TestClaims | null;
   /** Token lifetime. Default 60 s. */
   expiresInSeconds?: number;
@@ -92,9 +96,11 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       throw new Error('nestjs-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
     }
     const now = Math.floor((appOptions.clock ?? Date.now)() / 1000);
+    const header = tokenHeaderOf(claims);
     const payload: TestClaims = {
       sub: 'user_test',
-      sid: 'sess_test',
+      // A session id only for what will be a session: a machine token carries none.
+      ...(header.cat === undefined && header.typ === undefined ? { sid: 'sess_test' } : {}),
       iat: now,
       nbf: now,
       exp: now + (options.expiresInSeconds ?? 60),
@@ -104,7 +110,7 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       ...(appOptions.audience ? { aud: appOptions.audience[0] } : {}),
       ...(appOptions.authorizedParties ? { azp: appOptions.authorizedParties[0] } : {}),
     };
-    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT' }).sign(secret);
+    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT', ...header }).sign(secret);
   }
 
   class TestAuthService extends AuthService {
