@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clerkSessionClaims, createTestIssuer, type ServedTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
-import { starterFiles } from '../support/doc-blocks.js';
+import { createTestIssuer, type ServedTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { commonJsJestConfig } from './support/docs-jest-config.js';
 import { describeResult, run, type CommandResult } from './support/run-command.js';
-import { startApp } from './support/running-app.js';
+import { addDocsAndExtras, bootWithoutConfig, callQuickStart } from './support/starter-app.js';
 import { createThrowawayApp, type ThrowawayApp } from './support/throwaway-app.js';
 
 // The package as users meet it: built by `npm run build:lib`, packed, and installed from the tarball
@@ -20,13 +19,10 @@ import { createThrowawayApp, type ThrowawayApp } from './support/throwaway-app.j
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = path.join(ROOT, 'dist/libs/auth');
 const FIXTURES = path.join(ROOT, 'test/package/fixtures');
-const EXTRAS = path.join(ROOT, 'test/package/app-extras');
-const TYPE_SURFACE = path.join(ROOT, 'test/types/public-api.types.ts');
 const SETUP_TIMEOUT = 420_000;
 const STEP_TIMEOUT = 180_000;
 /** Linters, formatters and deploy tools of the starters: nothing a build or a test run needs. */
 const NOT_NEEDED = /^(@eslint\/|eslint|globals$|prettier$|typescript-eslint$|oxlint|@vitest\/coverage|@nestjs\/mau$)/;
-const DOC_FILES = ['src/app.module.ts', 'src/invoices.controller.ts', 'src/app.controller.ts', 'test/app.e2e-spec.ts'];
 
 interface PackResult {
   filename: string;
@@ -51,50 +47,6 @@ function expectOk(label: string, result: CommandResult): void {
 /** The majors a semver range admits among the ones we care about, e.g. "^11.0.0 || ^12.0.0" -> [11, 12]. */
 function majorsOf(range: string): number[] {
   return range.split('||').map((part) => Number(/\^?(\d+)/.exec(part.trim())?.[1]));
-}
-
-/** The starter plus what a user adds from the docs, plus this test's own suites and the type surface. */
-function addDocsAndExtras(app: ThrowawayApp, name: string): void {
-  const files = starterFiles(ROOT);
-  expect([...files.keys()].sort()).toEqual([...DOC_FILES].sort());
-  app.writeFiles(files);
-  cpSync(path.join(EXTRAS, 'common'), app.dir, { recursive: true });
-  if (existsSync(path.join(EXTRAS, name))) cpSync(path.join(EXTRAS, name), app.dir, { recursive: true });
-  cpSync(TYPE_SURFACE, path.join(app.dir, 'test/types/public-api.types.ts'));
-}
-
-/** Starts the built app against the served test issuer and calls it as the README's Quick start says. */
-async function callQuickStart(app: ThrowawayApp): Promise<void> {
-  const running = await startApp(app.dir, 'dist/main.js', { AUTH_JWKS_URL: served.jwksUrl, AUTH_ISSUER: issuer.issuer });
-  try {
-    const get = (route: string, headers: Record<string, string> = {}) => fetch(`${running.url}${route}`, { headers });
-    const home = await get('/');
-    expect([home.status, await home.text()]).toEqual([200, 'Hello World!']);
-    const signedOut = await get('/invoices/mine');
-    expect([signedOut.status, signedOut.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="api"']);
-    const user = await issuer.headers(clerkSessionClaims({ userId: 'user_1' }));
-    const mine = await get('/invoices/mine', user);
-    expect([mine.status, await mine.json()]).toEqual([200, { userId: 'user_1', orgId: null }]);
-    expect((await get('/invoices', user)).status).toBe(403);
-    const reader = await issuer.headers(
-      clerkSessionClaims({ userId: 'user_2', org: { id: 'org_1', role: 'admin', permissions: ['org:invoices:read'] }, features: ['o:invoices'] }),
-    );
-    const list = await get('/invoices', reader);
-    expect([list.status, await list.json()]).toEqual([200, { orgId: 'org_1' }]);
-    const teaser = await get('/invoices/public');
-    expect([teaser.status, await teaser.json()]).toEqual([200, { more: false }]);
-    expect(running.output()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
-  } finally {
-    await running.stop();
-  }
-}
-
-/** Without the auth variables the Quick start app stops at boot, naming the option. */
-async function bootWithoutConfig(app: ThrowawayApp): Promise<void> {
-  // PORT 0: should the boot not stop, the app listens on a free port until the time limit kills it.
-  const result = await app.run('node', ['dist/main.js'], 30_000, { PORT: '0' });
-  expect(result.code).not.toBe(0);
-  expect(result.stderr + result.stdout).toMatch(/jwksUrl/);
 }
 
 beforeAll(async () => {
@@ -225,7 +177,7 @@ describe('in the NestJS 11 CommonJS starter (Jest in CommonJS mode)', () => {
   it("builds with its own npm run build, and serves the README's Quick start", async () => {
     const [build] = await Promise.all([cjsApp.run('npm', ['run', 'build'], STEP_TIMEOUT), buildEsm()]);
     expectOk('npm run build (NestJS 11 starter)', build);
-    await callQuickStart(cjsApp);
+    await callQuickStart(cjsApp, issuer, served);
     await bootWithoutConfig(cjsApp);
   }, STEP_TIMEOUT);
 
@@ -266,7 +218,7 @@ describe('in the NestJS 11 CommonJS starter (Jest in CommonJS mode)', () => {
 describe('in the NestJS 12 ESM starter (Vitest)', () => {
   it("builds with its own npm run build, and serves the README's Quick start", async () => {
     expectOk('npm run build (NestJS 12 starter)', await buildEsm());
-    await callQuickStart(esmApp);
+    await callQuickStart(esmApp, issuer, served);
     await bootWithoutConfig(esmApp);
   }, STEP_TIMEOUT);
 
