@@ -5,7 +5,8 @@ import { AppModule } from './app.module.js';
 import { demoPort } from './dev-issuer/dev-issuer.mode.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  // rawBody: webhook signatures are checked over the exact bytes received.
+  const app = await NestFactory.create(AppModule, { rawBody: true });
   app.enableShutdownHooks();
   const port = demoPort();
   await app.listen(port);
