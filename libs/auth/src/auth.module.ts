@@ -1,14 +1,10 @@
-import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
+import { authOptionsProviders } from './auth-options.providers.js';
 import { AuthGuard } from './auth.guard.js';
-import {
-  AUTH_MODULE_OPTIONS,
-  ConfigurableAuthModule,
-  type AUTH_ASYNC_OPTIONS_TYPE,
-  type AUTH_OPTIONS_TYPE,
-} from './auth.module-definition.js';
-import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options.js';
+import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS_TYPE } from './auth.module-definition.js';
+import type { AuthModuleOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
 import { authObserverProvider } from './auth-events.provider.js';
 
@@ -16,20 +12,6 @@ import { authObserverProvider } from './auth-events.provider.js';
 export interface AuthOptionsFactory {
   createAuthOptions(): AuthModuleOptions | Promise<AuthModuleOptions>;
 }
-
-const logger = new Logger('nestjs-warden');
-
-const resolvedOptionsProvider: Provider = {
-  provide: AUTH_OPTIONS,
-  useFactory: (options: AuthModuleOptions): ResolvedAuthOptions => {
-    const resolved = resolveAuthOptions(options);
-    if (!resolved.issuer) {
-      logger.warn('No "issuer" configured: any issuer whose tokens these keys verify is accepted. Set the issuer option.');
-    }
-    return resolved;
-  },
-  inject: [AUTH_MODULE_OPTIONS],
-};
 
 /**
  * Verifies every request's session JWT. Its providers are global, so `@UseGuards(AuthGuard)` and
@@ -60,7 +42,7 @@ export class AuthModule extends ConfigurableAuthModule {
   }
 
   private static complete(definition: DynamicModule, guardEverything: boolean): DynamicModule {
-    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard, authObserverProvider];
+    const providers: Provider[] = [...authOptionsProviders(definition.providers ?? []), AuthService, AuthGuard, authObserverProvider];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
       ...definition,
