@@ -3,7 +3,8 @@ import type { SignedInAuthObject } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
-import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
+import { checkJwtKey, checkSecret } from './key-material-checks.js';
+import { booleanOption, cacheOption, checkKeyUrl, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 
 export { AuthConfigError };
@@ -204,9 +205,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
     throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
   }
-  if (options.jwtKey !== undefined && (typeof options.jwtKey !== 'string' || !options.jwtKey.includes('-----BEGIN'))) {
-    throw new AuthConfigError('jwtKey', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)');
-  }
+  if (options.jwtKey !== undefined) checkJwtKey(options.jwtKey);
   if (options.secret !== undefined) checkSecret(options.secret);
 
   const clockSkewInMs = numberOption(options, 'clockSkewInMs', AUTH_DEFAULTS.clockSkewInMs, 0);

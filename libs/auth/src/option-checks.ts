@@ -38,13 +38,6 @@ export function checkKeyUrl(option: 'jwksUrl' | 'issuer', value: unknown): void 
   }
 }
 
-/** An HMAC secret of at least 32 bytes. */
-export function checkSecret(value: unknown): void {
-  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : -1;
-  if (bytes < 0) throw new AuthConfigError('secret', 'expected a string or a Uint8Array');
-  if (bytes < 32) throw new AuthConfigError('secret', `must be at least 32 bytes (got ${bytes})`);
-}
-
 /** A finite number >= `min`, or the fallback when absent. */
 export function numberOption(options: AuthModuleOptions, name: keyof AuthModuleOptions, fallback: number, min: number): number {
   const value = options[name] ?? fallback;
