@@ -3,6 +3,7 @@ import type { SignedInAuthObject } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { checkKnownOptions } from './boot-checks/known-options.js';
 import { checkJwtKey, checkSecret } from './key-material-checks.js';
 import { booleanOption, cacheOption, checkKeyUrl, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
@@ -190,6 +191,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (!options || typeof options !== 'object') {
     throw new AuthConfigError('options', 'expected an object with a key source (jwksUrl, jwks, jwtKey or secret)');
   }
+  checkKnownOptions(options);
   const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
   const discovery = given.length === 0 && typeof options.issuer === 'string';
   if (discovery) checkKeyUrl('issuer', options.issuer as string);
