@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { AuthObject, AuthorizationCheck } from './auth-object/auth-object.js';
-import { AUTH_POLICY_METADATA } from './auth.constants.js';
+import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
 import { getAuth } from './get-auth.js';
 import { getAuthCarrier } from './request-context.js';
 
@@ -67,5 +67,11 @@ const authParam = createParamDecorator((field: AuthField | undefined, context: E
  * @Get('id') id(@Auth('userId') userId: string) { ... }
  */
 export function Auth(field?: AuthField): ParameterDecorator {
-  return authParam(field);
+  const inject = authParam(field);
+  return (target, method, index) => {
+    inject(target, method, index);
+    // On (class, method) like Nest's own parameter metadata, so a method decorator that wraps the
+    // function cannot lose it; read by the boot check that every such handler is guarded.
+    if (method !== undefined) Reflect.defineMetadata(AUTH_PARAM_METADATA, true, target.constructor, method);
+  };
 }

@@ -1,7 +1,8 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AuthGuard } from './auth.guard.js';
+import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
 import {
   AUTH_MODULE_OPTIONS,
   ConfigurableAuthModule,
@@ -59,10 +60,11 @@ export class AuthModule extends ConfigurableAuthModule {
   }
 
   private static complete(definition: DynamicModule, guardEverything: boolean): DynamicModule {
-    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard];
+    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard, AuthBootChecks];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
       ...definition,
+      imports: [...(definition.imports ?? []), DiscoveryModule],
       global: true,
       providers,
       exports: [...(definition.exports ?? []), AUTH_OPTIONS, AuthService, AuthGuard],

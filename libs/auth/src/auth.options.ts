@@ -3,6 +3,7 @@ import type { SignedInAuthObject } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { resolveBootChecks, type BootChecksOptions } from './boot-checks/boot-checks-option.js';
 import { checkKnownOptions } from './boot-checks/known-options.js';
 import { checkJwtKey, checkSecret } from './key-material-checks.js';
 import { booleanOption, cacheOption, checkKeyUrl, numberOption, optionalString, stringList } from './option-checks.js';
@@ -137,6 +138,12 @@ export interface AuthModuleOptions {
    * refetches fail (an issuer outage); after that, fail closed (503). Default 3600000 (1 h).
    */
   jwksStaleIfErrorInMs?: number;
+
+  /**
+   * Checks of the whole app at bootstrap. By default a handler with one of this library's
+   * decorators that no `AuthGuard` covers stops the boot; `{ uncoveredHandlers: 'warn' }` logs it instead.
+   */
+  bootChecks?: BootChecksOptions;
 }
 
 /** Defaults applied by {@link resolveAuthOptions}. */
@@ -159,7 +166,7 @@ export const AUTH_DEFAULTS = {
 
 /** Options after validation and defaults: what the verifier and the guard read. */
 export interface ResolvedAuthOptions
-  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | keyof typeof AUTH_DEFAULTS> {
+  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | 'bootChecks' | keyof typeof AUTH_DEFAULTS> {
   issuer: string[] | undefined;
   audience: string[] | undefined;
   clockSkewInMs: number;
@@ -179,6 +186,7 @@ export interface ResolvedAuthOptions
   requiredClaims: string[];
   /** `false` when off, else the cache bounds. */
   cache: false | Required<VerifiedTokenCacheOptions>;
+  bootChecks: Required<BootChecksOptions>;
 }
 
 const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
@@ -256,5 +264,6 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
     cache: cacheOption(options.cache),
+    bootChecks: resolveBootChecks(options.bootChecks),
   };
 }

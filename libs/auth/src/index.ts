@@ -11,6 +11,8 @@ export {
   type TokenSource,
 } from './auth.options.js';
 export { AuthGuard } from './auth.guard.js';
+export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
+export type { BootCheckMode, BootChecksOptions } from './boot-checks/boot-checks-option.js';
 export { AuthService, type AuthResult } from './auth.service.js';
 export { Auth, OptionalAuth, RequireAuth, type AuthField, type AuthPolicy } from './auth.decorators.js';
 export {

@@ -39,6 +39,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   jwksCacheMaxAgeInMs: true,
   jwksMaxBytes: true,
   jwksStaleIfErrorInMs: true,
+  bootChecks: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */
