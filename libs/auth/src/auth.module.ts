@@ -3,6 +3,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
+import { bootWarnings } from './boot-checks/boot-warnings.js';
 import {
   AUTH_MODULE_OPTIONS,
   ConfigurableAuthModule,
@@ -23,9 +24,7 @@ const resolvedOptionsProvider: Provider = {
   provide: AUTH_OPTIONS,
   useFactory: (options: AuthModuleOptions): ResolvedAuthOptions => {
     const resolved = resolveAuthOptions(options);
-    if (!resolved.issuer) {
-      logger.warn('No "issuer" configured: any issuer whose tokens these keys verify is accepted. Set the issuer option.');
-    }
+    for (const warning of bootWarnings(options, resolved)) logger.warn(warning);
     return resolved;
   },
   inject: [AUTH_MODULE_OPTIONS],
