@@ -1,15 +1,12 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import { demoPort } from './dev-issuer/dev-issuer.mode.js';
+import { listenDemo } from './listen.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks();
-  const port = demoPort();
-  await app.listen(port);
-  new Logger('Demo').log(`Listening on http://localhost:${port}`);
+  await listenDemo(app);
 }
 
 void bootstrap();
