@@ -12,17 +12,20 @@ import { GraphQLModule } from '@nestjs/graphql';
 
 /** Issue 12, defect 1: a handler with a nestjs-warden decorator that no AuthGuard covers stops the boot. */
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
+const SHARED_SECRET = SECRET;
 const auth = (extra: Partial<AuthModuleOptions> & { global?: boolean } = {}) =>
   AuthModule.forRoot({ secret: SECRET, issuer: 'https://issuer.test', ...extra });
 
+// #region readme:uncovered-handler
 @Controller('invoices')
-class InvoicesController {
+export class InvoicesController {
   @RequireAuth({ permission: 'org:invoices:read' })
   @Get()
   list(): string[] {
     return ['inv-1'];
   }
 }
+// #endregion
 
 @OptionalAuth()
 @Controller('feed')
@@ -164,7 +167,15 @@ describe('HTTP controllers', () => {
   });
 
   it("bootChecks: { uncoveredHandlers: 'warn' } boots and logs each uncovered handler once", async () => {
-    const app = await createApp({ imports: [auth({ bootChecks: { uncoveredHandlers: 'warn' } })], controllers: [InvoicesController, ProfileController] });
+    // #region readme:boot-checks-warn
+    const authModule = AuthModule.forRoot({
+      secret: SHARED_SECRET,
+      issuer: 'https://issuer.test',
+      // These routes are authenticated by the app's own middleware; the handlers only read the result.
+      bootChecks: { uncoveredHandlers: 'warn' },
+    });
+    // #endregion
+    const app = await createApp({ imports: [authModule], controllers: [InvoicesController, ProfileController] });
     await app.init();
     const warning = logs.warn.filter((w) => w.includes('AuthGuard'));
     expect(warning).toHaveLength(1);

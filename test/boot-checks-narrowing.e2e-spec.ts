@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { LoggerService } from '@nestjs/common';
+import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AuthConfigError, AuthModule, cognito, keycloak, type AuthModuleOptions } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
@@ -19,10 +19,11 @@ function keycloakError(options: Parameters<typeof keycloak>[0]): AuthConfigError
 }
 
 /** The boot warnings of one module, as the app's logger receives them. */
-async function bootWarnings(options: AuthModuleOptions): Promise<string[]> {
+async function bootWarnings(options: AuthModuleOptions | DynamicModule): Promise<string[]> {
   const warnings: string[] = [];
   const capture: LoggerService = { log() {}, error() {}, warn: (message: unknown) => warnings.push(String(message)) };
-  const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(options)] }).setLogger(capture).compile();
+  const module = 'module' in options ? options : AuthModule.forRoot(options as AuthModuleOptions);
+  const moduleRef = await Test.createTestingModule({ imports: [module] }).setLogger(capture).compile();
   await moduleRef.close();
   return warnings;
 }
@@ -41,7 +42,13 @@ describe('keycloak() requires audience or authorizedParties', () => {
   it('with an audience or authorized parties it boots', async () => {
     expect(keycloak({ ...base, audience: 'orders-api' }).audience).toBe('orders-api');
     expect(keycloak({ ...base, authorizedParties: ['web-app'] }).authorizedParties).toEqual(['web-app']);
-    expect(narrowingWarnings(await bootWarnings(keycloak({ ...base, audience: 'orders-api' })))).toEqual([]);
+    // #region readme:keycloak-audience
+    const authModule = AuthModule.forRoot({
+      ...keycloak({ baseUrl: 'https://auth.example.com', realm: 'acme', audience: 'orders-api' }),
+      global: true,
+    });
+    // #endregion
+    expect(narrowingWarnings(await bootWarnings(authModule))).toEqual([]);
   });
 });
 

@@ -18,13 +18,16 @@ export class AuthBootCheckError extends Error {
 
 /** The message of the error, and of the warning in `'warn'` mode. */
 export function uncoveredHandlersMessage(handlers: readonly string[], mode: 'error' | 'warn'): string {
-  const list = handlers.join(', ');
-  const consequence = mode === 'error' ? 'They would run for anyone, so the app does not start' : 'They run for anyone unless something else guards them';
+  const one = handlers.length === 1;
+  const subject = one ? 'this handler, which uses' : `these ${handlers.length} handlers, which use`;
+  const consequence =
+    mode === 'error'
+      ? `${one ? 'It' : 'They'} would run for anyone, so the app does not start`
+      : `${one ? 'It runs' : 'They run'} for anyone unless something else guards ${one ? 'it' : 'them'}`;
   return (
-    `nestjs-warden: no AuthGuard covers ${handlers.length === 1 ? 'this handler' : `these ${handlers.length} handlers`}, ` +
-    `which use @RequireAuth(), @OptionalAuth() or @Auth(): ${list}. ${consequence}. ` +
-    'Guard them with AuthModule.forRoot({ global: true }) (or forRootAsync({ global: true })), an APP_GUARD that is an ' +
-    'AuthGuard, or @UseGuards(AuthGuard) on the class or method' +
-    (mode === 'error' ? ". If the app guards them some other way, set bootChecks: { uncoveredHandlers: 'warn' }." : '.')
+    `nestjs-warden: no AuthGuard covers ${subject} @RequireAuth(), @OptionalAuth() or @Auth(): ${handlers.join(', ')}. ` +
+    `${consequence}. Guard ${one ? 'it' : 'them'} with AuthModule.forRoot({ global: true }) (or forRootAsync({ global: true })), ` +
+    'an APP_GUARD that is an AuthGuard, or @UseGuards(AuthGuard) on the class or method' +
+    (mode === 'error' ? `. If the app guards ${one ? 'it' : 'them'} some other way, set bootChecks: { uncoveredHandlers: 'warn' }.` : '.')
   );
 }
