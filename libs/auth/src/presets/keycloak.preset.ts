@@ -18,6 +18,10 @@ export interface KeycloakPresetOptions extends PresetPassthroughOptions {
  * (`realm_access.roles`), `has({ role: 'my-client:editor' })` in a client's roles
  * (`resource_access`), `has({ permission })` in `scope`.
  *
+ * `audience` (this API's client id in `aud`, via an "Audience" mapper) or `authorizedParties` (the
+ * client ids in `azp`) is required: a realm signs the tokens of all its clients, the account console
+ * included, with one key, so without either any of them would be accepted.
+ *
  * @example
  * AuthModule.forRoot({ ...keycloak({ baseUrl: 'https://auth.example.com', realm: 'acme', audience: 'orders-api' }), global: true })
  */
