@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { serveJwks } from './lib/jwks-server.mjs';
+import { ACTIVE_OPAQUE_PREFIX, serveJwks } from './lib/jwks-server.mjs';
 import { canPin, cpuSeconds, runLoad, runNodeJson, startServer } from './lib/processes.mjs';
 import { pairRatio, summarize, table } from './lib/report.mjs';
 import { createBenchIssuer } from './lib/tokens.mjs';
@@ -43,6 +43,7 @@ const SERVERS = [
   { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
   { label: 'nestjs-warden (same token)', script: 'nestjs-warden', tokens: 'same' },
   { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
+  { label: 'nestjs-warden (opaque token, introspection cache)', script: 'nestjs-warden-opaque', tokens: 'opaque' },
   { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
   { label: '@nestjs/passport + passport-jwt + jwks-rsa', script: 'passport', tokens: 'same' },
   { label: 'express-oauth2-jwt-bearer', script: 'oauth2-bearer', tokens: 'same' },
@@ -89,9 +90,10 @@ function versions() {
   return { node: process.version, nestWarden: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version, packages: [...root, ...peers] };
 }
 
-async function measureRound(round, order, config, token, poolFile) {
+async function measureRound(round, order, config, jwtToken, poolFile) {
   for (const server of order) {
     const running = await startServer(server.script, config, SERVER_CPU);
+    const token = server.tokens === 'opaque' ? config.opaqueToken : jwtToken;
     try {
       // Warm-up: JIT, keys fetched; the fresh-token run warms with the repeated token, which it never sends again.
       await runLoad({ url: running.url, connections: settings.connections, duration: settings.warmup, token }, LOAD_CPU);
@@ -128,8 +130,9 @@ async function main() {
   const issuerName = 'https://bench.issuer.test';
   const audience = 'bench-api';
   const issuer = createBenchIssuer({ issuer: issuerName, audience });
-  const jwks = await serveJwks(issuer.jwks);
-  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience };
+  const jwks = await serveJwks(issuer.jwks, { introspection: { issuer: issuerName, audience } });
+  const opaqueToken = `${ACTIVE_OPAQUE_PREFIX}${'x'.repeat(32)}`;
+  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience, introspectionUrl: jwks.introspectionUrl, opaqueToken };
   const token = issuer.token(0);
 
   log(`signing ${settings.coldPool} distinct tokens for the cold path`);
@@ -162,6 +165,7 @@ async function main() {
     `Machine: ${machine}; server pinned to core ${SERVER_CPU}, autocannon on core ${LOAD_CPU}${canPin ? '' : ' (NOT pinned: no taskset)'}.`,
     `Node ${info.node}; ${info.packages.join(', ')}.`,
     `${settings.rounds} interleaved rounds of ${settings.duration} s, ${settings.connections} connections, GET /me with one RS256 token from a local JWKS; medians.`,
+    `The opaque-token row sends one opaque token, introspected at a local RFC 7662 endpoint (${jwks.introspections} introspection calls in ${settings.rounds} server starts).`,
     '',
     table(summary),
     '',

@@ -31,6 +31,7 @@ describe('npm run bench -- --quick', () => {
       'a guard that only checks the header is there',
       'nestjs-warden (same token)',
       'nestjs-warden (fresh token every request)',
+      'nestjs-warden (opaque token, introspection cache)',
       'plain jose guard',
       '@nestjs/passport + passport-jwt + jwks-rsa',
       'express-oauth2-jwt-bearer',
@@ -43,6 +44,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/^\| no auth \| \d+ \| [\d.]+ \| [\d.]+ \| 1\.00 \| (?:\d+|n\/a) \|$/m);
     expect(stdout).toMatch(/^\| nestjs-warden \| 1 \| 1000\/1000 \|$/m);
     expect(stdout).toMatch(/^Fresh token every request, .*: plain jose guard \d+\.\d\dx, express-oauth2-jwt-bearer \d+\.\d\dx\.$/m);
+    expect(stdout).toMatch(/^The opaque-token row sends one opaque token, .* \(2 introspection calls in 2 server starts\)\.$/m);
     expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
   }, 300_000);
 });

@@ -64,6 +64,7 @@ describe('an asymmetric key source with nothing narrowing the clients warns at b
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toContain('"authorizedParties"');
       expect(warnings[0]).toContain('"typ"');
+      expect(warnings[0]).toContain('"acceptsToken"');
       expect(warnings[0]).not.toContain(issuer.publicKeyPem.slice(30, 60));
     }
   });
@@ -72,6 +73,7 @@ describe('an asymmetric key source with nothing narrowing the clients warns at b
     ['audience', { audience: 'orders-api' }],
     ['authorizedParties', { authorizedParties: ['https://app.example.com'] }],
     ['typ', { typ: 'at+jwt' }],
+    ['an explicit acceptsToken', { acceptsToken: 'session_token' }],
   ])('does not warn with %s', async (_name, narrowing) => {
     expect(narrowingWarnings(await bootWarnings({ jwks: issuer.jwks, issuer: 'https://issuer.test', ...narrowing }))).toEqual([]);
   });

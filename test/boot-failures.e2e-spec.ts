@@ -39,7 +39,7 @@ describe('misconfiguration fails at boot and names the option', () => {
 
   it('@RequireAuth() with an unknown check fails when the class is declared', async () => {
     const { RequireAuth } = await import('nestjs-warden');
-    expect(() => RequireAuth({ scope: 'x' } as never)).toThrow(/role \| permission \| feature \| plan/);
+    expect(() => RequireAuth({ group: 'x' } as never)).toThrow(/role \| permission \| feature \| plan/);
     expect(() => RequireAuth({ permission: '' })).toThrow(/non-empty string/);
   });
 });

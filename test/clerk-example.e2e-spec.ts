@@ -89,6 +89,7 @@ describe.each(ADAPTERS)("Clerk's documented example on %s", (adapter) => {
       actor: null,
       sessionStatus: null,
       factorVerificationAge: null,
+      tokenType: 'session_token',
     });
   });
 

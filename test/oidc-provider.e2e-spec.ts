@@ -48,8 +48,14 @@ it('the provider issues RFC 9068 JWT access tokens for the resource', () => {
 describe.each(ADAPTERS)('oidc-provider tokens (%s)', (adapter) => {
   let app: INestApplication;
   let strict: INestApplication;
+  let sessionsOnly: INestApplication;
   beforeAll(async () => {
-    app = await createHttpApp(adapter, { imports: [AuthModule.forRoot({ ...providerOptions(), global: true })], controllers: [ProbeController] });
+    // RFC 9068 access tokens (typ: at+jwt) are OAuth tokens: accepted where the app says so.
+    app = await createHttpApp(adapter, {
+      imports: [AuthModule.forRoot({ ...providerOptions({ acceptsToken: ['session_token', 'oauth_token'] }), global: true })],
+      controllers: [ProbeController],
+    });
+    sessionsOnly = await createHttpApp(adapter, { imports: [AuthModule.forRoot({ ...providerOptions(), global: true })], controllers: [ProbeController] });
     // Accepts the SPA client as an audience too, so only `typ` tells an ID token from an access token;
     // maps the OAuth scope into has({ permission }).
     const strictOptions = providerOptions({
@@ -65,18 +71,28 @@ describe.each(ADAPTERS)('oidc-provider tokens (%s)', (adapter) => {
   afterAll(async () => {
     await app?.close();
     await strict?.close();
+    await sessionsOnly?.close();
   });
 
-  it('accepts the client_credentials access token', async () => {
+  it('accepts the client_credentials access token as an OAuth token', async () => {
     const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${serviceToken.access_token}`).expect(200);
-    expect(res.body).toMatchObject({ isAuthenticated: true, userId: SERVICE_CLIENT.id, sessionId: null, orgId: null });
+    expect(res.body).toMatchObject({ isAuthenticated: true, tokenType: 'oauth_token', userId: SERVICE_CLIENT.id, clientId: SERVICE_CLIENT.id });
+    expect(res.body.scopes).toEqual(API_SCOPE.split(' '));
     expect(res.body.claims).toMatchObject({ aud: API_RESOURCE, scope: API_SCOPE });
+  });
+
+  it('refuses access tokens where only sessions are accepted (the default)', async () => {
+    for (const token of [serviceToken.access_token, userTokens.access_token]) {
+      const res = await request(sessionsOnly.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(res.body.reason).toBe('token-type-not-accepted');
+      expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+    }
   });
 
   it('accepts the access token of the authorization code + PKCE flow', async () => {
     for (const server of [app.getHttpServer(), strict.getHttpServer()]) {
       const res = await request(server).get('/me').set('Authorization', `Bearer ${userTokens.access_token}`).expect(200);
-      expect(res.body).toMatchObject({ userId: 'alice', claims: { client_id: SPA_CLIENT.id } });
+      expect(res.body).toMatchObject({ tokenType: 'oauth_token', userId: 'alice', clientId: SPA_CLIENT.id, claims: { client_id: SPA_CLIENT.id } });
     }
   });
 

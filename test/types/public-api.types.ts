@@ -11,10 +11,14 @@ import {
   type AuthField,
   type AuthModuleOptions,
   type AuthObject,
+  type AuthObjectFor,
+  type MachineAuthObject,
+  type SignedOutMachineAuthObject,
   type SignedInAuthObject,
   type SignedOutAuthObject,
 } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import type { IntrospectionOptions, OpaqueTokenType, VerifyOpaqueToken } from 'nestjs-warden';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Compiles only when `T` is `true`. */
@@ -40,8 +44,25 @@ export function narrowing(auth: AuthObject): void {
   void userId;
 }
 
-// @Auth(key) takes the keys of the auth object, nothing else.
-assertType<Equal<AuthField, keyof AuthObject>>();
+// A route's auth object narrows on tokenType, then on isAuthenticated.
+export function classNarrowing(auth: AuthObjectFor<['session_token', 'm2m_token', 'oauth_token']>): void {
+  if (auth.tokenType === 'm2m_token') assertType<Equal<typeof auth.machineId, string>>();
+  if (auth.tokenType === 'oauth_token') assertType<Equal<[typeof auth.userId, typeof auth.clientId, typeof auth.scopes], [string, string, string[]]>>();
+  if (auth.tokenType === 'session_token' && auth.isAuthenticated) assertType<Equal<typeof auth, SignedInAuthObject>>();
+  // @ts-expect-error: only M2M objects have machineId
+  void auth.machineId;
+}
+assertType<Equal<AuthObjectFor<'m2m_token'>, MachineAuthObject<'m2m_token'> | SignedOutMachineAuthObject<'m2m_token'>>>();
+assertType<Equal<AuthObjectFor<'session_token'>, AuthObject>>();
+export async function verifyByClass(service: AuthService, token: string): Promise<void> {
+  const machine = await service.verifyToken(token, { acceptsToken: 'm2m_token' });
+  assertType<Equal<typeof machine.machineId, string>>();
+}
+
+// @Auth(key) takes the keys of the auth objects (sessions and machines), nothing else.
+assertType<keyof AuthObject extends AuthField ? true : false>();
+assertType<'machineId' | 'clientId' | 'scopes' | 'subject' | 'tokenType' extends AuthField ? true : false>();
+Auth('machineId');
 assertType<'userId' extends AuthField ? true : false>();
 assertType<'sessionId' | 'orgId' | 'claims' | 'getToken' | 'has' | 'isAuthenticated' extends AuthField ? true : false>();
 assertType<Equal<ReturnType<typeof Auth>, ParameterDecorator>>();
@@ -53,8 +74,13 @@ Auth('email');
 // @RequireAuth() checks take role / permission / feature / plan.
 RequireAuth({ permission: 'org:invoices:read' });
 RequireAuth({ role: 'org:admin', feature: 'reports', plan: 'u:pro' });
+RequireAuth({ scope: 'invoices:read' });
+RequireAuth({ scopes: ['invoices:read', 'invoices:write'], acceptsToken: ['m2m_token', 'oauth_token'] });
+RequireAuth({ acceptsToken: 'any' });
 // @ts-expect-error: not a check
-RequireAuth({ scope: 'read' });
+RequireAuth({ scopez: 'read' });
+// @ts-expect-error: not a token class
+RequireAuth({ acceptsToken: 'id_token' });
 
 // Typed custom claims through the type parameter; the registered claims stay.
 interface MyClaims {
@@ -80,3 +106,16 @@ AuthModule.forRoot({ jwksUri: 'https://issuer.example/.well-known/jwks.json' });
 // AuthService.verifyToken resolves the signed-in object; the testing kit types its issuer.
 assertType<Equal<ReturnType<AuthService['verifyToken']>, Promise<SignedInAuthObject>>>();
 assertType<Equal<Awaited<ReturnType<typeof createTestIssuer>>, TestIssuer>>();
+
+// Opaque tokens: introspection options, and a hook that gets the machine class and returns claims or null.
+export const introspectionOptions: IntrospectionOptions = { clientId: 'api', clientSecret: 'secret' };
+export const opaqueTokenOptions: AuthModuleOptions = {
+  issuer: 'https://as.example.com',
+  introspection: { ...introspectionOptions, url: 'https://as.example.com/introspect' },
+  opaqueTokens: { timeoutInMs: 2000, cooldownInMs: 1000, maxConcurrent: 16 },
+};
+export const opaqueHook: VerifyOpaqueToken = async (token, tokenType) => {
+  assertType<Equal<typeof tokenType, OpaqueTokenType>>();
+  assertType<Equal<OpaqueTokenType, 'oauth_token' | 'm2m_token' | 'api_key'>>();
+  return token.startsWith('ak_') ? { sub: 'user_1', exp: 1 } : null;
+};

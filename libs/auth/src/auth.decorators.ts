@@ -1,62 +1,58 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { AuthObject, AuthorizationCheck } from './auth-object/auth-object.js';
+import { Reflector } from '@nestjs/core';
+import type { AuthorizationCheck } from './auth-object/auth-object.js';
+import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
-import { getAuth } from './get-auth.js';
+import { acceptedResultOf } from './carrier-verification.js';
+import { guardResultOf } from './get-auth.js';
+import { routePolicy, type AuthPolicy, type OptionalAuthOptions, type RequireAuthOptions } from './route-policy.js';
 import { getAuthCarrier } from './request-context.js';
 
-/** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */
-export interface AuthPolicy {
-  mode: 'required' | 'optional';
-  check?: AuthorizationCheck;
-}
-
-const CHECK_KEYS = ['role', 'permission', 'feature', 'plan'] as const;
+export type { AuthPolicy, OptionalAuthOptions, RequireAuthOptions } from './route-policy.js';
 
 /**
- * Signed out -> 401. With a check, signed in but `has(check)` false -> 403 (`insufficient_scope`).
+ * Signed out -> 401. With a check, signed in but `has(check)` false -> 403 (`insufficient_scope`;
+ * with the scopes asked in the challenge). `acceptsToken` chooses the classes of token the route
+ * accepts (default: the module's, `'session_token'`); another class is signed out.
  * On a class it covers every route; a method's own decorator wins over its class's.
  *
  * @example
  * @RequireAuth({ permission: 'org:invoices:read' })
  * @Get('invoices') list(@Auth('orgId') orgId: string) { ... }
+ * @example
+ * @RequireAuth({ acceptsToken: 'm2m_token', scope: 'invoices:read' })
+ * @Get('export') export(@Auth('machineId') machineId: string) { ... }
  */
-export function RequireAuth(check?: AuthorizationCheck): ClassDecorator & MethodDecorator {
-  if (check !== undefined) validateCheck(check);
-  return SetMetadata<string, AuthPolicy>(AUTH_POLICY_METADATA, { mode: 'required', check: check && { ...check } });
+export function RequireAuth(options?: RequireAuthOptions): ClassDecorator & MethodDecorator {
+  return SetMetadata<string, AuthPolicy>(AUTH_POLICY_METADATA, routePolicy('required', options));
 }
 
 /**
  * The handler runs signed in or signed out (Clerk's `withAuth`); `@Auth()` then gives a
- * signed-out object with `isAuthenticated: false`.
+ * signed-out object with `isAuthenticated: false`. A token of a class the route does not accept
+ * (`acceptsToken`) is signed out too.
  *
  * @example
  * @OptionalAuth() @Get('feed') feed(@Auth() auth: AuthObject) { return auth.isAuthenticated ? 'you' : 'everyone'; }
  */
-export function OptionalAuth(): ClassDecorator & MethodDecorator {
-  return SetMetadata<string, AuthPolicy>(AUTH_POLICY_METADATA, { mode: 'optional' });
+export function OptionalAuth(options?: OptionalAuthOptions): ClassDecorator & MethodDecorator {
+  return SetMetadata<string, AuthPolicy>(AUTH_POLICY_METADATA, routePolicy('optional', options));
 }
 
-function validateCheck(check: AuthorizationCheck): void {
-  const keys = Object.keys(check ?? {});
-  const bad = keys.find((k) => !(CHECK_KEYS as readonly string[]).includes(k));
-  if (bad || keys.length === 0) {
-    throw new Error(`nestjs-warden: @RequireAuth() takes { ${CHECK_KEYS.join(' | ')} }, got ${bad ? `"${bad}"` : 'an empty object'}`);
-  }
-  for (const key of keys) {
-    const value = check[key as keyof AuthorizationCheck];
-    if (typeof value !== 'string' || value === '') {
-      throw new Error(`nestjs-warden: @RequireAuth({ ${key} }) must be a non-empty string`);
-    }
-  }
-}
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
 
-/** The keys of the auth object `@Auth(key)` can hand out. */
-export type AuthField = keyof AuthObject;
+/** The keys of the auth objects `@Auth(key)` can hand out: a session's, and a machine's (`machineId`, `scopes`, …). */
+export type AuthField = KeysOfUnion<AnyAuthObject>;
+
+const reflector = new Reflector();
 
 const authParam = createParamDecorator((field: AuthField | undefined, context: ExecutionContext) => {
-  const carrier = getAuthCarrier(context);
-  const auth = getAuth(carrier ?? {});
-  return field ? auth[field] : auth;
+  const carrier = getAuthCarrier(context) ?? {};
+  // This route's own classes: the carrier may be shared with routes that accept others (GraphQL fields).
+  const policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [context.getHandler(), context.getClass()]);
+  const result = acceptedResultOf(carrier, policy?.acceptsToken) ?? guardResultOf(carrier);
+  const auth = result.auth as Partial<Record<AuthField, unknown>>;
+  return field ? (field in auth ? auth[field] : null) : auth;
 });
 
 /**
@@ -65,6 +61,7 @@ const authParam = createParamDecorator((field: AuthField | undefined, context: E
  * @example
  * @Get('me') me(@Auth() auth: AuthObject) { ... }
  * @Get('id') id(@Auth('userId') userId: string) { ... }
+ * @Get('machine') machine(@Auth() auth: MachineAuthObject<'m2m_token'>) { ... }
  */
 export function Auth(field?: AuthField): ParameterDecorator {
   const inject = authParam(field);

@@ -19,8 +19,12 @@ export const AuthErrorReason = {
   TokenInvalidClaims: 'token-invalid-claims',
   TokenRevoked: 'token-revoked',
   SessionPending: 'session-pending',
+  /** A valid token of a class (`tokenType`) the route does not accept: signed out, as in Clerk. */
+  TokenTypeNotAccepted: 'token-type-not-accepted',
   KeyNotFound: 'key-not-found',
   KeysUnavailable: 'keys-unavailable',
+  /** An opaque token could not be checked: the introspection endpoint or the `verifyOpaqueToken` hook failed (503). */
+  IntrospectionUnavailable: 'introspection-unavailable',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */
@@ -50,8 +54,19 @@ export function isKeysUnavailable(error: AuthError | null | undefined): boolean 
   return error?.reason === AuthErrorReason.KeysUnavailable;
 }
 
+/**
+ * True when the failure says nothing about an opaque token itself: introspection (or the
+ * `verifyOpaqueToken` hook) could not answer. Answered like {@link isKeysUnavailable}: 503 with Retry-After.
+ */
+export function isIntrospectionUnavailable(error: AuthError | null | undefined): boolean {
+  return error?.reason === AuthErrorReason.IntrospectionUnavailable;
+}
+
 /** RFC 6750 section 3: error_description is limited to these characters. */
 const RFC6750_DESCRIPTION = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
+
+/** RFC 6749 section 3.3: one scope token. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** What a `WWW-Authenticate: Bearer` challenge carries (RFC 6750 section 3). */
 export interface BearerChallenge {
@@ -59,6 +74,8 @@ export interface BearerChallenge {
   error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
   /** Only ever one of our own fixed texts; dropped when outside RFC 6750's character set. */
   description?: string;
+  /** `insufficient_scope`: the scopes the resource needs (RFC 6750 section 3); dropped when not RFC 6749 scope tokens. */
+  scopes?: readonly string[];
 }
 
 /**
@@ -68,11 +85,14 @@ export interface BearerChallenge {
  * bearerChallenge({ realm: 'api', error: 'invalid_token' })
  * // 'Bearer realm="api", error="invalid_token"'
  */
-export function bearerChallenge({ realm, error, description }: BearerChallenge): string {
+export function bearerChallenge({ realm, error, description, scopes }: BearerChallenge): string {
   const parts = [`realm="${RFC6750_DESCRIPTION.test(realm) ? realm : 'api'}"`];
   if (error) parts.push(`error="${error}"`);
   if (error && description && RFC6750_DESCRIPTION.test(description)) {
     parts.push(`error_description="${description}"`);
+  }
+  if (error === 'insufficient_scope' && scopes?.length && scopes.every((s) => SCOPE_TOKEN.test(s))) {
+    parts.push(`scope="${scopes.join(' ')}"`);
   }
   return `Bearer ${parts.join(', ')}`;
 }

@@ -31,22 +31,28 @@ export function unauthorizedDenial(error: AuthError | null, realm: string, debug
   };
 }
 
-/** 403: signed in, but `has()` refused what the route asks. */
-export function forbiddenDenial(realm: string, debug: boolean): AuthDenial {
+/** 403: signed in, but `has()` refused what the route asks; `scopes`: the OAuth scopes the route needs (RFC 6750 `scope`). */
+export function forbiddenDenial(realm: string, debug: boolean, scopes?: readonly string[]): AuthDenial {
   return {
     status: 403,
     reason: 'insufficient-scope',
     headers: {
-      'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', description: debug ? 'insufficient-scope' : undefined }),
+      'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', description: debug ? 'insufficient-scope' : undefined, scopes }),
     },
   };
 }
 
-/** 503: a token was sent but no keys could be had to check it; the client should retry, not sign out. */
-export function keysUnavailableDenial(retryAfterSeconds: number): AuthDenial {
+/**
+ * 503: a token was sent but it could not be checked (no keys, or introspection of an opaque token
+ * failed); the client should retry, not sign out.
+ */
+export function keysUnavailableDenial(
+  retryAfterSeconds: number,
+  reason: typeof AuthErrorReason.KeysUnavailable | typeof AuthErrorReason.IntrospectionUnavailable = AuthErrorReason.KeysUnavailable,
+): AuthDenial {
   return {
     status: 503,
-    reason: AuthErrorReason.KeysUnavailable,
+    reason,
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   };
 }

@@ -2,11 +2,13 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_GUARD_MARKER, AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
-import { AuthError, AuthErrorReason, isKeysUnavailable } from './auth.errors.js';
+import { AuthError, AuthErrorReason, isIntrospectionUnavailable, isKeysUnavailable } from './auth.errors.js';
 import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
+import { resultForAccepted } from './auth-object/auth-object-for.js';
+import { rememberVerification, verificationOf } from './carrier-verification.js';
 import { extractToken } from './token/extract-token.js';
 import { toTransportException } from './transport-exceptions.js';
 
@@ -15,7 +17,8 @@ import { toTransportException } from './transport-exceptions.js';
  * 1. policy: the method's decorator, else the class's, else `defaultPolicy`;
  * 2. the request behind the context (HTTP, GraphQL, a WebSocket handshake, an RPC message);
  * 3. the token: header first, then cookie;
- * 4. verification (signed out with a reason on failure), once per request or message;
+ * 4. verification (signed out with a reason on failure), once per request or message; a token of a
+ *    class the route does not accept (`acceptsToken`) is signed out;
  * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
  * 6. required and signed out -> 401, keys unavailable -> 503, check failed -> 403, as the
  *    transport's error: HttpException, GraphQL error code, WsException, RpcException.
@@ -44,7 +47,7 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : authStateOf(carrier);
+    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
     const result = reused ?? this.authenticate(this.getToken(carrier));
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
@@ -53,8 +56,22 @@ export class AuthGuard implements CanActivate {
   }
 
   private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): boolean | Promise<boolean> {
-    this.attach(carrier, result);
-    return this.enforce(context, policy, result);
+    const admitted = this.admitTokenType(policy, carrier, result);
+    this.attach(carrier, admitted);
+    return this.enforce(context, policy, admitted);
+  }
+
+  /**
+   * Step 4b: a token of a class the route does not accept (`acceptsToken`) is signed out, before any
+   * `has()`; machine tokens count only outside the session cookie. Synchronous.
+   */
+  protected admitTokenType(policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): AuthResult {
+    const { auth } = result;
+    const fromCookie =
+      auth.isAuthenticated && auth.tokenType !== 'session_token' && extractToken(carrier.headers, this.options, carrier.token)?.source === 'cookie';
+    // Kept as verified: the next route on this carrier (a GraphQL field) may accept other classes.
+    rememberVerification(carrier, { result, accepts: this.options.acceptsToken, fromCookie });
+    return resultForAccepted(result, policy.acceptsToken ?? this.options.acceptsToken, fromCookie);
   }
 
   /** Step 1: what this route requires. */
@@ -108,10 +125,14 @@ export class AuthGuard implements CanActivate {
       if (result.tokenPresent && isKeysUnavailable(error)) {
         return this.refuse(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
       }
+      if (result.tokenPresent && isIntrospectionUnavailable(error)) {
+        const retryAfterSeconds = (this.options.opaque?.cooldownInMs ?? 0) / 1000;
+        return this.refuse(context, keysUnavailableDenial(retryAfterSeconds, AuthErrorReason.IntrospectionUnavailable));
+      }
       return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }
     if (policy.check && !auth.has(policy.check)) {
-      return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true));
+      return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true, policy.scopes));
     }
     return true;
   }

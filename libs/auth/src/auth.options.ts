@@ -7,7 +7,10 @@ import { resolveBootChecks, type BootChecksOptions } from './boot-checks/boot-ch
 import { checkKnownOptions } from './boot-checks/known-options.js';
 import { checkJwtKey, checkSecret } from './key-material-checks.js';
 import { booleanOption, cacheOption, checkKeyUrl, numberOption, optionalString, stringList } from './option-checks.js';
+import { resolveOpaqueTokenOptions, type IntrospectionOptions, type OpaqueTokensOptions, type ResolvedOpaqueTokens, type VerifyOpaqueToken } from './opaque-token-options.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+import type { AcceptsToken, TokenClassifier } from './verification/token-class.js';
+import { acceptsTokenOption } from './token-class-options.js';
 
 export { AuthConfigError };
 
@@ -61,14 +64,17 @@ export interface AuthModuleOptions {
   issuer?: string | string[];
   /** Accepted `aud` value(s); when set, a token without a matching `aud` is rejected. */
   audience?: string | string[];
-  /** Allowed `azp` values (Clerk); when set, a token without `azp` is rejected. */
+  /** Allowed `azp` values (Clerk); when set, a session token without `azp` is rejected (machine tokens carry none). */
   authorizedParties?: string[];
   /**
    * Accepted JWS algorithms. Default: derived from the key source (`HS256` for a secret,
    * the keys' own `alg` or their type's family for keys). HS* and asymmetric never mix.
    */
   algorithms?: string[];
-  /** Required `typ` header, e.g. `'at+jwt'` (compared case-insensitively, `application/` optional). */
+  /**
+   * Required `typ` header, e.g. `'at+jwt'` (compared case-insensitively, `application/` optional).
+   * With `'at+jwt'` every token is an OAuth access token, so `acceptsToken` defaults to `'oauth_token'`.
+   */
   typ?: string;
   /** Tolerance for `exp`, `nbf` and `iat`. Default 5000 (Clerk). */
   clockSkewInMs?: number;
@@ -93,7 +99,20 @@ export interface AuthModuleOptions {
 
   /** Policy for routes with neither `@RequireAuth()` nor `@OptionalAuth()`. Default `'required'`. */
   defaultPolicy?: AuthPolicyMode;
-  /** A Clerk session with `sts: 'pending'` counts as signed out. Default `true`. */
+  /**
+   * Which classes of token routes accept when their decorator does not say (`@RequireAuth({ acceptsToken })`):
+   * `'session_token'`, `'oauth_token'`, `'m2m_token'`, `'api_key'`, a list of them, or `'any'`. A token
+   * of another class is signed out (`token-type-not-accepted`), as in Clerk. Default `'session_token'`,
+   * or `'oauth_token'` when `typ` requires RFC 9068 access tokens (`'at+jwt'`).
+   */
+  acceptsToken?: AcceptsToken;
+  /**
+   * Decides the class of a verified token for issuers the built-in rules do not know (Clerk's `cat`
+   * header, `typ: at+jwt`, `sub: mch_…`; see `defaultTokenClass`); null refuses the token
+   * (`token-invalid-type`). A Clerk JWT-template token is refused before it is asked.
+   */
+  classifyToken?: TokenClassifier;
+  /** A Clerk session with `sts: 'pending'` counts as signed out (session tokens only). Default `true`. */
   treatPendingAsSignedOut?: boolean;
   /** `realm` of the `WWW-Authenticate` challenge. Default `'api'`. */
   realm?: string;
@@ -124,6 +143,16 @@ export interface AuthModuleOptions {
    * Default on, with `{ maxEntries: 10000, maxBytes: 16 MiB }`.
    */
   cache?: boolean | VerifiedTokenCacheOptions;
+
+  /**
+   * Opaque (not JWT) tokens are verified by RFC 7662 introspection at this endpoint. Without it (and
+   * without `verifyOpaqueToken`) they are refused as `token-invalid`, with no network call.
+   */
+  introspection?: IntrospectionOptions;
+  /** Opaque tokens are verified by this function (e.g. Clerk's `mt_`, `oat_`, `ak_` through its Backend API). */
+  verifyOpaqueToken?: VerifyOpaqueToken;
+  /** Cache bounds and time limits for opaque tokens, with `introspection` or `verifyOpaqueToken`. */
+  opaqueTokens?: OpaqueTokensOptions;
 
   /** Remote JWKS: give up on a fetch after this long. Default 5000. */
   jwksTimeoutInMs?: number;
@@ -184,8 +213,11 @@ export interface ResolvedAuthOptions
   jwksMaxBytes: number;
   jwksStaleIfErrorInMs: number;
   requiredClaims: string[];
+  acceptsToken: AcceptsToken;
   /** `false` when off, else the cache bounds. */
   cache: false | Required<VerifiedTokenCacheOptions>;
+  /** Who verifies opaque tokens and how; undefined when they are refused. */
+  opaque: ResolvedOpaqueTokens | undefined;
   bootChecks: Required<BootChecksOptions>;
 }
 
@@ -234,7 +266,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
   }
-  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization'] as const) {
+  for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization', 'classifyToken'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {
       throw new AuthConfigError(fn, 'expected a function');
     }
@@ -248,6 +280,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     algorithms: stringList(options, 'algorithms'),
     requiredClaims: [...new Set(['exp', 'sub', ...(stringList(options, 'requiredClaims') ?? [])])],
     typ: optionalString(options, 'typ'),
+    acceptsToken: acceptsTokenOption(options.acceptsToken, options.typ),
     clockSkewInMs,
     maxTokenBytes,
     tokenSources: [...tokenSources],
@@ -264,6 +297,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
     cache: cacheOption(options.cache),
+    opaque: resolveOpaqueTokenOptions(options),
     bootChecks: resolveBootChecks(options.bootChecks),
   };
 }

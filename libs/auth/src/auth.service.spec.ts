@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveAuthOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
-import { clerkSessionClaims, createTestIssuer, type TestIssuer } from './testing/index.js';
+import { clerkM2MClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from './testing/index.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -16,13 +16,13 @@ describe('AuthService', () => {
     const first = await service.authenticate(token);
     const second = await service.authenticate(token);
     expect(second.auth).toBe(first.auth);
-    expect(first.auth.userId).toBe('user_1');
+    expect(first.auth.tokenType === 'session_token' && first.auth.userId).toBe('user_1');
     expect(Object.isFrozen(first.auth)).toBe(true);
     expect(() => {
       (first.auth as { userId: string | null }).userId = 'user_2';
     }).toThrow(TypeError);
     const other = await service.authenticate(await issuer.sign({ sub: 'user_3' }));
-    expect(other.auth.userId).toBe('user_3');
+    expect(other.auth.tokenType === 'session_token' && other.auth.userId).toBe('user_3');
   });
 
   it('builds a new object per verification when the cache is off', async () => {
@@ -41,5 +41,15 @@ describe('AuthService', () => {
       expect(result.error?.reason).toBe('session-pending');
     }
     await expect(service.verifyToken(token)).rejects.toMatchObject({ reason: 'session-pending' });
+  });
+
+  it('answers a cached machine token at once, with its class, and never holds it back as a pending session', async () => {
+    const service = new AuthService(resolveAuthOptions(issuer.moduleOptions()));
+    const token = await issuer.sign({ ...clerkM2MClaims({ machineId: 'mch_1' }), sts: 'pending' });
+    await service.authenticate(token);
+    await service.authenticate(token); // second sighting: stored
+    const cached = service.authenticateCached(token);
+    expect(cached?.auth).toMatchObject({ isAuthenticated: true, tokenType: 'm2m_token', machineId: 'mch_1' });
+    await expect(service.verifyToken(token, { acceptsToken: 'm2m_token' })).resolves.toBe(cached?.auth);
   });
 });

@@ -1,12 +1,21 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object/auth-object.js';
+import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
+import type { MachineAuthObject } from './auth-object/machine-auth-object.js';
 import { createKeySource } from './verification/key-sources.js';
+import { checkAcceptsToken, isTokenTypeAccepted, type AcceptsToken } from './verification/token-class.js';
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
 export type { AuthResult } from './auth-object/auth-object.js';
+
+/** Options of `AuthService.verifyToken()`. */
+export interface VerifyTokenOptions<A extends AcceptsToken = AcceptsToken> {
+  /** The classes of token accepted; default the module's `acceptsToken`. */
+  acceptsToken?: A;
+}
 
 /**
  * Verification for one AuthModule instance. Use it where there is no HTTP request: a WebSocket
@@ -22,7 +31,10 @@ export class AuthService implements OnModuleInit {
   readonly verifier: TokenVerifier;
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
-    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock);
+    const logger = new Logger('nestjs-warden');
+    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock, (message) =>
+      logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+    );
   }
 
   /**
@@ -38,12 +50,24 @@ export class AuthService implements OnModuleInit {
   }
 
   /**
-   * Verifies a token exactly as the guard does and returns the signed-in auth object.
-   * Throws {@link AuthError} when it is refused, also for a pending session when
-   * `treatPendingAsSignedOut` is on.
+   * Verifies a token exactly as the guard does and returns the signed-in auth object of its class.
+   * Throws {@link AuthError} when it is refused: a class `acceptsToken` (default: the module's) does
+   * not admit (`token-type-not-accepted`), or a pending session when `treatPendingAsSignedOut` is on.
+   * Without options the result is typed as a session, the module's default class.
+   *
+   * @example
+   * const machine = await authService.verifyToken(token, { acceptsToken: 'm2m_token' });
+   * console.log(machine.machineId, machine.scopes);
    */
-  async verifyToken(token: string): Promise<SignedInAuthObject> {
+  async verifyToken<A extends AcceptsToken>(token: string, options: VerifyTokenOptions<A> & { acceptsToken: A }): Promise<SignedInAuthObjectFor<A>>;
+  async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject>;
+  async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject | MachineAuthObject> {
+    const accepts =
+      options?.acceptsToken === undefined ? this.options.acceptsToken : checkAcceptsToken(options.acceptsToken, 'verifyToken({ acceptsToken })');
     const { auth } = await this.verifier.verify(token);
+    if (!isTokenTypeAccepted(auth.tokenType, accepts)) {
+      throw new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the token is of a class that is not accepted');
+    }
     return this.admit(auth);
   }
 
@@ -68,13 +92,14 @@ export class AuthService implements OnModuleInit {
     return signedInResult(verified.auth);
   }
 
-  /** A verified session, unless it is pending and that counts as signed out (then AuthError). */
-  private admit(auth: SignedInAuthObject): SignedInAuthObject {
+  /** A verified token, unless it is a pending session and that counts as signed out (then AuthError). */
+  private admit<T extends SignedInAuthObject | MachineAuthObject>(auth: T): T {
     if (this.heldBack(auth)) throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
     return auth;
   }
 
-  private heldBack(auth: SignedInAuthObject): boolean {
-    return auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut === true;
+  /** `treatPendingAsSignedOut` concerns sessions only. */
+  private heldBack(auth: SignedInAuthObject | MachineAuthObject): boolean {
+    return auth.tokenType === 'session_token' && auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut === true;
   }
 }

@@ -13,8 +13,16 @@ export {
 export { AuthGuard } from './auth.guard.js';
 export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
 export type { BootCheckMode, BootChecksOptions } from './boot-checks/boot-checks-option.js';
-export { AuthService, type AuthResult } from './auth.service.js';
-export { Auth, OptionalAuth, RequireAuth, type AuthField, type AuthPolicy } from './auth.decorators.js';
+export { AuthService, type AuthResult, type VerifyTokenOptions } from './auth.service.js';
+export {
+  Auth,
+  OptionalAuth,
+  RequireAuth,
+  type AuthField,
+  type AuthPolicy,
+  type OptionalAuthOptions,
+  type RequireAuthOptions,
+} from './auth.decorators.js';
 export {
   type AuthObject,
   type AuthorizationCheck,
@@ -24,6 +32,26 @@ export {
   type TokenTemplateProvider,
 } from './auth-object/auth-object.js';
 export type { ActorClaim, SessionFields } from './auth-object/claims.js';
+export type {
+  ApiKeyAuthObject,
+  M2MAuthObject,
+  MachineAuthObject,
+  OAuthAuthObject,
+  SignedOutMachineAuthObject,
+} from './auth-object/machine-auth-object.js';
+export type { AcceptedClasses, AnyAuthObject, AuthObjectFor, SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
+export { readScopes } from './auth-object/scopes.js';
+export {
+  CLERK_TOKEN_CATEGORIES,
+  TOKEN_TYPES,
+  clerkTokenClass,
+  defaultTokenClass,
+  isTokenTypeAccepted,
+  type AcceptsToken,
+  type MachineTokenType,
+  type TokenClassifier,
+  type TokenType,
+} from './verification/token-class.js';
 export { scopeList, stringList, type AuthorizationGrants, type AuthorizationMapper } from './auth-object/authorization-grants.js';
 export {
   auth0,
@@ -37,12 +65,20 @@ export {
   type KeycloakPresetOptions,
   type PresetPassthroughOptions,
 } from './presets/index.js';
-export { getAuth } from './get-auth.js';
+export { getAuth, type GetAuthOptions } from './get-auth.js';
 export { AuthError, AuthErrorReason, bearerChallenge, type BearerChallenge } from './auth.errors.js';
 export { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 export { extractToken, type ExtractedToken, type RequestHeaders } from './token/extract-token.js';
 export { TokenVerifier, type Clock, type VerifiedToken } from './verification/token-verifier.js';
 export type { KeySource } from './verification/key-sources.js';
+export {
+  OPAQUE_TOKEN_DEFAULTS,
+  type IntrospectionOptions,
+  type OpaqueTokensOptions,
+  type VerifyOpaqueToken,
+} from './opaque-token-options.js';
+export { opaqueTokenType, type OpaqueTokenType } from './verification/opaque-token-type.js';
+export { IntrospectionClient, type IntrospectionClientOptions, type IntrospectionEndpoint } from './verification/introspection-client.js';
 export type {} from './express-request.js';
 export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
 export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';

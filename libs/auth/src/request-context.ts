@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { authResultOf, type AuthObject, type AuthResult } from './auth-object/auth-object.js';
+import { authResultOf, type AuthResult } from './auth-object/auth-object.js';
+import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_STATE } from './auth.constants.js';
 import type { RequestHeaders } from './token/extract-token.js';
 import { wsHandshakeOf } from './ws-handshake.js';
@@ -18,7 +19,7 @@ export interface AuthCarrier {
    * property only.
    */
   live?: boolean;
-  auth?: AuthObject;
+  auth?: AnyAuthObject;
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { JWTPayload } from 'jose';
 import type { AuthError } from '../auth.errors.js';
+import { grantsAllow } from './authorization-grants.js';
 import { splitByScope, type ActorClaim, type SessionFields } from './claims.js';
+import type { AnyAuthObject } from './auth-object-for.js';
+import { askedScopes, hasScopes } from './scopes.js';
 
 /**
  * What `has()` checks. Every given dimension must hold (AND); an empty check is false.
@@ -10,6 +13,7 @@ import { splitByScope, type ActorClaim, type SessionFields } from './claims.js';
  * auth.has({ permission: 'org:invoices:read' })
  * auth.has({ role: 'org:admin', feature: 'reports' })
  * auth.has({ plan: 'u:pro' })
+ * auth.has({ scope: 'invoices:read' })
  */
 export interface AuthorizationCheck {
   role?: string;
@@ -18,6 +22,10 @@ export interface AuthorizationCheck {
   feature?: string;
   /** Same scoping as `feature`. */
   plan?: string;
+  /** An OAuth scope the token grants (`scp` / `scope`; M2M also `scopes`), exact match. */
+  scope?: string;
+  /** Several scopes: all must be granted. */
+  scopes?: readonly string[];
 }
 
 /** Options of `getToken()`. */
@@ -27,6 +35,8 @@ export interface GetTokenOptions {
 }
 
 interface AuthObjectBase {
+  /** The token class: always a session for these objects (see `MachineAuthObject` for the others). */
+  tokenType: 'session_token';
   orgRole: string | null;
   orgSlug: string | null;
   orgPermissions: string[] | null;
@@ -75,7 +85,8 @@ export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string)
 
 /** The outcome of authenticating one request: always an auth object, and why it is signed out. */
 export interface AuthResult {
-  auth: AuthObject;
+  /** A session's auth object, or a machine's (narrow on `tokenType`). */
+  auth: AnyAuthObject;
   /** Null when signed in, or when no token was sent. */
   error: AuthError | null;
   /** Whether the request carried a token at all. */
@@ -102,6 +113,7 @@ class SignedInAuth implements SignedInAuthObject {
   getToken: (options?: GetTokenOptions) => Promise<string | null>;
   claims: JWTPayload;
   isAuthenticated = true as const;
+  tokenType = 'session_token' as const;
   orgRole: string | null;
   orgSlug: string | null;
   orgPermissions: string[] | null;
@@ -146,6 +158,7 @@ class SignedOutAuth implements SignedOutAuthObject {
   getToken = async (): Promise<null> => null;
   claims = null;
   isAuthenticated = false as const;
+  tokenType = 'session_token' as const;
   orgRole = null;
   orgSlug = null;
   orgPermissions = null;
@@ -185,7 +198,7 @@ export function signedOutResult(error: AuthError | null, tokenPresent: boolean):
 }
 
 /** The (frozen, shared) result of a signed-in auth object. */
-export function signedInResult(auth: SignedInAuthObject): AuthResult {
+export function signedInResult(auth: AnyAuthObject & { isAuthenticated: true }): AuthResult {
   return authResultOf(auth) ?? { auth, error: null, tokenPresent: true };
 }
 
@@ -203,18 +216,14 @@ const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:
  */
 export function hasAuthorization(check: AuthorizationCheck, fields: SessionFields): boolean {
   if (!check || typeof check !== 'object') return false;
+  const scopes = askedScopes(check);
+  if (scopes && !hasScopes(fields.scopes ?? [], scopes)) return false;
   const { role, permission, feature, plan } = check;
   const asked = [role, permission, feature, plan].filter((v) => v !== undefined);
-  if (asked.length === 0 || asked.some((v) => typeof v !== 'string' || v === '')) return false;
+  if (asked.length === 0) return scopes !== undefined;
+  if (asked.some((v) => typeof v !== 'string' || v === '')) return false;
   const grants = fields.grants;
-  if (grants) {
-    return (
-      (role === undefined || grants.roles.includes(role)) &&
-      (permission === undefined || grants.permissions.includes(permission)) &&
-      (feature === undefined || grants.features.includes(feature)) &&
-      (plan === undefined || grants.plans.includes(plan))
-    );
-  }
+  if (grants) return grantsAllow(check, grants);
   if ((role !== undefined || permission !== undefined) && !fields.orgId) return false;
   if (role !== undefined && (!fields.orgRole || withOrgPrefix(fields.orgRole) !== withOrgPrefix(role))) return false;
   if (permission !== undefined && !fields.orgPermissions?.includes(withOrgPrefix(permission))) return false;

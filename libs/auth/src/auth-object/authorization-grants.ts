@@ -66,3 +66,21 @@ export function scopeList(value: unknown): string[] {
   if (typeof value === 'string') return value.split(' ').filter((s) => s !== '');
   return stringList(value);
 }
+
+/**
+ * Whether `grants` hold every role, permission, feature and plan `check` asks (exact match); an
+ * ask that is not a non-empty string, or asking none of them, is false.
+ */
+export function grantsAllow(
+  check: { role?: unknown; permission?: unknown; feature?: unknown; plan?: unknown },
+  grants: Required<AuthorizationGrants>,
+): boolean {
+  const pairs = [
+    [check.role, grants.roles],
+    [check.permission, grants.permissions],
+    [check.feature, grants.features],
+    [check.plan, grants.plans],
+  ] as const;
+  const asked = pairs.filter(([value]) => value !== undefined);
+  return asked.length > 0 && asked.every(([value, list]) => typeof value === 'string' && value !== '' && list.includes(value));
+}

@@ -30,6 +30,8 @@ export interface SessionFields {
    * exact match instead of Clerk's org-scoped fields.
    */
   grants?: Required<AuthorizationGrants>;
+  /** What the token's `scp` / `scope` claims grant, for `has({ scope })`; set by the verifier. */
+  scopes?: string[];
 }
 
 function invalid(claim: string, expected: string): AuthError {

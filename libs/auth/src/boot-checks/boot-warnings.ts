@@ -4,11 +4,12 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth.options.js'
  * Options that narrow which of an issuer's tokens this app accepts to the ones meant for it. One
  * issuer (a Keycloak realm, an Auth0 tenant, an OIDC provider) signs tokens for every client it
  * serves with the same keys; without one of these, a token issued to any of them is accepted here.
- * `checkClaims` counts: the library cannot see inside it, and presets (Cognito's `client_id`) and
- * apps narrow there. Extend this list when an option that narrows is added; it is read on the
- * options as the app gave them, so an option with a default counts only when set explicitly.
+ * `acceptsToken` counts when set explicitly (it narrows by token class); `checkClaims` counts because
+ * the library cannot see inside it, and presets (Cognito's `client_id`) and apps narrow there.
+ * Extend this list when an option that narrows is added. It is read on the options as the app gave
+ * them, so an option with a default counts only when set explicitly.
  */
-export const NARROWING_OPTIONS = ['audience', 'authorizedParties', 'typ', 'checkClaims'] as const satisfies ReadonlyArray<
+export const NARROWING_OPTIONS = ['audience', 'authorizedParties', 'typ', 'acceptsToken', 'checkClaims'] as const satisfies ReadonlyArray<
   keyof AuthModuleOptions
 >;
 
@@ -28,7 +29,7 @@ export function bootWarnings(given: AuthModuleOptions, resolved: ResolvedAuthOpt
   const asymmetric = resolved.secret === undefined;
   if (asymmetric && NARROWING_OPTIONS.every((name) => given[name] === undefined)) {
     warnings.push(
-      'No "audience", "authorizedParties" or "typ" configured: a token the issuer made for any of its clients is accepted. ' +
+      'No "audience", "authorizedParties", "typ" or "acceptsToken" configured: a token the issuer made for any of its clients is accepted. ' +
         'Set audience (the API identifier in aud) or authorizedParties (the client ids or origins in azp).',
     );
   }

@@ -39,6 +39,11 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   jwksCacheMaxAgeInMs: true,
   jwksMaxBytes: true,
   jwksStaleIfErrorInMs: true,
+  acceptsToken: true,
+  classifyToken: true,
+  introspection: true,
+  verifyOpaqueToken: true,
+  opaqueTokens: true,
   bootChecks: true,
 };
 

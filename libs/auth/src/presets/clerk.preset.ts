@@ -1,4 +1,5 @@
 import { AuthConfigError, type AuthModuleOptions } from '../auth.options.js';
+import { clerkTokenClass } from '../verification/token-class.js';
 import { providerBaseUrl, type PresetPassthroughOptions } from './preset-url.js';
 
 /** Options of {@link clerk}: exactly one of `publishableKey` and `frontendApi`. */
@@ -29,6 +30,8 @@ export function frontendApiFromPublishableKey(publishableKey: string): string {
 /**
  * Module options for Clerk session tokens: the issuer is the Frontend API URL and the keys are its
  * `/.well-known/jwks.json` (or `jwtKey`), RS256 only. Unlike Clerk's own SDK, `iss` is checked.
+ * Token classes follow Clerk ({@link clerkTokenClass}): a session or M2M token must carry `typ: JWT`
+ * or none, a JWT template is never accepted; routes accept sessions unless `acceptsToken` says more.
  * Pass `authorizedParties` (your app's origins) as Clerk recommends.
  *
  * @example
@@ -47,5 +50,5 @@ export function clerk(options: ClerkPresetOptions): AuthModuleOptions {
       ? providerBaseUrl('publishableKey', frontendApiFromPublishableKey(publishableKey))
       : providerBaseUrl('frontendApi', frontendApi);
   const keys = jwtKey !== undefined ? { jwtKey } : { jwksUrl: `${issuer}/.well-known/jwks.json` };
-  return { algorithms: ['RS256'], ...rest, ...keys, issuer };
+  return { algorithms: ['RS256'], classifyToken: clerkTokenClass, ...rest, ...keys, issuer };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AuthConfigError, resolveAuthOptions } from '../auth.options.js';
 import { auth0 } from './auth0.preset.js';
+import { clerkTokenClass } from '../verification/token-class.js';
 import { clerk, frontendApiFromPublishableKey } from './clerk.preset.js';
 import { cognito } from './cognito.preset.js';
 import { keycloak } from './keycloak.preset.js';
@@ -35,6 +36,7 @@ describe('clerk()', () => {
   it('takes a frontendApi host, and uses jwtKey instead of the network when given', () => {
     expect(clerk({ frontendApi: 'clerk.example.com', jwtKey: '-----BEGIN PUBLIC KEY-----' })).toEqual({
       algorithms: ['RS256'],
+      classifyToken: clerkTokenClass,
       issuer: 'https://clerk.example.com',
       jwtKey: '-----BEGIN PUBLIC KEY-----',
     });

@@ -9,4 +9,14 @@ export {
   type TestIssuerOptions,
 } from './test-issuer.js';
 export { clerkSessionClaims, type ClerkSessionInput } from './clerk-claims.js';
+export {
+  TEST_TOKEN_HEADER,
+  clerkM2MClaims,
+  clerkOAuthClaims,
+  tokenHeaderOf,
+  withTokenHeader,
+  type ClaimsWithHeader,
+  type ClerkM2MInput,
+  type ClerkOAuthInput,
+} from './machine-claims.js';
 export { createTestAuth, type TestAuth, type TestAuthOptions, type TestClaims } from './test-auth.js';

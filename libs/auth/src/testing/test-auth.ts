@@ -3,6 +3,7 @@ import type { FactoryProvider } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { SignJWT, type JWTPayload } from 'jose';
 import { AUTH_OPTIONS, AuthService, TokenVerifier, type AuthResult, type KeySource, type ResolvedAuthOptions } from '../index.js';
+import { tokenHeaderOf } from './machine-claims.js';
 
 /**
  * Claims of a test session. `sub`, `sid`, `iat`, `nbf`, `exp` default when absent; `iss`, `aud` and
@@ -12,7 +13,10 @@ export type TestClaims = JWTPayload & Record<string, unknown>;
 
 /** Options of {@link createTestAuth}. */
 export interface TestAuthOptions {
-  /** Requests without a token are this user (e.g. `clerkSessionClaims({ userId: 'user_1' })`); null: signed out. */
+  /**
+   * Requests without a token are this user (e.g. `clerkSessionClaims({ userId: 'user_1' })`) or this
+   * machine (`clerkM2MClaims()`, `clerkOAuthClaims()`: their header makes the class); null: signed out.
+   */
   as?: TestClaims | null;
   /** Token lifetime. Default 60 s. */
   expiresInSeconds?: number;
@@ -56,9 +60,11 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       throw new Error('nestjs-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
     }
     const now = Math.floor((appOptions.clock ?? Date.now)() / 1000);
+    const header = tokenHeaderOf(claims);
     const payload: TestClaims = {
       sub: 'user_test',
-      sid: 'sess_test',
+      // A session id only for what will be a session: a machine token carries none.
+      ...(header.cat === undefined && header.typ === undefined ? { sid: 'sess_test' } : {}),
       iat: now,
       nbf: now,
       exp: now + (options.expiresInSeconds ?? 60),
@@ -68,7 +74,7 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       ...(appOptions.audience ? { aud: appOptions.audience[0] } : {}),
       ...(appOptions.authorizedParties ? { azp: appOptions.authorizedParties[0] } : {}),
     };
-    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT' }).sign(secret);
+    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT', ...header }).sign(secret);
   }
 
   class TestAuthService extends AuthService {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
 import type { AuthModuleExtras, AuthModuleOptions } from '../index.js';
+import { tokenHeaderOf } from './machine-claims.js';
 
 /** Options for `AuthModule.forRoot()`, including `global`. */
 type ForRootOptions = AuthModuleOptions & AuthModuleExtras;
@@ -58,7 +59,11 @@ export interface TestIssuer {
   /** The public key as SPKI PEM, for the `jwtKey` option. */
   readonly publicKeyPem: string;
   readonly privateKey: CryptoKey;
-  /** Signs claims; `sub`, `iat`, `nbf`, `exp` and `iss` are filled in unless given. */
+  /**
+   * Signs claims; `sub`, `iat`, `nbf`, `exp` and `iss` are filled in unless given. The header is
+   * `{ alg, kid, typ: 'JWT' }`, then what the claims carry (`clerkM2MClaims()`, `withTokenHeader()`),
+   * then `options.header`.
+   */
   sign(claims?: JWTPayload & Record<string, unknown>, options?: SignOptions): Promise<string>;
   /** `{ authorization: 'Bearer <token>' }` for the claims: supertest's `.set()`, a WebSocket handshake. */
   headers(claims?: JWTPayload & Record<string, unknown>, options?: SignOptions): Promise<{ authorization: string }>;
@@ -104,7 +109,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
         ...claims,
       };
       for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
-      return new SignJWT(payload).setProtectedHeader({ alg, kid, typ: 'JWT', ...signOptions.header }).sign(privateKey);
+      return new SignJWT(payload).setProtectedHeader({ alg, kid, typ: 'JWT', ...tokenHeaderOf(claims), ...signOptions.header }).sign(privateKey);
     },
     async headers(claims, signOptions) {
       return { authorization: `Bearer ${await testIssuer.sign(claims, signOptions)}` };

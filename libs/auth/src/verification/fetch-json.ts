@@ -33,22 +33,33 @@ export interface FetchLimits {
   maxBytes: number;
 }
 
+/**
+ * A form POST instead of the default GET (RFC 7662 introspection): the body is sent as
+ * `application/x-www-form-urlencoded`, with the given extra headers (e.g. `authorization`).
+ */
+export interface FormPost {
+  form: URLSearchParams;
+  headers?: Record<string, string>;
+}
+
 const JSON_CONTENT_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
- * GETs a JSON document under {@link FetchLimits}: no redirects followed, status 200 only, a JSON
- * content type, the body read as a stream and cut off at the byte cap. Throws {@link KeyFetchError}.
+ * GETs a JSON document under {@link FetchLimits} (or POSTs a form, with `post`): no redirects
+ * followed, status 200 only, a JSON content type, the body read as a stream and cut off at the byte
+ * cap. Throws {@link KeyFetchError}.
  */
-export async function fetchJson(url: URL, limits: FetchLimits, accept = 'application/json'): Promise<unknown> {
+export async function fetchJson(url: URL, limits: FetchLimits, accept = 'application/json', post?: FormPost): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limits.timeoutInMs);
   try {
     let response: Response;
     try {
       response = await fetch(url, {
-        method: 'GET',
+        method: post ? 'POST' : 'GET',
         redirect: 'manual',
-        headers: { accept },
+        headers: post ? { ...post.headers, accept, 'content-type': 'application/x-www-form-urlencoded' } : { accept },
+        body: post?.form,
         signal: controller.signal,
       });
     } catch {

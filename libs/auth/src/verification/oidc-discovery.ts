@@ -14,35 +14,48 @@ export function isAllowedKeyUrl(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }
 
+/** A URL-valued member of a discovery document that names an endpoint we call. */
+export type DiscoveredEndpoint = 'jwks_uri' | 'introspection_endpoint';
+
 /**
- * Fetches the issuer's discovery document and returns its `jwks_uri`. The document's `issuer` must
- * equal the configured one exactly (section 4.3), and `jwks_uri` must be an https URL (http on
- * loopback only); the JWKS location is never taken from anywhere else, least of all a token.
+ * Fetches the issuer's discovery document and returns one endpoint named in it.
+ * The document's `issuer` must equal the configured one exactly (section 4.3), and the endpoint must
+ * be an https URL (http on loopback only); it is never taken from anywhere else, least of all a token.
  * Throws {@link KeyFetchError}.
  *
  * @example
- * const jwksUrl = await discoverJwksUri('https://tenant.example.com', { timeoutInMs: 5000, maxBytes: 524288 });
+ * const introspectionUrl = await discoverEndpoint('https://tenant.example.com', 'introspection_endpoint', { timeoutInMs: 5000, maxBytes: 524288 });
  */
-export async function discoverJwksUri(issuer: string, limits: FetchLimits): Promise<URL> {
+export async function discoverEndpoint(issuer: string, endpoint: DiscoveredEndpoint, limits: FetchLimits): Promise<URL> {
   const document = await fetchJson(discoveryUrl(issuer), limits);
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
     throw new KeyFetchError('invalid-shape', 'the discovery document is not a JSON object');
   }
-  const { issuer: published, jwks_uri: jwksUri } = document as { issuer?: unknown; jwks_uri?: unknown };
+  const { issuer: published, [endpoint]: location } = document as Record<string, unknown>;
   if (published !== issuer) {
     throw new KeyFetchError('issuer-mismatch', 'the discovery document names another issuer');
   }
-  if (typeof jwksUri !== 'string') {
-    throw new KeyFetchError('invalid-shape', 'the discovery document has no jwks_uri');
+  if (typeof location !== 'string') {
+    throw new KeyFetchError('invalid-shape', `the discovery document has no ${endpoint}`);
   }
   let url: URL;
   try {
-    url = new URL(jwksUri);
+    url = new URL(location);
   } catch {
-    throw new KeyFetchError('invalid-shape', 'jwks_uri is not an absolute URL');
+    throw new KeyFetchError('invalid-shape', `${endpoint} is not an absolute URL`);
   }
   if (!isAllowedKeyUrl(url)) {
-    throw new KeyFetchError('invalid-shape', 'jwks_uri must use https');
+    throw new KeyFetchError('invalid-shape', `${endpoint} must use https`);
   }
   return url;
+}
+
+/**
+ * The issuer's `jwks_uri`, by {@link discoverEndpoint}.
+ *
+ * @example
+ * const jwksUrl = await discoverJwksUri('https://tenant.example.com', { timeoutInMs: 5000, maxBytes: 524288 });
+ */
+export function discoverJwksUri(issuer: string, limits: FetchLimits): Promise<URL> {
+  return discoverEndpoint(issuer, 'jwks_uri', limits);
 }

@@ -7,25 +7,35 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { signedInAuthObject, type SignedInAuthObject } from '../auth-object/auth-object.js';
+import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
+import { readScopes } from '../auth-object/scopes.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { createOpaqueTokenVerifier } from './opaque-token-source.js';
+import { isBearerTokenSyntax } from './opaque-token-type.js';
+import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
+import { classifyToken, defaultTokenClass, type TokenType } from './token-class.js';
 import { headerFault, keyResolver } from './token-header.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
- * A token that passed every check, with the signed-in auth object made from it. Frozen: the same
- * object serves every request carrying the token while it is cached.
+ * A token that passed every check, with its class and the signed-in auth object made from it.
+ * Frozen: the same object serves every request carrying the token while it is cached.
  */
 export interface VerifiedToken {
   token: string;
-  header: JWTHeaderParameters;
+  /** Decides which auth object was built and which routes accept the token. */
+  tokenType: TokenType;
+  /** The JWS protected header; absent for a token verified without one (an opaque token). */
+  header?: JWTHeaderParameters;
   claims: JWTPayload;
-  fields: SessionFields;
-  auth: SignedInAuthObject;
+  /** The session fields; null for machine tokens. */
+  fields: SessionFields | null;
+  auth: SignedInAuthObject | MachineAuthObject;
 }
 
 /** Milliseconds since the epoch; injectable so tests control time. */
@@ -47,11 +57,15 @@ export class TokenVerifier {
   private readonly baseOptions: JWTVerifyOptions;
   /** Null with `cache: false`. */
   readonly cache: VerifiedTokenCache<VerifiedToken> | null;
+  /** Opaque tokens (introspection or `verifyOpaqueToken`); null when they are refused outright. */
+  readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
 
   constructor(
     private readonly options: ResolvedAuthOptions,
     readonly keySource: KeySource = createKeySource(options),
     private readonly clock: Clock = Date.now,
+    /** Hears the start of each outage of opaque-token verification (a fixed text, safe to log). */
+    onOpaqueFailure?: (message: string) => void,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
     this.baseOptions = {
@@ -69,6 +83,9 @@ export class TokenVerifier {
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
     if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
+    const { issuer, audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
+    const rules = { clockSkewInMs: options.clockSkewInMs, clock, claims: { issuer, audience, requiredClaims, clockTolerance, maxTokenAge }, toAuthError, onFailure: onOpaqueFailure };
+    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, rules, (token, type, claims) => this.toVerifiedToken(token, type, claims)) : null;
   }
 
   /**
@@ -77,7 +94,7 @@ export class TokenVerifier {
    */
   verifyCached(token: string): VerifiedToken | undefined {
     if (this.options.isRevoked || typeof token !== 'string') return undefined;
-    return this.cache?.get(token, this.clock());
+    return this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
   }
 
   /**
@@ -95,6 +112,7 @@ export class TokenVerifier {
       if (this.options.isRevoked) await this.checkRevoked(cached.claims, token);
       return cached;
     }
+    if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
     const generation = this.cache?.generation ?? 0;
     this.checkShape(token);
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
@@ -109,15 +127,44 @@ export class TokenVerifier {
     if (typeof claims.iat === 'number' && claims.iat * 1000 > now + this.options.clockSkewInMs) {
       throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
     }
-    this.checkAuthorizedParty(claims);
+    const tokenType = classifyToken(this.options.classifyToken ?? defaultTokenClass, verified.protectedHeader, claims);
+    const result = this.toVerifiedToken(token, tokenType, claims, verified.protectedHeader);
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
-    const fields = readSessionFields(claims);
-    if (this.options.authorization) fields.grants = readGrants(this.options.authorization, claims);
-    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
-    const result: VerifiedToken = deepFreeze({ token, header: verified.protectedHeader, claims, fields, auth });
     if (this.options.isRevoked) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
     return result;
+  }
+
+  /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
+  private async verifyOpaque(opaque: OpaqueTokenVerifier<VerifiedToken>, token: string): Promise<VerifiedToken> {
+    if (!isBearerTokenSyntax(token)) throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a bearer token');
+    const result = await opaque.verify(token);
+    if (this.options.isRevoked && (await this.options.isRevoked(result.claims)) === true) {
+      opaque.delete(token);
+      throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
+    }
+    return result;
+  }
+
+  /**
+   * Turns the claims of a token whose signature (or introspection) and standard claim checks passed
+   * into the final, frozen {@link VerifiedToken} of its class: the class's own checks (`azp` for
+   * sessions), the typed fields and the auth object. The one place that builds results, for every
+   * way of verifying a token (a JWS here, an opaque token elsewhere). Throws {@link AuthError};
+   * synchronous. `claims` are frozen in place.
+   */
+  toVerifiedToken(token: string, tokenType: TokenType, claims: JWTPayload, header?: JWTHeaderParameters): VerifiedToken {
+    const grants = this.options.authorization ? readGrants(this.options.authorization, claims) : undefined;
+    if (tokenType !== 'session_token') {
+      const auth = machineAuthObject(tokenType, claims, token, grants);
+      return deepFreeze({ token, tokenType, header, claims, fields: null, auth });
+    }
+    this.checkAuthorizedParty(claims);
+    const fields = readSessionFields(claims);
+    if (grants) fields.grants = grants;
+    fields.scopes = readScopes(claims, tokenType);
+    const auth = signedInAuthObject(claims, fields, token, this.options.getTokenTemplate);
+    return deepFreeze({ token, tokenType, header, claims, fields, auth });
   }
 
   private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {

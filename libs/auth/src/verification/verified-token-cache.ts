@@ -5,7 +5,8 @@ import { AdmissionFilter } from './admission-filter.js';
 /** What the cache needs of the outcome of a full, successful verification (it holds the whole outcome). */
 export interface CachedVerification {
   token: string;
-  header: JWTHeaderParameters;
+  /** Absent for tokens verified without a JWS header; such entries are tied to no key. */
+  header?: JWTHeaderParameters;
   claims: JWTPayload;
 }
 
@@ -137,7 +138,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
     if (!this.seen.sight(verified.token)) return;
     const expiresAt = Math.min(this.expiryOf(verified.claims), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
-    const kid = typeof verified.header.kid === 'string' ? verified.header.kid : undefined;
+    const kid = typeof verified.header?.kid === 'string' ? verified.header.kid : undefined;
     this.entries.set(verified.token, { verified, verifiedAt, expiresAt, kid });
   }
 

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { AuthError } from '../auth.errors.js';
+import { authResultOf } from './auth-object.js';
+import { hasMachineAuthorization, machineAuthObject, signedOutMachineAuthObject } from './machine-auth-object.js';
+import { readScopes } from './scopes.js';
+
+const reasonOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as AuthError).reason;
+  }
+  return undefined;
+};
+
+describe('machineAuthObject', () => {
+  it('builds an M2M object with @clerk/backend field names', async () => {
+    const claims = { sub: 'mch_1', jti: 'mt_1', scopes: 'mch_2 invoices:read', exp: 1 };
+    const auth = machineAuthObject('m2m_token', claims, 'the-token');
+    expect(JSON.parse(JSON.stringify(auth))).toEqual({
+      isAuthenticated: true,
+      tokenType: 'm2m_token',
+      id: 'mt_1',
+      subject: 'mch_1',
+      scopes: ['mch_2', 'invoices:read'],
+      machineId: 'mch_1',
+      claims,
+    });
+    await expect(auth.getToken()).resolves.toBe('the-token');
+    expect(Object.isFrozen(auth)).toBe(true);
+    expect(authResultOf(auth)).toEqual({ auth, error: null, tokenPresent: true });
+  });
+
+  it('builds an OAuth object: userId from sub, clientId from client_id, scopes from scp before scope', () => {
+    const auth = machineAuthObject('oauth_token', { sub: 'user_1', client_id: 'cli_1', scp: ['a', 'b'], scope: 'c' }, 't');
+    expect(auth).toMatchObject({ tokenType: 'oauth_token', id: '', subject: 'user_1', userId: 'user_1', clientId: 'cli_1', scopes: ['a', 'b'] });
+    expect(machineAuthObject('oauth_token', { sub: 'user_1' }, 't')).toMatchObject({ clientId: '', scopes: [] });
+  });
+
+  it('builds an API key object owned by a user or an organization', () => {
+    expect(machineAuthObject('api_key', { sub: 'user_1', name: 'ci' }, 't')).toMatchObject({ name: 'ci', userId: 'user_1', orgId: null });
+    expect(machineAuthObject('api_key', { sub: 'org_1' }, 't')).toMatchObject({ name: '', userId: null, orgId: 'org_1' });
+  });
+
+  it('refuses claims of the wrong type before they reach the object', () => {
+    expect(reasonOf(() => machineAuthObject('m2m_token', {}, 't'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('m2m_token', { sub: '' }, 't'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('m2m_token', { sub: 'mch_1', jti: 7 as unknown as string }, 't'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', client_id: ['x'] }, 't'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', scope: ['x'] }, 't'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', scp: [1] }, 't'))).toBe('token-invalid-claims');
+  });
+
+  it('has(): scopes always; roles and permissions only through grants', () => {
+    const auth = machineAuthObject('m2m_token', { sub: 'mch_1', scope: 'invoices:read invoices:write' }, 't');
+    expect(auth.has({ scope: 'invoices:read' })).toBe(true);
+    expect(auth.has({ scopes: ['invoices:read', 'invoices:write'] })).toBe(true);
+    expect(auth.has({ scopes: ['invoices:read', 'invoices:delete'] })).toBe(false);
+    expect(auth.has({ scope: 'invoices' })).toBe(false);
+    expect(auth.has({ scopes: [] })).toBe(false);
+    expect(auth.has({})).toBe(false);
+    expect(auth.has({ role: 'admin' })).toBe(false);
+    const grants = { roles: ['admin'], permissions: [], features: [], plans: [] };
+    expect(hasMachineAuthorization({ role: 'admin' }, [], grants)).toBe(true);
+    expect(hasMachineAuthorization({ role: 'admin', scope: 'x' }, [], grants)).toBe(false);
+    expect(hasMachineAuthorization({ role: 'admin', scope: 'x' }, ['x'], grants)).toBe(true);
+  });
+});
+
+describe('signedOutMachineAuthObject', () => {
+  it('has every field null, as @clerk/backend', async () => {
+    const auth = signedOutMachineAuthObject('oauth_token');
+    expect(JSON.parse(JSON.stringify(auth))).toEqual({
+      isAuthenticated: false,
+      tokenType: 'oauth_token',
+      id: null,
+      subject: null,
+      scopes: null,
+      userId: null,
+      clientId: null,
+      claims: null,
+    });
+    expect(signedOutMachineAuthObject('m2m_token')).toMatchObject({ machineId: null });
+    expect(signedOutMachineAuthObject('api_key')).toMatchObject({ name: null, userId: null, orgId: null });
+    await expect(auth.getToken()).resolves.toBeNull();
+    expect(auth.has({ scope: 'x' })).toBe(false);
+  });
+});
+
+describe('readScopes', () => {
+  it('reads scp, else scope, else (M2M only) scopes', () => {
+    expect(readScopes({ scp: 'a b' }, 'oauth_token')).toEqual(['a', 'b']);
+    expect(readScopes({ scope: 'a  b a' }, 'session_token')).toEqual(['a', 'b']);
+    expect(readScopes({ scopes: 'a b' }, 'oauth_token')).toEqual([]);
+    expect(readScopes({ scopes: 'a b' }, 'm2m_token')).toEqual(['a', 'b']);
+    expect(readScopes({}, 'm2m_token')).toEqual([]);
+  });
+});

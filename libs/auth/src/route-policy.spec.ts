@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { routePolicy } from './route-policy.js';
+
+describe('routePolicy', () => {
+  it('stores acceptsToken, the check, and the scopes for the challenge', () => {
+    expect(routePolicy('required', undefined)).toEqual({ mode: 'required' });
+    expect(routePolicy('required', { acceptsToken: 'm2m_token' })).toEqual({ mode: 'required', acceptsToken: 'm2m_token' });
+    expect(routePolicy('required', { scope: 'a:read', scopes: ['b:write', 'a:read'], role: 'admin' })).toEqual({
+      mode: 'required',
+      check: { scope: 'a:read', scopes: ['b:write', 'a:read'], role: 'admin' },
+      scopes: ['a:read', 'b:write'],
+    });
+    expect(routePolicy('optional', { acceptsToken: ['session_token', 'api_key'] })).toEqual({ mode: 'optional', acceptsToken: ['session_token', 'api_key'] });
+  });
+
+  it.each([
+    ['an empty object', 'required', {}, /empty object/],
+    ['an unknown key', 'required', { scopez: 'x' }, /"scopez"/],
+    ['a check on @OptionalAuth()', 'optional', { role: 'admin' }, /@OptionalAuth\(\) takes \{ acceptsToken \}/],
+    ['a bad class', 'required', { acceptsToken: 'id_token' }, /acceptsToken/],
+    ['an empty class list', 'required', { acceptsToken: [] }, /acceptsToken/],
+    ['an empty role', 'required', { role: '' }, /role/],
+    ['a scope with a space', 'required', { scope: 'a b' }, /scope tokens/],
+    ['a scope with a quote', 'required', { scopes: ['a"b'] }, /scope tokens/],
+    ['an empty scope list', 'required', { scopes: [] }, /non-empty list/],
+    ['scopes that are not a list', 'required', { scopes: 'a' }, /non-empty list/],
+    ['not an object', 'required', 'admin', /options object/],
+  ])('refuses %s when the decorator is applied', (_name, mode, options, message) => {
+    expect(() => routePolicy(mode as 'required' | 'optional', options as never)).toThrow(message);
+  });
+});

@@ -1,0 +1,66 @@
+import type { AuthorizationCheck } from './auth-object/auth-object.js';
+import { askedScopes, isScopeToken } from './auth-object/scopes.js';
+import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
+
+/** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */
+export interface AuthPolicy {
+  mode: 'required' | 'optional';
+  check?: AuthorizationCheck;
+  /** The classes of token the route accepts; absent: the module's `acceptsToken`. */
+  acceptsToken?: AcceptsToken;
+  /** The scopes `check` asks, for the `scope` attribute of a 403 challenge. */
+  scopes?: readonly string[];
+}
+
+/** Options of `@RequireAuth()`: what `has()` must grant, and which classes of token the route accepts. */
+export interface RequireAuthOptions extends AuthorizationCheck {
+  /** `'session_token'`, `'oauth_token'`, `'m2m_token'`, `'api_key'`, a list of them, or `'any'`. Default: the module's. */
+  acceptsToken?: AcceptsToken;
+}
+
+/** Options of `@OptionalAuth()`. */
+export interface OptionalAuthOptions {
+  /** The classes of token seen as signed in; another class is signed out. Default: the module's. */
+  acceptsToken?: AcceptsToken;
+}
+
+const CHECK_KEYS = ['role', 'permission', 'feature', 'plan'] as const;
+const SCOPE_KEYS = ['scope', 'scopes'] as const;
+
+/**
+ * The policy a decorator stores, checked where the decorator is applied (so a typo stops the boot,
+ * naming the decorator and the key). Throws an Error.
+ */
+export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOptions | OptionalAuthOptions | undefined): AuthPolicy {
+  const name = mode === 'required' ? '@RequireAuth()' : '@OptionalAuth()';
+  if (options === undefined) return { mode };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`nestjs-warden: ${name} takes an options object`);
+  }
+  const allowed: readonly string[] = mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, 'acceptsToken'] : ['acceptsToken'];
+  const keys = Object.keys(options);
+  const bad = keys.find((k) => !allowed.includes(k));
+  if (bad || (keys.length === 0 && mode === 'required')) {
+    throw new Error(`nestjs-warden: ${name} takes { ${allowed.join(' | ')} }, got ${bad ? `"${bad.slice(0, 32)}"` : 'an empty object'}`);
+  }
+  const policy: AuthPolicy = { mode };
+  const { acceptsToken, ...rest } = options as RequireAuthOptions;
+  if (acceptsToken !== undefined) policy.acceptsToken = checkAcceptsToken(acceptsToken, `nestjs-warden: ${name} acceptsToken`);
+  if (Object.keys(rest).length === 0) return policy;
+  for (const key of CHECK_KEYS) {
+    const value = rest[key];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new Error(`nestjs-warden: ${name} { ${key} } must be a non-empty string`);
+    }
+  }
+  if (rest.scopes !== undefined && (!Array.isArray(rest.scopes) || rest.scopes.length === 0)) {
+    throw new Error(`nestjs-warden: ${name} { scopes } must be a non-empty list of scopes`);
+  }
+  const scopes = askedScopes(rest);
+  if (scopes && !scopes.every(isScopeToken)) {
+    throw new Error(`nestjs-warden: ${name} { scope, scopes } must be OAuth scope tokens (printable ASCII, no space, quote or backslash)`);
+  }
+  policy.check = { ...rest, ...(rest.scopes ? { scopes: [...rest.scopes] } : {}) };
+  if (scopes) policy.scopes = [...new Set(scopes as string[])];
+  return policy;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import { AuthConfigError, resolveAuthOptions } from './auth.options.js';
+
+const base = { secret: 'x'.repeat(32) };
+
+describe('options acceptsToken and classifyToken', () => {
+  it("defaults to sessions, or to OAuth tokens when typ requires at+jwt", () => {
+    expect(resolveAuthOptions(base).acceptsToken).toBe('session_token');
+    expect(resolveAuthOptions({ ...base, typ: 'at+jwt' }).acceptsToken).toBe('oauth_token');
+    expect(resolveAuthOptions({ ...base, typ: 'Application/AT+JWT' }).acceptsToken).toBe('oauth_token');
+    expect(resolveAuthOptions({ ...base, typ: 'JWT' }).acceptsToken).toBe('session_token');
+    expect(resolveAuthOptions({ ...base, typ: 'at+jwt', acceptsToken: 'any' }).acceptsToken).toBe('any');
+    expect(resolveAuthOptions({ ...base, acceptsToken: ['m2m_token', 'api_key'] }).acceptsToken).toEqual(['m2m_token', 'api_key']);
+  });
+
+  it.each([['id_token'], [[]], [['session_token', 'nope']], [null], [42]])('refuses acceptsToken %p at boot, naming it', (value) => {
+    expect(() => resolveAuthOptions({ ...base, acceptsToken: value as never })).toThrow(AuthConfigError);
+    expect(() => resolveAuthOptions({ ...base, acceptsToken: value as never })).toThrow(/"acceptsToken"/);
+  });
+
+  it('classifyToken must be a function', () => {
+    expect(() => resolveAuthOptions({ ...base, classifyToken: 'clerk' as never })).toThrow(/"classifyToken"/);
+  });
+});

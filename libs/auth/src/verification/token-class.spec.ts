@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals';
+import type { JWTHeaderParameters } from 'jose';
+import { AuthError } from '../auth.errors.js';
+import {
+  CLERK_TOKEN_CATEGORIES as CAT,
+  checkAcceptsToken,
+  classifyToken,
+  clerkTokenClass,
+  defaultTokenClass,
+  isTokenTypeAccepted,
+  singleMachineClass,
+  type TokenClassifier,
+} from './token-class.js';
+
+const header = (extra: Record<string, unknown> = {}): JWTHeaderParameters => ({ alg: 'RS256', ...extra }) as JWTHeaderParameters;
+const user = { sub: 'user_1' };
+const machine = { sub: 'mch_1' };
+
+describe('defaultTokenClass', () => {
+  it.each([
+    ['no cat, no typ', {}, user, 'session_token'],
+    ['typ JWT', { typ: 'JWT' }, user, 'session_token'],
+    ['typ of another issuer (id_token)', { typ: 'id_token' }, user, 'session_token'],
+    ['session cat', { cat: CAT.session, typ: 'JWT' }, user, 'session_token'],
+    ['ignore cat', { cat: CAT.ignore }, user, 'session_token'],
+    ['at+jwt', { typ: 'at+jwt' }, user, 'oauth_token'],
+    ['AT+JWT', { typ: 'AT+JWT' }, user, 'oauth_token'],
+    ['application/at+jwt', { typ: 'application/at+jwt' }, user, 'oauth_token'],
+    ['Application/At+Jwt', { typ: 'Application/At+Jwt' }, user, 'oauth_token'],
+    ['at+jwt with the ignore cat', { typ: 'at+jwt', cat: CAT.ignore }, user, 'oauth_token'],
+    ['mch_ subject', {}, machine, 'm2m_token'],
+    ['m2m cat', { cat: CAT.m2m, typ: 'JWT' }, machine, 'm2m_token'],
+    ['m2m cat, non-mch subject', { cat: CAT.m2m }, user, 'm2m_token'],
+    ['mch_ subject with the ignore cat', { cat: CAT.ignore }, machine, 'm2m_token'],
+  ])('%s', (_name, extra, claims, expected) => {
+    expect(defaultTokenClass(header(extra), claims)).toBe(expected);
+  });
+
+  it.each([
+    ['at+jwt+x is not at+jwt', { typ: 'at+jwt+x' }, user, 'session_token'],
+    ['x-at+jwt is not at+jwt', { typ: 'x-at+jwt' }, user, 'session_token'],
+  ])('%s', (_name, extra, claims, expected) => {
+    expect(defaultTokenClass(header(extra), claims)).toBe(expected);
+  });
+
+  it.each([
+    ['a JWT template', { cat: CAT.jwtTemplate }, user],
+    ['an unknown cat', { cat: 'cl_B7d4PD999ZZZ' }, user],
+    ['a cat that is not a string', { cat: 1 }, user],
+    ['a session cat on an at+jwt token', { cat: CAT.session, typ: 'at+jwt' }, user],
+    ['a session cat on an mch_ subject', { cat: CAT.session }, machine],
+    ['an m2m cat on an at+jwt token', { cat: CAT.m2m, typ: 'at+jwt' }, machine],
+    ['an mch_ subject on an at+jwt token', { typ: 'at+jwt' }, machine],
+  ])('refuses %s', (_name, extra, claims) => {
+    expect(defaultTokenClass(header(extra), claims)).toBeNull();
+  });
+});
+
+describe('clerkTokenClass', () => {
+  it('requires typ JWT or none on sessions and M2M tokens, as @clerk/backend', () => {
+    expect(clerkTokenClass(header(), user)).toBe('session_token');
+    expect(clerkTokenClass(header({ typ: 'JWT' }), user)).toBe('session_token');
+    expect(clerkTokenClass(header({ typ: 'JWT' }), machine)).toBe('m2m_token');
+    for (const typ of ['jwt', 'id_token', 'Bearer', '']) {
+      expect(clerkTokenClass(header({ typ }), user)).toBeNull();
+      expect(clerkTokenClass(header({ typ }), machine)).toBeNull();
+    }
+    expect(clerkTokenClass(header({ typ: 'application/at+jwt' }), user)).toBe('oauth_token');
+    expect(clerkTokenClass(header({ cat: CAT.jwtTemplate, typ: 'JWT' }), user)).toBeNull();
+  });
+});
+
+describe('classifyToken', () => {
+  it('refuses a JWT template whatever the classifier says', () => {
+    const always: TokenClassifier = () => 'session_token';
+    expect(() => classifyToken(always, header({ cat: CAT.jwtTemplate }), user)).toThrow(AuthError);
+    expect(classifyToken(always, header({ cat: 'anything' }), user)).toBe('session_token');
+  });
+
+  it('refuses null, a throw, or an answer that is not a class, as token-invalid-type', () => {
+    for (const classifier of [() => null, () => 'id_token', () => 42, () => { throw new Error('boom'); }] as unknown as TokenClassifier[]) {
+      try {
+        classifyToken(classifier, header(), user);
+        throw new Error('expected a refusal');
+      } catch (error) {
+        expect((error as AuthError).reason).toBe('token-invalid-type');
+      }
+    }
+    expect(classifyToken(() => 'api_key', header(), user)).toBe('api_key');
+  });
+});
+
+describe('acceptsToken values', () => {
+  it('accepts a class, a list, or any', () => {
+    expect(isTokenTypeAccepted('m2m_token', 'any')).toBe(true);
+    expect(isTokenTypeAccepted('m2m_token', 'session_token')).toBe(false);
+    expect(isTokenTypeAccepted('m2m_token', ['session_token', 'm2m_token'])).toBe(true);
+    expect(isTokenTypeAccepted('oauth_token', ['session_token', 'm2m_token'])).toBe(false);
+  });
+
+  it('checks values where they are configured', () => {
+    expect(checkAcceptsToken(['m2m_token', 'm2m_token'], 'x')).toEqual(['m2m_token']);
+    for (const bad of [undefined, null, '', 'id_token', [], ['any'], ['session_token', 'jwt'], 7]) {
+      expect(() => checkAcceptsToken(bad, 'acceptsToken')).toThrow(/acceptsToken/);
+    }
+  });
+
+  it('names the one machine class a route accepts', () => {
+    expect(singleMachineClass('m2m_token')).toBe('m2m_token');
+    expect(singleMachineClass(['api_key'])).toBe('api_key');
+    expect(singleMachineClass('session_token')).toBeUndefined();
+    expect(singleMachineClass(['m2m_token', 'oauth_token'])).toBeUndefined();
+    expect(singleMachineClass('any')).toBeUndefined();
+  });
+});
