@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTIVE_OPAQUE_PREFIX, serveJwks } from './lib/jwks-server.mjs';
 import { canPin, cpuSeconds, runLoad, runNodeJson, startServer } from './lib/processes.mjs';
 import { pairRatio, summarize, table } from './lib/report.mjs';
+import { startRedis } from './lib/redis.mjs';
 import { createBenchIssuer } from './lib/tokens.mjs';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
@@ -42,6 +43,7 @@ const SERVERS = [
   { label: 'no auth', script: 'no-auth', tokens: 'same' },
   { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
   { label: 'nestjs-warden (same token)', script: 'nestjs-warden', tokens: 'same' },
+  { label: 'nestjs-warden + Redis revocation (same token)', script: 'nestjs-warden-redis', tokens: 'same', needsRedis: true },
   { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
   { label: 'nestjs-warden (opaque token, introspection cache)', script: 'nestjs-warden-opaque', tokens: 'opaque' },
   { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
@@ -132,7 +134,9 @@ async function main() {
   const issuer = createBenchIssuer({ issuer: issuerName, audience });
   const jwks = await serveJwks(issuer.jwks, { introspection: { issuer: issuerName, audience } });
   const opaqueToken = `${ACTIVE_OPAQUE_PREFIX}${'x'.repeat(32)}`;
-  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience, introspectionUrl: jwks.introspectionUrl, opaqueToken };
+  const redis = await startRedis();
+  if (!redis) log('redis-server not installed: the Redis revocation row is left out');
+  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience, introspectionUrl: jwks.introspectionUrl, opaqueToken, redisUrl: redis?.url };
   const token = issuer.token(0);
 
   log(`signing ${settings.coldPool} distinct tokens for the cold path`);
@@ -140,7 +144,7 @@ async function main() {
   const poolFile = `${BENCH}results/tokens.txt`;
   writeFileSync(poolFile, Array.from({ length: settings.coldPool }, (_, i) => issuer.token(i + 1)).join('\n'));
 
-  const servers = SERVERS.map((s) => ({ ...s, runs: [] }));
+  const servers = SERVERS.filter((s) => !s.needsRedis || redis).map((s) => ({ ...s, runs: [] }));
   for (let round = 1; round <= settings.rounds; round += 1) {
     const shift = (round - 1) % servers.length;
     await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
@@ -152,6 +156,7 @@ async function main() {
   const herd = [];
   for (const server of herdServers) herd.push(await measureHerd(server, jwks, config, poolFile));
   await jwks.close();
+  await redis?.stop();
 
   log(`memory: ${settings.memoryTokens} distinct tokens through one verifier`);
   const memory = runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)]);
@@ -159,6 +164,7 @@ async function main() {
   const summary = summarize(servers, 'no auth');
   const fresh = 'nestjs-warden (fresh token every request)';
   const versus = ['plain jose guard', 'express-oauth2-jwt-bearer'].map((peer) => `${peer} ${pairRatio(servers, fresh, peer).toFixed(2)}x`);
+  const revocationRatio = pairRatio(servers, 'nestjs-warden + Redis revocation (same token)', 'nestjs-warden (same token)');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
   const report = [
@@ -170,6 +176,10 @@ async function main() {
     table(summary),
     '',
     `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
+    '',
+    Number.isFinite(revocationRatio)
+      ? `Redis revocation store (1000 revoked sessions, answered from the local mirror), req/s over plain nestjs-warden's, same token, same round (median): ${revocationRatio.toFixed(2)}x (target >= 0.95).`
+      : 'Redis revocation row: not run (no redis-server).',
     '',
     '| 1000 concurrent first requests | JWKS fetches (boot included) | 2xx |',
     '| --- | ---: | ---: |',

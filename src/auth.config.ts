@@ -1,5 +1,5 @@
 import type { ConfigService } from '@nestjs/config';
-import type { AuthModuleOptions } from 'nestjs-warden';
+import type { AuthModuleOptions, RevocationStore } from 'nestjs-warden';
 import type { DevIssuer } from './dev-issuer/dev-issuer.service.js';
 
 function list(value: string | undefined): string[] | undefined {
@@ -10,10 +10,11 @@ function list(value: string | undefined): string[] | undefined {
 /**
  * AuthModule options from the environment: AUTH_JWKS_URL or AUTH_JWT_KEY (PEM; `\n` escapes allowed),
  * AUTH_ISSUER, AUTH_AUDIENCE and AUTH_AUTHORIZED_PARTIES (comma-separated). With none of them set,
- * the embedded dev issuer's keys.
+ * the embedded dev issuer's keys. `revocation`: the store of the RevocationModule (memory, or Redis
+ * with REDIS_URL).
  */
-export function authOptionsFromEnv(config: ConfigService, dev: DevIssuer | null): AuthModuleOptions {
-  if (dev) return { jwks: dev.jwks, issuer: dev.url };
+export function authOptionsFromEnv(config: ConfigService, dev: DevIssuer | null, revocation?: RevocationStore): AuthModuleOptions {
+  if (dev) return { jwks: dev.jwks, issuer: dev.url, ...(revocation ? { revocation } : {}) };
   const jwtKey = config.get<string>('AUTH_JWT_KEY')?.replace(/\\n/g, '\n');
   const jwksUrl = config.get<string>('AUTH_JWKS_URL');
   return {
@@ -23,5 +24,6 @@ export function authOptionsFromEnv(config: ConfigService, dev: DevIssuer | null)
     audience: list(config.get<string>('AUTH_AUDIENCE')),
     authorizedParties: list(config.get<string>('AUTH_AUTHORIZED_PARTIES')),
     debug: config.get<string>('AUTH_DEBUG') === 'true',
+    ...(revocation ? { revocation } : {}),
   };
 }

@@ -4,7 +4,8 @@ import { AppModule } from './app.module.js';
 import { listenDemo } from './listen.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  // rawBody: webhook signatures are checked over the exact bytes received.
+  const app = await NestFactory.create(AppModule, { rawBody: true });
   app.enableShutdownHooks();
   await listenDemo(app);
 }

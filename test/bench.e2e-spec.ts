@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +37,8 @@ describe('npm run bench -- --quick', () => {
       '@nestjs/passport + passport-jwt + jwks-rsa',
       'express-oauth2-jwt-bearer',
       '@clerk/backend verifyToken',
+      // Run when redis-server is installed (the bench starts one); left out, with a note, otherwise.
+      ...(existsSync('/usr/bin/redis-server') ? ['nestjs-warden + Redis revocation (same token)'] : []),
     ]) {
       // A note such as "token pool ran out" may follow the label; failed requests may not.
       const note = '(?: \\((?![^)]*non-2xx)[^)]*\\))?';
@@ -44,6 +47,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/^\| no auth \| \d+ \| [\d.]+ \| [\d.]+ \| 1\.00 \| (?:\d+|n\/a) \|$/m);
     expect(stdout).toMatch(/^\| nestjs-warden \| 1 \| 1000\/1000 \|$/m);
     expect(stdout).toMatch(/^Fresh token every request, .*: plain jose guard \d+\.\d\dx, express-oauth2-jwt-bearer \d+\.\d\dx\.$/m);
+    if (existsSync('/usr/bin/redis-server')) expect(stdout).toMatch(/^Redis revocation store .*: \d+\.\d\dx \(target >= 0\.95\)\.$/m);
     expect(stdout).toMatch(/^The opaque-token row sends one opaque token, .* \(2 introspection calls in 2 server starts\)\.$/m);
     expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
   }, 300_000);

@@ -37,6 +37,7 @@ describe('an app with only @nestjs/platform-express', () => {
 
   it('the hidden packages really are missing in that process', async () => {
     await expect(node(['--input-type=module', '-e', "await import('@nestjs/websockets')"])).rejects.toThrow(/Cannot find package/);
+    await expect(node(['--input-type=module', '-e', "await import('ioredis')"])).rejects.toThrow(/Cannot find package/);
   });
 
   it('imports nestjs-warden and nestjs-warden/testing, boots, and answers 401 / 200, never touching WebSocket, RPC or GraphQL packages', async () => {

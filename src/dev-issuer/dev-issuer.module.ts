@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import { DevIssuerController } from './dev-issuer.controller.js';
+import { DevRevokeController } from './dev-revoke.controller.js';
 import { DevIssuer } from './dev-issuer.service.js';
 
 /** The embedded dev issuer; `enabled: false` gives an empty module (a real key source is configured). */
@@ -11,7 +12,7 @@ export class DevIssuerModule {
     return {
       module: DevIssuerModule,
       global: true,
-      controllers: [DevIssuerController],
+      controllers: [DevIssuerController, DevRevokeController],
       providers: [
         {
           provide: DevIssuer,

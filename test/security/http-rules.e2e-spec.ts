@@ -59,7 +59,7 @@ describe.each(ADAPTERS)('HTTP rules on %s', (adapter) => {
     expect((await quiet.get(allowed, '/invoices')).status).toBe(200);
   });
 
-  it('a throwing isRevoked hook is a refusal, not a 500, and its message never leaks', async () => {
+  it('a throwing isRevoked hook is a 503 with Retry-After (not a 401, not a 500), and its message never leaks', async () => {
     const f = await createSecurityFixture(adapter, {
       isRevoked: () => {
         throw new Error('deny-list down at redis://secret-host:6379');
@@ -67,7 +67,8 @@ describe.each(ADAPTERS)('HTTP rules on %s', (adapter) => {
     });
     try {
       const res = await f.get(await f.sign());
-      expect(res.status).toBe(401);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toMatch(/^[1-9][0-9]*$/);
       expect(res.text).not.toContain('secret-host');
     } finally {
       await f.close();

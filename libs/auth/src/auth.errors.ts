@@ -25,6 +25,8 @@ export const AuthErrorReason = {
   KeysUnavailable: 'keys-unavailable',
   /** An opaque token could not be checked: the introspection endpoint or the `verifyOpaqueToken` hook failed (503). */
   IntrospectionUnavailable: 'introspection-unavailable',
+  /** Whether the token is revoked could not be known: the `isRevoked` hook or the revocation store failed (503). */
+  RevocationUnavailable: 'revocation-unavailable',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */
@@ -41,25 +43,33 @@ export type AuthErrorReason = (typeof AuthErrorReason)[keyof typeof AuthErrorRea
 export class AuthError extends Error {
   override readonly name = 'AuthError';
 
+  /**
+   * @param retryAfterSeconds for an "unavailable" reason: when a retry makes sense (becomes the
+   *   `Retry-After` of the 503); absent, the guard uses the key-source cooldown.
+   */
   constructor(
     readonly reason: AuthErrorReason,
     message: string = reason,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
-/** True when the failure says nothing about the token itself: the keys to check it were not there. */
-export function isKeysUnavailable(error: AuthError | null | undefined): boolean {
-  return error?.reason === AuthErrorReason.KeysUnavailable;
-}
-
 /**
- * True when the failure says nothing about an opaque token itself: introspection (or the
- * `verifyOpaqueToken` hook) could not answer. Answered like {@link isKeysUnavailable}: 503 with Retry-After.
+ * Reasons that say nothing about the token itself: something needed to decide (the keys, the
+ * introspection endpoint, the revocation status) was not there. A request that carried a token gets
+ * 503 with `Retry-After`, so the client retries instead of signing the user out.
  */
-export function isIntrospectionUnavailable(error: AuthError | null | undefined): boolean {
-  return error?.reason === AuthErrorReason.IntrospectionUnavailable;
+const UNAVAILABLE_REASONS: ReadonlySet<AuthErrorReason> = new Set([
+  AuthErrorReason.KeysUnavailable,
+  AuthErrorReason.IntrospectionUnavailable,
+  AuthErrorReason.RevocationUnavailable,
+]);
+
+/** True for the "unavailable" reasons: `keys-unavailable`, `introspection-unavailable`, `revocation-unavailable`. */
+export function isUnavailable(error: AuthError | null | undefined): error is AuthError {
+  return error != null && UNAVAILABLE_REASONS.has(error.reason);
 }
 
 /** RFC 6750 section 3: error_description is limited to these characters. */

@@ -43,19 +43,21 @@ export function forbiddenDenial(realm: string, debug: boolean, scopes?: readonly
 }
 
 /**
- * 503: a token was sent but it could not be checked (no keys, or introspection of an opaque token
- * failed); the client should retry, not sign out.
+ * 503: a token was sent but what is needed to decide on it (the keys, the revocation status) could
+ * not be had; the client should retry, not sign out. `retryAfterSeconds` is the error's own hint
+ * when it has one, else `fallbackSeconds`.
  */
-export function keysUnavailableDenial(
-  retryAfterSeconds: number,
-  reason: typeof AuthErrorReason.KeysUnavailable | typeof AuthErrorReason.IntrospectionUnavailable = AuthErrorReason.KeysUnavailable,
-): AuthDenial {
+export function unavailableDenial(error: AuthError, fallbackSeconds: number): AuthDenial {
+  const seconds = error.retryAfterSeconds ?? fallbackSeconds;
   return {
     status: 503,
-    reason,
-    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    reason: error.reason,
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(Number.isFinite(seconds) ? seconds : 1))) },
   };
 }
+
+/** The 503 text of every transport: what was missing is the reason, shown in debug mode only. */
+export const UNAVAILABLE_MESSAGE = 'Authentication is temporarily unavailable; retry later';
 
 /** The Nest HTTP exception of a denial; the body names the reason only in debug mode. */
 export function toHttpException(denial: AuthDenial, debug: boolean): HttpException {
@@ -69,7 +71,7 @@ export function toHttpException(denial: AuthDenial, debug: boolean): HttpExcepti
       return new ServiceUnavailableException({
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
-        message: 'Authentication keys are temporarily unavailable; retry later',
+        message: UNAVAILABLE_MESSAGE,
         ...extra,
       });
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import type { ExecutionContext } from '@nestjs/common';
+import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SignJWT } from 'jose';
 import { OptionalAuth, RequireAuth } from './auth.decorators.js';
@@ -8,6 +8,7 @@ import { AuthGuard } from './auth.guard.js';
 import type { AuthPolicy } from './auth.decorators.js';
 import { resolveAuthOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
+import { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 
 class Base {
   list(): void {}
@@ -79,5 +80,29 @@ describe('AuthGuard deciding a cached token', () => {
     const token = await sign('user_2');
     for (let i = 0; i < 3; i += 1) expect(await guard.canActivate(contextFor(token))).toBe(true);
     expect(seen).toEqual([token, token, token]);
+  });
+});
+
+describe('AuthGuard deciding a cached token with a revocation store', () => {
+  const secret = 'a-test-secret-of-at-least-32-bytes!!';
+  const store = memoryRevocationStore();
+  const options = resolveAuthOptions({ secret, defaultPolicy: 'required', revocation: store });
+  const sign = (sid: string) =>
+    new SignJWT({ sub: 'user_1', sid }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const contextFor = (token: string) => {
+    const req = { headers: { authorization: `Bearer ${token}` } };
+    const http = { getRequest: () => req, getResponse: () => ({}) };
+    const context = { getType: () => 'http', switchToHttp: () => http, getHandler: () => Base.prototype.list, getClass: () => Base };
+    return context as unknown as ExecutionContext;
+  };
+
+  it('stays synchronous for a cached token, and refuses it as soon as it is revoked', async () => {
+    const guard = new AuthGuard(new Reflector(), new AuthService(options), options);
+    const token = await sign('sess_sync');
+    expect(await guard.canActivate(contextFor(token))).toBe(true);
+    expect(await guard.canActivate(contextFor(token))).toBe(true);
+    expect(guard.canActivate(contextFor(token))).toBe(true); // not a promise: no await on the hit path
+    await store.revoke({ sid: 'sess_sync' });
+    await expect(guard.canActivate(contextFor(token)) as Promise<boolean>).rejects.toBeInstanceOf(UnauthorizedException);
   });
 });

@@ -2,8 +2,8 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_GUARD_MARKER, AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
-import { AuthError, AuthErrorReason, isIntrospectionUnavailable, isKeysUnavailable } from './auth.errors.js';
-import { forbiddenDenial, keysUnavailableDenial, unauthorizedDenial, type AuthDenial } from './auth.exceptions.js';
+import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
+import { forbiddenDenial, unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
@@ -20,8 +20,9 @@ import { toTransportException } from './transport-exceptions.js';
  * 4. verification (signed out with a reason on failure), once per request or message; a token of a
  *    class the route does not accept (`acceptsToken`) is signed out;
  * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
- * 6. required and signed out -> 401, keys unavailable -> 503, check failed -> 403, as the
- *    transport's error: HttpException, GraphQL error code, WsException, RpcException.
+ * 6. required and signed out -> 401, keys, introspection or revocation status unavailable -> 503,
+ *    check failed -> 403, as the transport's error: HttpException, GraphQL error code, WsException,
+ *    RpcException.
  *
  * Register it for the whole app with `AuthModule.forRoot({ global: true })`, or per controller with
  * `@UseGuards(AuthGuard)`. Subclass it and override the protected steps to customise.
@@ -122,12 +123,8 @@ export class AuthGuard implements CanActivate {
     if (policy.mode === 'optional') return true;
     const { auth, error } = result;
     if (!auth.isAuthenticated) {
-      if (result.tokenPresent && isKeysUnavailable(error)) {
-        return this.refuse(context, keysUnavailableDenial(this.options.jwksCooldownInMs / 1000));
-      }
-      if (result.tokenPresent && isIntrospectionUnavailable(error)) {
-        const retryAfterSeconds = (this.options.opaque?.cooldownInMs ?? 0) / 1000;
-        return this.refuse(context, keysUnavailableDenial(retryAfterSeconds, AuthErrorReason.IntrospectionUnavailable));
+      if (result.tokenPresent && isUnavailable(error)) {
+        return this.refuse(context, unavailableDenial(error, this.retryAfterSeconds(error)));
       }
       return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }
@@ -135,6 +132,12 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true, policy.scopes));
     }
     return true;
+  }
+
+  /** When a retry makes sense after an "unavailable" reason without its own hint: the source's cooldown. */
+  private retryAfterSeconds(error: AuthError): number {
+    const cooldownMs = error.reason === AuthErrorReason.IntrospectionUnavailable ? (this.options.opaque?.cooldownInMs ?? 0) : this.options.jwksCooldownInMs;
+    return cooldownMs / 1000;
   }
 
   private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {

@@ -11,6 +11,8 @@ import { resolveOpaqueTokenOptions, type IntrospectionOptions, type OpaqueTokens
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 import type { AcceptsToken, TokenClassifier } from './verification/token-class.js';
 import { acceptsTokenOption } from './token-class-options.js';
+import type { RevocationHook } from './revocation/revocation-check.js';
+import type { RevocationStore } from './revocation/revocation-store.js';
 
 export { AuthConfigError };
 
@@ -129,8 +131,25 @@ export interface AuthModuleOptions {
    * Unset: Clerk semantics (org-scoped `org_role`/`org_permissions` or `o`, `fea`, `pla`).
    */
   authorization?: AuthorizationMapper;
-  /** Return true to refuse a verified token, e.g. a deny-list of session ids (`claims.sid`). */
-  isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
+  /**
+   * Custom revocation logic, asked after every other check, also for cached tokens. Any truthy
+   * answer (or a promise of one) refuses the token: `true`, Redis's `1`, a `Map.get()` entry, a row.
+   * A throw, a rejection or no answer within `revocationTimeoutInMs` answers 503
+   * `revocation-unavailable` with `Retry-After`: never "allow", never a 401 that signs the user out.
+   *
+   * @example
+   * isRevoked: (claims) => redis.sismember('revoked-sessions', String(claims.sid))
+   */
+  isRevoked?: RevocationHook;
+  /** How long an asynchronous `isRevoked` may take before the request answers 503. Default 2000. */
+  revocationTimeoutInMs?: number;
+  /**
+   * A revocation store (`memoryRevocationStore()`, `redisRevocationStore({ client })`): asked
+   * synchronously about every verified token, also cached ones, without a network call. May be
+   * combined with `isRevoked`: either refusing refuses. The module waits for its first sync at boot
+   * (bounded) and closes it on shutdown.
+   */
+  revocation?: RevocationStore;
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
   debug?: boolean;
 
@@ -191,6 +210,7 @@ export const AUTH_DEFAULTS = {
   jwksCacheMaxAgeInMs: 600000,
   jwksMaxBytes: 512 * 1024,
   jwksStaleIfErrorInMs: 3600000,
+  revocationTimeoutInMs: 2000,
 } as const;
 
 /** Options after validation and defaults: what the verifier and the guard read. */
@@ -212,6 +232,7 @@ export interface ResolvedAuthOptions
   jwksCacheMaxAgeInMs: number;
   jwksMaxBytes: number;
   jwksStaleIfErrorInMs: number;
+  revocationTimeoutInMs: number;
   requiredClaims: string[];
   acceptsToken: AcceptsToken;
   /** `false` when off, else the cache bounds. */
@@ -266,6 +287,10 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (defaultPolicy !== 'required' && defaultPolicy !== 'optional') {
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
   }
+  const store = options.revocation as Partial<RevocationStore> | undefined | null;
+  if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.isRevoked !== 'function' || typeof store.revoke !== 'function')) {
+    throw new AuthConfigError('revocation', 'expected a revocation store ({ revoke(), isRevoked() }), e.g. memoryRevocationStore()');
+  }
   for (const fn of ['getTokenTemplate', 'isRevoked', 'clock', 'checkClaims', 'authorization', 'classifyToken'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {
       throw new AuthConfigError(fn, 'expected a function');
@@ -296,6 +321,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     jwksCacheMaxAgeInMs: numberOption(options, 'jwksCacheMaxAgeInMs', AUTH_DEFAULTS.jwksCacheMaxAgeInMs, 0),
     jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
+    revocationTimeoutInMs: numberOption(options, 'revocationTimeoutInMs', AUTH_DEFAULTS.revocationTimeoutInMs, 1),
     cache: cacheOption(options.cache),
     opaque: resolveOpaqueTokenOptions(options),
     bootChecks: resolveBootChecks(options.bootChecks),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
@@ -10,6 +10,15 @@ import { checkAcceptsToken, isTokenTypeAccepted, type AcceptsToken } from './ver
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
 export type { AuthResult } from './auth-object/auth-object.js';
+
+/** How long the boot waits for a revocation store's first sync. */
+const REVOCATION_BOOT_WAIT_MS = 3000;
+
+function boundedWait(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, elapsed]).finally(() => clearTimeout(timer));
+}
 
 /** Options of `AuthService.verifyToken()`. */
 export interface VerifyTokenOptions<A extends AcceptsToken = AcceptsToken> {
@@ -26,14 +35,18 @@ export interface VerifyTokenOptions<A extends AcceptsToken = AcceptsToken> {
  * console.log(auth.userId);
  */
 @Injectable()
-export class AuthService implements OnModuleInit {
+export class AuthService implements OnModuleInit, OnModuleDestroy {
   /** The verifier of this module instance: its keys and results are never shared with another. */
   readonly verifier: TokenVerifier;
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     const logger = new Logger('nestjs-warden');
-    this.verifier = new TokenVerifier(options, createKeySource(options), options.clock, (message) =>
-      logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+    this.verifier = new TokenVerifier(
+      options,
+      createKeySource(options),
+      options.clock,
+      (message) => logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+      (message) => logger.warn(`${message}; requests with a token get 503 revocation-unavailable until it answers`),
     );
   }
 
@@ -42,11 +55,19 @@ export class AuthService implements OnModuleInit {
    * with the issuer down, requests that carry a token get 503 until the keys can be fetched.
    */
   async onModuleInit(): Promise<void> {
-    try {
-      await this.verifier.keySource.warmUp?.();
-    } catch {
-      // warmUp never throws by contract; a custom key source that does must not stop the app.
-    }
+    const store = this.options.revocation;
+    await Promise.all([
+      this.verifier.keySource.warmUp?.(),
+      // A store that cannot sync yet answers 503 until it does; the boot waits a little, never fails.
+      store?.ready && boundedWait(store.ready(), REVOCATION_BOOT_WAIT_MS),
+    ]).catch(() => {
+      // warmUp and ready never throw by contract; a custom one that does must not stop the app.
+    });
+  }
+
+  /** Closes the revocation store's subscriptions and timers. */
+  async onModuleDestroy(): Promise<void> {
+    await this.options.revocation?.close?.();
   }
 
   /**
@@ -87,7 +108,13 @@ export class AuthService implements OnModuleInit {
    * `TokenVerifier.verifyCached`); undefined otherwise, and then {@link authenticate} decides.
    */
   authenticateCached(token: string): AuthResult | undefined {
-    const verified = this.verifier.verifyCached(token);
+    let verified;
+    try {
+      verified = this.verifier.verifyCached(token);
+    } catch (error) {
+      // The revocation store refused the cached token, or cannot answer: decided without an await.
+      return signedOutResult(toAuthError(error), true);
+    }
     if (!verified || this.heldBack(verified.auth)) return undefined;
     return signedInResult(verified.auth);
   }

@@ -1,5 +1,5 @@
 import type { AuthDenial } from './auth.exceptions.js';
-import { toHttpException } from './auth.exceptions.js';
+import { toHttpException, UNAVAILABLE_MESSAGE } from './auth.exceptions.js';
 import type { AuthContextType } from './request-context.js';
 
 /** The GraphQL error code (`extensions.code`) of each denial, as Apollo and Mercurius clients expect. */
@@ -54,7 +54,7 @@ export function denialPayload(denial: AuthDenial, debug: boolean): AuthDenialPay
   const texts = {
     401: ['Unauthorized', 'Unauthorized'],
     403: ['Forbidden', 'Forbidden'],
-    503: ['Service Unavailable', 'Authentication keys are temporarily unavailable; retry later'],
+    503: ['Service Unavailable', UNAVAILABLE_MESSAGE],
   } as const;
   const [error, message] = texts[denial.status];
   const payload: AuthDenialPayload = { status: 'error', statusCode: denial.status, error, message, code: GRAPHQL_ERROR_CODES[denial.status] };

@@ -6,7 +6,7 @@ import { register } from 'node:module';
 register(
   `data:text/javascript,${encodeURIComponent(`
     import { appendFileSync } from 'node:fs';
-    const HIDDEN = /^(@nestjs\\/(websockets|microservices|graphql|apollo|mercurius|platform-socket\\.io|platform-ws|platform-fastify)|graphql|mercurius|@apollo\\/server|socket\\.io|ws|fastify)(\\/|$)/;
+    const HIDDEN = /^(@nestjs\\/(websockets|microservices|graphql|apollo|mercurius|platform-socket\\.io|platform-ws|platform-fastify)|graphql|mercurius|@apollo\\/server|socket\\.io|ws|fastify|ioredis|standardwebhooks)(\\/|$)/;
     export async function resolve(specifier, context, next) {
       if (HIDDEN.test(specifier)) {
         if (process.env.HIDDEN_PEERS_LOG) appendFileSync(process.env.HIDDEN_PEERS_LOG, specifier + ' <- ' + (context.parentURL ?? '?') + '\\n');

@@ -44,6 +44,8 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   introspection: true,
   verifyOpaqueToken: true,
   opaqueTokens: true,
+  revocation: true,
+  revocationTimeoutInMs: true,
   bootChecks: true,
 };
 

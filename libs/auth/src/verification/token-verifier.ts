@@ -13,6 +13,7 @@ import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
+import { RevocationCheck } from '../revocation/revocation-check.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
 import { createOpaqueTokenVerifier } from './opaque-token-source.js';
@@ -57,6 +58,7 @@ export class TokenVerifier {
   private readonly baseOptions: JWTVerifyOptions;
   /** Null with `cache: false`. */
   readonly cache: VerifiedTokenCache<VerifiedToken> | null;
+  private readonly revocation: RevocationCheck;
   /** Opaque tokens (introspection or `verifyOpaqueToken`); null when they are refused outright. */
   readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
 
@@ -66,8 +68,11 @@ export class TokenVerifier {
     private readonly clock: Clock = Date.now,
     /** Hears the start of each outage of opaque-token verification (a fixed text, safe to log). */
     onOpaqueFailure?: (message: string) => void,
+    /** Hears the start of each outage of the revocation check: hook or store (a fixed text, safe to log). */
+    onRevocationFailure?: (message: string) => void,
   ) {
     this.key = keyResolver(keySource.key, keySource.algorithms);
+    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation, onRevocationFailure);
     this.baseOptions = {
       algorithms: [...keySource.algorithms],
       issuer: options.issuer,
@@ -90,11 +95,15 @@ export class TokenVerifier {
 
   /**
    * The cached verification of `token` when it can be given at once, without an await: cached, inside
-   * its time window, and no `isRevoked` to ask. Undefined otherwise: then call {@link verify}.
+   * its time window, and no `isRevoked` hook to ask (a revocation store answers synchronously and is
+   * asked here). Undefined otherwise: then call {@link verify}. Throws {@link AuthError} when the
+   * store refuses the token or cannot answer.
    */
   verifyCached(token: string): VerifiedToken | undefined {
-    if (this.options.isRevoked || typeof token !== 'string') return undefined;
-    return this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
+    if (!this.revocation.synchronous || typeof token !== 'string') return undefined;
+    const cached = this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
+    if (cached !== undefined && this.revocation.active) this.checkRevoked(cached.claims, token);
+    return cached;
   }
 
   /**
@@ -109,7 +118,7 @@ export class TokenVerifier {
     const now = this.clock();
     const cached = this.cache?.get(token, now);
     if (cached !== undefined) {
-      if (this.options.isRevoked) await this.checkRevoked(cached.claims, token);
+      if (this.revocation.active) await this.checkRevoked(cached.claims, token);
       return cached;
     }
     if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
@@ -130,7 +139,7 @@ export class TokenVerifier {
     const tokenType = classifyToken(this.options.classifyToken ?? defaultTokenClass, verified.protectedHeader, claims);
     const result = this.toVerifiedToken(token, tokenType, claims, verified.protectedHeader);
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
-    if (this.options.isRevoked) await this.checkRevoked(claims, token);
+    if (this.revocation.active) await this.checkRevoked(claims, token);
     this.cache?.set(result, now, generation);
     return result;
   }
@@ -139,10 +148,7 @@ export class TokenVerifier {
   private async verifyOpaque(opaque: OpaqueTokenVerifier<VerifiedToken>, token: string): Promise<VerifiedToken> {
     if (!isBearerTokenSyntax(token)) throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a bearer token');
     const result = await opaque.verify(token);
-    if (this.options.isRevoked && (await this.options.isRevoked(result.claims)) === true) {
-      opaque.delete(token);
-      throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
-    }
+    if (this.revocation.active) await this.checkRevoked(result.claims, token);
     return result;
   }
 
@@ -167,11 +173,26 @@ export class TokenVerifier {
     return deepFreeze({ token, tokenType, header, claims, fields, auth });
   }
 
-  private async checkRevoked(claims: JWTPayload, token: string): Promise<void> {
-    if ((await this.options.isRevoked?.(claims)) === true) {
-      this.cache?.delete(token);
-      throw new AuthError(AuthErrorReason.TokenRevoked, 'the token was revoked');
+  /**
+   * Any truthy answer refuses (and forgets the cached verdict); a failed check is
+   * revocation-unavailable. Synchronous unless an `isRevoked` hook is set.
+   */
+  private checkRevoked(claims: JWTPayload, token: string): void | Promise<void> {
+    let pending: void | Promise<void>;
+    try {
+      pending = this.revocation.check(claims);
+    } catch (error) {
+      throw this.forgetIfRevoked(error, token);
     }
+    if (pending) return pending.catch((error: unknown) => Promise.reject(this.forgetIfRevoked(error, token)));
+  }
+
+  private forgetIfRevoked(error: unknown, token: string): unknown {
+    if (error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) {
+      this.cache?.delete(token);
+      this.opaque?.delete(token);
+    }
+    return error;
   }
 
   /** Cheap checks before jose parses anything: size, three base64url parts. */

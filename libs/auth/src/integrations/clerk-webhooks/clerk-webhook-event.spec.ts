@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { isClerkWebhookEvent, revocationTargetOf, type ClerkWebhookEvent } from './clerk-webhook-event.js';
+import { resolveClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { signatureHeaders } from './webhook-signature.js';
+
+const event = (type: string, data: Record<string, unknown>) => ({ type, object: 'event', data }) as ClerkWebhookEvent;
+
+describe('Clerk webhook events', () => {
+  it('session endings revoke the session, user.deleted the user, anything else nothing', () => {
+    for (const type of ['session.revoked', 'session.ended', 'session.removed']) {
+      expect(revocationTargetOf(event(type, { object: 'session', id: 'sess_1', user_id: 'user_1' }))).toEqual({ sid: 'sess_1' });
+    }
+    expect(revocationTargetOf(event('user.deleted', { object: 'user', id: 'user_1', deleted: true }))).toEqual({ sub: 'user_1' });
+    for (const type of ['session.created', 'user.created', 'user.updated', 'organization.deleted']) {
+      expect(revocationTargetOf(event(type, { id: 'x_1' }))).toBeNull();
+    }
+    expect(revocationTargetOf(event('session.revoked', { id: '' }))).toBeNull();
+    expect(revocationTargetOf(event('user.deleted', { id: 42 }))).toBeNull();
+  });
+
+  it('only an envelope with a string type and an object data is an event', () => {
+    expect(isClerkWebhookEvent({ type: 'user.created', data: {} })).toBe(true);
+    for (const value of [null, [], 'x', { type: 1, data: {} }, { type: '', data: {} }, { type: 'a', data: [] }, { type: 'a' }]) {
+      expect(isClerkWebhookEvent(value)).toBe(false);
+    }
+  });
+
+  it('signature headers come from svix-* or webhook-*, all three or none', () => {
+    expect(signatureHeaders({ 'svix-id': 'm', 'svix-timestamp': '1', 'svix-signature': 'v1,x' })).toEqual({
+      'webhook-id': 'm',
+      'webhook-timestamp': '1',
+      'webhook-signature': 'v1,x',
+    });
+    expect(signatureHeaders({ 'webhook-id': 'm', 'webhook-timestamp': '1', 'webhook-signature': 'v1,x' })).not.toBeNull();
+    expect(signatureHeaders({ 'svix-id': 'm', 'svix-timestamp': '1' })).toBeNull();
+    expect(signatureHeaders({ 'svix-id': ['m', 'n'], 'svix-timestamp': '1', 'svix-signature': 'v1,x' })).toBeNull();
+  });
+
+  it('options: the tolerance is at most the library bound; revocation is a store or false', () => {
+    const signingSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    expect(resolveClerkWebhooksOptions({ signingSecret }).toleranceInSeconds).toBe(300);
+    expect(() => resolveClerkWebhooksOptions({ signingSecret, toleranceInSeconds: 0 })).toThrow(/toleranceInSeconds/);
+    expect(() => resolveClerkWebhooksOptions({ signingSecret, revocation: {} as never })).toThrow(/revocation/);
+    expect(resolveClerkWebhooksOptions({ signingSecret, revocation: false }).revocation).toBe(false);
+  });
+});

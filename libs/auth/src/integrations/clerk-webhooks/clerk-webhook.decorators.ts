@@ -1,0 +1,27 @@
+import { applyDecorators, createParamDecorator, HttpCode, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { OptionalAuth } from '../../auth.decorators.js';
+import { clerkEventOf, ClerkWebhookGuard } from './clerk-webhook.guard.js';
+
+/**
+ * Makes a POST handler a Clerk webhook endpoint: `ClerkWebhookGuard` verifies the delivery (400
+ * otherwise) and revokes what it ends; the handler receives the event with `@ClerkEvent()` and
+ * answers 200. The route carries no user token, so it is `@OptionalAuth()` for a global AuthGuard.
+ *
+ * @example
+ * @Controller('webhooks')
+ * export class ClerkWebhooksController {
+ *   @Post('clerk')
+ *   @ClerkWebhook()
+ *   receive(@ClerkEvent() event: ClerkWebhookEvent) {
+ *     if (event.type === 'user.created') this.users.create(event.data);
+ *   }
+ * }
+ */
+export function ClerkWebhook(): MethodDecorator {
+  return applyDecorators(OptionalAuth(), UseGuards(ClerkWebhookGuard), HttpCode(200));
+}
+
+/** The verified Clerk event of a `@ClerkWebhook()` handler. */
+export const ClerkEvent: () => ParameterDecorator = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  clerkEventOf(context.switchToHttp().getRequest<object>()),
+);

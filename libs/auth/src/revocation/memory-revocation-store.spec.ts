@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { memoryRevocationStore } from './memory-revocation-store.js';
+
+const T0 = 1_900_000_000_000;
+
+describe('memoryRevocationStore', () => {
+  const setup = () => {
+    const clock = { now: T0 };
+    const store = memoryRevocationStore({ clock: () => clock.now, maxTokenLifetimeInSeconds: 600 });
+    return { clock, store };
+  };
+
+  it('refuses a revoked sid, only that one', async () => {
+    const { store } = setup();
+    await store.revoke({ sid: 'sess_1' });
+    expect(store.isRevoked({ sub: 'user_1', sid: 'sess_1' })).toBe(true);
+    expect(store.isRevoked({ sub: 'user_1', sid: 'sess_2' })).toBe(false);
+  });
+
+  it('a revoked sub refuses every session of that user; a jti refuses one token', async () => {
+    const { store } = setup();
+    await store.revoke({ sub: 'user_1' });
+    await store.revoke({ jti: 'tok_9' });
+    expect(store.isRevoked({ sub: 'user_1', sid: 'sess_a' })).toBe(true);
+    expect(store.isRevoked({ sub: 'user_1', sid: 'sess_b' })).toBe(true);
+    expect(store.isRevoked({ sub: 'user_2', jti: 'tok_9' })).toBe(true);
+    expect(store.isRevoked({ sub: 'user_2', jti: 'tok_8' })).toBe(false);
+  });
+
+  it('an entry expires at its until; without one, after maxTokenLifetimeInSeconds', async () => {
+    const { clock, store } = setup();
+    await store.revoke({ sid: 'sess_short' }, T0 / 1000 + 10);
+    await store.revoke({ sid: 'sess_default' });
+    clock.now += 9_999;
+    expect(store.isRevoked({ sid: 'sess_short' })).toBe(true);
+    clock.now += 1;
+    expect(store.isRevoked({ sid: 'sess_short' })).toBe(false);
+    clock.now = T0 + 599_999;
+    expect(store.isRevoked({ sid: 'sess_default' })).toBe(true);
+    clock.now = T0 + 600_000;
+    expect(store.isRevoked({ sid: 'sess_default' })).toBe(false);
+  });
+
+  it('a later until wins over an earlier one for the same key', async () => {
+    const { clock, store } = setup();
+    await store.revoke({ sid: 's' }, T0 / 1000 + 100);
+    await store.revoke({ sid: 's' }, T0 / 1000 + 5);
+    clock.now += 50_000;
+    expect(store.isRevoked({ sid: 's' })).toBe(true);
+  });
+
+  it('rejects a target with no field, an unknown field, an empty value, or a bad until', async () => {
+    const { store } = setup();
+    for (const bad of [{}, { session: 'x' }, { sid: '' }, { sid: 42 }]) {
+      await expect(store.revoke(bad as never)).rejects.toThrow(TypeError);
+    }
+    await expect(store.revoke({ sid: 's' }, Number.NaN)).rejects.toThrow(/untilEpochSeconds/);
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { redisRevocationStore } from './redis-revocation-store.js';
+import type { RedisLikeClient } from './redis-client.js';
+
+// Behaviour against a real redis-server is in test/redis-revocation-store.e2e-spec.ts; here, the
+// checks that happen before any connection.
+const client = {} as RedisLikeClient;
+
+describe('redisRevocationStore options', () => {
+  it('takes exactly one of client and url', () => {
+    expect(() => redisRevocationStore({})).toThrow(/exactly one of client and url/);
+    expect(() => redisRevocationStore({ client, url: 'redis://127.0.0.1:1' })).toThrow(/exactly one of client and url/);
+  });
+
+  it.each([
+    ['maxTokenLifetimeInSeconds', 0],
+    ['staleWindowInMs', -1],
+    ['commandTimeoutInMs', Number.NaN],
+    ['retryAfterSeconds', 0],
+  ])('refuses %s = %p, naming it', (name, value) => {
+    expect(() => redisRevocationStore({ client, [name]: value })).toThrow(new RegExp(name));
+  });
+});

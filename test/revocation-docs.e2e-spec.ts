@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, HttpCode, Inject, Module, Post, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Auth, AuthModule, memoryRevocationStore, redisRevocationStore, RequireAuth, type RevocationStore } from 'nestjs-warden';
+import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import request from 'supertest';
+import { REDIS_SERVER, startRedis, within, type RedisProcess } from './support/redis-server.js';
+import { hasSystemBinary } from './support/system-binary.js';
+
+// Every docs/revocation.md block marked `<!-- example: name -->` is the text of the region of the
+// same name in this file or in clerk-webhooks.e2e-spec.ts, so the docs show what these tests run.
+
+let issuer: TestIssuer;
+const keys = () => issuer.moduleOptions();
+
+// #region readme:revocation-sign-out-everywhere
+export const REVOCATION = Symbol('REVOCATION');
+
+@Controller('account')
+export class AccountController {
+  constructor(@Inject(REVOCATION) private readonly revocation: RevocationStore) {}
+
+  /** Signs the caller out on every device: each of their tokens is refused from now on. */
+  @Post('sign-out-everywhere')
+  @RequireAuth()
+  @HttpCode(204)
+  async signOutEverywhere(@Auth('userId') userId: string): Promise<void> {
+    await this.revocation.revoke({ sub: userId });
+  }
+}
+// #endregion
+
+@Controller()
+class MeController {
+  @Get('me')
+  @RequireAuth()
+  me(@Auth('userId') userId: string): { userId: string } {
+    return { userId };
+  }
+}
+
+function memoryAppModule() {
+  // #region readme:revocation-memory
+  const revocation = memoryRevocationStore();
+
+  @Module({
+    imports: [AuthModule.forRoot({ ...keys(), revocation, global: true })],
+    controllers: [AccountController],
+    providers: [{ provide: REVOCATION, useValue: revocation }],
+  })
+  class AppModule {}
+  // #endregion
+  return AppModule;
+}
+
+function redisAppModule(redisUrl: string) {
+  // #region readme:revocation-redis
+  const revocation = redisRevocationStore({
+    url: redisUrl, // or client: an ioredis client of yours (the store then never closes it)
+    staleWindowInMs: 30_000, // Redis unreachable: answer from the mirror this long, then 503
+    maxTokenLifetimeInSeconds: 3600, // how long a sid / sub revocation lasts
+  });
+
+  @Module({
+    imports: [AuthModule.forRoot({ ...keys(), revocation, global: true })],
+    controllers: [AccountController],
+    providers: [{ provide: REVOCATION, useValue: revocation }],
+  })
+  class AppModule {}
+  // #endregion
+  return AppModule;
+}
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+});
+
+async function boot(module: object): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [module as never], controllers: [MeController] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
+
+async function signOutEverywhereFlow(apps: INestApplication[]): Promise<void> {
+  const token = await issuer.sign({ sub: 'user_docs', sid: 'sess_docs' });
+  const me = (app: INestApplication) => request(app.getHttpServer()).get('/me').set('authorization', `Bearer ${token}`);
+  for (const app of apps) expect((await me(app)).status).toBe(200);
+  await request(apps[0].getHttpServer()).post('/account/sign-out-everywhere').set('authorization', `Bearer ${token}`).expect(204);
+  for (const app of apps) await within(2000, async () => (await me(app)).status === 401, 'signed out everywhere');
+}
+
+describe('docs/revocation.md examples', () => {
+  it('single process: the memory store', async () => {
+    const app = await boot(memoryAppModule());
+    try {
+      await signOutEverywhereFlow([app]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  const haveRedis = hasSystemBinary(REDIS_SERVER, 'docs/revocation.md Redis example');
+  (haveRedis ? describe : describe.skip)('with Redis', () => {
+    let redis: RedisProcess;
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterAll(async () => {
+      await redis?.kill();
+    });
+
+    it('several replicas: the Redis store', async () => {
+      const apps = [await boot(redisAppModule(redis.url)), await boot(redisAppModule(redis.url))];
+      try {
+        await signOutEverywhereFlow(apps);
+      } finally {
+        for (const app of apps) await app.close();
+      }
+    });
+  });
+
+  it('docs/revocation.md shows exactly the code these tests run', () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const regions = new Map<string, string>();
+    for (const file of ['revocation-docs.e2e-spec.ts', 'clerk-webhooks.e2e-spec.ts']) {
+      const source = readFileSync(join(here, file), 'utf8');
+      for (const [, name, body] of source.matchAll(/\/\/ #region readme:([\w-]+)\n([\s\S]*?)\n[ \t]*\/\/ #endregion/g)) regions.set(name, dedent(body));
+    }
+    const doc = readFileSync(join(here, '..', 'docs', 'revocation.md'), 'utf8');
+    const blocks = [...doc.matchAll(/<!-- example: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g)];
+    expect(blocks.map(([, name]) => name).sort()).toEqual([...regions.keys()].sort());
+    for (const [, name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
+    // Every TypeScript block is an example.
+    expect(doc.match(/```ts\n/g)?.length).toBe(blocks.length);
+  });
+});
+
+function dedent(text: string): string {
+  const lines = text.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
