@@ -1,12 +1,24 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Injectable, UseGuards, type INestApplication, type INestMicroservice, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { Controller, Get, Injectable, Post, UseGuards, type INestApplication, type INestMicroservice, type LoggerService, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Query, Resolver } from '@nestjs/graphql';
 import { MessagePattern, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Test } from '@nestjs/testing';
-import { Auth, AuthBootCheckError, AuthConfigError, AuthGuard, AuthModule, OptionalAuth, RequireAuth, type AuthModuleOptions } from 'nestjs-warden';
+import {
+  Auth,
+  AuthBootCheckError,
+  AuthConfigError,
+  AuthGuard,
+  AuthModule,
+  ClerkWebhook,
+  ClerkWebhooksModule,
+  OptionalAuth,
+  RequireAuth,
+  type AuthModuleOptions,
+} from 'nestjs-warden';
 import request from 'supertest';
+import { newSigningSecret } from './support/clerk-webhook-sender.js';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 
@@ -164,6 +176,20 @@ describe('HTTP controllers', () => {
     const app = await createApp(metadata);
     await app.init();
     expect((await request(app.getHttpServer()).get(path)).status).toBe(401);
+  });
+
+  it('a @ClerkWebhook() handler is guarded by its own signature check and needs no AuthGuard', async () => {
+    @Controller('webhooks')
+    class WebhooksController {
+      @Post('clerk')
+      @ClerkWebhook()
+      receive(): string {
+        return 'ok';
+      }
+    }
+    const app = await createApp({ imports: [auth(), ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret() })], controllers: [WebhooksController] });
+    await app.init();
+    expect((await request(app.getHttpServer()).post('/webhooks/clerk').send({})).status).toBe(400);
   });
 
   it("bootChecks: { uncoveredHandlers: 'warn' } boots and logs each uncovered handler once", async () => {

@@ -18,3 +18,10 @@ export const AUTH_PARAM_METADATA = 'nestjs-warden:auth-param';
  * the library (where `instanceof` would say no).
  */
 export const AUTH_GUARD_MARKER = Symbol.for('nestjs-warden:auth-guard');
+
+/**
+ * Metadata key on a handler whose route another guard of this library fully decides (a Clerk
+ * webhook: its signature check), where `@OptionalAuth()` only lets a global AuthGuard pass it. The
+ * boot check does not ask for an AuthGuard there.
+ */
+export const AUTH_GUARD_NOT_NEEDED_METADATA = 'nestjs-warden:auth-guard-not-needed';

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { APP_GUARD, type DiscoveryService, type MetadataScanner, type Reflector } from '@nestjs/core';
-import { AUTH_GUARD_MARKER, AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from '../auth.constants.js';
+import { AUTH_GUARD_MARKER, AUTH_GUARD_NOT_NEEDED_METADATA, AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from '../auth.constants.js';
 
 type Wrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
@@ -37,6 +37,7 @@ export function findUncoveredHandlers({ discovery, scanner, reflector }: Coverag
     const classPolicy = reflector.get(AUTH_POLICY_METADATA, type) !== undefined;
     for (const name of scanner.getAllMethodNames(type.prototype)) {
       const handler = (type.prototype as Record<string, unknown>)[name] as Function;
+      if (reflector.get(AUTH_GUARD_NOT_NEEDED_METADATA, handler) === true) continue;
       const uses =
         reflector.get(AUTH_POLICY_METADATA, handler) !== undefined ||
         Reflect.getMetadata(AUTH_PARAM_METADATA, type, name) === true ||
