@@ -82,6 +82,7 @@ describe.each(ADAPTERS)("Clerk's documented example on %s", (adapter) => {
       userId: CLAIMS.sub,
       orgId: null,
       claims: CLAIMS,
+      sessionClaims: CLAIMS,
       isAuthenticated: true,
       orgRole: null,
       orgSlug: null,

@@ -47,7 +47,17 @@ export function clientCredentials(metadata: ProviderMetadata, client: { id: stri
 export async function authorizationCodeWithPkce(
   metadata: ProviderMetadata,
   client: { id: string; redirectUri: string },
-  request: { resource: string; scope: string; login: string },
+  request: {
+    resource: string;
+    scope: string;
+    login: string;
+    /** RFC 9470 step-up: the `acr_values` and `max_age` of the authorization request. */
+    acrValues?: string;
+    maxAge?: number;
+    /** What the login "page" reports: the level the user reached and when (epoch seconds). */
+    loginAcr?: string;
+    loginTs?: number;
+  },
 ): Promise<TokenResponse> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -63,6 +73,8 @@ export async function authorizationCodeWithPkce(
     code_challenge_method: 'S256',
     state,
     nonce: randomBytes(8).toString('hex'),
+    ...(request.acrValues ? { acr_values: request.acrValues } : {}),
+    ...(request.maxAge !== undefined ? { max_age: String(request.maxAge) } : {}),
   })) {
     authorize.searchParams.set(k, v);
   }
@@ -109,7 +121,11 @@ export async function authorizationCodeWithPkce(
     const form = await send(`${next}/${prompt}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ login: request.login }),
+      body: new URLSearchParams({
+        login: request.login,
+        ...(request.loginAcr ? { acr: request.loginAcr } : {}),
+        ...(request.loginTs ? { ts: String(request.loginTs) } : {}),
+      }),
     });
     next = locationOf(form, next);
   }

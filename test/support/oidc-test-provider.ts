@@ -18,6 +18,8 @@ export const API_RESOURCE = 'https://orders.api.example.com';
 export const API_SCOPE = 'orders:read';
 export const SERVICE_CLIENT = { id: 'billing-service', secret: 'billing-service-secret-billing-service-secret' };
 export const SPA_CLIENT = { id: 'orders-spa', redirectUri: 'https://app.example.com/callback' };
+/** The authentication levels the provider knows (RFC 9470 step-up): a password, and a password plus a second factor. */
+export const ACR = { password: 'urn:example:acr:pwd', mfa: 'urn:example:acr:mfa' } as const;
 
 /**
  * Starts oidc-provider with JWT access tokens for {@link API_RESOURCE} (resource indicators),
@@ -73,6 +75,13 @@ function configuration(signingKey: JWK): Configuration {
       },
     ],
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    acrValues: Object.values(ACR),
+    // RFC 9470 wants the resource server to see how and when the user authenticated: the access token
+    // of a code carries the login's acr and auth_time.
+    extraTokenClaims: async (ctx) => {
+      const code = ctx.oidc.entities.AuthorizationCode;
+      return code ? { acr: code.acr, auth_time: code.authTime } : undefined;
+    },
     clientBasedCORS: () => false,
     ttl: { AccessToken: 300, AuthorizationCode: 60, ClientCredentials: 300, IdToken: 300, Grant: 600, Interaction: 600, Session: 600 },
     features: {
@@ -91,7 +100,10 @@ function configuration(signingKey: JWK): Configuration {
   };
 }
 
-/** POST /interaction/:uid/login (body `login=<sub>`) and POST /interaction/:uid/consent. */
+/**
+ * POST /interaction/:uid/login (body `login=<sub>`, optionally `acr=<level reached>` and `ts=<epoch
+ * seconds of the login>`) and POST /interaction/:uid/consent.
+ */
 async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const [, , uid, step] = (req.url ?? '').split('?')[0].split('/');
   const details = await provider.interactionDetails(req, res);
@@ -100,9 +112,13 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
     return;
   }
   if (step === 'login' && details.prompt.name === 'login') {
-    const login = new URLSearchParams(await readBody(req)).get('login');
+    const form = new URLSearchParams(await readBody(req));
+    const login = form.get('login');
     if (!login) return void res.writeHead(400).end();
-    await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
+    const acr = form.get('acr');
+    const ts = Number(form.get('ts'));
+    const result = { accountId: login, ...(acr ? { acr } : {}), ...(ts > 0 ? { ts } : {}) };
+    await provider.interactionFinished(req, res, { login: result }, { mergeWithLastSubmission: false });
     return;
   }
   if (step === 'consent' && details.prompt.name === 'consent') {

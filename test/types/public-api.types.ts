@@ -8,6 +8,7 @@ import {
   AuthModule,
   AuthService,
   RequireAuth,
+  type AuthDebugInfo,
   type AuthField,
   type AuthModuleOptions,
   type AuthObject,
@@ -106,6 +107,27 @@ AuthModule.forRoot({ jwksUri: 'https://issuer.example/.well-known/jwks.json' });
 // AuthService.verifyToken resolves the signed-in object; the testing kit types its issuer.
 assertType<Equal<ReturnType<AuthService['verifyToken']>, Promise<SignedInAuthObject>>>();
 assertType<Equal<Awaited<ReturnType<typeof createTestIssuer>>, TestIssuer>>();
+
+// Clerk's session fields and step-up: sessionClaims, debug(), a pending signed-out object,
+// has({ reverification }), getToken options, @RequireAuth({ reverification | acr | maxAgeSeconds }) and has => ….
+export function clerkFields(auth: AuthObject<MyClaims>): void {
+  if (auth.isAuthenticated) assertType<Equal<typeof auth.sessionClaims.email, string>>();
+  else {
+    assertType<Equal<typeof auth.sessionClaims, null>>();
+    assertType<Equal<typeof auth.sessionStatus, 'pending' | null>>();
+  }
+  assertType<Equal<ReturnType<typeof auth.debug>, AuthDebugInfo>>();
+  auth.has({ reverification: 'strict' });
+  auth.has({ reverification: { level: 'multi_factor', afterMinutes: 5 }, role: 'admin' });
+  // @ts-expect-error: not one of Clerk's presets
+  auth.has({ reverification: 'strictest' });
+  void auth.getToken({ template: 'supabase', expiresInSeconds: 60 });
+}
+RequireAuth({ reverification: 'strict_mfa' });
+RequireAuth({ acr: ['urn:example:mfa'], maxAgeSeconds: 300, acceptsToken: ['session_token', 'oauth_token'] });
+RequireAuth((has) => has({ role: 'admin' }) || has({ permission: 'org:billing:manage' }));
+// @ts-expect-error: a predicate answers with a boolean
+RequireAuth(() => 'yes');
 
 // Opaque tokens: introspection options, and a hook that gets the machine class and returns claims or null.
 export const introspectionOptions: IntrospectionOptions = { clientId: 'api', clientSecret: 'secret' };

@@ -5,10 +5,10 @@ import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
 import { acceptedResultOf } from './carrier-verification.js';
 import { guardResultOf } from './get-auth.js';
-import { routePolicy, type AuthPolicy, type OptionalAuthOptions, type RequireAuthOptions } from './route-policy.js';
+import { routePolicy, type AuthPolicy, type AuthPredicate, type OptionalAuthOptions, type RequireAuthOptions } from './route-policy.js';
 import { getAuthCarrier } from './request-context.js';
 
-export type { AuthPolicy, OptionalAuthOptions, RequireAuthOptions } from './route-policy.js';
+export type { AuthPolicy, AuthPredicate, OptionalAuthOptions, RequireAuthOptions } from './route-policy.js';
 
 /**
  * Signed out -> 401. With a check, signed in but `has(check)` false -> 403 (`insufficient_scope`;
@@ -22,8 +22,15 @@ export type { AuthPolicy, OptionalAuthOptions, RequireAuthOptions } from './rout
  * @example
  * @RequireAuth({ acceptsToken: 'm2m_token', scope: 'invoices:read' })
  * @Get('export') export(@Auth('machineId') machineId: string) { ... }
+ * @example
+ * // Step-up: Clerk reverification (403 with Clerk's body), or RFC 9470 acr / auth_time (401).
+ * @RequireAuth({ reverification: 'strict' })
+ * @RequireAuth({ acr: ['urn:example:mfa'], maxAgeSeconds: 300 })
+ * @example
+ * // Like Clerk's auth.protect(has => …): any logic over has(); false -> 403.
+ * @RequireAuth((has) => has({ role: 'admin' }) || has({ permission: 'org:billing:manage' }))
  */
-export function RequireAuth(options?: RequireAuthOptions): ClassDecorator & MethodDecorator {
+export function RequireAuth(options?: RequireAuthOptions | AuthPredicate): ClassDecorator & MethodDecorator {
   return SetMetadata<string, AuthPolicy>(AUTH_POLICY_METADATA, routePolicy('required', options));
 }
 

@@ -1,14 +1,20 @@
 import { ForbiddenException, HttpException, HttpStatus, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { bearerChallenge, type AuthError } from './auth.errors.js';
 import { AuthErrorReason } from './auth.errors.js';
+import { reverificationErrorBody, type ReverificationErrorBody, type ReverificationRequirement } from './auth-object/reverification.js';
+import { stepUpChallenge, type StepUpRequirement } from './auth-object/step-up.js';
 
 /** What the guard decided to refuse, before it becomes a transport's error. */
 export interface AuthDenial {
   status: 401 | 403 | 503;
   /** Why; shown to clients only in debug mode. */
-  reason: AuthErrorReason | 'insufficient-scope';
+  reason: AuthErrorReason | 'insufficient-scope' | 'reverification-required' | 'insufficient-user-authentication';
   /** Headers for HTTP responses: `WWW-Authenticate`, `Retry-After`. */
   headers: Record<string, string>;
+  /** 403 reverification: Clerk's `clerk_error`, the whole HTTP body, and beside the payload elsewhere. */
+  clerkError?: ReverificationErrorBody['clerk_error'];
+  /** 401 step-up (RFC 9470): what the route requires, for transports without a `WWW-Authenticate` header. */
+  stepUp?: { acr?: string[]; maxAgeSeconds?: number };
 }
 
 /** Reasons that say nothing about the token being bad: no `error="invalid_token"` for them. */
@@ -59,8 +65,34 @@ export function unavailableDenial(error: AuthError, fallbackSeconds: number): Au
 /** The 503 text of every transport: what was missing is the reason, shown in debug mode only. */
 export const UNAVAILABLE_MESSAGE = 'Authentication is temporarily unavailable; retry later';
 
-/** The Nest HTTP exception of a denial; the body names the reason only in debug mode. */
+/**
+ * 403 reverification (Clerk): the session's factors were not verified recently enough. The body is
+ * Clerk's, so that Clerk's front-end `useReverification()` prompts the user and retries.
+ */
+export function reverificationDenial(requirement: ReverificationRequirement): AuthDenial {
+  return { status: 403, reason: 'reverification-required', headers: {}, clerkError: reverificationErrorBody(requirement).clerk_error };
+}
+
+/** 401 step-up (RFC 9470): the token's `acr` or `auth_time` does not meet the route's requirement. */
+export function stepUpDenial(realm: string, requirement: StepUpRequirement, debug: boolean): AuthDenial {
+  const description = debug ? 'insufficient-user-authentication' : undefined;
+  return {
+    status: 401,
+    reason: 'insufficient-user-authentication',
+    headers: { 'WWW-Authenticate': stepUpChallenge(realm, requirement, description) },
+    stepUp: {
+      ...(requirement.acr ? { acr: [...requirement.acr] } : {}),
+      ...(requirement.maxAgeSeconds !== undefined ? { maxAgeSeconds: requirement.maxAgeSeconds } : {}),
+    },
+  };
+}
+
+/**
+ * The Nest HTTP exception of a denial; the body names the reason only in debug mode. A
+ * reverification denial's body is exactly Clerk's `{ clerk_error }`.
+ */
 export function toHttpException(denial: AuthDenial, debug: boolean): HttpException {
+  if (denial.clerkError) return new ForbiddenException({ clerk_error: denial.clerkError });
   const extra = debug ? { reason: denial.reason } : {};
   switch (denial.status) {
     case 401:

@@ -3,8 +3,9 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AUTH_GUARD_MARKER, AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
-import { forbiddenDenial, unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
+import { unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
 import type { ResolvedAuthOptions } from './auth.options.js';
+import { signedInDenial } from './policy-decision.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
 import { resultForAccepted } from './auth-object/auth-object-for.js';
@@ -128,10 +129,8 @@ export class AuthGuard implements CanActivate {
       }
       return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
     }
-    if (policy.check && !auth.has(policy.check)) {
-      return this.refuse(context, forbiddenDenial(this.options.realm, this.options.debug === true, policy.scopes));
-    }
-    return true;
+    const denial = signedInDenial(policy, auth, this.options);
+    return denial ? this.refuse(context, denial) : true;
   }
 
   /** When a retry makes sense after an "unavailable" reason without its own hint: the source's cooldown. */

@@ -1,5 +1,5 @@
 import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
-import type { SignedInAuthObject } from './auth-object/auth-object.js';
+import type { TokenTemplateProvider } from './auth-object/auth-object.js';
 import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
@@ -119,8 +119,11 @@ export interface AuthModuleOptions {
   /** `realm` of the `WWW-Authenticate` challenge. Default `'api'`. */
   realm?: string;
 
-  /** Backs `auth.getToken({ template })`, e.g. by calling your issuer's token endpoint. */
-  getTokenTemplate?: (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+  /**
+   * Backs `auth.getToken({ template, expiresInSeconds })`, e.g. by calling your issuer's token
+   * endpoint: `(auth, template, { template, expiresInSeconds })`.
+   */
+  getTokenTemplate?: TokenTemplateProvider;
   /**
    * Runs after the standard claim checks; a returned reason refuses the token. Presets set it for
    * their provider's own claims (Cognito `token_use`/`client_id`, Keycloak `typ`).

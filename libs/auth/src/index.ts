@@ -20,6 +20,7 @@ export {
   RequireAuth,
   type AuthField,
   type AuthPolicy,
+  type AuthPredicate,
   type OptionalAuthOptions,
   type RequireAuthOptions,
 } from './auth.decorators.js';
@@ -32,6 +33,18 @@ export {
   type TokenTemplateProvider,
 } from './auth-object/auth-object.js';
 export type { ActorClaim, SessionFields } from './auth-object/claims.js';
+export type { AuthDebugInfo } from './auth-object/auth-debug.js';
+export type { StepUpRequirement } from './auth-object/step-up.js';
+export {
+  REVERIFICATION_PRESETS,
+  reverificationErrorBody,
+  reverificationRequirement,
+  type ReverificationConfig,
+  type ReverificationErrorBody,
+  type ReverificationLevel,
+  type ReverificationPreset,
+  type ReverificationRequirement,
+} from './auth-object/reverification.js';
 export type {
   ApiKeyAuthObject,
   M2MAuthObject,

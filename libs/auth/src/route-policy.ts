@@ -1,5 +1,7 @@
 import type { AuthorizationCheck } from './auth-object/auth-object.js';
+import { reverificationRequirement, type ReverificationRequirement } from './auth-object/reverification.js';
 import { askedScopes, isScopeToken } from './auth-object/scopes.js';
+import { validateStepUpRequirement, type StepUpRequirement } from './auth-object/step-up.js';
 import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
 
 /** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */
@@ -10,10 +12,28 @@ export interface AuthPolicy {
   acceptsToken?: AcceptsToken;
   /** The scopes `check` asks, for the `scope` attribute of a 403 challenge. */
   scopes?: readonly string[];
+  /** `@RequireAuth(has => …)`: the route runs when it returns true. */
+  predicate?: AuthPredicate;
+  /** Clerk reverification the session must meet, else 403 with Clerk's `clerk_error` body. */
+  reverification?: ReverificationRequirement;
+  /** RFC 9470: `acr` / `auth_time` the token must meet, else 401 `insufficient_user_authentication`. */
+  stepUp?: StepUpRequirement;
 }
 
-/** Options of `@RequireAuth()`: what `has()` must grant, and which classes of token the route accepts. */
-export interface RequireAuthOptions extends AuthorizationCheck {
+/**
+ * `@RequireAuth(has => …)`, like Clerk's `auth.protect(has => …)`: `has` is the auth object's
+ * `has()`; return true to let the request through.
+ *
+ * @example
+ * @RequireAuth((has) => has({ role: 'admin' }) || has({ permission: 'org:billing:manage' }))
+ */
+export type AuthPredicate = (has: (check: AuthorizationCheck) => boolean) => boolean;
+
+/**
+ * Options of `@RequireAuth()`: what `has()` must grant (every dimension given), which classes of
+ * token the route accepts, and the step-up it requires.
+ */
+export interface RequireAuthOptions extends AuthorizationCheck, StepUpRequirement {
   /** `'session_token'`, `'oauth_token'`, `'m2m_token'`, `'api_key'`, a list of them, or `'any'`. Default: the module's. */
   acceptsToken?: AcceptsToken;
 }
@@ -26,26 +46,36 @@ export interface OptionalAuthOptions {
 
 const CHECK_KEYS = ['role', 'permission', 'feature', 'plan'] as const;
 const SCOPE_KEYS = ['scope', 'scopes'] as const;
+const STEP_UP_KEYS = ['reverification', 'acr', 'maxAgeSeconds'] as const;
 
 /**
  * The policy a decorator stores, checked where the decorator is applied (so a typo stops the boot,
  * naming the decorator and the key). Throws an Error.
  */
-export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOptions | OptionalAuthOptions | undefined): AuthPolicy {
+export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOptions | OptionalAuthOptions | AuthPredicate | undefined): AuthPolicy {
   const name = mode === 'required' ? '@RequireAuth()' : '@OptionalAuth()';
   if (options === undefined) return { mode };
+  if (typeof options === 'function' && mode === 'required') return { mode, predicate: options };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`nestjs-warden: ${name} takes an options object`);
   }
-  const allowed: readonly string[] = mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, 'acceptsToken'] : ['acceptsToken'];
+  const allowed: readonly string[] = mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken'] : ['acceptsToken'];
   const keys = Object.keys(options);
   const bad = keys.find((k) => !allowed.includes(k));
   if (bad || (keys.length === 0 && mode === 'required')) {
     throw new Error(`nestjs-warden: ${name} takes { ${allowed.join(' | ')} }, got ${bad ? `"${bad.slice(0, 32)}"` : 'an empty object'}`);
   }
   const policy: AuthPolicy = { mode };
-  const { acceptsToken, ...rest } = options as RequireAuthOptions;
+  const { acceptsToken, reverification, acr, maxAgeSeconds, ...rest } = options as RequireAuthOptions;
   if (acceptsToken !== undefined) policy.acceptsToken = checkAcceptsToken(acceptsToken, `nestjs-warden: ${name} acceptsToken`);
+  if (reverification !== undefined) {
+    const requirement = reverificationRequirement(reverification);
+    if (!requirement) {
+      throw new Error(`nestjs-warden: ${name} { reverification } must be 'strict_mfa', 'strict', 'moderate', 'lax' or { level, afterMinutes > 0 }`);
+    }
+    policy.reverification = requirement;
+  }
+  if (acr !== undefined || maxAgeSeconds !== undefined) policy.stepUp = validateStepUpRequirement({ acr, maxAgeSeconds });
   if (Object.keys(rest).length === 0) return policy;
   for (const key of CHECK_KEYS) {
     const value = rest[key];

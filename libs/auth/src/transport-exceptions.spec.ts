@@ -3,7 +3,7 @@ import { HttpException } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { RpcException } from '@nestjs/microservices';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
-import { forbiddenDenial, unauthorizedDenial, unavailableDenial } from './auth.exceptions.js';
+import { forbiddenDenial, reverificationDenial, stepUpDenial, unauthorizedDenial, unavailableDenial } from './auth.exceptions.js';
 import { toTransportException } from './transport-exceptions.js';
 
 const unauthorized = unauthorizedDenial(new AuthError(AuthErrorReason.TokenExpired), 'api', false);
@@ -53,5 +53,35 @@ describe('toTransportException', () => {
 
   it('an unknown transport gets the HttpException', async () => {
     expect(await toTransportException('unknown', unauthorized, false)).toBeInstanceOf(HttpException);
+  });
+
+  const clerkError = { type: 'forbidden', reason: 'reverification-error', metadata: { reverification: { level: 'second_factor', afterMinutes: 10 } } };
+
+  it("reverification: exactly Clerk's body over HTTP, the same clerk_error in GraphQL extensions, WS and RPC payloads", async () => {
+    const denial = reverificationDenial({ level: 'second_factor', afterMinutes: 10 });
+    const http = (await toTransportException('http', denial, true)) as HttpException;
+    expect(http.getStatus()).toBe(403);
+    expect(http.getResponse()).toEqual({ clerk_error: clerkError });
+    const gql = (await toTransportException('graphql', denial, false)) as unknown as { extensions: unknown };
+    expect(gql.extensions).toEqual({ code: 'FORBIDDEN', http: { status: 403 }, clerk_error: clerkError });
+    for (const type of ['ws', 'rpc'] as const) {
+      const error = (await toTransportException(type, denial, false)) as WsException | RpcException;
+      expect(error.getError()).toEqual({ status: 'error', statusCode: 403, error: 'Forbidden', message: 'Forbidden', code: 'FORBIDDEN', clerk_error: clerkError });
+    }
+  });
+
+  it('step-up: 401 with the RFC 9470 challenge; the requirement travels in GraphQL extensions, WS and RPC payloads', async () => {
+    const denial = stepUpDenial('api', { acr: ['urn:a', 'urn:b'], maxAgeSeconds: 300 }, false);
+    expect(denial.headers['WWW-Authenticate']).toBe('Bearer realm="api", error="insufficient_user_authentication", acr_values="urn:a urn:b", max_age=300');
+    expect(stepUpDenial('api', { maxAgeSeconds: 0 }, true).headers['WWW-Authenticate']).toBe(
+      'Bearer realm="api", error="insufficient_user_authentication", error_description="insufficient-user-authentication", max_age=0',
+    );
+    const http = (await toTransportException('http', denial, false)) as HttpException;
+    expect(http.getStatus()).toBe(401);
+    expect(http.getResponse()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' });
+    const gql = (await toTransportException('graphql', denial, false)) as unknown as { extensions: unknown };
+    expect(gql.extensions).toEqual({ code: 'UNAUTHENTICATED', http: { status: 401 }, stepUp: { acr: ['urn:a', 'urn:b'], maxAgeSeconds: 300 } });
+    const ws = (await toTransportException('ws', denial, false)) as WsException;
+    expect(ws.getError()).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED', stepUp: { acr: ['urn:a', 'urn:b'], maxAgeSeconds: 300 } });
   });
 });

@@ -1,3 +1,4 @@
+import type { ReverificationErrorBody } from './auth-object/reverification.js';
 import type { AuthDenial } from './auth.exceptions.js';
 import { toHttpException, UNAVAILABLE_MESSAGE } from './auth.exceptions.js';
 import type { AuthContextType } from './request-context.js';
@@ -19,6 +20,10 @@ export interface AuthDenialPayload {
   retryAfter?: number;
   /** Debug mode only. */
   reason?: string;
+  /** 403 reverification: Clerk's `clerk_error` (type, reason, and the level and minutes required). */
+  clerk_error?: ReverificationErrorBody['clerk_error'];
+  /** 401 step-up (RFC 9470): the acr values and the maximum authentication age the route requires. */
+  stepUp?: { acr?: string[]; maxAgeSeconds?: number };
 }
 
 type ExceptionClass = new (error: string | object) => Error;
@@ -44,7 +49,7 @@ export async function toTransportException(type: AuthContextType, denial: AuthDe
   const exception = toHttpException(denial, debug);
   if (type === 'graphql') {
     // graphql-js copies `extensions` of the error a resolver threw into the GraphQL error it reports.
-    Object.assign(exception, { extensions: { code: GRAPHQL_ERROR_CODES[denial.status], http: { status: denial.status } } });
+    Object.assign(exception, { extensions: { code: GRAPHQL_ERROR_CODES[denial.status], http: { status: denial.status }, ...stepUpFields(denial) } });
   }
   return exception;
 }
@@ -61,7 +66,15 @@ export function denialPayload(denial: AuthDenial, debug: boolean): AuthDenialPay
   const retryAfter = Number(denial.headers['Retry-After']);
   if (denial.status === 503 && Number.isFinite(retryAfter)) payload.retryAfter = retryAfter;
   if (debug) payload.reason = denial.reason;
-  return payload;
+  return Object.assign(payload, stepUpFields(denial));
+}
+
+/** What a client needs to step up: Clerk's `clerk_error` (reverification) or the RFC 9470 requirement. */
+function stepUpFields(denial: AuthDenial): Pick<AuthDenialPayload, 'clerk_error' | 'stepUp'> {
+  return {
+    ...(denial.clerkError ? { clerk_error: denial.clerkError } : {}),
+    ...(denial.stepUp ? { stepUp: denial.stepUp } : {}),
+  };
 }
 
 function loadWsException(): Promise<ExceptionClass | null> {

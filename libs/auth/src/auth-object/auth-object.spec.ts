@@ -1,5 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { hasAuthorization, signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import { signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { hasAuthorization } from './has-authorization.js';
 import { readSessionFields } from './claims.js';
 
 const v1 = {
@@ -66,11 +68,50 @@ describe('has()', () => {
 
 describe('auth objects', () => {
   it('getToken() resolves the request token, getToken({ template }) asks the provider', async () => {
-    const templates = jest.fn(async (_auth: unknown, template: string) => `minted-${template}`);
+    const templates = jest.fn(async (_auth: unknown, template: string, _options?: object) => `minted-${template}`);
     const auth = signedInAuthObject(v1, readSessionFields(v1), 'the.request.token', templates);
     await expect(auth.getToken()).resolves.toBe('the.request.token');
     await expect(auth.getToken({ template: 'supabase' })).resolves.toBe('minted-supabase');
-    expect(templates).toHaveBeenCalledWith(auth, 'supabase');
+    expect(templates).toHaveBeenCalledWith(auth, 'supabase', { template: 'supabase' });
+  });
+
+  it('getToken({ template, expiresInSeconds }) hands both to the provider; a lifetime alone asks it too', async () => {
+    const templates = jest.fn(async (_auth: unknown, template: string, _options?: object) => `minted-${template}`);
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 'the.request.token', templates);
+    await auth.getToken({ template: 'supabase', expiresInSeconds: 60 });
+    await auth.getToken({ expiresInSeconds: 30 });
+    expect(templates.mock.calls.map(([, ...rest]) => rest)).toEqual([
+      ['supabase', { template: 'supabase', expiresInSeconds: 60 }],
+      ['', { expiresInSeconds: 30 }],
+    ]);
+    await expect(auth.getToken({ expiresInSeconds: 0 })).rejects.toThrow(TypeError);
+    await expect(auth.getToken({ expiresInSeconds: '60' as never })).rejects.toThrow(/expiresInSeconds/);
+  });
+
+  it('sessionClaims is claims; debug() tells the decision and nothing of the token', () => {
+    const claims = { ...v1, iss: 'https://issuer.test', exp: 2_000_000_000 };
+    const auth = signedInAuthObject(claims, readSessionFields(claims), 'secret.token.value');
+    expect(auth.sessionClaims).toBe(auth.claims);
+    expect(auth.debug()).toEqual({
+      isAuthenticated: true,
+      tokenType: 'session_token',
+      tokenPresent: true,
+      reason: null,
+      userId: 'user_1',
+      sessionId: 'sess_1',
+      sessionStatus: null,
+      issuer: 'https://issuer.test',
+      expiresAt: 2_000_000_000,
+    });
+    expect(JSON.stringify(auth.debug())).not.toMatch(/secret|token\.value/);
+  });
+
+  it("a pending session's signed-out object keeps sessionStatus 'pending'; other refusals say null", () => {
+    const pending = signedOutAuthObject(new AuthError(AuthErrorReason.SessionPending), true);
+    expect(pending.sessionStatus).toBe('pending');
+    expect(pending.debug()).toMatchObject({ isAuthenticated: false, reason: 'session-pending', sessionStatus: 'pending', tokenPresent: true });
+    expect(signedOutAuthObject(new AuthError(AuthErrorReason.TokenExpired), true).sessionStatus).toBeNull();
+    expect(signedOutAuthObject().debug()).toMatchObject({ reason: null, tokenPresent: false, sessionStatus: null });
   });
 
   it('getToken({ template }) rejects with a clear error without a provider', async () => {

@@ -1,9 +1,13 @@
 import type { JWTPayload } from 'jose';
-import type { AuthError } from '../auth.errors.js';
-import { grantsAllow } from './authorization-grants.js';
-import { splitByScope, type ActorClaim, type SessionFields } from './claims.js';
+import { AuthErrorReason, type AuthError } from '../auth.errors.js';
+import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './auth-debug.js';
+import type { ActorClaim, SessionFields } from './claims.js';
 import type { AnyAuthObject } from './auth-object-for.js';
-import { askedScopes, hasScopes } from './scopes.js';
+import { hasAuthorization } from './has-authorization.js';
+import type { ReverificationConfig } from './reverification.js';
+
+// Kept importable from here: has() lived in this file before it grew past the size limit.
+export { hasAuthorization } from './has-authorization.js';
 
 /**
  * What `has()` checks. Every given dimension must hold (AND); an empty check is false.
@@ -14,6 +18,7 @@ import { askedScopes, hasScopes } from './scopes.js';
  * auth.has({ role: 'org:admin', feature: 'reports' })
  * auth.has({ plan: 'u:pro' })
  * auth.has({ scope: 'invoices:read' })
+ * auth.has({ reverification: 'strict' })
  */
 export interface AuthorizationCheck {
   role?: string;
@@ -26,12 +31,19 @@ export interface AuthorizationCheck {
   scope?: string;
   /** Several scopes: all must be granted. */
   scopes?: readonly string[];
+  /**
+   * Clerk reverification from the `fva` claim: `'strict_mfa'`, `'strict'`, `'moderate'`, `'lax'`
+   * or `{ level, afterMinutes }`, decided exactly as Clerk does.
+   */
+  reverification?: ReverificationConfig;
 }
 
-/** Options of `getToken()`. */
+/** Options of `getToken()`: with either, the `getTokenTemplate` option is asked, with both as given. */
 export interface GetTokenOptions {
-  /** Ask the `getTokenTemplate` option for a token of this template instead of the request's own. */
+  /** A token of this template instead of the request's own. */
   template?: string;
+  /** The lifetime to ask for, in seconds. */
+  expiresInSeconds?: number;
 }
 
 interface AuthObjectBase {
@@ -44,12 +56,14 @@ interface AuthObjectBase {
   sessionStatus: 'active' | 'pending' | null;
   factorVerificationAge: [number, number] | null;
   /**
-   * The request's own token, or with `{ template }` a token from the `getTokenTemplate` option.
-   * Resolves null when signed out.
+   * The request's own token, or with `{ template, expiresInSeconds }` a token from the
+   * `getTokenTemplate` option. Resolves null when signed out.
    */
   getToken(options?: GetTokenOptions): Promise<string | null>;
-  /** Whether the session holds a role, permission, feature or plan. Always false when signed out. */
+  /** Whether the session holds a role, permission, feature, plan or recent verification. Always false when signed out. */
   has(check: AuthorizationCheck): boolean;
+  /** What the guard decided, for logs; never any part of the token. */
+  debug(): AuthDebugInfo;
 }
 
 /**
@@ -66,22 +80,32 @@ export interface SignedInAuthObject<TClaims extends object = object> extends Aut
   sessionId: string | null;
   orgId: string | null;
   claims: JWTPayload & TClaims;
+  /** Clerk's name for `claims`: the same object. */
+  sessionClaims: JWTPayload & TClaims;
 }
 
-/** No token, or a token that was refused: the same keys, ids and claims null. */
+/**
+ * No token, or a token that was refused: the same keys, ids and claims null. A pending session
+ * (signed out by `treatPendingAsSignedOut`) keeps `sessionStatus: 'pending'`, as in Clerk.
+ */
 export interface SignedOutAuthObject extends AuthObjectBase {
   isAuthenticated: false;
   userId: null;
   sessionId: null;
   orgId: null;
   claims: null;
+  sessionClaims: null;
+  sessionStatus: 'pending' | null;
 }
 
 /** Narrow on `isAuthenticated`. */
 export type AuthObject<TClaims extends object = object> = SignedInAuthObject<TClaims> | SignedOutAuthObject;
 
-/** Supplies template tokens for `getToken({ template })`. */
-export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string) => Promise<string | null>;
+/**
+ * Supplies tokens for `getToken({ template, expiresInSeconds })`: `template` is `''` when only a
+ * lifetime was asked (as Clerk passes it); `options` holds what the caller gave.
+ */
+export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string, options: GetTokenOptions) => Promise<string | null>;
 
 /** The outcome of authenticating one request: always an auth object, and why it is signed out. */
 export interface AuthResult {
@@ -112,6 +136,7 @@ class SignedInAuth implements SignedInAuthObject {
   orgId: string | null;
   getToken: (options?: GetTokenOptions) => Promise<string | null>;
   claims: JWTPayload;
+  sessionClaims: JWTPayload;
   isAuthenticated = true as const;
   tokenType = 'session_token' as const;
   orgRole: string | null;
@@ -121,6 +146,7 @@ class SignedInAuth implements SignedInAuthObject {
   sessionStatus: 'active' | 'pending' | null;
   factorVerificationAge: [number, number] | null;
   has: (check: AuthorizationCheck) => boolean;
+  debug: () => AuthDebugInfo;
   /** Made on first use and kept: a cached token's requests all share it. Private fields stay writable when frozen. */
   #result: AuthResult | undefined;
 
@@ -129,14 +155,19 @@ class SignedInAuth implements SignedInAuthObject {
     this.userId = fields.userId;
     this.orgId = fields.orgId;
     this.getToken = async (options?: GetTokenOptions) => {
-      const template = options?.template;
-      if (template === undefined) return token;
+      const { template, expiresInSeconds } = options ?? {};
+      if (template === undefined && expiresInSeconds === undefined) return token;
       if (!templates) {
-        throw new Error(`nestjs-warden: getToken({ template: "${template}" }) needs the getTokenTemplate option of AuthModule.forRoot()`);
+        throw new Error('nestjs-warden: getToken({ template, expiresInSeconds }) needs the getTokenTemplate option of AuthModule.forRoot()');
       }
-      return templates(this, template);
+      if (expiresInSeconds !== undefined && !(typeof expiresInSeconds === 'number' && expiresInSeconds > 0)) {
+        throw new TypeError('nestjs-warden: getToken({ expiresInSeconds }) must be a number of seconds above 0');
+      }
+      const given = { ...(template !== undefined ? { template } : {}), ...(expiresInSeconds !== undefined ? { expiresInSeconds } : {}) };
+      return templates(this, template ?? '', given);
     };
     this.claims = claims;
+    this.sessionClaims = claims;
     this.orgRole = fields.orgRole;
     this.orgSlug = fields.orgSlug;
     this.orgPermissions = fields.orgPermissions;
@@ -144,6 +175,7 @@ class SignedInAuth implements SignedInAuthObject {
     this.sessionStatus = fields.sessionStatus;
     this.factorVerificationAge = fields.factorVerificationAge;
     this.has = (check) => hasAuthorization(check, fields);
+    this.debug = () => signedInDebugInfo(claims, fields);
   }
 
   [AUTH_RESULT](): AuthResult {
@@ -157,18 +189,22 @@ class SignedOutAuth implements SignedOutAuthObject {
   orgId = null;
   getToken = async (): Promise<null> => null;
   claims = null;
+  sessionClaims = null;
   isAuthenticated = false as const;
   tokenType = 'session_token' as const;
   orgRole = null;
   orgSlug = null;
   orgPermissions = null;
   actor = null;
-  sessionStatus = null;
+  sessionStatus: 'pending' | null;
   factorVerificationAge = null;
   has = (): boolean => false;
+  debug: () => AuthDebugInfo;
   readonly #result: AuthResult;
 
   constructor(error: AuthError | null, tokenPresent: boolean) {
+    this.sessionStatus = error?.reason === AuthErrorReason.SessionPending ? 'pending' : null;
+    this.debug = () => signedOutDebugInfo(error, tokenPresent, this.sessionStatus);
     this.#result = Object.freeze({ auth: this, error, tokenPresent });
   }
 
@@ -206,42 +242,4 @@ export function signedInResult(auth: AnyAuthObject & { isAuthenticated: true }):
 export function authResultOf(value: unknown): AuthResult | undefined {
   const method = value !== null && typeof value === 'object' ? (value as AuthResultCarrier)[AUTH_RESULT] : undefined;
   return typeof method === 'function' ? method.call(value) : undefined;
-}
-
-const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
-
-/**
- * Clerk's semantics: each asked dimension must pass, at least one must be asked, missing data fails.
- * With grants from the `authorization` option, each asked value must be in the matching grant list.
- */
-export function hasAuthorization(check: AuthorizationCheck, fields: SessionFields): boolean {
-  if (!check || typeof check !== 'object') return false;
-  const scopes = askedScopes(check);
-  if (scopes && !hasScopes(fields.scopes ?? [], scopes)) return false;
-  const { role, permission, feature, plan } = check;
-  const asked = [role, permission, feature, plan].filter((v) => v !== undefined);
-  if (asked.length === 0) return scopes !== undefined;
-  if (asked.some((v) => typeof v !== 'string' || v === '')) return false;
-  const grants = fields.grants;
-  if (grants) return grantsAllow(check, grants);
-  if ((role !== undefined || permission !== undefined) && !fields.orgId) return false;
-  if (role !== undefined && (!fields.orgRole || withOrgPrefix(fields.orgRole) !== withOrgPrefix(role))) return false;
-  if (permission !== undefined && !fields.orgPermissions?.includes(withOrgPrefix(permission))) return false;
-  if (feature !== undefined && !hasScoped(fields.features, feature)) return false;
-  if (plan !== undefined && !hasScoped(fields.plans, plan)) return false;
-  return true;
-}
-
-const ORG_SCOPES = new Set(['o', 'org', 'organization']);
-const USER_SCOPES = new Set(['u', 'user']);
-
-function hasScoped(claim: string | null, wanted: string): boolean {
-  const { org, user } = splitByScope(claim);
-  const colon = wanted.indexOf(':');
-  if (colon < 0) return org.includes(wanted) || user.includes(wanted);
-  const scope = wanted.slice(0, colon);
-  const id = wanted.slice(colon + 1);
-  if (ORG_SCOPES.has(scope)) return org.includes(id);
-  if (USER_SCOPES.has(scope)) return user.includes(id);
-  return false;
 }

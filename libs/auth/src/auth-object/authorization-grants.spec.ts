@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AuthError } from '../auth.errors.js';
-import { hasAuthorization } from './auth-object.js';
+import { hasAuthorization } from './has-authorization.js';
 import { readGrants, scopeList, stringList } from './authorization-grants.js';
 import { readSessionFields } from './claims.js';
 

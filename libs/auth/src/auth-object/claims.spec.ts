@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AuthError } from '../auth.errors.js';
-import { readSessionFields, splitByScope } from './claims.js';
+import { readSessionFields } from './claims.js';
 
 const base = { sub: 'user_1', sid: 'sess_1', exp: 2, iat: 1 };
 
@@ -70,6 +70,18 @@ describe('readSessionFields', () => {
     });
   });
 
+  it('reads v2 fpm masks beyond 53 bits (64 permissions in one org feature)', () => {
+    const per = Array.from({ length: 64 }, (_, i) => `p${i}`).join(',');
+    const mask = ((1n << 63n) | (1n << 53n) | 1n).toString();
+    const fields = readSessionFields({ ...base, v: 2, fea: 'o:invoices', o: { id: 'org_1', per, fpm: mask } });
+    expect(fields.orgPermissions).toEqual(['org:invoices:p0', 'org:invoices:p53', 'org:invoices:p63']);
+  });
+
+  it('aligns fpm with an empty org entry of fea as Clerk does', () => {
+    const fields = readSessionFields({ ...base, v: 2, fea: 'o:,o:invoices', o: { id: 'org_1', per: 'read,write', fpm: '3,1' } });
+    expect(fields.orgPermissions).toEqual(['org:invoices:read']);
+  });
+
   it('gives a v2 org without permission claims an empty permission list', () => {
     expect(readSessionFields({ ...base, v: 2, o: { id: 'org_3', rol: 'member' } }).orgPermissions).toEqual([]);
   });
@@ -84,23 +96,62 @@ describe('readSessionFields', () => {
     ['sid empty', { sid: '' }],
     ['org_id as object', { org_id: { $ne: null } }],
     ['org_id empty', { org_id: '' }],
-    ['org_permissions not a list', { org_id: 'org_1', org_permissions: 'org:x' }],
-    ['org_permissions with a number', { org_id: 'org_1', org_permissions: [1] }],
-    ['v2 o as array', { v: 2, o: ['org_1'] }],
-    ['v2 o.id missing', { v: 2, o: { rol: 'admin' } }],
     ['v2 o.id number', { v: 2, o: { id: 5 } }],
-    ['unknown version', { v: 3 }],
-    ['sts unknown', { sts: 'revoked' }],
+    ['v2 o.id empty', { v: 2, o: { id: '' } }],
     ['act without sub', { act: { iss: 'x' } }],
-    ['fva not a pair', { fva: [1] }],
-  ])('refuses %s before anything reaches the auth object', (_name, patch) => {
+    ['act with an empty sub', { act: { sub: '' } }],
+    ['act as a string', { act: 'user_admin' }],
+    ['act as a list', { act: [{ sub: 'user_admin' }] }],
+  ])('refuses %s: identity claims stay strict', (_name, patch) => {
     expect(reason({ ...base, ...patch })).toBe('token-invalid-claims');
   });
-});
 
-describe('splitByScope', () => {
-  it('splits org, user and both scopes, and ignores unscoped elements', () => {
-    expect(splitByScope('o:a, u:b,ou:c,uo:d,e')).toEqual({ org: ['a', 'c', 'd'], user: ['b', 'c', 'd'] });
-    expect(splitByScope(null)).toEqual({ org: [], user: [] });
+  it.each([
+    ['unknown sts', { sts: 'revoked' }, { sessionStatus: null }],
+    ['sts as a number', { sts: 1 }, { sessionStatus: null }],
+    ['fva not a pair', { fva: [1] }, { factorVerificationAge: null }],
+    ['fva with a string', { fva: ['1', 2] }, { factorVerificationAge: null }],
+    ['fva below -1', { fva: [-2, 0] }, { factorVerificationAge: null }],
+    ['fva not finite', { fva: [1, null] }, { factorVerificationAge: null }],
+    ['empty fea', { fea: '' }, { features: null }],
+    ['fea as a list', { fea: ['o:a'] }, { features: null }],
+    ['empty pla', { pla: '' }, { plans: null }],
+    ['fea with an unscoped element', { fea: 'o:a,beta' }, { features: null }],
+    ['pla with an empty element', { pla: 'u:free,' }, { plans: null }],
+    ['v2 fea with an unscoped element', { v: 2, fea: 'o:a,junk', o: { id: 'org_1', per: 'read', fpm: '1' } }, { orgPermissions: [] }],
+    ['org_permissions not a list', { org_id: 'org_1', org_permissions: 'org:x' }, { orgId: 'org_1', orgPermissions: null }],
+    ['org_permissions with a number', { org_id: 'org_1', org_permissions: [1, 'org:a:b'] }, { orgPermissions: ['org:a:b'] }],
+    ['empty org_role and org_slug', { org_id: 'org_1', org_role: '', org_slug: '' }, { orgRole: null, orgSlug: null }],
+    ['unknown version read as v1 (Clerk)', { v: 3, org_id: 'org_1', o: { id: 'org_2' } }, { orgId: 'org_1' }],
+    ['v as a string read as v1 (Clerk)', { v: '2', o: { id: 'org_2' } }, { orgId: null }],
+    ['v2 o as a list', { v: 2, o: ['org_1'] }, { orgId: null, orgRole: null, orgPermissions: null }],
+    ['v2 empty rol and slg', { v: 2, o: { id: 'org_1', rol: '', slg: '' } }, { orgId: 'org_1', orgRole: null, orgSlug: null }],
+    ['v2 empty per and fpm', { v: 2, fea: 'o:a', o: { id: 'org_1', per: '', fpm: '' } }, { orgPermissions: [] }],
+    ['v2 fpm as a number', { v: 2, fea: 'o:a', o: { id: 'org_1', per: 'read', fpm: 1 } }, { orgPermissions: [] }],
+  ])('accepts %s and grants nothing from it (Clerk)', (_name, patch, expected) => {
+    expect(readSessionFields({ ...base, ...patch })).toMatchObject(expected);
+  });
+
+  it('exposes v1 org_role, org_slug and org_permissions without org_id, as Clerk does', () => {
+    expect(readSessionFields({ ...base, org_role: 'org:admin', org_slug: 'acme', org_permissions: ['org:a:read'] })).toMatchObject({
+      orgId: null,
+      orgRole: 'org:admin',
+      orgSlug: 'acme',
+      orgPermissions: ['org:a:read'],
+    });
+  });
+
+  it('exposes a v2 org without id as Clerk does: role, slug and permissions, orgId null', () => {
+    expect(readSessionFields({ ...base, v: 2, fea: 'o:a', o: { rol: 'admin', slg: 'acme', per: 'read', fpm: '1' } })).toMatchObject({
+      orgId: null,
+      orgRole: 'org:admin',
+      orgSlug: 'acme',
+      orgPermissions: ['org:a:read'],
+    });
+  });
+
+  it('keeps fva edge values: -1 (never) and 0 (just now)', () => {
+    expect(readSessionFields({ ...base, fva: [0, -1] }).factorVerificationAge).toEqual([0, -1]);
+    expect(readSessionFields({ ...base, fva: [-1, -1] }).factorVerificationAge).toEqual([-1, -1]);
   });
 });

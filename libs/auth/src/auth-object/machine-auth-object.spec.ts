@@ -96,3 +96,32 @@ describe('readScopes', () => {
     expect(readScopes({}, 'm2m_token')).toEqual([]);
   });
 });
+
+describe('hasMachineAuthorization and reverification', () => {
+  it('never grants reverification: a machine verifies no factors (no fva), whatever else the check asks', () => {
+    expect(hasMachineAuthorization({ reverification: 'lax' }, ['invoices:read'])).toBe(false);
+    expect(hasMachineAuthorization({ scope: 'invoices:read', reverification: 'lax' }, ['invoices:read'])).toBe(false);
+    expect(hasMachineAuthorization({ scope: 'invoices:read' }, ['invoices:read'])).toBe(true);
+  });
+});
+
+describe('machine debug()', () => {
+  it('says what was decided, with the class, and nothing of the token', () => {
+    const oauth = machineAuthObject('oauth_token', { sub: 'user_9', client_id: 'spa', iss: 'https://as.test', exp: 2_000_000_000 }, 'secret.token.value');
+    expect(oauth.debug()).toEqual({
+      isAuthenticated: true,
+      tokenType: 'oauth_token',
+      tokenPresent: true,
+      reason: null,
+      userId: 'user_9',
+      sessionId: null,
+      sessionStatus: null,
+      issuer: 'https://as.test',
+      expiresAt: 2_000_000_000,
+    });
+    expect(JSON.stringify(oauth.debug())).not.toContain('secret');
+    expect(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't').debug()).toMatchObject({ tokenType: 'm2m_token', userId: null });
+    const out = signedOutMachineAuthObject('api_key', new AuthError('token-expired'), true);
+    expect(out.debug()).toMatchObject({ isAuthenticated: false, tokenType: 'api_key', reason: 'token-expired', tokenPresent: true });
+  });
+});

@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { MachineTokenType } from '../verification/token-class.js';
+import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './auth-debug.js';
 import { AUTH_RESULT, type AuthorizationCheck, type AuthResult } from './auth-object.js';
 import { grantsAllow, type AuthorizationGrants } from './authorization-grants.js';
 import { askedScopes, hasScopes, readScopes } from './scopes.js';
@@ -24,6 +25,8 @@ interface MachineAuthBase<T extends MachineTokenType> {
    * only through the `authorization` option's grants; otherwise false, as in `@clerk/backend`.
    */
   has(check: AuthorizationCheck): boolean;
+  /** What the guard decided, for logs; never any part of the token. */
+  debug(): AuthDebugInfo;
 }
 
 /** A verified machine-to-machine token (Clerk `m2m_token`, `sub: mch_…`). */
@@ -83,6 +86,7 @@ export type SignedOutMachineAuthObject<T extends MachineTokenType = MachineToken
       claims: null;
       getToken(): Promise<null>;
       has(check: AuthorizationCheck): false;
+      debug(): AuthDebugInfo;
     } & SignedOutFields<T>
   : never;
 
@@ -147,6 +151,8 @@ export function machineAuthObject<T extends MachineTokenType>(
   fields.claims = claims;
   fields.getToken = async (): Promise<string> => token;
   fields.has = (check: AuthorizationCheck): boolean => hasMachineAuthorization(check, scopes, grants);
+  const userId = (fields.userId as string | null | undefined) ?? null;
+  fields.debug = () => signedInDebugInfo(claims, { userId, sessionId: null, sessionStatus: null }, tokenType);
   return Object.freeze(new MachineAuth(fields)) as unknown as MachineAuthObject<T>;
 }
 
@@ -163,13 +169,20 @@ export function signedOutMachineAuthObject<T extends MachineTokenType>(
   if (tokenType === 'm2m_token') fields.machineId = null;
   if (tokenType === 'oauth_token') Object.assign(fields, { userId: null, clientId: null });
   if (tokenType === 'api_key') Object.assign(fields, { name: null, userId: null, orgId: null });
-  Object.assign(fields, { claims: null, getToken: async (): Promise<null> => null, has: (): false => false });
+  Object.assign(fields, {
+    claims: null,
+    getToken: async (): Promise<null> => null,
+    has: (): false => false,
+    debug: () => signedOutDebugInfo(error, tokenPresent, null, tokenType),
+  });
   return Object.freeze(new SignedOutMachineAuth(fields, error, tokenPresent)) as unknown as SignedOutMachineAuthObject<T>;
 }
 
 /** `has()` of a machine: scopes always; the other dimensions only through grants. */
 export function hasMachineAuthorization(check: AuthorizationCheck, scopes: readonly string[], grants?: Required<AuthorizationGrants>): boolean {
   if (!check || typeof check !== 'object') return false;
+  // A machine verifies no factors (no fva): an asked reverification is never met.
+  if (check.reverification !== undefined) return false;
   const asked = askedScopes(check);
   if (asked && !hasScopes(scopes, asked)) return false;
   const { role, permission, feature, plan } = check;

@@ -1,0 +1,47 @@
+import type { AuthorizationCheck } from './auth-object.js';
+import { grantsAllow } from './authorization-grants.js';
+import type { SessionFields } from './claims.js';
+import { splitByScope } from './org-claims.js';
+import { meetsReverification } from './reverification.js';
+import { askedScopes, hasScopes } from './scopes.js';
+
+const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
+
+/**
+ * Clerk's semantics: each asked dimension must pass, at least one must be asked, missing data fails.
+ * Reverification comes from `fva` (see reverification.ts).
+ * With grants from the `authorization` option, each asked value must be in the matching grant list.
+ */
+export function hasAuthorization(check: AuthorizationCheck, fields: SessionFields): boolean {
+  if (!check || typeof check !== 'object') return false;
+  const scopes = askedScopes(check);
+  if (scopes && !hasScopes(fields.scopes ?? [], scopes)) return false;
+  const { role, permission, feature, plan, reverification } = check;
+  // Clerk evaluates reverification from fva whatever else the check asks, also with grants.
+  if (reverification !== undefined && !meetsReverification(reverification, fields.factorVerificationAge)) return false;
+  const asked = [role, permission, feature, plan].filter((v) => v !== undefined);
+  if (asked.length === 0) return scopes !== undefined || reverification !== undefined;
+  if (asked.some((v) => typeof v !== 'string' || v === '')) return false;
+  const grants = fields.grants;
+  if (grants) return grantsAllow(check, grants);
+  if ((role !== undefined || permission !== undefined) && !fields.orgId) return false;
+  if (role !== undefined && (!fields.orgRole || withOrgPrefix(fields.orgRole) !== withOrgPrefix(role))) return false;
+  if (permission !== undefined && !fields.orgPermissions?.includes(withOrgPrefix(permission))) return false;
+  if (feature !== undefined && !hasScoped(fields.features, feature)) return false;
+  if (plan !== undefined && !hasScoped(fields.plans, plan)) return false;
+  return true;
+}
+
+const ORG_SCOPES = new Set(['o', 'org', 'organization']);
+const USER_SCOPES = new Set(['u', 'user']);
+
+function hasScoped(claim: string | null, wanted: string): boolean {
+  const { org, user } = splitByScope(claim);
+  const colon = wanted.indexOf(':');
+  if (colon < 0) return org.includes(wanted) || user.includes(wanted);
+  const scope = wanted.slice(0, colon);
+  const id = wanted.slice(colon + 1);
+  if (ORG_SCOPES.has(scope)) return org.includes(id);
+  if (USER_SCOPES.has(scope)) return user.includes(id);
+  return false;
+}

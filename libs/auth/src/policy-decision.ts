@@ -1,0 +1,34 @@
+import type { AnyAuthObject } from './auth-object/auth-object-for.js';
+import { meetsStepUp } from './auth-object/step-up.js';
+import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from './auth.exceptions.js';
+import type { ResolvedAuthOptions } from './auth.options.js';
+import type { AuthPolicy } from './route-policy.js';
+
+/**
+ * What a required route makes of a signed-in caller: null to let it through, else the denial. In
+ * this order, so a refusal names what would help:
+ * 1. `@RequireAuth(has => …)` false, or a role / permission / feature / plan / scope missing: 403
+ *    `insufficient_scope` (verifying again would not help);
+ * 2. Clerk reverification not met: 403 with Clerk's `clerk_error` body;
+ * 3. RFC 9470 `acr` / `auth_time` not met: 401 `insufficient_user_authentication`.
+ */
+export function signedInDenial(policy: AuthPolicy, auth: AnyAuthObject & { isAuthenticated: true }, options: ResolvedAuthOptions): AuthDenial | null {
+  const debug = options.debug === true;
+  if (policy.predicate && !predicateAllows(policy.predicate, auth)) return forbiddenDenial(options.realm, debug);
+  if (policy.check && !auth.has(policy.check)) return forbiddenDenial(options.realm, debug, policy.scopes);
+  if (policy.reverification && !auth.has({ reverification: policy.reverification })) return reverificationDenial(policy.reverification);
+  if (policy.stepUp) {
+    const now = (options.clock ?? Date.now)() / 1000;
+    if (!meetsStepUp(policy.stepUp, auth.claims, now, options.clockSkewInMs / 1000)) return stepUpDenial(options.realm, policy.stepUp, debug);
+  }
+  return null;
+}
+
+/** A predicate that throws refuses: a bug in it must not become a 500, nor let anyone in. */
+function predicateAllows(predicate: NonNullable<AuthPolicy['predicate']>, auth: AnyAuthObject): boolean {
+  try {
+    return predicate((check) => auth.has(check)) === true;
+  } catch {
+    return false;
+  }
+}
