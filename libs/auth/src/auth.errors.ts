@@ -4,6 +4,7 @@
  */
 export const AuthErrorReason = {
   TokenMissing: 'token-missing',
+  TokenSchemeNotBearer: 'token-scheme-not-bearer',
   TokenInvalid: 'token-invalid',
   TokenTooLarge: 'token-too-large',
   TokenExpired: 'token-expired',

@@ -18,7 +18,7 @@ export interface AuthDenial {
 }
 
 /** Reasons that say nothing about the token being bad: no `error="invalid_token"` for them. */
-const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.SessionPending]);
+const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.TokenSchemeNotBearer, AuthErrorReason.SessionPending]);
 
 /** 401: signed out on a required route. */
 export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean): AuthDenial {

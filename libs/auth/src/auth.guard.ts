@@ -10,7 +10,10 @@ import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
 import { resultForAccepted } from './auth-object/auth-object-for.js';
 import { rememberVerification, verificationOf } from './carrier-verification.js';
+import { logRefusal } from './operator-log.js';
+import { recheckStoredResult } from './stored-verdict.js';
 import { extractToken } from './token/extract-token.js';
+import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
 import { toTransportException } from './transport-exceptions.js';
 
 /**
@@ -49,12 +52,21 @@ export class AuthGuard implements CanActivate {
       return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
     }
     // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    const reused = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
-    const result = reused ?? this.authenticate(this.getToken(carrier));
+    // A result stored on any other carrier (which may outlive it: a graphql-ws upgrade request) is re-checked.
+    const stored = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
+    const result = stored ? recheckStoredResult(stored, this.authService.verifier) : this.authenticateCarrier(carrier);
     if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
       return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled));
     }
     return this.decide(context, policy, carrier, result as AuthResult);
+  }
+
+  /** Steps 3 and 4; a token header under another scheme than Bearer gets its own reason. */
+  private authenticateCarrier(carrier: AuthCarrier): AuthResult | Promise<AuthResult> {
+    const token = this.getToken(carrier);
+    const result = this.authenticate(token);
+    if (token !== null || !sentWithAnotherScheme(carrier.headers, this.options)) return result;
+    return Promise.resolve(result).then(withSchemeReason);
   }
 
   private decide(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): boolean | Promise<boolean> {
@@ -140,6 +152,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {
+    if (this.options.debug === true) logRefusal(context, denial);
     throw await this.deny(context, denial);
   }
 

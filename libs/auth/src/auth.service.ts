@@ -5,6 +5,7 @@ import type { ResolvedAuthOptions } from './auth.options.js';
 import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object/auth-object.js';
 import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
 import type { MachineAuthObject } from './auth-object/machine-auth-object.js';
+import { logKeySourceError } from './operator-log.js';
 import { createKeySource } from './verification/key-sources.js';
 import { checkAcceptsToken, isTokenTypeAccepted, type AcceptsToken } from './verification/token-class.js';
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
@@ -43,7 +44,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const logger = new Logger('nestjs-warden');
     this.verifier = new TokenVerifier(
       options,
-      createKeySource(options),
+      createKeySource(options, { onKeySourceError: logKeySourceError }),
       options.clock,
       (message) => logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
       (message) => logger.warn(`${message}; requests with a token get 503 revocation-unavailable until it answers`),

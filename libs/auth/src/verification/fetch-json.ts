@@ -13,16 +13,40 @@ export type KeyFetchProblem =
   | 'no-usable-key'
   | 'issuer-mismatch';
 
+/** What is known of a failed fetch besides its problem; every field is safe to log. */
+export interface KeyFetchDetails {
+  /** The HTTP status of a response that was not 200. */
+  status?: number;
+  /** The system error code under a network failure, e.g. `'ECONNREFUSED'`, `'ENOTFOUND'`. */
+  code?: string;
+}
+
 /** A fetch of key material (JWKS or discovery document) failed; the cached keys, if any, stay. */
 export class KeyFetchError extends Error {
   override readonly name = 'KeyFetchError';
+  /** HTTP status, for `http-status`. */
+  readonly status: number | undefined;
+  /** System error code, for `network`. */
+  readonly code: string | undefined;
 
   constructor(
     readonly problem: KeyFetchProblem,
     message: string = problem,
+    details: KeyFetchDetails = {},
   ) {
     super(`nestjs-warden: key fetch failed: ${message}`);
+    this.status = details.status;
+    this.code = details.code;
   }
+}
+
+/** A system error code found under a failed `fetch` (undici puts it in `cause`): only a bare code, never a message. */
+function systemCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 /** Limits applied to every outbound fetch of key material. */
@@ -62,12 +86,13 @@ export async function fetchJson(url: URL, limits: FetchLimits, accept = 'applica
         body: post?.form,
         signal: controller.signal,
       });
-    } catch {
-      throw new KeyFetchError(controller.signal.aborted ? 'timeout' : 'network');
+    } catch (error) {
+      if (controller.signal.aborted) throw new KeyFetchError('timeout');
+      throw new KeyFetchError('network', 'network', { code: systemCode(error) });
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
-      throw new KeyFetchError('http-status', `status ${response.status}`);
+      throw new KeyFetchError('http-status', `status ${response.status}`, { status: response.status });
     }
     if (!JSON_CONTENT_TYPE.test(response.headers.get('content-type') ?? '')) {
       await response.body?.cancel().catch(() => undefined);

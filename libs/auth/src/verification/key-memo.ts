@@ -1,4 +1,5 @@
 import type { JWTVerifyGetKey } from 'jose';
+import { rememberThumbprint } from './key-thumbprint.js';
 
 /** What a key resolver hands to `jwtVerify`. */
 export type ResolvedKey = Awaited<ReturnType<JWTVerifyGetKey>>;
@@ -25,9 +26,13 @@ export class MemoizedKeys {
     return memoable(header) ? this.found.get(header.alg)?.get(header.kid) : undefined;
   }
 
-  /** Asks the resolver and keeps what it found. Its errors pass through untouched. */
+  /**
+   * Asks the resolver and keeps what it found, with its thumbprint (see `thumbprintOf`). Its errors
+   * pass through untouched.
+   */
   async resolve(header: Header, token: Parameters<JWTVerifyGetKey>[1]): Promise<ResolvedKey> {
     const key = await this.resolver(header, token);
+    await rememberThumbprint(key);
     if (memoable(header)) {
       let byKid = this.found.get(header.alg);
       if (!byKid) this.found.set(header.alg, (byKid = new Map()));

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
 import { MemoizedKeys } from './key-memo.js';
+import type { KeySourceEvents } from './key-source-events.js';
 import { RemoteJwks, type RemoteJwksLocation } from './remote-jwks.js';
 import { algorithmsForJwk, algorithmsForKeyType, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, KNOWN_ALGORITHMS } from './algorithms.js';
 
@@ -18,10 +19,16 @@ export interface KeySource {
    */
   warmUp?(): Promise<void>;
   /**
-   * Remote sources: `listener` runs after every refresh that changed the set, with the `kid`s now in
-   * it, so caches can drop results verified by removed keys. Returns an unsubscribe function.
+   * Remote sources: `listener` runs after every refresh that changed the set, with the RFC 7638
+   * thumbprints of the keys now in it, so caches can drop results verified by removed or replaced
+   * keys (a key replaced under the same `kid` has another thumbprint). Returns an unsubscribe function.
    */
-  onKeysChanged?(listener: (currentKids: ReadonlySet<string>) => void): () => void;
+  onKeysChanged?(listener: (currentThumbprints: ReadonlySet<string>) => void): () => void;
+  /**
+   * Remote sources: a key of the set refused a token's signature; look again (at most once per
+   * cooldown) in case the key behind that `kid` was replaced. Resolves true when the set changed.
+   */
+  refreshAfterSignatureMismatch?(): Promise<boolean>;
   /**
    * Remote sources: when the keys in use were fetched (or last confirmed), in ms on the options'
    * clock; null before any. A cached verification is not served once these keys are due for a refresh.
@@ -35,14 +42,14 @@ const MIN_RSA_BITS = 2048;
 /**
  * Builds the key source named by the options. Every problem with key material is an
  * {@link AuthConfigError} at boot: private or symmetric keys in a JWKS, RSA keys under 2048 bits,
- * unparsable PEM, algorithms that do not fit the keys.
+ * unparsable PEM, algorithms that do not fit the keys. `events` hears of fetch failures of remote sources.
  */
-export function createKeySource(options: ResolvedAuthOptions): KeySource {
+export function createKeySource(options: ResolvedAuthOptions, events: KeySourceEvents = {}): KeySource {
   if (options.secret !== undefined) return secretSource(options.secret, options.algorithms);
   if (options.jwtKey !== undefined) return pemSource(options.jwtKey, options.algorithms);
   if (options.jwks !== undefined) return localJwksSource(options.jwks, options.algorithms);
-  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) });
-  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] });
+  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) }, events);
+  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] }, events);
   throw new AuthConfigError('jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret');
 }
 
@@ -77,7 +84,7 @@ function localJwksSource(jwks: JSONWebKeySet, configured: string[] | undefined):
   return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key };
 }
 
-function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation): KeySource {
+function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation, events: KeySourceEvents): KeySource {
   const kind = 'jwksUrl' in location ? 'jwksUrl' : 'issuer';
   const algorithms = pin(kind, ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
   const jwks = new RemoteJwks(location, {
@@ -87,6 +94,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     cacheMaxAgeInMs: options.jwksCacheMaxAgeInMs,
     staleIfErrorInMs: options.jwksStaleIfErrorInMs,
     clock: options.clock ?? Date.now,
+    onError: events.onKeySourceError && ((error) => events.onKeySourceError?.(error)),
   });
   return {
     kind,
@@ -95,6 +103,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     warmUp: () => jwks.warmUp(),
     onKeysChanged: (listener) => jwks.onKeysChanged(listener),
     keysFetchedAt: () => jwks.fetchedAt,
+    refreshAfterSignatureMismatch: () => jwks.refreshAfterSignatureMismatch(),
   };
 }
 

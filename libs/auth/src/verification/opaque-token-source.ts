@@ -3,12 +3,15 @@ import type { AuthError } from '../auth.errors.js';
 import type { ResolvedOpaqueTokens } from '../opaque-token-options.js';
 import { IntrospectionClient } from './introspection-client.js';
 import { validateOpaqueClaims } from './opaque-token-claims.js';
+import { checkTimeWindow } from './time-window.js';
 import type { OpaqueTokenType } from './opaque-token-type.js';
 import { OpaqueTokenVerifier, type OpaqueTokenSource } from './opaque-token-verifier.js';
 
 /** What the module's verifier lends its opaque-token verifier: its clock, its claim rules and its error mapping. */
 export interface OpaqueTokenRules {
   clockSkewInMs: number;
+  /** With the skew, the exact time boundaries (jose's tolerance in `claims` is wider: it counts whole seconds). */
+  maxTokenAgeInMs?: number;
   clock: () => number;
   /** The JWT claim rules (issuer, audience, required claims, skew, max age) the claims must meet. */
   claims: Omit<JWTClaimVerificationOptions, 'currentDate' | 'typ'>;
@@ -50,6 +53,7 @@ export function createOpaqueTokenVerifier<T extends object>(
     try {
       const issuer = fromHook && raw.iss === undefined ? undefined : rules.claims.issuer;
       claims = validateOpaqueClaims(raw, { ...rules.claims, issuer, currentDate: new Date(now) });
+      checkTimeWindow(claims, now, rules);
     } catch (error) {
       throw rules.toAuthError(error);
     }

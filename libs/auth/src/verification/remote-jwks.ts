@@ -2,6 +2,8 @@ import { createLocalJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose'
 import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
 import { readJwksDocument } from './jwks-document.js';
 import { MemoizedKeys, type ResolvedKey } from './key-memo.js';
+import { thumbprintsOf } from './key-thumbprint.js';
+import type { KeySourceError } from './key-source-events.js';
 import { discoverJwksUri } from './oidc-discovery.js';
 
 /** Where the keys are: a JWKS URL, or an issuer whose discovery document names it. */
@@ -16,10 +18,14 @@ export interface RemoteJwksOptions extends FetchLimits {
   /** After `cacheMaxAgeInMs`, keys keep serving this long while refetches fail; then fail closed. */
   staleIfErrorInMs: number;
   clock: () => number;
+  /** Runs after every failed fetch (at most once per cooldown); must not throw. */
+  onError?: (error: KeySourceError) => void;
 }
 
 interface CachedSet {
   keys: JWK[];
+  /** RFC 7638 thumbprints of the keys: what cached verifications are tied to. */
+  thumbprints: ReadonlySet<string>;
   fingerprint: string;
   resolver: MemoizedKeys;
   fetchedAt: number;
@@ -42,7 +48,7 @@ export class RemoteJwks {
   private lastAttemptEndedAt: number | null = null;
   private lastError: KeyFetchError | null = null;
   private jwksUrl: URL | null;
-  private readonly listeners = new Set<(kids: ReadonlySet<string>) => void>();
+  private readonly listeners = new Set<(thumbprints: ReadonlySet<string>) => void>();
 
   constructor(
     private readonly location: RemoteJwksLocation,
@@ -81,13 +87,28 @@ export class RemoteJwks {
     if (this.mayFetch()) await this.refresh();
   }
 
+  /**
+   * A key of the set refused a token's signature: the issuer may have replaced the key behind its
+   * `kid`. Fetches again unless the cooldown forbids it (so forged tokens cannot make it fetch more
+   * than an unknown `kid` can), and resolves true when the set changed. Never throws.
+   */
+  async refreshAfterSignatureMismatch(): Promise<boolean> {
+    if (!this.mayFetch()) return false;
+    const before = this.current;
+    await this.refresh();
+    return this.current !== null && this.current !== before;
+  }
+
   /** When the keys in use were last fetched (or confirmed unchanged), on the clock; null before any. */
   get fetchedAt(): number | null {
     return this.current?.fetchedAt ?? null;
   }
 
-  /** Runs `listener` with the current `kid`s after every refresh that changed the set. */
-  onKeysChanged(listener: (kids: ReadonlySet<string>) => void): () => void {
+  /**
+   * Runs `listener` with the RFC 7638 thumbprints of the keys now in the set after every refresh that
+   * changed it. Thumbprints, not `kid`s: a key replaced under the same `kid` is a different key.
+   */
+  onKeysChanged(listener: (thumbprints: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -133,18 +154,38 @@ export class RemoteJwks {
         this.current.fetchedAt = this.options.clock();
         return;
       }
-      this.replace({ keys, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
+      const thumbprints = await thumbprintsOf(keys);
+      this.replace({ keys, thumbprints, fingerprint, resolver: new MemoizedKeys(createLocalJWKSet({ keys })), fetchedAt: this.options.clock() });
     } catch (error) {
       this.lastError = error instanceof KeyFetchError ? error : new KeyFetchError('network');
+      this.report(this.lastError);
+    }
+  }
+
+  private report(error: KeyFetchError): void {
+    const current = this.current;
+    const usable = current !== null && this.options.clock() - current.fetchedAt < this.options.cacheMaxAgeInMs + this.options.staleIfErrorInMs;
+    try {
+      this.options.onError?.({
+        source: 'jwksUrl' in this.location ? 'jwksUrl' : 'issuer',
+        problem: error.problem,
+        errorClass: error.name,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        ...(error.code !== undefined ? { code: error.code } : {}),
+        fallback: usable ? 'stale-keys' : 'no-keys',
+        retryInMs: this.options.cooldownInMs,
+      });
+    } catch {
+      // A failing listener must not change how keys are fetched.
     }
   }
 
   private replace(next: CachedSet | null): void {
     this.current = next;
-    const kids = new Set((next?.keys ?? []).flatMap((key) => (typeof key.kid === 'string' ? [key.kid] : [])));
+    const thumbprints = next?.thumbprints ?? new Set<string>();
     for (const listener of this.listeners) {
       try {
-        listener(kids);
+        listener(thumbprints);
       } catch {
         // A listener's failure must not break key rotation for everyone else.
       }

@@ -1,6 +1,5 @@
 import {
   errors,
-  jwtVerify,
   type JWTHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
@@ -16,11 +15,14 @@ import { readSessionFields, type SessionFields } from '../auth-object/claims.js'
 import { RevocationCheck } from '../revocation/revocation-check.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createKeySource, type KeySource } from './key-sources.js';
+import { thumbprintOf } from './key-thumbprint.js';
 import { createOpaqueTokenVerifier } from './opaque-token-source.js';
 import { isBearerTokenSyntax } from './opaque-token-type.js';
 import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
+import { jwtVerifyNoticingReplacedKeys } from './replaced-key-retry.js';
 import { classifyToken, defaultTokenClass, type TokenType } from './token-class.js';
 import { headerFault, keyResolver } from './token-header.js';
+import { checkTimeWindow, joseClockTolerance } from './time-window.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
@@ -79,7 +81,8 @@ export class TokenVerifier {
       audience: options.audience,
       typ: options.typ,
       requiredClaims: options.requiredClaims,
-      clockTolerance: options.clockSkewInMs / 1000,
+      // Wider than the skew: jose rounds to seconds; checkTimeWindow draws the exact boundaries.
+      clockTolerance: joseClockTolerance(options.clockSkewInMs),
       maxTokenAge: options.maxTokenAgeInMs === undefined ? undefined : options.maxTokenAgeInMs / 1000,
     };
     // Remote key sets: no entry outlives the freshness of the keys it was verified with.
@@ -87,9 +90,9 @@ export class TokenVerifier {
     const keysDueAt = fetchedAt && (() => (fetchedAt() ?? -Infinity) + options.jwksCacheMaxAgeInMs);
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { ...options, keysDueAt });
     const cache = this.cache;
-    if (cache) keySource.onKeysChanged?.((kids) => cache.evictKeysNotIn(kids));
+    if (cache) keySource.onKeysChanged?.((thumbprints) => cache.evictKeysNotIn(thumbprints));
     const { issuer, audience, requiredClaims, clockTolerance, maxTokenAge } = this.baseOptions;
-    const rules = { clockSkewInMs: options.clockSkewInMs, clock, claims: { issuer, audience, requiredClaims, clockTolerance, maxTokenAge }, toAuthError, onFailure: onOpaqueFailure };
+    const rules = { clockSkewInMs: options.clockSkewInMs, maxTokenAgeInMs: options.maxTokenAgeInMs, clock, claims: { issuer, audience, requiredClaims, clockTolerance, maxTokenAge }, toAuthError, onFailure: onOpaqueFailure };
     this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, rules, (token, type, claims) => this.toVerifiedToken(token, type, claims)) : null;
   }
 
@@ -124,24 +127,33 @@ export class TokenVerifier {
     if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
     const generation = this.cache?.generation ?? 0;
     this.checkShape(token);
-    let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
+    let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters; key?: unknown };
     try {
       // jose reads the real clock itself; only an injected one needs passing (and a Date made).
       const options = this.clock === Date.now ? this.baseOptions : { ...this.baseOptions, currentDate: new Date(now) };
-      verified = await jwtVerify(token, this.key, options);
+      verified = await jwtVerifyNoticingReplacedKeys(token, this.key, options, this.keySource);
     } catch (error) {
       throw (error instanceof errors.JWSInvalid && headerFault(token)) || toAuthError(error);
     }
     const claims = verified.payload;
-    if (typeof claims.iat === 'number' && claims.iat * 1000 > now + this.options.clockSkewInMs) {
-      throw new AuthError(AuthErrorReason.TokenIatInTheFuture, 'the token was issued in the future');
-    }
+    checkTimeWindow(claims, now, this.options);
     const tokenType = classifyToken(this.options.classifyToken ?? defaultTokenClass, verified.protectedHeader, claims);
     const result = this.toVerifiedToken(token, tokenType, claims, verified.protectedHeader);
     if (this.options.checkClaims) await this.runClaimsCheck(this.options.checkClaims, claims, verified.protectedHeader);
     if (this.revocation.active) await this.checkRevoked(claims, token);
-    this.cache?.set(result, now, generation);
+    this.cache?.set(result, now, generation, thumbprintOf(verified.key));
     return result;
+  }
+
+  /**
+   * Checks a verification made earlier again before a stored result is reused (a request or
+   * connection that outlives one check): its time window at this verifier's clock, to the
+   * millisecond, and revocation (the `isRevoked` hook or the revocation store). Throws
+   * {@link AuthError}; synchronous unless an `isRevoked` hook is set.
+   */
+  recheck(claims: JWTPayload): void | Promise<void> {
+    if (typeof claims.exp === 'number') checkTimeWindow(claims, this.clock(), this.options);
+    if (this.revocation.active) return this.checkRevoked(claims);
   }
 
   /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
@@ -174,10 +186,10 @@ export class TokenVerifier {
   }
 
   /**
-   * Any truthy answer refuses (and forgets the cached verdict); a failed check is
-   * revocation-unavailable. Synchronous unless an `isRevoked` hook is set.
+   * Any truthy answer refuses (and forgets the cached verdict of `token`, when given); a failed
+   * check is revocation-unavailable. Synchronous unless an `isRevoked` hook is set.
    */
-  private checkRevoked(claims: JWTPayload, token: string): void | Promise<void> {
+  private checkRevoked(claims: JWTPayload, token?: string): void | Promise<void> {
     let pending: void | Promise<void>;
     try {
       pending = this.revocation.check(claims);
@@ -187,8 +199,8 @@ export class TokenVerifier {
     if (pending) return pending.catch((error: unknown) => Promise.reject(this.forgetIfRevoked(error, token)));
   }
 
-  private forgetIfRevoked(error: unknown, token: string): unknown {
-    if (error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) {
+  private forgetIfRevoked(error: unknown, token: string | undefined): unknown {
+    if (token !== undefined && error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) {
       this.cache?.delete(token);
       this.opaque?.delete(token);
     }

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import type { KeySource } from './key-sources.js';
+import { rememberThumbprint } from './key-thumbprint.js';
 import { TokenVerifier } from './token-verifier.js';
 import { CACHE_DEFAULTS, estimateEntryBytes, VerifiedTokenCache } from './verified-token-cache.js';
 import { reasonOf } from './reason-of.spec-support.js';
@@ -12,12 +13,15 @@ const ISS = 'https://issuer.test';
 
 let k1: TestIssuer;
 let k2: TestIssuer;
+/** RFC 7638 thumbprints by kid: what key-set changes announce. */
+const thumbprints: Record<string, string> = {};
 
 beforeAll(async () => {
   [k1, k2] = await Promise.all([
     createTestIssuer({ issuer: ISS, kid: 'k1', alg: 'ES256' }),
     createTestIssuer({ issuer: ISS, kid: 'k2', alg: 'ES256' }),
   ]);
+  for (const issuer of [k1, k2]) thumbprints[issuer.kid] = await calculateJwkThumbprint(issuer.publicJwk);
 });
 
 /**
@@ -31,9 +35,11 @@ function countingSource(withKeyEvents = true) {
     lookups: 0,
     kind: 'jwks' as const,
     algorithms: ['ES256'],
-    key: ((header, token) => {
+    key: (async (header, token) => {
       source.lookups += 1;
-      return set(header, token);
+      const key = await set(header, token);
+      await rememberThumbprint(key); // as a remote source's resolver does
+      return key;
     }) as JWTVerifyGetKey,
     onKeysChanged: withKeyEvents
       ? (listener: (kids: ReadonlySet<string>) => void) => {
@@ -41,7 +47,8 @@ function countingSource(withKeyEvents = true) {
           return () => listeners.splice(listeners.indexOf(listener), 1);
         }
       : undefined,
-    announce: (kids: string[]) => listeners.forEach((listener) => listener(new Set(kids))),
+    /** Announces a key set by kid: k1 and k2 stand for their keys' thumbprints, any other kid for an unknown key. */
+    announce: (kids: string[]) => listeners.forEach((listener) => listener(new Set(kids.map((kid) => thumbprints[kid] ?? kid)))),
     listeners,
   };
   return source;
@@ -125,12 +132,13 @@ describe('the verified-token cache inside TokenVerifier', () => {
     clock.now = NOW + 29_999;
     await verifier.verify(token);
     expect(source.lookups).toBe(2);
-    // From iat + maxTokenAgeInMs on, the cache steps aside; jose then decides on whole seconds.
+    // Exactly maxTokenAgeInMs old is still accepted (from the cache); one millisecond more is refused.
     clock.now = NOW + 30_000;
     await verifier.verify(token);
-    expect(source.lookups).toBe(3);
-    clock.now = NOW + 31_000;
+    expect(source.lookups).toBe(2);
+    clock.now = NOW + 30_001;
     expect(await reasonOf(verifier.verify(token))).toBe('token-too-old');
+    expect(source.lookups).toBe(3);
   });
 
   it('does not serve an entry when the clock is behind the time it was verified (nbf is checked again)', async () => {
@@ -196,9 +204,10 @@ describe('the verified-token cache inside TokenVerifier', () => {
 
   it('is bounded in estimated bytes, and keeps no entry larger than the whole budget', async () => {
     const token = await sign(k1);
-    const one = estimateEntryBytes(token);
+    const one = estimateEntryBytes(await setup({ cache: false }).verifier.verify(token));
     const { verifier } = setup({ cache: { maxBytes: one * 2 + 1 } });
-    for (const sub of ['a', 'b', 'c', 'd']) await admit(verifier, await sign(k1, { sub }));
+    // Same-length subjects: every entry costs the same.
+    for (const sub of ['user_a', 'user_b', 'user_c', 'user_d']) await admit(verifier, await sign(k1, { sub }));
     expect(verifier.cache?.size).toBe(2);
     expect(verifier.cache?.bytes).toBeLessThanOrEqual(one * 2 + 1);
     const tiny = setup({ cache: { maxBytes: one - 1 } });
@@ -255,13 +264,13 @@ describe('VerifiedTokenCache on its own', () => {
     header: kid === undefined ? { alg: 'ES256' } : { alg: 'ES256', kid },
     claims: { sub: 'u', exp },
   });
-  /** Offers a verification twice (remembered, then stored), as two requests would. */
+  /** Offers a verification twice (remembered, then stored), as two requests would; the kid stands for the key's thumbprint. */
   const offer = (cache: VerifiedTokenCache, entry: ReturnType<typeof verified>, at: number) => {
-    cache.set(entry, at, cache.generation);
-    cache.set(entry, at, cache.generation);
+    cache.set(entry, at, cache.generation, entry.header.kid);
+    cache.set(entry, at, cache.generation, entry.header.kid);
   };
 
-  it('drops tokens that named no key on any key-set change, and bumps the generation', () => {
+  it('drops tokens whose key is unknown on any key-set change, and bumps the generation', () => {
     const cache = new VerifiedTokenCache({}, { clockSkewInMs: 0 });
     offer(cache, verified('a', NOW / 1000 + 60), NOW);
     offer(cache, verified('b', NOW / 1000 + 60, 'k1'), NOW);

@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AdmissionFilter } from './admission-filter.js';
+import { estimateHeapBytes } from './heap-size.js';
+import { refusedFrom } from './time-window.js';
 
 /** What the cache needs of the outcome of a full, successful verification (it holds the whole outcome). */
 export interface CachedVerification {
@@ -14,7 +16,7 @@ export interface CachedVerification {
 export interface VerifiedTokenCacheOptions {
   /** Most tokens kept at once. Default 10000. */
   maxEntries?: number;
-  /** Most (estimated) bytes kept at once; see {@link estimateEntryBytes}. Default 16 MiB. */
+  /** Most heap bytes kept at once, as estimated by {@link estimateEntryBytes} (calibrated on V8's heap). Default 16 MiB. */
   maxBytes?: number;
 }
 
@@ -43,24 +45,32 @@ interface Entry<T> {
   verifiedAt: number;
   /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token, or the entry is too old. */
   expiresAt: number;
-  /** The key the token was verified with; undefined when the token named none. */
-  kid: string | undefined;
+  /** RFC 7638 thumbprint of the key the token was verified with; undefined when unknown. */
+  thumbprint: string | undefined;
+  /** {@link estimateEntryBytes}, computed once when admitted. */
+  bytes: number;
 }
 
 /**
- * Fixed cost of one entry besides the token's characters: the entry, the verification result, the
- * header and fields objects and the LRU bookkeeping.
+ * Fixed cost of one entry besides what {@link estimateHeapBytes} counts: the entry, the verification
+ * result, the frozen auth object with its closures, the LRU's bookkeeping and the admission filter's
+ * share. Calibrated on the heap (verified-token-cache.heap.spec.ts).
  */
-const ENTRY_OVERHEAD_BYTES = 512;
+const ENTRY_OVERHEAD_BYTES = 600;
 
 /**
- * Estimated heap bytes of one cached token: the token string (one byte a character), its decoded
- * claims (about as many bytes again as JS objects and strings) and {@link ENTRY_OVERHEAD_BYTES}.
- * Checked against the heap with `bench/memory.mjs`: a 290-character token costs about 1 KB, and the
- * estimate (1.1 KB) errs on the high side.
+ * Estimated heap bytes of one cached verification, computed once when it is admitted: the token
+ * string, the decoded claims and header walked by structure ({@link estimateHeapBytes}: claims made
+ * of many small objects cost many times their length), and {@link ENTRY_OVERHEAD_BYTES} (which also
+ * covers the typed fields: their strings are the claims' own). Errs on the high side, so `maxBytes` bounds the real heap.
  */
-export function estimateEntryBytes(token: string): number {
-  return token.length * 2 + ENTRY_OVERHEAD_BYTES;
+export function estimateEntryBytes(verified: CachedVerification): number {
+  return (
+    ENTRY_OVERHEAD_BYTES +
+    estimateHeapBytes(verified.token) +
+    estimateHeapBytes(verified.claims) +
+    estimateHeapBytes(verified.header)
+  );
 }
 
 /**
@@ -69,7 +79,7 @@ export function estimateEntryBytes(token: string): number {
  * successful verification ({@link AdmissionFilter}): one used only once never takes an entry. An
  * entry is served only while the token is still inside its `exp` (and `maxTokenAgeInMs`) with the
  * skew, measured on the verifier's clock, and never before the time it was verified. Entries whose
- * key left the key set are dropped by {@link evictKeysNotIn}. Framework-free; one per verifier, so
+ * key left the key set (by thumbprint, not `kid`) are dropped by {@link evictKeysNotIn}. Framework-free; one per verifier, so
  * never shared between modules.
  *
  * @example
@@ -80,8 +90,7 @@ export function estimateEntryBytes(token: string): number {
  */
 export class VerifiedTokenCache<T extends CachedVerification = CachedVerification> {
   private readonly entries: LRUCache<string, Entry<T>>;
-  private readonly skewMs: number;
-  private readonly maxAgeMs: number | undefined;
+  private readonly rules: { clockSkewInMs: number; maxTokenAgeInMs?: number };
   private readonly keysDueAt: () => number | undefined;
   private readonly seen: AdmissionFilter;
   private keyGeneration = 0;
@@ -92,11 +101,10 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
     this.entries = new LRUCache<string, Entry<T>>({
       max: maxEntries,
       maxSize: maxBytes,
-      // lru-cache refuses (does not store) an entry larger than maxSize on its own.
-      sizeCalculation: (_entry, token) => estimateEntryBytes(token),
+      // Sizes are given by set() (computed once, on admission); lru-cache refuses an entry larger than maxSize.
+      sizeCalculation: (entry) => entry.bytes,
     });
-    this.skewMs = rules.clockSkewInMs;
-    this.maxAgeMs = rules.maxTokenAgeInMs;
+    this.rules = { clockSkewInMs: rules.clockSkewInMs, maxTokenAgeInMs: rules.maxTokenAgeInMs };
     this.keysDueAt = rules.keysDueAt ?? (() => undefined);
     this.seen = new AdmissionFilter(maxEntries);
   }
@@ -131,15 +139,15 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
    * Offers a successful verification made at `verifiedAt` (the clock value the checks used): the
    * first time a token is offered it is only remembered, the second time it is stored.
    * `generation` is {@link generation} read before the verification started: when the key set changed
-   * meanwhile, the result is not stored, since its key may be gone.
+   * meanwhile, the result is not stored, since its key may be gone. `thumbprint` is the RFC 7638
+   * thumbprint of the key that verified it (see {@link evictKeysNotIn}).
    */
-  set(verified: T, verifiedAt: number, generation: number): void {
+  set(verified: T, verifiedAt: number, generation: number, thumbprint?: string): void {
     if (generation !== this.keyGeneration) return;
     if (!this.seen.sight(verified.token)) return;
-    const expiresAt = Math.min(this.expiryOf(verified.claims), this.keysDueAt() ?? Infinity);
+    const expiresAt = Math.min(refusedFrom(verified.claims, this.rules), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
-    const kid = typeof verified.header?.kid === 'string' ? verified.header.kid : undefined;
-    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, kid });
+    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, thumbprint, bytes: estimateEntryBytes(verified) });
   }
 
   /** Forgets one token (e.g. after `isRevoked` said yes). */
@@ -148,14 +156,15 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   }
 
   /**
-   * Drops every entry verified with a key that is not in `currentKids`, and every entry whose token
-   * named no key (its key cannot be told apart). Returns how many were dropped.
+   * Drops every entry verified with a key whose RFC 7638 thumbprint is not in `currentThumbprints`
+   * (removed, or replaced under the same `kid`), and every entry whose key is unknown. Returns how
+   * many were dropped.
    */
-  evictKeysNotIn(currentKids: ReadonlySet<string>): number {
+  evictKeysNotIn(currentThumbprints: ReadonlySet<string>): number {
     this.keyGeneration += 1;
     const stale: string[] = [];
     for (const [token, entry] of this.entries.entries()) {
-      if (entry.kid === undefined || !currentKids.has(entry.kid)) stale.push(token);
+      if (entry.thumbprint === undefined || !currentThumbprints.has(entry.thumbprint)) stale.push(token);
     }
     for (const token of stale) this.entries.delete(token);
     return stale.length;
@@ -165,14 +174,5 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   clear(): void {
     this.keyGeneration += 1;
     this.entries.clear();
-  }
-
-  /** `exp` (and `iat + maxTokenAgeInMs`) plus the skew, in ms; the verification already proved exp is a number. */
-  private expiryOf(claims: JWTPayload): number {
-    let expiresAt = (claims.exp as number) * 1000 + this.skewMs;
-    if (this.maxAgeMs !== undefined && typeof claims.iat === 'number') {
-      expiresAt = Math.min(expiresAt, claims.iat * 1000 + this.maxAgeMs + this.skewMs);
-    }
-    return expiresAt;
   }
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { signedInResult, signedOutResult } from '../auth-object/auth-object.js';
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import { sentWithAnotherScheme, withSchemeReason } from './token-scheme.js';
+
+const options = { tokenSources: ['header', 'cookie'] as const, headerName: 'authorization', cookieName: '__session' };
+
+describe('sentWithAnotherScheme', () => {
+  it.each([['Token abc'], ['Basic dXNlcjpwYXNz'], ['eyJhbGciOi.x.y'], [['Digest x', 'Bearer y']]])('is true for %j', (value) => {
+    expect(sentWithAnotherScheme({ authorization: value }, options)).toBe(true);
+  });
+  it.each([[undefined], [''], ['   '], ['Bearer'], ['bearer '], ['Bearer abc']])('is false for %j', (value) => {
+    expect(sentWithAnotherScheme({ authorization: value }, options)).toBe(false);
+  });
+  it('is false when the header is not a token source', () => {
+    expect(sentWithAnotherScheme({ authorization: 'Token abc' }, { ...options, tokenSources: ['cookie'] })).toBe(false);
+  });
+});
+
+describe('withSchemeReason', () => {
+  it('turns token-missing into token-scheme-not-bearer, still without a token present', () => {
+    const result = withSchemeReason(signedOutResult(new AuthError(AuthErrorReason.TokenMissing), false));
+    expect([result.error?.reason, result.tokenPresent, result.auth.isAuthenticated]).toEqual(['token-scheme-not-bearer', false, false]);
+  });
+  it('leaves any other result alone', () => {
+    const invalid = signedOutResult(new AuthError(AuthErrorReason.TokenInvalid), true);
+    expect(withSchemeReason(invalid)).toBe(invalid);
+    const signedIn = signedInResult({ isAuthenticated: true } as never);
+    expect(withSchemeReason(signedIn)).toBe(signedIn);
+  });
+});
