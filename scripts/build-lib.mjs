@@ -1,7 +1,7 @@
 // `npm run build:lib`: builds libs/auth into dist/libs/auth as the package users install
 // (`npm pack dist/libs/auth`). Fails, naming the file, when the output would not work for them.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEntryPoints } from './lib-package/entry-points.mjs';
@@ -58,10 +58,19 @@ const documents = [
   ['libs/auth/SECURITY.md', 'SECURITY.md'],
 ];
 for (const [from, to] of documents) copyFileSync(path.join(root, from), path.join(outDir, to));
-// The root README is the user guide and ships as is, except that its Markdown links to the other
-// documents point where they sit in the package (`](libs/auth/SECURITY.md)` -> `](SECURITY.md)`).
-const readmeFile = path.join(outDir, 'README.md');
-let readme = readFileSync(readmeFile, 'utf8');
-for (const [from, to] of documents) readme = readme.replaceAll(`](${from})`, `](${to})`).replaceAll(`](./${from})`, `](${to})`);
-writeFileSync(readmeFile, readme);
+// The root README and the guides in docs/ are the user documentation and ship as they are, except
+// that their Markdown links to the other documents point where those sit in the package
+// (`](libs/auth/SECURITY.md)` -> `](SECURITY.md)`, from docs/: `](../libs/auth/SECURITY.md)` -> `](../SECURITY.md)`).
+mkdirSync(path.join(outDir, 'docs'));
+const guides = readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md'));
+for (const guide of guides) copyFileSync(path.join(root, 'docs', guide), path.join(outDir, 'docs', guide));
+const relink = (file, prefix) => {
+  let text = readFileSync(file, 'utf8');
+  for (const [from, to] of documents) {
+    text = text.replaceAll(`](${prefix}${from})`, `](${prefix}${to})`).replaceAll(`](./${prefix}${from})`, `](${prefix}${to})`);
+  }
+  writeFileSync(file, text);
+};
+relink(path.join(outDir, 'README.md'), '');
+for (const guide of guides) relink(path.join(outDir, 'docs', guide), '../');
 console.log(`build:lib: ${manifest.name}@${manifest.version} in ${path.relative(root, outDir)} (${listFiles(outDir).length} files)`);

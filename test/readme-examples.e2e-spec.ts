@@ -6,10 +6,7 @@ import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy } from 
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Auth, AuthModule, RequireAuth, withWsHandshake } from 'nestjs-warden';
 import { clerkSessionClaims, createTestAuth, createTestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
@@ -17,8 +14,8 @@ import { io } from 'socket.io-client';
 import request from 'supertest';
 import WebSocket from 'ws';
 
-// Every README block marked `<!-- example: name -->` is the text of the region of the same name
-// below, so the README shows exactly what these tests run.
+// Every documentation block marked `<!-- example: name -->` is the text of the region of the same
+// name (here or in another test), so the docs show exactly what the tests run: test/docs.e2e-spec.ts.
 
 // #region readme:graphql
 @Resolver()
@@ -73,7 +70,6 @@ class MeController {
 })
 class AppModule {}
 
-const here = dirname(fileURLToPath(import.meta.url));
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -230,23 +226,3 @@ describe('README: Testing your app', () => {
     expect(served.requests).toBe(1);
   });
 });
-
-describe('README', () => {
-  it('shows exactly the code these tests run', () => {
-    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
-    const regions = new Map<string, string>();
-    for (const [, name, body] of source.matchAll(/\/\/ #region readme:([\w-]+)\n([\s\S]*?)\n[ \t]*\/\/ #endregion/g)) {
-      regions.set(name, dedent(body));
-    }
-    const blocks = [...readme.matchAll(/<!-- example: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g)];
-    expect(blocks.map(([, name]) => name).sort()).toEqual([...regions.keys()].sort());
-    for (const [, name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
-  });
-});
-
-function dedent(text: string): string {
-  const lines = text.split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return lines.map((l) => l.slice(indent)).join('\n');
-}

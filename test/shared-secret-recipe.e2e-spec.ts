@@ -6,7 +6,7 @@ import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { ProbeController } from './support/probe.controller.js';
 
-/** The README's shared-secret recipe with a token shaped like Supabase Auth's (HS256). */
+/** The shared-secret recipe of docs/issuer-recipes.md with a token shaped like Supabase Auth's (HS256). */
 
 const secret = 'super-secret-jwt-token-with-at-least-32-characters-long';
 const issuer = 'https://abcdefghijklmnop.supabase.co/auth/v1';

@@ -116,10 +116,10 @@ describe('build:lib output inspection', () => {
   });
 });
 
-describe("the README's Jest pattern for CommonJS projects", () => {
+describe("the docs' Jest configuration for CommonJS projects", () => {
   it('lets nestjs-warden and jose through, in npm and pnpm layouts, and nothing else', async () => {
-    const { readmeJestConfig } = await import('./support/readme-jest-config.js');
-    const patterns = (readmeJestConfig(path.join(ROOT, 'README.md')).transformIgnorePatterns as string[]).map((p) => new RegExp(p));
+    const { commonJsJestConfig } = await import('./support/docs-jest-config.js');
+    const patterns = (commonJsJestConfig(ROOT).transformIgnorePatterns as string[]).map((p) => new RegExp(p));
     const ignored = (file: string) => patterns.some((p) => p.test(file));
     for (const file of [
       '/app/node_modules/nestjs-warden/index.js',
@@ -138,5 +138,21 @@ describe("the README's Jest pattern for CommonJS projects", () => {
     ]) {
       expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: true });
     }
+  });
+
+  it('maps relative imports ending in .js to their sources, and leaves packages alone', async () => {
+    const { commonJsJestConfig } = await import('./support/docs-jest-config.js');
+    const mapper = Object.entries(commonJsJestConfig(ROOT).moduleNameMapper as Record<string, string>);
+    const map = (specifier: string) => {
+      for (const [pattern, target] of mapper) if (new RegExp(pattern).test(specifier)) return specifier.replace(new RegExp(pattern), target);
+      return specifier;
+    };
+    expect(['./app.controller.js', '../src/app.module.js', 'supertest/types.js', 'nestjs-warden', './data.json'].map(map)).toEqual([
+      './app.controller',
+      '../src/app.module',
+      'supertest/types.js',
+      'nestjs-warden',
+      './data.json',
+    ]);
   });
 });

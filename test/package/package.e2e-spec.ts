@@ -3,19 +3,26 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readmeJestConfig } from './support/readme-jest-config.js';
+import { createTestIssuer, type ServedTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import { commonJsJestConfig } from './support/docs-jest-config.js';
 import { describeResult, run, type CommandResult } from './support/run-command.js';
+import { addDocsAndExtras, bootWithoutConfig, callQuickStart } from './support/starter-app.js';
 import { createThrowawayApp, type ThrowawayApp } from './support/throwaway-app.js';
 
-// The package as users meet it: built by `npm run build:lib`, packed, installed from the tarball into
-// a NestJS 12 ESM app and a NestJS 11 CommonJS app made in a temp folder, whose own suites then run.
-// Installs come from the npm cache when it has the packages; the whole file takes a minute or two.
+// The package as users meet it: built by `npm run build:lib`, packed, and installed from the tarball
+// into the NestJS 11 (CommonJS, Jest) and NestJS 12 (ESM, Vitest) starter apps exactly as `nest new`
+// generates them (test/package/fixtures/, scripts/regenerate-starter-fixtures.mjs). Into both go the
+// docs' starter files, read from README.md and docs/*.md at test time (the Quick start and the
+// starter's e2e test), and this test's own suites (test/package/app-extras/). Then each app is built
+// with its own `npm run build`, started and called, and its own test suites run. Installs come from
+// the npm cache when it has the packages; the whole file takes two or three minutes.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DIST = path.join(ROOT, 'dist/libs/auth');
+const BUILT = path.join(ROOT, 'dist/libs/auth');
 const FIXTURES = path.join(ROOT, 'test/package/fixtures');
-const TYPE_SURFACE = path.join(ROOT, 'test/types/public-api.types.ts');
 const SETUP_TIMEOUT = 420_000;
 const STEP_TIMEOUT = 180_000;
+/** Linters, formatters and deploy tools of the starters: nothing a build or a test run needs. */
+const NOT_NEEDED = /^(@eslint\/|eslint|globals$|prettier$|typescript-eslint$|oxlint|@vitest\/coverage|@nestjs\/mau$)/;
 
 interface PackResult {
   filename: string;
@@ -23,11 +30,15 @@ interface PackResult {
 }
 
 let tempRoot: string;
+/** A copy of the built package: `nest build` (another suite) deletes dist/ while this one runs. */
+let DIST: string;
 let tarball: string;
 let packedFiles: string[];
 let manifest: Record<string, any>;
 let cjsApp: ThrowawayApp;
 let esmApp: ThrowawayApp;
+let issuer: TestIssuer;
+let served: ServedTestIssuer;
 
 function expectOk(label: string, result: CommandResult): void {
   if (result.code !== 0) throw new Error(describeResult(label, result));
@@ -40,8 +51,10 @@ function majorsOf(range: string): number[] {
 
 beforeAll(async () => {
   expectOk('npm run build:lib', await run('node', ['scripts/build-lib.mjs'], ROOT));
-  manifest = JSON.parse(readFileSync(path.join(DIST, 'package.json'), 'utf8'));
   tempRoot = mkdtempSync(path.join(os.tmpdir(), 'nestjs-warden-package-'));
+  DIST = path.join(tempRoot, 'built');
+  cpSync(BUILT, DIST, { recursive: true });
+  manifest = JSON.parse(readFileSync(path.join(DIST, 'package.json'), 'utf8'));
   const pack = await run('npm', ['pack', DIST, '--pack-destination', tempRoot, '--json', '--loglevel=error'], ROOT);
   expectOk('npm pack', pack);
   const [packed] = JSON.parse(pack.stdout) as PackResult[];
@@ -49,31 +62,49 @@ beforeAll(async () => {
   packedFiles = packed.files.map((f) => f.path).sort();
 
   const [cjs, esm] = await Promise.all([
-    createThrowawayApp(path.join(FIXTURES, 'nest11-cjs'), tempRoot, tarball),
-    createThrowawayApp(path.join(FIXTURES, 'nest12-esm'), tempRoot, tarball),
+    createThrowawayApp(path.join(FIXTURES, 'nest11-cjs'), tempRoot, tarball, NOT_NEEDED),
+    createThrowawayApp(path.join(FIXTURES, 'nest12-esm'), tempRoot, tarball, NOT_NEEDED),
   ]);
-  expectOk('npm install (NestJS 11 app)', cjs.install);
-  expectOk('npm install (NestJS 12 app)', esm.install);
+  expectOk('npm install (NestJS 11 starter)', cjs.install);
+  expectOk('npm install (NestJS 12 starter)', esm.install);
   cjsApp = cjs.app;
   esmApp = esm.app;
-  for (const app of [cjsApp, esmApp]) cpSync(TYPE_SURFACE, path.join(app.dir, 'types/public-api.types.ts'));
+  addDocsAndExtras(cjsApp, 'nest11-cjs');
+  addDocsAndExtras(esmApp, 'nest12-esm');
+  issuer = await createTestIssuer({ issuer: 'https://issuer.example.test' });
+  served = await issuer.serve();
 }, SETUP_TIMEOUT);
 
-afterAll(() => {
+afterAll(async () => {
+  await served?.close();
   if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
 });
 
 describe('the packed tarball', () => {
   it('holds the ESM build, its types, and the documents, and nothing for tests or development', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md', 'index.js', 'index.d.ts']));
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md', 'index.js', 'index.d.ts', 'docs/README.md']),
+    );
     const unexpected = packedFiles.filter(
-      (f) => !/\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md'].includes(f),
+      (f) => !/\.(js|d\.ts)$/.test(f) && !/^docs\/[\w-]+\.md$/.test(f) && !['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md'].includes(f),
     );
     expect(unexpected).toEqual([]);
     expect(packedFiles.filter((f) => /(\.|-)(spec|test)\.|e2e|fixture|__/.test(f))).toEqual([]);
     for (const js of packedFiles.filter((f) => f.endsWith('.js'))) {
       expect(packedFiles).toContain(js.replace(/\.js$/, '.d.ts'));
     }
+  });
+
+  it('ships the docs with links that resolve inside the package', () => {
+    const broken: string[] = [];
+    for (const doc of packedFiles.filter((f) => f.endsWith('.md'))) {
+      const text = readFileSync(path.join(DIST, doc), 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`]*`/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/i.test(target)) continue;
+        if (!packedFiles.includes(path.posix.normalize(path.posix.join(path.posix.dirname(doc), target)))) broken.push(`${doc} -> ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('has no source maps pointing at missing files, and no secrets', () => {
@@ -119,55 +150,88 @@ describe('the packed tarball', () => {
   }, STEP_TIMEOUT);
 });
 
-describe('in a NestJS 11 CommonJS app (Jest in CommonJS mode)', () => {
-  const jestE2e = ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'];
+/**
+ * The long steps of both apps, each started once and shared: the NestJS 11 tests start their NestJS 12
+ * counterpart at the same time, so the two apps build, test and type-check side by side (Jest runs
+ * one suite at a time on a 2-core machine, leaving a core for this).
+ */
+const steps = new Map<string, Promise<CommandResult>>();
+function step(name: string, start: () => Promise<CommandResult>): Promise<CommandResult> {
+  if (!steps.has(name)) steps.set(name, start());
+  return steps.get(name)!;
+}
+const buildEsm = () => step('build esm', () => esmApp.run('npm', ['run', 'build'], STEP_TIMEOUT));
+const testEsm = () =>
+  step('test esm', async () => {
+    esmApp.duplicatePackage('nestjs-warden', 'nestjs-warden-copy');
+    const unit = await esmApp.run('npm', ['test'], STEP_TIMEOUT);
+    if (unit.code !== 0) return unit;
+    const e2e = await esmApp.run('npm', ['run', 'test:e2e'], STEP_TIMEOUT);
+    return { ...e2e, stdout: `${unit.stdout}\n${e2e.stdout}` };
+  });
+const typeCheckEsm = () => step('tsc esm', () => esmApp.run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], STEP_TIMEOUT));
+
+describe('in the NestJS 11 CommonJS starter (Jest in CommonJS mode)', () => {
   const [major, minor] = process.versions.node.split('.').map(Number);
   const jestLoadsEsm = major > 24 || (major === 24 && minor >= 9);
 
-  it('the starter Jest setup alone cannot load the ESM packages (why the README configuration exists)', async () => {
+  it("builds with its own npm run build, and serves the README's Quick start", async () => {
+    const [build] = await Promise.all([cjsApp.run('npm', ['run', 'build'], STEP_TIMEOUT), buildEsm()]);
+    expectOk('npm run build (NestJS 11 starter)', build);
+    await callQuickStart(cjsApp, issuer, served);
+    await bootWithoutConfig(cjsApp);
+  }, STEP_TIMEOUT);
+
+  it('the starter Jest setup alone cannot load the ESM packages (why the docs configuration exists)', async () => {
     if (jestLoadsEsm) return; // Jest supports require(esm) natively there
-    const result = await cjsApp.run('npx', jestE2e, STEP_TIMEOUT);
+    const result = await cjsApp.run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/Must use import to load ES Module|Cannot use import statement outside a module/);
+    expect(result.stderr).toMatch(/Must use import to load ES Module|Cannot use import statement outside a module|Cannot find module '\.\/app/);
   }, STEP_TIMEOUT);
 
-  it("passes its e2e suite with the README's Jest configuration", async () => {
-    const config = readmeJestConfig(path.join(ROOT, 'README.md'));
+  it("passes its own unit and e2e suites with the docs' Jest configuration, no auth variables set", async () => {
+    const config = commonJsJestConfig(ROOT);
+    cjsApp.mergeJson('package.json', config, 'jest');
     cjsApp.mergeJson('test/jest-e2e.json', config);
-    const result = await cjsApp.run('npx', jestE2e, STEP_TIMEOUT);
-    expectOk('jest (NestJS 11 app)', result);
-    expect(result.stderr).toMatch(/Tests:\s+5 passed, 5 total/);
+    const suites = async () => {
+      const unit = await cjsApp.run('npx', ['jest', '--ci', '--no-cache'], STEP_TIMEOUT);
+      expectOk('npm test (NestJS 11 starter)', unit);
+      expect(unit.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+      const e2e = await cjsApp.run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
+      expectOk('npm run test:e2e (NestJS 11 starter)', e2e);
+      // the docs' starter e2e test (3) and this test's own suite (5)
+      expect(e2e.stderr).toMatch(/Tests:\s+8 passed, 8 total/);
+    };
+    await Promise.all([suites(), testEsm()]);
   }, STEP_TIMEOUT);
 
-  it('type-checks with the starter tsconfig (nodenext) and the older one (commonjs), type surface included', async () => {
-    expectOk('tsc nodenext (NestJS 11 app)', await cjsApp.run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], STEP_TIMEOUT));
-    expectOk('tsc commonjs (NestJS 11 app)', await cjsApp.run('npx', ['tsc', '-p', 'tsconfig.legacy.json', '--noEmit'], STEP_TIMEOUT));
-  }, STEP_TIMEOUT);
-
-  it('builds and runs with node dist/main (require of an ES module)', async () => {
-    expectOk('tsc build (NestJS 11 app)', await cjsApp.run('npx', ['tsc', '-p', 'tsconfig.build.json'], STEP_TIMEOUT));
-    const result = await cjsApp.run('node', ['dist/main'], 60_000);
-    expectOk('node dist/main (NestJS 11 app)', result);
-    expect(result.stdout).toContain('GET /me -> 401 Bearer');
+  it('type-checks with the starter tsconfig (nodenext, type surface included) and the older one (commonjs)', async () => {
+    const [nodenext, legacy] = await Promise.all([
+      cjsApp.run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], STEP_TIMEOUT),
+      cjsApp.run('npx', ['tsc', '-p', 'tsconfig.legacy.json', '--noEmit'], STEP_TIMEOUT),
+      typeCheckEsm(),
+    ]);
+    expectOk('tsc nodenext (NestJS 11 starter)', nodenext);
+    expectOk('tsc commonjs (NestJS 11 starter)', legacy);
   }, STEP_TIMEOUT);
 });
 
-describe('in a NestJS 12 ESM app', () => {
-  it('passes its e2e suite, with a second copy of the package agreeing with the first', async () => {
-    esmApp.duplicatePackage('nestjs-warden', 'nestjs-warden-copy');
-    const result = await esmApp.run('node', ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
-    expectOk('jest (NestJS 12 app)', result);
-    expect(result.stderr).toMatch(/Tests:\s+8 passed, 8 total/);
+describe('in the NestJS 12 ESM starter (Vitest)', () => {
+  it("builds with its own npm run build, and serves the README's Quick start", async () => {
+    expectOk('npm run build (NestJS 12 starter)', await buildEsm());
+    await callQuickStart(esmApp, issuer, served);
+    await bootWithoutConfig(esmApp);
+  }, STEP_TIMEOUT);
+
+  it('passes its own unit and e2e suites, no auth variables set, with a second copy of the package agreeing with the first', async () => {
+    const result = await testEsm();
+    expectOk('npm test && npm run test:e2e (NestJS 12 starter)', result);
+    expect(result.stdout).toMatch(/Tests\s+1 passed \(1\)/);
+    // the docs' starter e2e test (3), this test's own suite (5) and the two copies (3)
+    expect(result.stdout).toMatch(/Tests\s+11 passed \(11\)/);
   }, STEP_TIMEOUT);
 
   it('type-checks, type surface included', async () => {
-    expectOk('tsc (NestJS 12 app)', await esmApp.run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], STEP_TIMEOUT));
-  }, STEP_TIMEOUT);
-
-  it('builds and runs with node dist/main.js', async () => {
-    expectOk('tsc build (NestJS 12 app)', await esmApp.run('npx', ['tsc', '-p', 'tsconfig.build.json'], STEP_TIMEOUT));
-    const result = await esmApp.run('node', ['dist/main.js'], 60_000);
-    expectOk('node dist/main.js (NestJS 12 app)', result);
-    expect(result.stdout).toContain('GET /me -> 401 Bearer');
+    expectOk('tsc (NestJS 12 starter)', await typeCheckEsm());
   }, STEP_TIMEOUT);
 });

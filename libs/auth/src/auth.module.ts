@@ -1,34 +1,17 @@
-import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
+import { authOptionsProviders } from './auth-options.providers.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
-import { bootWarnings } from './boot-checks/boot-warnings.js';
-import {
-  AUTH_MODULE_OPTIONS,
-  ConfigurableAuthModule,
-  type AUTH_ASYNC_OPTIONS_TYPE,
-  type AUTH_OPTIONS_TYPE,
-} from './auth.module-definition.js';
-import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options.js';
+import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS_TYPE } from './auth.module-definition.js';
+import type { AuthModuleOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
 
 /** Implement this to supply options through `forRootAsync({ useClass })`. */
 export interface AuthOptionsFactory {
   createAuthOptions(): AuthModuleOptions | Promise<AuthModuleOptions>;
 }
-
-const logger = new Logger('nestjs-warden');
-
-const resolvedOptionsProvider: Provider = {
-  provide: AUTH_OPTIONS,
-  useFactory: (options: AuthModuleOptions): ResolvedAuthOptions => {
-    const resolved = resolveAuthOptions(options);
-    for (const warning of bootWarnings(options, resolved)) logger.warn(warning);
-    return resolved;
-  },
-  inject: [AUTH_MODULE_OPTIONS],
-};
 
 /**
  * Verifies every request's session JWT. Its providers are global, so `@UseGuards(AuthGuard)` and
@@ -59,7 +42,7 @@ export class AuthModule extends ConfigurableAuthModule {
   }
 
   private static complete(definition: DynamicModule, guardEverything: boolean): DynamicModule {
-    const providers: Provider[] = [...(definition.providers ?? []), resolvedOptionsProvider, AuthService, AuthGuard, AuthBootChecks];
+    const providers: Provider[] = [...authOptionsProviders(definition.providers ?? []), AuthService, AuthGuard, AuthBootChecks];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
       ...definition,

@@ -1,5 +1,6 @@
 export { AuthModule, type AuthOptionsFactory } from './auth.module.js';
 export { AUTH_MODULE_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
+export { AUTH_OPTIONS_OVERRIDE, type AuthOptionsOverride } from './auth-options.providers.js';
 export {
   AUTH_DEFAULTS,
   AuthConfigError,

@@ -24,7 +24,8 @@ export class AuthBootChecks implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const uncovered = findUncoveredHandlers({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector });
     if (uncovered.length === 0) return;
-    if (this.options.bootChecks.uncoveredHandlers === 'warn') {
+    // Options made by a testing override may lack bootChecks: the default ('error') applies.
+    if (this.options.bootChecks?.uncoveredHandlers === 'warn') {
       this.logger.warn(uncoveredHandlersMessage(uncovered, 'warn'));
       return;
     }

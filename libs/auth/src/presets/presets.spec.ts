@@ -29,7 +29,7 @@ describe('clerk()', () => {
     });
     expect(() => resolveAuthOptions(options)).not.toThrow();
     expect(frontendApiFromPublishableKey(publishableKey('clerk.example.com', 'live'))).toBe('clerk.example.com');
-    // the README's example key
+    // the example key of docs/issuer-recipes.md
     expect(clerk({ publishableKey: 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k' }).issuer).toBe('https://clerk.example.com');
   });
 

@@ -2,7 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { SignJWT, type JWTPayload } from 'jose';
-import { AUTH_OPTIONS, AuthService, TokenVerifier, type AuthResult, type KeySource, type ResolvedAuthOptions } from '../index.js';
+import {
+  AUTH_OPTIONS,
+  AUTH_OPTIONS_OVERRIDE,
+  AuthService,
+  resolveAuthOptions,
+  TokenVerifier,
+  type AuthModuleOptions,
+  type AuthOptionsOverride,
+  type AuthResult,
+  type KeySource,
+  type ResolvedAuthOptions,
+} from '../index.js';
 import { tokenHeaderOf } from './machine-claims.js';
 
 /**
@@ -29,7 +40,12 @@ export interface TestAuthOptions {
  * policies, 401/403 on every transport.
  */
 export interface TestAuth {
-  /** Installs the override on a testing module: `await testAuth.override(Test.createTestingModule({...})).compile()`. */
+  /**
+   * Installs the override on a testing module: `await testAuth.override(Test.createTestingModule({...})).compile()`.
+   * Works whatever the app's options are: the app's key source is never built, and options whose
+   * configuration is missing in the test (a `ConfigService` factory that throws, `process.env`
+   * values that are unset) fall back to the defaults instead of stopping the boot.
+   */
   override<T extends TestingModuleBuilder>(builder: T): T;
   /** The same override as a provider, for modules built by hand. */
   readonly provider: FactoryProvider<AuthService>;
@@ -39,6 +55,26 @@ export interface TestAuth {
   token(claims?: TestClaims): Promise<string>;
   /** `{ authorization: 'Bearer <token>' }`, for supertest's `.set()` or a WebSocket handshake. */
   headers(claims?: TestClaims): Promise<{ authorization: string }>;
+}
+
+/** What the kit replaces: the app's key source and the algorithms pinned to it. */
+const KEY_OPTIONS = ['jwksUrl', 'jwks', 'jwtKey', 'secret', 'algorithms'] as const;
+
+/**
+ * The app's options with the kit's key in place of the app's. When they still do not pass the checks
+ * (configuration the test environment lacks, or an options factory that threw), the defaults with
+ * the kit's key: a test must boot whatever the app's configuration is.
+ */
+function testOptions(secret: Uint8Array): AuthOptionsOverride {
+  return (options) => {
+    const kept: AuthModuleOptions = { ...(options ?? {}) };
+    for (const key of KEY_OPTIONS) delete kept[key];
+    try {
+      return resolveAuthOptions({ ...kept, secret });
+    } catch {
+      return resolveAuthOptions({ secret });
+    }
+  };
 }
 
 /**
@@ -97,7 +133,12 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
 
   return {
     provider,
-    override: (builder) => builder.overrideProvider(AuthService).useFactory({ factory: provider.useFactory, inject: provider.inject }) as typeof builder,
+    override: (builder) =>
+      builder
+        .overrideProvider(AUTH_OPTIONS_OVERRIDE)
+        .useValue(testOptions(secret))
+        .overrideProvider(AuthService)
+        .useFactory({ factory: provider.useFactory, inject: provider.inject }) as typeof builder,
     signInAs(claims) {
       current = claims;
     },
