@@ -12,3 +12,13 @@ export function demoPort(env: NodeJS.ProcessEnv = process.env): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   return port;
 }
+
+/**
+ * The interface the demo listens on: HOST when set; otherwise, in dev-issuer mode, 127.0.0.1 only
+ * (whoever reaches POST /dev/tokens can sign in as anyone); with a real key source, Node's default
+ * (every interface), as any Nest app.
+ */
+export function demoHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.HOST) return env.HOST;
+  return isDevIssuerMode(env) ? '127.0.0.1' : undefined;
+}

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     }
     body[pair.slice(0, eq)] = value;
   }
-  const url = `http://localhost:${values.port}/dev/tokens`;
+  // The dev issuer listens on 127.0.0.1 unless HOST says otherwise (a wildcard HOST still answers there).
+  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' && process.env.HOST !== '::' ? process.env.HOST : '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${values.port}/dev/tokens`;
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

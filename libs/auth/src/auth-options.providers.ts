@@ -1,6 +1,7 @@
 import { Logger, type FactoryProvider, type InjectionToken, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { bootWarnings } from './boot-checks/boot-warnings.js';
 import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options.js';
 
 /**
@@ -26,9 +27,7 @@ const resolvedOptionsProvider: Provider = {
   useFactory: (options: AuthModuleOptions | undefined, override: AuthOptionsOverride | null): ResolvedAuthOptions => {
     if (override) return override(options);
     const resolved = resolveAuthOptions(options);
-    if (!resolved.issuer) {
-      logger.warn('No "issuer" configured: any issuer whose tokens these keys verify is accepted. Set the issuer option.');
-    }
+    for (const warning of bootWarnings(options ?? {}, resolved)) logger.warn(warning);
     return resolved;
   },
   inject: [AUTH_MODULE_OPTIONS, AUTH_OPTIONS_OVERRIDE],

@@ -6,3 +6,22 @@ export const AUTH_POLICY_METADATA = 'nestjs-warden:policy';
 
 /** Key on `globalThis` of the map of guard results whose auth object is not one of this library's. */
 export const AUTH_STATE = Symbol.for('nestjs-warden:auth-state');
+
+/**
+ * Metadata key set on a handler (class, method name) by `@Auth()`, so the boot check finds handlers
+ * that read the auth object without a policy decorator.
+ */
+export const AUTH_PARAM_METADATA = 'nestjs-warden:auth-param';
+
+/**
+ * Marks `AuthGuard.prototype`: every AuthGuard and subclass carries it, also across two copies of
+ * the library (where `instanceof` would say no).
+ */
+export const AUTH_GUARD_MARKER = Symbol.for('nestjs-warden:auth-guard');
+
+/**
+ * Metadata key on a handler whose route another guard of this library fully decides (a Clerk
+ * webhook: its signature check), where `@OptionalAuth()` only lets a global AuthGuard pass it. The
+ * boot check does not ask for an AuthGuard there.
+ */
+export const AUTH_GUARD_NOT_NEEDED_METADATA = 'nestjs-warden:auth-guard-not-needed';

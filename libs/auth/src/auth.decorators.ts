@@ -2,7 +2,7 @@ import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestj
 import { Reflector } from '@nestjs/core';
 import type { AuthorizationCheck } from './auth-object/auth-object.js';
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
-import { AUTH_POLICY_METADATA } from './auth.constants.js';
+import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
 import { acceptedResultOf } from './carrier-verification.js';
 import { guardResultOf } from './get-auth.js';
 import { routePolicy, type AuthPolicy, type AuthPredicate, type OptionalAuthOptions, type RequireAuthOptions } from './route-policy.js';
@@ -71,5 +71,11 @@ const authParam = createParamDecorator((field: AuthField | undefined, context: E
  * @Get('machine') machine(@Auth() auth: MachineAuthObject<'m2m_token'>) { ... }
  */
 export function Auth(field?: AuthField): ParameterDecorator {
-  return authParam(field);
+  const inject = authParam(field);
+  return (target, method, index) => {
+    inject(target, method, index);
+    // On (class, method) like Nest's own parameter metadata, so a method decorator that wraps the
+    // function cannot lose it; read by the boot check that every such handler is guarded.
+    if (method !== undefined) Reflect.defineMetadata(AUTH_PARAM_METADATA, true, target.constructor, method);
+  };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
+import { AUTH_GUARD_MARKER, AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
 import { unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
@@ -198,3 +198,7 @@ export class AuthGuard implements CanActivate {
     return toTransportException(type, denial, this.options.debug === true);
   }
 }
+
+// The boot check recognises AuthGuard and its subclasses by this mark, not by `instanceof`: an app
+// that ends up with two copies of the library still has its guards recognised.
+Object.defineProperty(AuthGuard.prototype, AUTH_GUARD_MARKER, { value: true });

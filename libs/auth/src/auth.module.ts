@@ -1,8 +1,9 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { authOptionsProviders } from './auth-options.providers.js';
 import { AuthGuard } from './auth.guard.js';
+import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
 import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS_TYPE } from './auth.module-definition.js';
 import type { AuthModuleOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
@@ -42,10 +43,17 @@ export class AuthModule extends ConfigurableAuthModule {
   }
 
   private static complete(definition: DynamicModule, guardEverything: boolean): DynamicModule {
-    const providers: Provider[] = [...authOptionsProviders(definition.providers ?? []), AuthService, AuthGuard, authObserverProvider];
+    const providers: Provider[] = [
+      ...authOptionsProviders(definition.providers ?? []),
+      AuthService,
+      AuthGuard,
+      authObserverProvider,
+      AuthBootChecks,
+    ];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
       ...definition,
+      imports: [...(definition.imports ?? []), DiscoveryModule],
       global: true,
       providers,
       exports: [...(definition.exports ?? []), AUTH_OPTIONS, AuthService, AuthGuard],

@@ -4,8 +4,11 @@ import type { AuthErrorReason } from './auth.errors.js';
 import type { AuthEventOptions } from './auth-events.js';
 import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { resolveBootChecks, type BootChecksOptions } from './boot-checks/boot-checks-option.js';
+import { checkKnownOptions } from './boot-checks/known-options.js';
+import { checkJwtKey, checkSecret } from './key-material-checks.js';
+import { booleanOption, cacheOption, checkKeyUrl, numberOption, optionalString, stringList } from './option-checks.js';
 import { resolveOpaqueTokenOptions, type IntrospectionOptions, type OpaqueTokensOptions, type ResolvedOpaqueTokens, type VerifyOpaqueToken } from './opaque-token-options.js';
-import { booleanOption, cacheOption, checkKeyUrl, checkSecret, numberOption, optionalString, stringList } from './option-checks.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 import type { AcceptsToken, TokenClassifier } from './verification/token-class.js';
 import { acceptsTokenOption } from './token-class-options.js';
@@ -187,6 +190,12 @@ export interface AuthModuleOptions extends AuthEventOptions {
    * refetches fail (an issuer outage); after that, fail closed (503). Default 3600000 (1 h).
    */
   jwksStaleIfErrorInMs?: number;
+
+  /**
+   * Checks of the whole app at bootstrap. By default a handler with one of this library's
+   * decorators that no `AuthGuard` covers stops the boot; `{ uncoveredHandlers: 'warn' }` logs it instead.
+   */
+  bootChecks?: BootChecksOptions;
 }
 
 /** Defaults applied by {@link resolveAuthOptions}. */
@@ -210,7 +219,7 @@ export const AUTH_DEFAULTS = {
 
 /** Options after validation and defaults: what the verifier and the guard read. */
 export interface ResolvedAuthOptions
-  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | keyof typeof AUTH_DEFAULTS> {
+  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | 'bootChecks' | keyof typeof AUTH_DEFAULTS> {
   issuer: string[] | undefined;
   audience: string[] | undefined;
   clockSkewInMs: number;
@@ -234,6 +243,7 @@ export interface ResolvedAuthOptions
   cache: false | Required<VerifiedTokenCacheOptions>;
   /** Who verifies opaque tokens and how; undefined when they are refused. */
   opaque: ResolvedOpaqueTokens | undefined;
+  bootChecks: Required<BootChecksOptions>;
 }
 
 const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
@@ -246,6 +256,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (!options || typeof options !== 'object') {
     throw new AuthConfigError('options', 'expected an object with a key source (jwksUrl, jwks, jwtKey or secret)');
   }
+  checkKnownOptions(options);
   const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
   const discovery = given.length === 0 && typeof options.issuer === 'string';
   if (discovery) checkKeyUrl('issuer', options.issuer as string);
@@ -261,9 +272,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
     throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
   }
-  if (options.jwtKey !== undefined && (typeof options.jwtKey !== 'string' || !options.jwtKey.includes('-----BEGIN'))) {
-    throw new AuthConfigError('jwtKey', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)');
-  }
+  if (options.jwtKey !== undefined) checkJwtKey(options.jwtKey);
   if (options.secret !== undefined) checkSecret(options.secret);
 
   const clockSkewInMs = numberOption(options, 'clockSkewInMs', AUTH_DEFAULTS.clockSkewInMs, 0);
@@ -319,5 +328,6 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     revocationTimeoutInMs: numberOption(options, 'revocationTimeoutInMs', AUTH_DEFAULTS.revocationTimeoutInMs, 1),
     cache: cacheOption(options.cache),
     opaque: resolveOpaqueTokenOptions(options),
+    bootChecks: resolveBootChecks(options.bootChecks),
   };
 }

@@ -12,6 +12,8 @@ export {
   type TokenSource,
 } from './auth.options.js';
 export { AuthGuard } from './auth.guard.js';
+export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
+export type { BootCheckMode, BootChecksOptions } from './boot-checks/boot-checks-option.js';
 export { AuthService, type AuthResult, type VerifyTokenOptions } from './auth.service.js';
 export {
   Auth,

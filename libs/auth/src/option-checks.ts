@@ -1,5 +1,6 @@
 import type { AuthModuleOptions } from './auth.options.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { checkKnownCacheSettings } from './boot-checks/known-options.js';
 import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
 import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 
@@ -12,12 +13,11 @@ export function cacheOption(value: unknown): false | Required<VerifiedTokenCache
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new AuthConfigError('cache', 'expected true, false or { maxEntries?, maxBytes? }');
   }
-  const known = ['maxEntries', 'maxBytes'];
-  const unknown = Object.keys(value).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new AuthConfigError('cache', `unknown setting "${unknown.slice(0, 32)}"; expected maxEntries or maxBytes`);
+  checkKnownCacheSettings(value);
+  const known = ['maxEntries', 'maxBytes'] as const;
   const limits = value as VerifiedTokenCacheOptions;
   const resolved = { maxEntries: limits.maxEntries ?? CACHE_DEFAULTS.maxEntries, maxBytes: limits.maxBytes ?? CACHE_DEFAULTS.maxBytes };
-  for (const name of known as Array<keyof VerifiedTokenCacheOptions>) {
+  for (const name of known) {
     if (!Number.isSafeInteger(resolved[name]) || resolved[name] < 1) {
       throw new AuthConfigError(`cache.${name}`, 'expected a whole number >= 1');
     }
@@ -36,13 +36,6 @@ export function checkKeyUrl(option: 'jwksUrl' | 'issuer', value: unknown): void 
   if (!isAllowedKeyUrl(url)) {
     throw new AuthConfigError(option, 'must use https (plain http is allowed for localhost only)');
   }
-}
-
-/** An HMAC secret of at least 32 bytes. */
-export function checkSecret(value: unknown): void {
-  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : -1;
-  if (bytes < 0) throw new AuthConfigError('secret', 'expected a string or a Uint8Array');
-  if (bytes < 32) throw new AuthConfigError('secret', `must be at least 32 bytes (got ${bytes})`);
 }
 
 /** A finite number >= `min`, or the fallback when absent. */

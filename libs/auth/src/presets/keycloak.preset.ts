@@ -1,4 +1,4 @@
-import type { AuthModuleOptions, ClaimsCheck } from '../auth.options.js';
+import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../auth.options.js';
 import { AuthErrorReason } from '../auth.errors.js';
 import { scopeList, stringList, type AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { combineChecks, providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';
@@ -18,6 +18,10 @@ export interface KeycloakPresetOptions extends PresetPassthroughOptions {
  * (`realm_access.roles`), `has({ role: 'my-client:editor' })` in a client's roles
  * (`resource_access`), `has({ permission })` in `scope`.
  *
+ * `audience` (this API's client id in `aud`, via an "Audience" mapper) or `authorizedParties` (the
+ * client ids in `azp`) is required: a realm signs the tokens of all its clients, the account console
+ * included, with one key, so without either any of them would be accepted.
+ *
  * @example
  * AuthModule.forRoot({ ...keycloak({ baseUrl: 'https://auth.example.com', realm: 'acme', audience: 'orders-api' }), global: true })
  */
@@ -26,6 +30,15 @@ export function keycloak(options: KeycloakPresetOptions): AuthModuleOptions {
   const base = providerBaseUrl('baseUrl', baseUrl);
   requiredString('realm', realm, /^[^/?#\s]+$/);
   const issuer = `${base}/realms/${realm}`;
+  // A realm signs tokens for every client in it (the account console, other apps) with one key:
+  // only aud or azp tells which were meant for this API.
+  if (rest.audience === undefined && rest.authorizedParties === undefined) {
+    throw new AuthConfigError(
+      'audience',
+      'keycloak() needs audience (this API\'s client id in aud) or authorizedParties (the client ids in azp): ' +
+        'without either, a token the realm issued to any client is accepted',
+    );
+  }
 
   const accessTokenOnly: ClaimsCheck = (claims) =>
     typeof claims.typ === 'string' && claims.typ.toLowerCase() === 'bearer' ? null : AuthErrorReason.TokenInvalidType;

@@ -318,7 +318,7 @@ describe('the cache option', () => {
     [{ maxBytes: -1 }, 'cache.maxBytes'],
     [{ maxBytes: Infinity }, 'cache.maxBytes'],
     [{ maxBytes: '1mb' }, 'cache.maxBytes'],
-    [{ size: 3 }, 'cache'],
+    [{ size: 3 }, 'cache.size'],
     ['yes', 'cache'],
     [null, 'cache'],
     [[], 'cache'],

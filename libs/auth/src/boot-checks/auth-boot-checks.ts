@@ -1,0 +1,34 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { AUTH_OPTIONS } from '../auth.constants.js';
+import type { ResolvedAuthOptions } from '../auth.options.js';
+import { AuthBootCheckError, uncoveredHandlersMessage } from './auth-boot-check-error.js';
+import { findUncoveredHandlers } from './guard-coverage.js';
+
+/**
+ * Runs the app-wide checks once every module is initialised (`app.init()`, `app.listen()`,
+ * `NestFactory.createMicroservice(...).listen()`): by then every controller, resolver, gateway and
+ * `APP_GUARD` is known. A compiled testing module that is never initialised is not checked.
+ */
+@Injectable()
+export class AuthBootChecks implements OnApplicationBootstrap {
+  private readonly logger = new Logger('nestjs-warden');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const uncovered = findUncoveredHandlers({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector });
+    if (uncovered.length === 0) return;
+    // Options made by a testing override may lack bootChecks: the default ('error') applies.
+    if (this.options.bootChecks?.uncoveredHandlers === 'warn') {
+      this.logger.warn(uncoveredHandlersMessage(uncovered, 'warn'));
+      return;
+    }
+    throw new AuthBootCheckError(uncovered);
+  }
+}

@@ -1,0 +1,109 @@
+import type { AuthModuleOptions } from '../auth.options.js';
+import { AuthConfigError } from '../auth-config-error.js';
+import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
+import { closestName } from './closest-name.js';
+
+// Every option of AuthModuleOptions, as a record the compiler keeps complete: an option added to
+// the interface without an entry here is a type error, so a new option can never be refused as
+// "unknown" (nor a removed one kept as known).
+const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
+  jwksUrl: true,
+  jwks: true,
+  jwtKey: true,
+  secret: true,
+  issuer: true,
+  audience: true,
+  authorizedParties: true,
+  algorithms: true,
+  typ: true,
+  clockSkewInMs: true,
+  maxTokenAgeInMs: true,
+  requiredClaims: true,
+  maxTokenBytes: true,
+  tokenSources: true,
+  headerName: true,
+  cookieName: true,
+  rpcTokenField: true,
+  defaultPolicy: true,
+  treatPendingAsSignedOut: true,
+  realm: true,
+  getTokenTemplate: true,
+  checkClaims: true,
+  authorization: true,
+  isRevoked: true,
+  debug: true,
+  clock: true,
+  cache: true,
+  jwksTimeoutInMs: true,
+  jwksCooldownInMs: true,
+  jwksCacheMaxAgeInMs: true,
+  jwksMaxBytes: true,
+  jwksStaleIfErrorInMs: true,
+  acceptsToken: true,
+  classifyToken: true,
+  introspection: true,
+  verifyOpaqueToken: true,
+  opaqueTokens: true,
+  revocation: true,
+  revocationTimeoutInMs: true,
+  bootChecks: true,
+  metrics: true,
+  onAuthenticated: true,
+  onRefused: true,
+};
+
+/** The settings of the `cache` option, kept complete the same way. */
+const KNOWN_CACHE_SETTINGS: Record<keyof VerifiedTokenCacheOptions, true> = {
+  maxEntries: true,
+  maxBytes: true,
+};
+
+/** Keys that are not options but belong somewhere else: a hint beats "did you mean". */
+const MISPLACED: Record<string, string> = {
+  global: 'it is not an option of the verifier: pass it to forRoot({ ..., global: true }) or forRootAsync({ global: true, useFactory })',
+};
+
+/** The names of every module option, for messages and docs. */
+export const AUTH_OPTION_NAMES: readonly string[] = Object.keys(KNOWN_OPTIONS);
+
+/**
+ * Refuses option keys that are not options: a misspelled option (`audiences`) is otherwise
+ * ignored, and the check it was meant to turn on is silently off. Names every unknown key with the
+ * closest known option. Keys are checked whatever their value, `undefined` included.
+ */
+export function checkKnownOptions(options: object): void {
+  checkKeys(options, AUTH_OPTION_NAMES, '');
+}
+
+/** The same for a nested option object, e.g. `cache`: the error names `cache.<key>`. */
+export function checkKnownCacheSettings(cache: object): void {
+  checkKeys(cache, Object.keys(KNOWN_CACHE_SETTINGS), 'cache.');
+}
+
+/**
+ * Refuses keys of `value` that are not in `known`; `prefix` names the nested option (`'cache.'`).
+ * Exported for nested options other files own (e.g. `bootChecks`).
+ */
+export function checkKeys(value: object, known: readonly string[], prefix: string): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const described = unknown.map((key) => {
+    const name = `"${prefix}${printable(key)}"`;
+    const hint = prefix === '' ? MISPLACED[key] : undefined;
+    if (hint) return `${name}: ${hint}`;
+    const closest = closestName(key, known);
+    return closest ? `${name} (did you mean "${prefix}${closest}"?)` : name;
+  });
+  const option = unknown.map((key) => `${prefix}${printable(key)}`).join(', ');
+  throw new AuthConfigError(
+    option,
+    unknown.length === 1
+      ? `unknown option ${described[0]}`
+      : `unknown options ${described.join(', ')}`,
+  );
+}
+
+/** Keys come from config files: keep messages one short line of plain text. */
+function printable(key: string): string {
+  return key.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+}

@@ -1,0 +1,81 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { AuthConfigError } from './auth-config-error.js';
+
+// Key material in the wrong option is a silent disaster: a public key used as an HMAC `secret`
+// lets anyone who holds that (public!) key mint HS256 tokens, and a private key as `jwtKey` works
+// (Node derives the public half) while the signing key sits in the verifier's config. Every
+// message names the option and the kind of material, never the material.
+
+const PEM_ARMOR = /-----BEGIN [A-Z0-9 ]+-----/;
+const PRIVATE_PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const BASE64_TEXT = /^[A-Za-z0-9+/=_\-\s]+$/;
+
+/** An HMAC secret: at least 32 bytes, and not a key, certificate or JWK meant for another option. */
+export function checkSecret(value: unknown): void {
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : -1;
+  if (bytes < 0) throw new AuthConfigError('secret', 'expected a string or a Uint8Array');
+  if (bytes < 32) throw new AuthConfigError('secret', `must be at least 32 bytes (got ${bytes})`);
+  const kind = keyMaterialKind(typeof value === 'string' ? value : Buffer.from(value as Uint8Array));
+  if (kind) {
+    throw new AuthConfigError(
+      'secret',
+      `holds ${kind}, not a shared secret: anyone with the matching public key could sign tokens. ` +
+        'Use jwtKey for a PEM public key or certificate, jwks for JWKs, jwksUrl for a key set URL',
+    );
+  }
+}
+
+/** `jwtKey`: PEM text holding no private key. Parsing the key itself happens when the key source is built. */
+export function checkJwtKey(value: unknown): void {
+  if (typeof value !== 'string' || !value.includes('-----BEGIN')) {
+    throw new AuthConfigError('jwtKey', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)');
+  }
+  if (PRIVATE_PEM.test(value)) {
+    throw new AuthConfigError('jwtKey', 'holds a private key: give the verifier the public key (BEGIN PUBLIC KEY) or certificate only, and keep the private key with the issuer');
+  }
+}
+
+/** What kind of key material `value` is, for a message; null for anything else (a real secret). */
+function keyMaterialKind(value: string | Buffer): string | null {
+  const text = typeof value === 'string' ? value : value.toString('latin1');
+  if (PEM_ARMOR.test(text)) return PRIVATE_PEM.test(text) ? 'a PEM private key' : 'PEM key material';
+  if (looksLikeJwk(text)) return 'a JWK or JWKS (JSON)';
+  const der = typeof value === 'string' ? base64Der(value) : value;
+  return der && isDerKeyOrCertificate(der) ? 'DER key material or an X.509 certificate' : null;
+}
+
+function looksLikeJwk(text: string): boolean {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return false;
+  try {
+    const parsed = JSON.parse(trimmed) as Record<string, unknown> | null;
+    return !!parsed && typeof parsed === 'object' && ('kty' in parsed || Array.isArray(parsed.keys));
+  } catch {
+    return false;
+  }
+}
+
+/** Bare base64 (an `x5c` entry, a PEM body without its armor) that decodes to an ASN.1 SEQUENCE. */
+function base64Der(text: string): Buffer | null {
+  if (!BASE64_TEXT.test(text)) return null;
+  const bytes = Buffer.from(text.replace(/\s+/g, ''), text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
+  return bytes[0] === 0x30 ? bytes : null;
+}
+
+function isDerKeyOrCertificate(der: Buffer): boolean {
+  if (der[0] !== 0x30) return false;
+  const parsers: Array<() => unknown> = [
+    () => new X509Certificate(der),
+    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+  ];
+  return parsers.some((parse) => {
+    try {
+      parse();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
