@@ -123,7 +123,7 @@ describe('docs/issuer-recipes.md', () => {
       keycloak({
         baseUrl: 'https://auth.example.com', // add /auth for Keycloak before 17
         realm: 'acme',
-        audience: 'orders-api',              // optional; needs an "Audience" mapper on the client
+        audience: 'orders-api',              // required (or authorizedParties); needs an "Audience" mapper on the client
       })
       // issuer  https://auth.example.com/realms/acme
       // keys    <issuer>/protocol/openid-connect/certs, RS256
