@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { Query, Resolver } from '@nestjs/graphql';
-import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { AddressInfo, Server } from 'node:net';
 import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type VerifyOpaqueToken } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { createGraphqlApp, type GraphqlBody } from './support/graphql-app.js';
 import { connectWsClient, createWsApp, type WsTestClient } from './support/ws-app.js';
+import { startTcpMicroservice } from './support/tcp-microservice.js';
 
 /**
  * Opaque tokens over GraphQL, WebSockets and microservices: the class, the scopes, and a verifier
@@ -120,11 +120,7 @@ describe('microservices (TCP on 127.0.0.1)', () => {
   let client: ClientProxy;
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(options)], controllers: [ReportHandlers] }).compile();
-    service = moduleRef.createNestMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false });
-    await service.listen();
-    const { port } = service.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    ({ service, client } = await startTcpMicroservice(moduleRef));
   });
   afterAll(async () => {
     await client?.close();

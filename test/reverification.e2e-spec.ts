@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Query, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { Query as GqlQuery, Resolver } from '@nestjs/graphql';
-import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { AddressInfo, Server } from 'node:net';
 import { Auth, AuthModule, RequireAuth, type ReverificationConfig, type SignedInAuthObject } from 'nestjs-warden';
 import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
@@ -12,6 +11,7 @@ import request from 'supertest';
 import { createGraphqlApp, type GraphqlBody } from './support/graphql-app.js';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { connectWsClient, createWsApp, WS_ADAPTERS } from './support/ws-app.js';
+import { startTcpMicroservice } from './support/tcp-microservice.js';
 
 /**
  * Clerk reverification end to end: `fva` edge values against every preset and level, Clerk's
@@ -229,11 +229,7 @@ describe('reverification over RPC (TCP on 127.0.0.1)', () => {
       imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))],
       controllers: [ReverifyHandlers],
     }).compile();
-    service = moduleRef.createNestMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false });
-    await service.listen();
-    const { port } = service.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    ({ service, client } = await startTcpMicroservice(moduleRef));
   });
   afterAll(async () => {
     await client?.close();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestMicroservice } from '@nestjs/common';
-import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import type { AddressInfo, Server } from 'node:net';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Auth, AuthModule, memoryRevocationStore, RequireAuth, RevocationUnavailableError, type AuthModuleOptions, type RevocationStore } from 'nestjs-warden';
 import { createTestIssuer } from 'nestjs-warden/testing';
@@ -10,6 +9,7 @@ import { firstValueFrom } from 'rxjs';
 import { ADAPTERS } from './support/http-app.js';
 import { useSecurityFixtures } from './support/security-fixture.js';
 import { connectWsClient, createWsApp, WS_ADAPTERS } from './support/ws-app.js';
+import { startTcpMicroservice } from './support/tcp-microservice.js';
 
 const failing = (): boolean => {
   throw new Error('deny-list down at redis://secret-host:6379');
@@ -66,11 +66,7 @@ describe('isRevoked fails closed over RPC (TCP on 127.0.0.1)', () => {
       imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true, isRevoked: failing }))],
       controllers: [RevocationProbeHandlers],
     }).compile();
-    service = moduleRef.createNestMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false });
-    await service.listen();
-    const { port } = service.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    ({ service, client } = await startTcpMicroservice(moduleRef));
   });
   afterAll(async () => {
     await client?.close();

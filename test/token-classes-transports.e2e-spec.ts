@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { Query, Resolver } from '@nestjs/graphql';
-import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { AddressInfo, Server } from 'node:net';
 import { Auth, AuthModule, RequireAuth } from 'nestjs-warden';
 import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
@@ -12,6 +11,7 @@ import request from 'supertest';
 import { createGraphqlApp, type GraphqlBody } from './support/graphql-app.js';
 import { ADAPTERS } from './support/http-app.js';
 import { connectWsClient, createWsApp, WS_ADAPTERS, type WsTestClient } from './support/ws-app.js';
+import { startTcpMicroservice } from './support/tcp-microservice.js';
 
 /** acceptsToken and scopes over GraphQL, WebSockets and microservices: as roles are honoured there. */
 
@@ -145,11 +145,7 @@ describe('microservices (TCP on 127.0.0.1)', () => {
       imports: [AuthModule.forRoot(issuer.moduleOptions({ global: true }))],
       controllers: [ReportHandlers],
     }).compile();
-    service = moduleRef.createNestMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false });
-    await service.listen();
-    const { port } = service.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    ({ service, client } = await startTcpMicroservice(moduleRef));
   });
   afterAll(async () => {
     await client?.close();
