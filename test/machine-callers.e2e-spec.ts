@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Auth, AuthModule, AuthService, getAuth, OptionalAuth, RequireAuth, type AnyAuthObject, type AuthObjectFor } from 'nestjs-warden';
 import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
+import { docExamples, specRegions, unmarkedTypescriptBlocks } from './support/doc-examples.js';
 
 // Every block of docs/machine-callers.md marked `<!-- example: name -->` is the region of that name here.
 
@@ -196,24 +196,14 @@ describe('docs/machine-callers.md', () => {
   it('shows exactly the code these tests run', () => {
     // The examples live in this spec and in machine-callers-options.e2e-spec.ts; those of opaque
     // tokens in introspection.e2e-spec.ts and opaque-token-hook.e2e-spec.ts.
-    const source = ['machine-callers.e2e-spec.ts', 'machine-callers-options.e2e-spec.ts', 'introspection.e2e-spec.ts', 'opaque-token-hook.e2e-spec.ts']
-      .map((file) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8'))
-      .join('\n');
-    const doc = readFileSync(fileURLToPath(new URL('../docs/machine-callers.md', import.meta.url)), 'utf8');
-    const regions = new Map<string, string>();
-    for (const [, name, body] of source.matchAll(/\/\/ #region readme:([\w-]+)\n([\s\S]*?)\n[ \t]*\/\/ #endregion/g)) {
-      regions.set(name, dedent(body));
-    }
-    const blocks = [...doc.matchAll(/<!-- example: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g)];
-    expect(blocks.map(([, name]) => name).sort()).toEqual([...regions.keys()].sort());
-    for (const [, name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
+    const specs = ['machine-callers.e2e-spec.ts', 'machine-callers-options.e2e-spec.ts', 'introspection.e2e-spec.ts', 'opaque-token-hook.e2e-spec.ts'];
+    const regions = specRegions(specs.map((file) => fileURLToPath(new URL(file, import.meta.url))));
+    const doc = fileURLToPath(new URL('../docs/machine-callers.md', import.meta.url));
+    const blocks = docExamples(doc);
+    expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
+    for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
     // Every TypeScript block is an example.
-    expect(doc.match(/```ts\n/g)?.length).toBe(blocks.length);
+    expect(unmarkedTypescriptBlocks(doc)).toBe(0);
   });
 });
 
-function dedent(text: string): string {
-  const lines = text.split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return lines.map((l) => l.slice(indent)).join('\n');
-}

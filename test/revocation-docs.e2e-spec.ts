@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpCode, Inject, Module, Post, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Auth, AuthModule, memoryRevocationStore, redisRevocationStore, RequireAuth, type RevocationStore } from 'nestjs-warden';
@@ -9,6 +8,7 @@ import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { REDIS_SERVER, startRedis, within, type RedisProcess } from './support/redis-server.js';
 import { hasSystemBinary } from './support/system-binary.js';
+import { docExamples, specRegions, unmarkedTypescriptBlocks } from './support/doc-examples.js';
 
 // Every docs/revocation.md block marked `<!-- example: name -->` is the text of the region of the
 // same name in this file or in clerk-webhooks.e2e-spec.ts, so the docs show what these tests run.
@@ -125,22 +125,13 @@ describe('docs/revocation.md examples', () => {
 
   it('docs/revocation.md shows exactly the code these tests run', () => {
     const here = dirname(fileURLToPath(import.meta.url));
-    const regions = new Map<string, string>();
-    for (const file of ['revocation-docs.e2e-spec.ts', 'clerk-webhooks.e2e-spec.ts']) {
-      const source = readFileSync(join(here, file), 'utf8');
-      for (const [, name, body] of source.matchAll(/\/\/ #region readme:([\w-]+)\n([\s\S]*?)\n[ \t]*\/\/ #endregion/g)) regions.set(name, dedent(body));
-    }
-    const doc = readFileSync(join(here, '..', 'docs', 'revocation.md'), 'utf8');
-    const blocks = [...doc.matchAll(/<!-- example: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g)];
-    expect(blocks.map(([, name]) => name).sort()).toEqual([...regions.keys()].sort());
-    for (const [, name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
+    const regions = specRegions(['revocation-docs.e2e-spec.ts', 'clerk-webhooks.e2e-spec.ts'].map((file) => join(here, file)));
+    const doc = join(here, '..', 'docs', 'revocation.md');
+    const blocks = docExamples(doc);
+    expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
+    for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
     // Every TypeScript block is an example.
-    expect(doc.match(/```ts\n/g)?.length).toBe(blocks.length);
+    expect(unmarkedTypescriptBlocks(doc)).toBe(0);
   });
 });
 
-function dedent(text: string): string {
-  const lines = text.split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return lines.map((l) => l.slice(indent)).join('\n');
-}
