@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { Query, Resolver } from '@nestjs/graphql';
 import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -11,6 +10,7 @@ import request from 'supertest';
 import { createGraphqlApp, type GraphqlBody } from './support/graphql-app.js';
 import { connectWsClient, createWsApp, type WsTestClient } from './support/ws-app.js';
 import { startTcpMicroservice } from './support/tcp-microservice.js';
+import { ReportsResolver } from './support/reports-resolver.js';
 
 /**
  * Opaque tokens over GraphQL, WebSockets and microservices: the class, the scopes, and a verifier
@@ -34,21 +34,6 @@ beforeAll(async () => {
   issuer = await createTestIssuer();
   options = issuer.moduleOptions({ verifyOpaqueToken, opaqueTokens: { cooldownInMs: 0 }, global: true } as AuthModuleOptions);
 });
-
-@Resolver()
-class ReportsResolver {
-  @RequireAuth()
-  @Query()
-  me(@Auth('userId') userId: string): string {
-    return userId;
-  }
-
-  @RequireAuth({ acceptsToken: 'm2m_token', scope: 'reports:read' })
-  @Query()
-  report(@Auth('machineId') machineId: string): string {
-    return `report for ${machineId}`;
-  }
-}
 
 describe('GraphQL', () => {
   let app: INestApplication;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { Query, Resolver } from '@nestjs/graphql';
 import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -12,6 +11,7 @@ import { createGraphqlApp, type GraphqlBody } from './support/graphql-app.js';
 import { ADAPTERS } from './support/http-app.js';
 import { connectWsClient, createWsApp, WS_ADAPTERS, type WsTestClient } from './support/ws-app.js';
 import { startTcpMicroservice } from './support/tcp-microservice.js';
+import { ReportsResolver } from './support/reports-resolver.js';
 
 /** acceptsToken and scopes over GraphQL, WebSockets and microservices: as roles are honoured there. */
 
@@ -24,21 +24,6 @@ beforeAll(async () => {
   tokens.unscoped = await issuer.sign(clerkM2MClaims({ machineId: 'mch_2' }));
   tokens.client = await issuer.sign(clerkOAuthClaims({ userId: 'user_1', clientId: 'cli_1', scopes: ['reports:read'] }));
 });
-
-@Resolver()
-class ReportsResolver {
-  @RequireAuth()
-  @Query()
-  me(@Auth('userId') userId: string): string {
-    return userId;
-  }
-
-  @RequireAuth({ acceptsToken: 'm2m_token', scope: 'reports:read' })
-  @Query()
-  report(@Auth('machineId') machineId: string): string {
-    return `report for ${machineId}`;
-  }
-}
 
 describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
   let app: INestApplication;
