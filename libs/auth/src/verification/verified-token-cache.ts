@@ -39,8 +39,10 @@ export interface CacheTimeRules {
   keysDueAt?: () => number | undefined;
 }
 
-interface Entry<T> {
+interface Entry<T extends CachedVerification> {
   verified: T;
+  /** The partition that stored it: only it evicts the entry, and its retirement ends it. */
+  owner: VerifiedTokenCache<T>;
   /** The verifier's clock when the token passed: every time check held then, and nbf/iat only get easier later. */
   verifiedAt: number;
   /** First instant (ms) at which `exp` (or `maxTokenAgeInMs`) with the skew could refuse the token, or the entry is too old. */
@@ -80,7 +82,8 @@ export function estimateEntryBytes(verified: CachedVerification): number {
  * entry is served only while the token is still inside its `exp` (and `maxTokenAgeInMs`) with the
  * skew, measured on the verifier's clock, and never before the time it was verified. Entries whose
  * key left the key set (by thumbprint, not `kid`) are dropped by {@link evictKeysNotIn}. Framework-free; one per verifier, so
- * never shared between modules.
+ * never shared between modules. With several issuers, each issuer entry writes through its own
+ * {@link partition}: its own time rules, key generation and eviction, one shared bound.
  *
  * @example
  * const cache = new VerifiedTokenCache({ maxEntries: 1000 }, { clockSkewInMs: 5000 });
@@ -94,8 +97,20 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   private readonly keysDueAt: () => number | undefined;
   private readonly seen: AdmissionFilter;
   private keyGeneration = 0;
+  /** Entries of a partition are served only before this instant (ms); set by {@link retireAt}. */
+  private servedUntil = Infinity;
+  /** The cache itself, not a {@link partition}: its evictions reach every entry. */
+  private readonly whole: boolean;
 
-  constructor(options: VerifiedTokenCacheOptions = {}, rules: CacheTimeRules) {
+  constructor(options: VerifiedTokenCacheOptions = {}, rules: CacheTimeRules, shared?: VerifiedTokenCache<T>) {
+    this.rules = { clockSkewInMs: rules.clockSkewInMs, maxTokenAgeInMs: rules.maxTokenAgeInMs };
+    this.keysDueAt = rules.keysDueAt ?? (() => undefined);
+    this.whole = shared === undefined;
+    if (shared) {
+      this.entries = shared.entries;
+      this.seen = shared.seen;
+      return;
+    }
     const maxEntries = options.maxEntries ?? CACHE_DEFAULTS.maxEntries;
     const maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
     this.entries = new LRUCache<string, Entry<T>>({
@@ -104,9 +119,24 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
       // Sizes are given by set() (computed once, on admission); lru-cache refuses an entry larger than maxSize.
       sizeCalculation: (entry) => entry.bytes,
     });
-    this.rules = { clockSkewInMs: rules.clockSkewInMs, maxTokenAgeInMs: rules.maxTokenAgeInMs };
-    this.keysDueAt = rules.keysDueAt ?? (() => undefined);
     this.seen = new AdmissionFilter(maxEntries);
+  }
+
+  /**
+   * A partition of this cache for one issuer entry: the same entries, bounds and admission filter,
+   * its own time rules and key generation. {@link get} on any partition finds any entry; only the
+   * partition that stored an entry evicts it by key ({@link evictKeysNotIn}, {@link clear}).
+   */
+  partition(rules: CacheTimeRules): VerifiedTokenCache<T> {
+    return new VerifiedTokenCache<T>({}, rules, this);
+  }
+
+  /**
+   * From `at` on (ms, the verifier's clock), no entry this partition stored is served: an issuer
+   * entry resolved at run time is good for a while, then asked for again. `Infinity` lifts it.
+   */
+  retireAt(at: number): void {
+    this.servedUntil = at;
   }
 
   /** Bumped whenever the key set changes; a verification that started before a change is not stored. */
@@ -128,7 +158,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   get(token: string, now: number): T | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
-    if (now < entry.verifiedAt || now >= entry.expiresAt) {
+    if (now < entry.verifiedAt || now >= entry.expiresAt || now >= entry.owner.servedUntil) {
       this.entries.delete(token);
       return undefined;
     }
@@ -147,7 +177,7 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
     if (!this.seen.sight(verified.token)) return;
     const expiresAt = Math.min(refusedFrom(verified.claims, this.rules), this.keysDueAt() ?? Infinity);
     if (!(expiresAt > verifiedAt)) return;
-    this.entries.set(verified.token, { verified, verifiedAt, expiresAt, thumbprint, bytes: estimateEntryBytes(verified) });
+    this.entries.set(verified.token, { verified, owner: this, verifiedAt, expiresAt, thumbprint, bytes: estimateEntryBytes(verified) });
   }
 
   /** Forgets one token (e.g. after `isRevoked` said yes). */
@@ -156,23 +186,26 @@ export class VerifiedTokenCache<T extends CachedVerification = CachedVerificatio
   }
 
   /**
-   * Drops every entry verified with a key whose RFC 7638 thumbprint is not in `currentThumbprints`
-   * (removed, or replaced under the same `kid`), and every entry whose key is unknown. Returns how
-   * many were dropped.
+   * Drops every entry (of this partition, when it is one) verified with a key whose RFC 7638 thumbprint is not in
+   * `currentThumbprints` (removed, or replaced under the same `kid`), and every entry whose key is
+   * unknown. Returns how many were dropped.
    */
   evictKeysNotIn(currentThumbprints: ReadonlySet<string>): number {
-    this.keyGeneration += 1;
-    const stale: string[] = [];
-    for (const [token, entry] of this.entries.entries()) {
-      if (entry.thumbprint === undefined || !currentThumbprints.has(entry.thumbprint)) stale.push(token);
-    }
-    for (const token of stale) this.entries.delete(token);
-    return stale.length;
+    return this.evictWhere((entry) => entry.thumbprint === undefined || !currentThumbprints.has(entry.thumbprint));
   }
 
-  /** Empties the cache. */
+  /** Empties the cache (a partition: its own entries; the cache itself: every partition's). */
   clear(): void {
+    this.evictWhere(() => true);
+  }
+
+  private evictWhere(stale: (entry: Entry<T>) => boolean): number {
     this.keyGeneration += 1;
-    this.entries.clear();
+    const dropped: string[] = [];
+    for (const [token, entry] of this.entries.entries()) {
+      if ((this.whole || entry.owner === this) && stale(entry)) dropped.push(token);
+    }
+    for (const token of dropped) this.entries.delete(token);
+    return dropped.length;
   }
 }
