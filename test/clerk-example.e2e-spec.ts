@@ -91,6 +91,7 @@ describe.each(ADAPTERS)("Clerk's documented example on %s", (adapter) => {
       sessionStatus: null,
       factorVerificationAge: null,
       tokenType: 'session_token',
+      issuer: CLAIMS.iss,
     });
   });
 

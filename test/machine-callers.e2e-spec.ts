@@ -136,7 +136,7 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
 
   it('optional routes: a class the route does not accept is signed out, as that class when it is one machine class', async () => {
     const none = await request(server).get('/more/maybe-machine').expect(200);
-    expect(none.body).toEqual({ isAuthenticated: false, tokenType: 'm2m_token', id: null, subject: null, scopes: null, machineId: null, claims: null });
+    expect(none.body).toEqual({ isAuthenticated: false, tokenType: 'm2m_token', id: null, subject: null, scopes: null, machineId: null, claims: null, issuer: null });
     const user = await request(server).get('/more/maybe-machine').set(bearer(tokens.session)).expect(200);
     expect(user.body).toMatchObject({ isAuthenticated: false, tokenType: 'm2m_token', machineId: null });
     const machine = await request(server).get('/more/maybe-machine').set(bearer(tokens.machine)).expect(200);

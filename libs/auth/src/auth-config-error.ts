@@ -4,7 +4,8 @@ export class AuthConfigError extends Error {
 
   constructor(
     readonly option: string,
-    problem: string,
+    /** What is wrong, without the option's name. */
+    readonly problem: string,
   ) {
     super(`nestjs-warden: invalid option "${option}": ${problem}`);
   }

@@ -14,6 +14,8 @@ export const AUTH_OBSERVER = Symbol.for('nestjs-warden:observer');
 export const authObserverProvider: Provider = {
   provide: AUTH_OBSERVER,
   inject: [AUTH_OPTIONS, AuthService],
-  useFactory: (options: ResolvedAuthOptions, service: AuthService | undefined): Promise<AuthObserver | null> =>
-    createAuthObserver(options, (service as Partial<AuthService> | undefined)?.verifier?.keySource),
+  useFactory: (options: ResolvedAuthOptions, service: AuthService | undefined): Promise<AuthObserver | null> => {
+    const verifier = (service as Partial<AuthService> | undefined)?.verifier;
+    return createAuthObserver(options, verifier && ((listener) => verifier.onKeySource(listener)));
+  },
 };

@@ -70,14 +70,17 @@ export function observerOf(options: object): AuthObserver | undefined {
  * Builds the observer named by the options (metrics, hooks) and ties it to them; null when there is
  * nothing to observe. Fails the boot naming the option when one is malformed or its peer is missing.
  */
-export async function createAuthObserver(options: AuthEventOptions, keySource?: KeySource): Promise<AuthObserver | null> {
+export async function createAuthObserver(
+  options: AuthEventOptions,
+  keySources?: (listener: (source: KeySource) => void) => void,
+): Promise<AuthObserver | null> {
   for (const hook of ['onAuthenticated', 'onRefused'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') throw new AuthConfigError(hook, 'expected a function');
   }
   const meter = await meterFor(options.metrics);
   if (!meter && !options.onAuthenticated && !options.onRefused) return null;
   const metrics = meter ? new AuthMetrics(meter) : null;
-  if (metrics) keySource?.onKeyFetch?.((problem) => metrics.keyFetch(problem));
+  if (metrics) keySources?.((source) => source.onKeyFetch?.((problem) => metrics.keyFetch(problem)));
   const observer = new AuthObserver(options, metrics);
   observers.set(options, observer);
   return observer;

@@ -57,7 +57,7 @@ const authParam = createParamDecorator((field: AuthField | undefined, context: E
   const carrier = getAuthCarrier(context) ?? {};
   // This route's own classes: the carrier may be shared with routes that accept others (GraphQL fields).
   const policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [context.getHandler(), context.getClass()]);
-  const result = acceptedResultOf(carrier, policy?.acceptsToken) ?? guardResultOf(carrier);
+  const result = acceptedResultOf(carrier, policy?.acceptsToken, policy?.issuer) ?? guardResultOf(carrier);
   const auth = result.auth as Partial<Record<AuthField, unknown>>;
   return field ? (field in auth ? auth[field] : null) : auth;
 });

@@ -28,6 +28,11 @@ export const AuthErrorReason = {
   IntrospectionUnavailable: 'introspection-unavailable',
   /** Whether the token is revoked could not be known: the `isRevoked` hook or the revocation store failed (503). */
   RevocationUnavailable: 'revocation-unavailable',
+  /**
+   * Which issuer a token names could not be decided: `resolveIssuer` failed, timed out, answered
+   * options that do not work, or its call budget for the window is spent (503).
+   */
+  IssuerUnavailable: 'issuer-unavailable',
   /** A session cookie sent by a page on an origin that is neither the API's own nor in `authorizedParties`. */
   CookieCrossOrigin: 'cookie-cross-origin',
 } as const;
@@ -68,9 +73,10 @@ const UNAVAILABLE_REASONS: ReadonlySet<AuthErrorReason> = new Set([
   AuthErrorReason.KeysUnavailable,
   AuthErrorReason.IntrospectionUnavailable,
   AuthErrorReason.RevocationUnavailable,
+  AuthErrorReason.IssuerUnavailable,
 ]);
 
-/** True for the "unavailable" reasons: `keys-unavailable`, `introspection-unavailable`, `revocation-unavailable`. */
+/** True for the "unavailable" reasons: `keys-unavailable`, `introspection-unavailable`, `revocation-unavailable`, `issuer-unavailable`. */
 export function isUnavailable(error: AuthError | null | undefined): error is AuthError {
   return error != null && UNAVAILABLE_REASONS.has(error.reason);
 }

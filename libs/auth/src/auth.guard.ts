@@ -13,6 +13,7 @@ import { resultForAccepted } from './auth-object/auth-object-for.js';
 import { signedOutResult } from './auth-object/auth-object.js';
 import { rememberVerification, verificationOf } from './carrier-verification.js';
 import { cookieOriginAllowed } from './token/cookie-origin.js';
+import { optionsFor } from './issuers/issuer-of.js';
 import { logRefusal } from './operator-log.js';
 import { recheckStoredResult } from './stored-verdict.js';
 import { extractToken } from './token/extract-token.js';
@@ -89,16 +90,19 @@ export class AuthGuard implements CanActivate {
   }
 
   /**
-   * Step 4b: a token of a class the route does not accept (`acceptsToken`) is signed out, before any
-   * `has()`; machine tokens count only outside the session cookie. Synchronous.
+   * Step 4b: a token of a class the route does not accept (`acceptsToken`), or of an issuer it does
+   * not (`issuer`), is signed out, before any `has()`; machine tokens count only outside the session
+   * cookie. Synchronous.
    */
   protected admitTokenType(policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): AuthResult {
     const { auth } = result;
     const fromCookie =
       auth.isAuthenticated && auth.tokenType !== 'session_token' && extractToken(carrier.headers, this.options, carrier.token)?.source === 'cookie';
+    // The default: the token's issuer's (several issuers), else the module's.
+    const accepts = optionsFor(auth, this.options).acceptsToken;
     // Kept as verified: the next route on this carrier (a GraphQL field) may accept other classes.
-    rememberVerification(carrier, { result, accepts: this.options.acceptsToken, fromCookie });
-    return resultForAccepted(result, policy.acceptsToken ?? this.options.acceptsToken, fromCookie);
+    rememberVerification(carrier, { result, accepts, fromCookie });
+    return resultForAccepted(result, policy.acceptsToken ?? accepts, fromCookie, policy.issuer);
   }
 
   /** Step 1: what this route requires. */
@@ -129,7 +133,7 @@ export class AuthGuard implements CanActivate {
    */
   private crossOriginCookie(carrier: AuthCarrier): AuthResult | undefined {
     const headers = carrier.headers;
-    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.authorizedParties)) return undefined;
+    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.issuers?.authorizedParties ?? this.options.authorizedParties)) return undefined;
     if (extractToken(headers, this.options, carrier.token)?.source !== 'cookie') return undefined;
     return signedOutResult(new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin'), true);
   }

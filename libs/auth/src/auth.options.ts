@@ -6,8 +6,10 @@ import type { AuthorizationMapper } from './auth-object/authorization-grants.js'
 import { AuthConfigError } from './auth-config-error.js';
 import { resolveBootChecks, type BootChecksOptions } from './boot-checks/boot-checks-option.js';
 import { checkKnownOptions } from './boot-checks/known-options.js';
-import { checkJwtKey, checkSecret } from './key-material-checks.js';
-import { booleanOption, cacheOption, checkKeyUrl, numberOption, optionalString, stringList } from './option-checks.js';
+import { checkKeySource } from './key-material-checks.js';
+import type { SeveralIssuersOptions } from './issuers/issuer-options.js';
+import { resolveIssuers, type ResolvedIssuers } from './issuers/resolve-issuers.js';
+import { booleanOption, cacheOption, numberOption, optionalString, stringList } from './option-checks.js';
 import { resolveOpaqueTokenOptions, type IntrospectionOptions, type OpaqueTokensOptions, type ResolvedOpaqueTokens, type VerifyOpaqueToken } from './opaque-token-options.js';
 import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
 import type { AcceptsToken, TokenClassifier } from './verification/token-class.js';
@@ -39,7 +41,7 @@ export type AuthPolicyMode = 'required' | 'optional';
 /**
  * Options of `AuthModule.forRoot()`. Exactly one key source is required: `jwksUrl`, `jwks`,
  * `jwtKey` or `secret`; or none of them and `issuer` as one string, whose OpenID Connect discovery
- * document then names the JWKS.
+ * document then names the JWKS. Several issuers: `issuers` or `resolveIssuer` instead.
  *
  * @example
  * AuthModule.forRoot({
@@ -49,7 +51,7 @@ export type AuthPolicyMode = 'required' | 'optional';
  *   global: true,
  * })
  */
-export interface AuthModuleOptions extends AuthEventOptions {
+export interface AuthModuleOptions extends AuthEventOptions, SeveralIssuersOptions {
   /** Remote JWKS (https, or http on loopback), fetched on demand, cached and rotated. */
   jwksUrl?: string;
   /** A local JWKS: public keys only. */
@@ -219,7 +221,7 @@ export const AUTH_DEFAULTS = {
 
 /** Options after validation and defaults: what the verifier and the guard read. */
 export interface ResolvedAuthOptions
-  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | 'bootChecks' | keyof typeof AUTH_DEFAULTS> {
+  extends Omit<AuthModuleOptions, 'issuer' | 'audience' | 'cache' | 'bootChecks' | 'issuers' | keyof typeof AUTH_DEFAULTS> {
   issuer: string[] | undefined;
   audience: string[] | undefined;
   clockSkewInMs: number;
@@ -244,9 +246,9 @@ export interface ResolvedAuthOptions
   /** Who verifies opaque tokens and how; undefined when they are refused. */
   opaque: ResolvedOpaqueTokens | undefined;
   bootChecks: Required<BootChecksOptions>;
+  /** Several issuers (`issuers`, `resolveIssuer`); undefined for one. */
+  issuers: ResolvedIssuers | undefined;
 }
-
-const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
 
 /**
  * Validates options and applies defaults. Throws {@link AuthConfigError} naming the first bad option.
@@ -257,23 +259,8 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     throw new AuthConfigError('options', 'expected an object with a key source (jwksUrl, jwks, jwtKey or secret)');
   }
   checkKnownOptions(options);
-  const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
-  const discovery = given.length === 0 && typeof options.issuer === 'string';
-  if (discovery) checkKeyUrl('issuer', options.issuer as string);
-  if (given.length !== 1 && !discovery) {
-    throw new AuthConfigError(
-      given.length ? given.join(', ') : 'jwksUrl',
-      given.length
-        ? `set exactly one key source, got ${given.length} (${given.join(', ')})`
-        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret (or issuer alone, as one URL, for OIDC discovery)',
-    );
-  }
-  if (options.jwksUrl !== undefined) checkKeyUrl('jwksUrl', options.jwksUrl);
-  if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
-    throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
-  }
-  if (options.jwtKey !== undefined) checkJwtKey(options.jwtKey);
-  if (options.secret !== undefined) checkSecret(options.secret);
+  const issuers = resolveIssuers(options, resolveAuthOptions);
+  if (!issuers) checkKeySource(options);
 
   const clockSkewInMs = numberOption(options, 'clockSkewInMs', AUTH_DEFAULTS.clockSkewInMs, 0);
   const maxTokenBytes = numberOption(options, 'maxTokenBytes', AUTH_DEFAULTS.maxTokenBytes, 1);
@@ -329,5 +316,6 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     cache: cacheOption(options.cache),
     opaque: resolveOpaqueTokenOptions(options),
     bootChecks: resolveBootChecks(options.bootChecks),
+    issuers,
   };
 }

@@ -6,7 +6,7 @@ import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObje
 import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
 import type { MachineAuthObject } from './auth-object/machine-auth-object.js';
 import { logKeySourceError } from './operator-log.js';
-import { createKeySource } from './verification/key-sources.js';
+import { optionsFor } from './issuers/issuer-of.js';
 import { checkAcceptsToken, isTokenTypeAccepted, type AcceptsToken } from './verification/token-class.js';
 import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
 
@@ -23,7 +23,7 @@ function boundedWait(promise: Promise<void>, ms: number): Promise<void> {
 
 /** Options of `AuthService.verifyToken()`. */
 export interface VerifyTokenOptions<A extends AcceptsToken = AcceptsToken> {
-  /** The classes of token accepted; default the module's `acceptsToken`. */
+  /** The classes of token accepted; default the `acceptsToken` of the token's issuer (several issuers), else the module's. */
   acceptsToken?: A;
 }
 
@@ -42,13 +42,12 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     const logger = new Logger('nestjs-warden');
-    this.verifier = new TokenVerifier(
-      options,
-      createKeySource(options, { onKeySourceError: logKeySourceError }),
-      options.clock,
-      (message) => logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
-      (message) => logger.warn(`${message}; requests with a token get 503 revocation-unavailable until it answers`),
-    );
+    this.verifier = new TokenVerifier(options, undefined, options.clock, {
+      keySourceEvents: { onKeySourceError: logKeySourceError },
+      onOpaqueFailure: (message) => logger.warn(`${message}; requests with opaque tokens get 503 until it answers`),
+      onRevocationFailure: (message) => logger.warn(`${message}; requests with a token get 503 revocation-unavailable until it answers`),
+      onIssuerFailure: (message) => logger.warn(`${message}; tokens of issuers not yet known get 503 issuer-unavailable until it answers`),
+    });
   }
 
   /**
@@ -58,7 +57,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     const store = this.options.revocation;
     await Promise.all([
-      this.verifier.keySource.warmUp?.(),
+      this.verifier.warmUp(),
       // A store that cannot sync yet answers 503 until it does; the boot waits a little, never fails.
       store?.ready && boundedWait(store.ready(), REVOCATION_BOOT_WAIT_MS),
     ]).catch(() => {
@@ -66,14 +65,15 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Closes the revocation store's subscriptions and timers. */
+  /** Closes the revocation store's subscriptions and timers, and retires the issuers `resolveIssuer` answered for. */
   async onModuleDestroy(): Promise<void> {
+    this.verifier.close();
     await this.options.revocation?.close?.();
   }
 
   /**
    * Verifies a token exactly as the guard does and returns the signed-in auth object of its class.
-   * Throws {@link AuthError} when it is refused: a class `acceptsToken` (default: the module's) does
+   * Throws {@link AuthError} when it is refused: a class `acceptsToken` (default: the issuer's, else the module's) does
    * not admit (`token-type-not-accepted`), or a pending session when `treatPendingAsSignedOut` is on.
    * Without options the result is typed as a session, the module's default class.
    *
@@ -84,9 +84,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   async verifyToken<A extends AcceptsToken>(token: string, options: VerifyTokenOptions<A> & { acceptsToken: A }): Promise<SignedInAuthObjectFor<A>>;
   async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject>;
   async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject | MachineAuthObject> {
-    const accepts =
-      options?.acceptsToken === undefined ? this.options.acceptsToken : checkAcceptsToken(options.acceptsToken, 'verifyToken({ acceptsToken })');
+    const asked = options?.acceptsToken === undefined ? undefined : checkAcceptsToken(options.acceptsToken, 'verifyToken({ acceptsToken })');
     const { auth } = await this.verifier.verify(token);
+    const accepts = asked ?? optionsFor(auth, this.options).acceptsToken;
     if (!isTokenTypeAccepted(auth.tokenType, accepts)) {
       throw new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the token is of a class that is not accepted');
     }
@@ -128,6 +128,6 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** `treatPendingAsSignedOut` concerns sessions only. */
   private heldBack(auth: SignedInAuthObject | MachineAuthObject): boolean {
-    return auth.tokenType === 'session_token' && auth.sessionStatus === 'pending' && this.options.treatPendingAsSignedOut === true;
+    return auth.tokenType === 'session_token' && auth.sessionStatus === 'pending' && optionsFor(auth, this.options).treatPendingAsSignedOut === true;
   }
 }

@@ -11,7 +11,7 @@ import type { AcceptsToken } from './verification/token-class.js';
 export interface CarrierVerification {
   /** The result of verification, whatever the class of its token. */
   result: AuthResult;
-  /** The module's `acceptsToken`, for routes that do not say. */
+  /** The `acceptsToken` of the token's issuer (or of the module), for routes that do not say. */
   accepts: AcceptsToken;
   /** The token came from the session cookie (machine tokens never count from there). */
   fromCookie: boolean;
@@ -39,8 +39,11 @@ export function verificationOf(value: unknown, direct = false): CarrierVerificat
   return carrier && verifications.get(carrier);
 }
 
-/** The result a route accepting `accepts` (default: the module's) sees, or undefined when the guard verified nothing here. */
-export function acceptedResultOf(value: unknown, accepts?: AcceptsToken): AuthResult | undefined {
+/**
+ * The result a route accepting `accepts` (default: the token's issuer's, else the module's) and, when
+ * given, only tokens of `issuers` sees; undefined when the guard verified nothing here.
+ */
+export function acceptedResultOf(value: unknown, accepts?: AcceptsToken, issuers?: readonly string[]): AuthResult | undefined {
   const verification = verificationOf(value);
-  return verification && resultForAccepted(verification.result, accepts ?? verification.accepts, verification.fromCookie);
+  return verification && resultForAccepted(verification.result, accepts ?? verification.accepts, verification.fromCookie, issuers);
 }

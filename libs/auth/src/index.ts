@@ -11,6 +11,8 @@ export {
   type ResolvedAuthOptions,
   type TokenSource,
 } from './auth.options.js';
+export type { IssuerOptions, IssuerResolver, ResolvedIssuerAnswer, SeveralIssuersOptions } from './issuers/issuer-options.js';
+export type { ResolvedIssuers } from './issuers/resolve-issuers.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
 export type { BootCheckMode, BootChecksOptions } from './boot-checks/boot-checks-option.js';

@@ -1,5 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { AuthConfigError } from './auth-config-error.js';
+import type { AuthModuleOptions } from './auth.options.js';
+import { checkKeyUrl } from './option-checks.js';
 
 // Key material in the wrong option is a silent disaster: a public key used as an HMAC `secret`
 // lets anyone who holds that (public!) key mint HS256 tokens, and a private key as `jwtKey` works
@@ -78,4 +80,30 @@ function isDerKeyOrCertificate(der: Buffer): boolean {
       return false;
     }
   });
+}
+
+const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
+
+/**
+ * Exactly one key source, of the right kind: `jwksUrl`, `jwks`, `jwtKey` or `secret`, or `issuer`
+ * alone as one URL (OIDC discovery). Parsing the keys themselves happens when the key source is built.
+ */
+export function checkKeySource(options: AuthModuleOptions): void {
+  const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
+  const discovery = given.length === 0 && typeof options.issuer === 'string';
+  if (discovery) checkKeyUrl('issuer', options.issuer as string);
+  if (given.length !== 1 && !discovery) {
+    throw new AuthConfigError(
+      given.length ? given.join(', ') : 'jwksUrl',
+      given.length
+        ? `set exactly one key source, got ${given.length} (${given.join(', ')})`
+        : 'a key source is required: one of jwksUrl, jwks, jwtKey or secret (or issuer alone, as one URL, for OIDC discovery; or issuers for several)',
+    );
+  }
+  if (options.jwksUrl !== undefined) checkKeyUrl('jwksUrl', options.jwksUrl);
+  if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
+    throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
+  }
+  if (options.jwtKey !== undefined) checkJwtKey(options.jwtKey);
+  if (options.secret !== undefined) checkSecret(options.secret);
 }

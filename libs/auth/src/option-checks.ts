@@ -64,7 +64,7 @@ export function optionalString(options: AuthModuleOptions, name: keyof AuthModul
 
 /** One non-empty string or a non-empty list of them, as a list; undefined when absent. */
 export function stringList(options: AuthModuleOptions, name: keyof AuthModuleOptions): string[] | undefined {
-  const value = options[name];
+  const value: unknown = options[name];
   if (value === undefined) return undefined;
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {

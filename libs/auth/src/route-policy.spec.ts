@@ -16,7 +16,7 @@ describe('routePolicy', () => {
   it.each([
     ['an empty object', 'required', {}, /empty object/],
     ['an unknown key', 'required', { scopez: 'x' }, /"scopez"/],
-    ['a check on @OptionalAuth()', 'optional', { role: 'admin' }, /@OptionalAuth\(\) takes \{ acceptsToken \}/],
+    ['a check on @OptionalAuth()', 'optional', { role: 'admin' }, /@OptionalAuth\(\) takes \{ acceptsToken \| issuer \}/],
     ['a bad class', 'required', { acceptsToken: 'id_token' }, /acceptsToken/],
     ['an empty class list', 'required', { acceptsToken: [] }, /acceptsToken/],
     ['an empty role', 'required', { role: '' }, /role/],

@@ -10,6 +10,8 @@ export interface AuthPolicy {
   check?: AuthorizationCheck;
   /** The classes of token the route accepts; absent: the module's `acceptsToken`. */
   acceptsToken?: AcceptsToken;
+  /** Only tokens whose issuer (`auth.issuer`) is one of these count as signed in; absent: any the module trusts. */
+  issuer?: readonly string[];
   /** The scopes `check` asks, for the `scope` attribute of a 403 challenge. */
   scopes?: readonly string[];
   /** `@RequireAuth(has => …)`: the route runs when it returns true. */
@@ -36,12 +38,19 @@ export type AuthPredicate = (has: (check: AuthorizationCheck) => boolean) => boo
 export interface RequireAuthOptions extends AuthorizationCheck, StepUpRequirement {
   /** `'session_token'`, `'oauth_token'`, `'m2m_token'`, `'api_key'`, a list of them, or `'any'`. Default: the module's. */
   acceptsToken?: AcceptsToken;
+  /**
+   * With several issuers: the route accepts tokens of this issuer (or these) only, by exact `iss`;
+   * a token of another trusted issuer is signed out (`token-invalid-issuer`).
+   */
+  issuer?: string | readonly string[];
 }
 
 /** Options of `@OptionalAuth()`. */
 export interface OptionalAuthOptions {
   /** The classes of token seen as signed in; another class is signed out. Default: the module's. */
   acceptsToken?: AcceptsToken;
+  /** Only tokens of this issuer (or these) are seen as signed in. */
+  issuer?: string | readonly string[];
 }
 
 const CHECK_KEYS = ['role', 'permission', 'feature', 'plan'] as const;
@@ -59,15 +68,16 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`nestjs-warden: ${name} takes an options object`);
   }
-  const allowed: readonly string[] = mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken'] : ['acceptsToken'];
+  const allowed: readonly string[] = mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken', 'issuer'] : ['acceptsToken', 'issuer'];
   const keys = Object.keys(options);
   const bad = keys.find((k) => !allowed.includes(k));
   if (bad || (keys.length === 0 && mode === 'required')) {
     throw new Error(`nestjs-warden: ${name} takes { ${allowed.join(' | ')} }, got ${bad ? `"${bad.slice(0, 32)}"` : 'an empty object'}`);
   }
   const policy: AuthPolicy = { mode };
-  const { acceptsToken, reverification, acr, maxAgeSeconds, ...rest } = options as RequireAuthOptions;
+  const { acceptsToken, issuer, reverification, acr, maxAgeSeconds, ...rest } = options as RequireAuthOptions;
   if (acceptsToken !== undefined) policy.acceptsToken = checkAcceptsToken(acceptsToken, `nestjs-warden: ${name} acceptsToken`);
+  if (issuer !== undefined) policy.issuer = issuerList(issuer, name);
   if (reverification !== undefined) {
     const requirement = reverificationRequirement(reverification);
     if (!requirement) {
@@ -93,4 +103,13 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
   policy.check = { ...rest, ...(rest.scopes ? { scopes: [...rest.scopes] } : {}) };
   if (scopes) policy.scopes = [...new Set(scopes as string[])];
   return policy;
+}
+
+/** `issuer` of a decorator: one exact issuer or a non-empty list of them. Throws an Error naming the decorator. */
+function issuerList(value: unknown, name: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
+    throw new Error(`nestjs-warden: ${name} { issuer } must be an issuer (the exact iss) or a non-empty list of them`);
+  }
+  return [...list] as string[];
 }

@@ -40,18 +40,24 @@ export type AuthObjectFor<A extends AcceptsToken = 'any'> =
  * token's class is accepted; otherwise signed out (`token-type-not-accepted`), as Clerk does. A route
  * that accepts exactly one machine class gets the signed-out object of that class. Machine tokens
  * count only from the Authorization header (or a transport's own token field), never from the
- * session cookie, as in `@clerk/backend`: `fromCookie` says where the token came from.
+ * session cookie, as in `@clerk/backend`: `fromCookie` says where the token came from. A route
+ * restricted to some issuers (`issuers`) signs out a token of any other (`token-invalid-issuer`).
  * Synchronous, and the same object when nothing changes, so cache hits stay cheap. An auth object
  * without `tokenType` (a guard subclass's own) counts as a session.
  */
-export function resultForAccepted(result: AuthResult, accepts: AcceptsToken, fromCookie = false): AuthResult {
+export function resultForAccepted(result: AuthResult, accepts: AcceptsToken, fromCookie = false, issuers?: readonly string[]): AuthResult {
   const { auth } = result;
   const machine = singleMachineClass(accepts);
   if (auth.isAuthenticated) {
     // An object without a class (built by a guard subclass of an earlier version) counts as a session.
     const type = (auth.tokenType as TokenType | undefined) ?? 'session_token';
-    if (isTokenTypeAccepted(type, accepts) && !(fromCookie && type !== 'session_token')) return result;
-    const error = new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the route does not accept this class of token');
+    let error: AuthError | undefined;
+    if (!isTokenTypeAccepted(type, accepts) || (fromCookie && type !== 'session_token')) {
+      error = new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the route does not accept this class of token');
+    } else if (issuers && !issuers.includes((auth as { issuer?: unknown }).issuer as string)) {
+      error = new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the route does not accept tokens of this issuer');
+    }
+    if (!error) return result;
     return machine ? machineSignedOut(machine, error, true) : signedOutResult(error, true);
   }
   if (machine === undefined || auth.tokenType === machine) return result;

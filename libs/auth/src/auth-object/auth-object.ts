@@ -49,6 +49,11 @@ export interface GetTokenOptions {
 interface AuthObjectBase {
   /** The token class: always a session for these objects (see `MachineAuthObject` for the others). */
   tokenType: 'session_token';
+  /**
+   * The verified token's `iss`: which issuer signed it in, with several issuers (`issuers`,
+   * `resolveIssuer`) the entry that verified it. Null when signed out or when the token had no `iss`.
+   */
+  issuer: string | null;
   orgRole: string | null;
   orgSlug: string | null;
   orgPermissions: string[] | null;
@@ -139,6 +144,7 @@ class SignedInAuth implements SignedInAuthObject {
   sessionClaims: JWTPayload;
   isAuthenticated = true as const;
   tokenType = 'session_token' as const;
+  issuer: string | null;
   orgRole: string | null;
   orgSlug: string | null;
   orgPermissions: string[] | null;
@@ -168,6 +174,7 @@ class SignedInAuth implements SignedInAuthObject {
     };
     this.claims = claims;
     this.sessionClaims = claims;
+    this.issuer = typeof claims.iss === 'string' ? claims.iss : null;
     this.orgRole = fields.orgRole;
     this.orgSlug = fields.orgSlug;
     this.orgPermissions = fields.orgPermissions;
@@ -192,6 +199,7 @@ class SignedOutAuth implements SignedOutAuthObject {
   sessionClaims = null;
   isAuthenticated = false as const;
   tokenType = 'session_token' as const;
+  issuer = null;
   orgRole = null;
   orgSlug = null;
   orgPermissions = null;

@@ -15,7 +15,7 @@ const reasonOf = (fn: () => unknown): string | undefined => {
 
 describe('machineAuthObject', () => {
   it('builds an M2M object with @clerk/backend field names', async () => {
-    const claims = { sub: 'mch_1', jti: 'mt_1', scopes: 'mch_2 invoices:read', exp: 1 };
+    const claims = { sub: 'mch_1', jti: 'mt_1', scopes: 'mch_2 invoices:read', exp: 1, iss: 'https://clerk.example.com' };
     const auth = machineAuthObject('m2m_token', claims, 'the-token');
     expect(JSON.parse(JSON.stringify(auth))).toEqual({
       isAuthenticated: true,
@@ -25,6 +25,7 @@ describe('machineAuthObject', () => {
       scopes: ['mch_2', 'invoices:read'],
       machineId: 'mch_1',
       claims,
+      issuer: 'https://clerk.example.com',
     });
     await expect(auth.getToken()).resolves.toBe('the-token');
     expect(Object.isFrozen(auth)).toBe(true);
@@ -79,6 +80,7 @@ describe('signedOutMachineAuthObject', () => {
       userId: null,
       clientId: null,
       claims: null,
+      issuer: null,
     });
     expect(signedOutMachineAuthObject('m2m_token')).toMatchObject({ machineId: null });
     expect(signedOutMachineAuthObject('api_key')).toMatchObject({ name: null, userId: null, orgId: null });

@@ -18,6 +18,8 @@ interface MachineAuthBase<T extends MachineTokenType> {
   scopes: string[];
   /** The verified claims as the issuer sent them. */
   claims: JWTPayload;
+  /** The verified token's `iss` (with several issuers: the entry that verified it); null when it had none. */
+  issuer: string | null;
   /** The request's own token. */
   getToken(): Promise<string>;
   /**
@@ -84,6 +86,7 @@ export type SignedOutMachineAuthObject<T extends MachineTokenType = MachineToken
       subject: null;
       scopes: null;
       claims: null;
+      issuer: null;
       getToken(): Promise<null>;
       has(check: AuthorizationCheck): false;
       debug(): AuthDebugInfo;
@@ -149,6 +152,7 @@ export function machineAuthObject<T extends MachineTokenType>(
     fields.orgId = subject.startsWith('org_') ? subject : null;
   }
   fields.claims = claims;
+  fields.issuer = typeof claims.iss === 'string' ? claims.iss : null;
   fields.getToken = async (): Promise<string> => token;
   fields.has = (check: AuthorizationCheck): boolean => hasMachineAuthorization(check, scopes, grants);
   const userId = (fields.userId as string | null | undefined) ?? null;
@@ -171,6 +175,7 @@ export function signedOutMachineAuthObject<T extends MachineTokenType>(
   if (tokenType === 'api_key') Object.assign(fields, { name: null, userId: null, orgId: null });
   Object.assign(fields, {
     claims: null,
+    issuer: null,
     getToken: async (): Promise<null> => null,
     has: (): false => false,
     debug: () => signedOutDebugInfo(error, tokenPresent, null, tokenType),

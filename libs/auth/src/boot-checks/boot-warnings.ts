@@ -21,6 +21,17 @@ export const NARROWING_OPTIONS = ['audience', 'authorizedParties', 'typ', 'accep
  * for (const warning of bootWarnings(options, resolveAuthOptions(options))) logger.warn(warning);
  */
 export function bootWarnings(given: AuthModuleOptions, resolved: ResolvedAuthOptions): string[] {
+  // Several issuers: each entry of `issuers` is checked as a module of its own would be (it always
+  // has an issuer); what resolveIssuer answers is not known at boot.
+  if (resolved.issuers) {
+    return resolved.issuers.entries.flatMap((entry, i) =>
+      issuerWarnings({ ...given, ...given.issuers?.[i] }, entry).map((warning) => `issuers[${i}]: ${warning}`),
+    );
+  }
+  return issuerWarnings(given, resolved);
+}
+
+function issuerWarnings(given: AuthModuleOptions, resolved: ResolvedAuthOptions): string[] {
   const warnings: string[] = [];
   if (!resolved.issuer) {
     warnings.push('No "issuer" configured: any issuer whose tokens these keys verify is accepted. Set the issuer option.');

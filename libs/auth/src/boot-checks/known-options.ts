@@ -50,6 +50,12 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   metrics: true,
   onAuthenticated: true,
   onRefused: true,
+  issuers: true,
+  resolveIssuer: true,
+  maxIssuers: true,
+  resolveIssuerTtlInMs: true,
+  resolveIssuerMaxCalls: true,
+  resolveIssuerTimeoutInMs: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */

@@ -57,8 +57,23 @@ export interface TestAuth {
   headers(claims?: TestClaims): Promise<{ authorization: string }>;
 }
 
-/** What the kit replaces: the app's key source and the algorithms pinned to it. */
-const KEY_OPTIONS = ['jwksUrl', 'jwks', 'jwtKey', 'secret', 'algorithms'] as const;
+/**
+ * What the kit replaces: the app's key source and the algorithms pinned to it, and its several
+ * issuers (test tokens then carry the `iss` their claims give, e.g. for `@RequireAuth({ issuer })`).
+ */
+const KEY_OPTIONS = [
+  'jwksUrl',
+  'jwks',
+  'jwtKey',
+  'secret',
+  'algorithms',
+  'issuers',
+  'resolveIssuer',
+  'maxIssuers',
+  'resolveIssuerTtlInMs',
+  'resolveIssuerMaxCalls',
+  'resolveIssuerTimeoutInMs',
+] as const;
 
 /**
  * The app's options with the kit's key in place of the app's. When they still do not pass the checks

@@ -152,7 +152,7 @@ describe('revocation outages are reported', () => {
       if (mode === 'throw') throw new Error('redis://secret-host down');
       return false;
     };
-    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions({ isRevoked: hook })), undefined, () => NOW, undefined, (m) => reports.push(m));
+    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions({ isRevoked: hook })), undefined, () => NOW, { onRevocationFailure: (m) => reports.push(m) });
     const token = await issuer.sign({}, { now: NOW });
     for (let i = 0; i < 3; i += 1) expect(await reasonOf(v.verify(token))).toBe('revocation-unavailable');
     expect(reports).toEqual(['the isRevoked hook failed']);

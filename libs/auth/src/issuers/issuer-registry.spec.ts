@@ -1,0 +1,166 @@
+import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { AuthError } from '../auth.errors.js';
+import { createTestIssuer, type TestIssuer } from '../testing/index.js';
+import { createKeySource } from '../verification/key-sources.js';
+import { IssuerVerifier } from '../verification/issuer-verifier.js';
+import type { ResolvedIssuerAnswer } from './issuer-options.js';
+import { IssuerRegistry } from './issuer-registry.js';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+let tenant: TestIssuer;
+beforeAll(async () => {
+  tenant = await createTestIssuer({ issuer: 'https://t1.example.com' });
+});
+
+interface Setup {
+  registry: IssuerRegistry;
+  calls: string[];
+  built: IssuerVerifier[];
+  failures: string[];
+  clock: { now: number };
+}
+
+function setup(answer: (iss: string) => unknown, extra: AuthModuleOptions = {}): Setup {
+  const calls: string[] = [];
+  const built: IssuerVerifier[] = [];
+  const failures: string[] = [];
+  const clock = { now: NOW };
+  const resolveIssuer = (iss: string) => {
+    calls.push(iss);
+    return answer(iss) as ResolvedIssuerAnswer | null;
+  };
+  const settings = resolveAuthOptions({ resolveIssuer, resolveIssuerTtlInMs: 60_000, ...extra }).issuers;
+  if (!settings) throw new Error('expected several issuers');
+  const build = (options: ReturnType<typeof settings.entryFor>) => {
+    const verifier = new IssuerVerifier(options, createKeySource(options), () => clock.now, null, () => undefined);
+    built.push(verifier);
+    return verifier;
+  };
+  const registry = new IssuerRegistry(settings, build, () => clock.now, (message) => failures.push(message));
+  return { registry, calls, built, failures, clock };
+}
+
+async function reasonOf(run: () => unknown): Promise<string> {
+  try {
+    await run();
+    return 'accepted';
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthError);
+    return (error as AuthError).reason;
+  }
+}
+
+const tenantAnswer = (iss: string) => (iss === tenant.issuer ? { jwks: tenant.jwks } : null);
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('IssuerRegistry', () => {
+  it('asks once for a trusted issuer and answers from memory until the TTL ends', async () => {
+    const s = setup(tenantAnswer);
+    const first = await s.registry.get(tenant.issuer);
+    expect(s.registry.get(tenant.issuer)).toBe(first); // synchronous: no await
+    s.clock.now += 59_999;
+    expect(s.registry.get(tenant.issuer)).toBe(first);
+    expect(s.calls).toEqual([tenant.issuer]);
+    s.clock.now += 1;
+    // An unchanged answer keeps the issuer (and its keys).
+    expect(await s.registry.get(tenant.issuer)).toBe(first);
+    expect(s.calls).toHaveLength(2);
+    expect(s.built).toHaveLength(1);
+  });
+
+  it('remembers a refusal for the TTL too', async () => {
+    const s = setup(tenantAnswer);
+    expect(await reasonOf(() => s.registry.get('https://made-up.example.com'))).toBe('token-invalid-issuer');
+    expect(await reasonOf(() => s.registry.get('https://made-up.example.com'))).toBe('token-invalid-issuer');
+    expect(s.calls).toHaveLength(1);
+    s.clock.now += 60_000;
+    expect(await reasonOf(() => s.registry.get('https://made-up.example.com'))).toBe('token-invalid-issuer');
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('makes one call for many concurrent requests naming the same iss', async () => {
+    const s = setup(async (iss) => tenantAnswer(iss));
+    const results = await Promise.all(Array.from({ length: 50 }, () => s.registry.get(tenant.issuer)));
+    expect(new Set(results).size).toBe(1);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it('spends at most resolveIssuerMaxCalls calls per window; beyond, 503 until the window ends', async () => {
+    const s = setup(() => null, { resolveIssuerMaxCalls: 3 });
+    const reasons = [];
+    for (let i = 0; i < 10; i += 1) reasons.push(await reasonOf(() => s.registry.get(`https://made-up-${i}.example.com`)));
+    expect(reasons).toEqual([...Array(3).fill('token-invalid-issuer'), ...Array(7).fill('issuer-unavailable')]);
+    expect(s.calls).toHaveLength(3);
+    let retryAfter: number | undefined;
+    try {
+      s.registry.get('https://one-more.example.com');
+    } catch (error) {
+      retryAfter = (error as AuthError).retryAfterSeconds;
+    }
+    expect(retryAfter).toBe(60);
+    s.clock.now += 60_000;
+    expect(await reasonOf(() => s.registry.get('https://made-up-99.example.com'))).toBe('token-invalid-issuer');
+    expect(s.calls).toHaveLength(4);
+  });
+
+  it('keeps at most maxIssuers issuers, retiring the least recently used', async () => {
+    const issuers = ['https://t1.example.com', 'https://t2.example.com', 'https://t3.example.com'];
+    const s = setup((iss) => (issuers.includes(iss) ? { jwks: tenant.jwks } : null), { maxIssuers: 2 });
+    const [v1, v2] = [await s.registry.get(issuers[0]), await s.registry.get(issuers[1])];
+    await s.registry.get(issuers[0]); // t1 used last: t2 goes first
+    await s.registry.get(issuers[2]);
+    expect(s.registry.size).toBe(2);
+    expect(s.registry.peek(issuers[1])).toBeUndefined();
+    expect(s.registry.peek(issuers[0])).toBe(v1);
+    expect(v2).not.toBe(v1);
+  });
+
+  it.each([
+    ['throws', () => {
+      throw new Error('db down');
+    }],
+    ['rejects', () => Promise.reject(new Error('db down'))],
+    ['never answers', () => new Promise(() => undefined)],
+  ])('answers issuer-unavailable when the resolver %s, logs it once per outage, and does not remember it', async (_, answer) => {
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    const s = setup(answer, { resolveIssuerTimeoutInMs: 50 });
+    for (let i = 0; i < 2; i += 1) {
+      const pending = reasonOf(() => s.registry.get(tenant.issuer));
+      await jest.advanceTimersByTimeAsync(60);
+      expect(await pending).toBe('issuer-unavailable');
+    }
+    expect(s.calls).toHaveLength(2);
+    expect(s.failures).toEqual(['nestjs-warden: resolveIssuer failed or did not answer in time']);
+  });
+
+  it('answers issuer-unavailable for options that do not work, naming the option in the log', async () => {
+    const s = setup(() => ({ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }));
+    expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('issuer-unavailable');
+    expect(s.failures).toHaveLength(1);
+    expect(s.failures[0]).toMatch(/"resolveIssuer\(\)\.jwks"/);
+    expect(s.failures[0]).not.toMatch(/c2VjcmV0/);
+    const typo = setup(() => ({ audiences: 'api' }));
+    expect(await reasonOf(() => typo.registry.get(tenant.issuer))).toBe('issuer-unavailable');
+    expect(typo.failures[0]).toMatch(/invalid option "resolveIssuer\(\)\.audiences"/);
+  });
+
+  it('drops an issuer the resolver stops trusting, and builds a new one for a changed answer', async () => {
+    let answer: unknown = { jwks: tenant.jwks };
+    const s = setup(() => answer);
+    const first = await s.registry.get(tenant.issuer);
+    s.clock.now += 60_000;
+    answer = { jwks: tenant.jwks, audience: 'api' };
+    const second = await s.registry.get(tenant.issuer);
+    expect(second).not.toBe(first);
+    expect(second.options.audience).toEqual(['api']);
+    s.clock.now += 60_000;
+    answer = null;
+    expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('token-invalid-issuer');
+    expect(s.registry.size).toBe(0);
+  });
+});

@@ -1,0 +1,149 @@
+import { LRUCache } from 'lru-cache';
+import { AuthConfigError } from '../auth-config-error.js';
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { IssuerVerifier } from '../verification/issuer-verifier.js';
+import { sameAnswer } from './same-answer.js';
+import { labelled, type ResolvedIssuers } from './resolve-issuers.js';
+
+interface Known {
+  verifier: IssuerVerifier;
+  /** What `resolveIssuer` answered: an unchanged answer keeps the key source (and its fetched keys). */
+  answer: unknown;
+  /** The answer is asked for again from this instant (ms, the module's clock). */
+  validUntil: number;
+}
+
+/** Bytes the refused `iss` values may take together (each counted by its length, plus overhead). */
+const REFUSED_MAX_BYTES = 1024 * 1024;
+const REFUSED_ENTRY_OVERHEAD = 64;
+
+/** What the registry reports to operators: a fixed text, or an option error's own message (which never holds a value). */
+export type IssuerFailureListener = (message: string) => void;
+
+/**
+ * The issuers `resolveIssuer` answered for, each with its own key source: at most `maxIssuers` at
+ * once (the least recently used is retired), every answer (null included) kept for the TTL, one
+ * call at a time per `iss`, at most `maxCalls` calls per TTL window. So a flood of made-up `iss`
+ * values costs neither memory nor key fetches nor more lookups than the budget. Framework-free.
+ */
+export class IssuerRegistry {
+  private readonly known: LRUCache<string, Known>;
+  private readonly refused: LRUCache<string, number>;
+  private readonly pending = new Map<string, Promise<IssuerVerifier>>();
+  private windowStart = -Infinity;
+  private callsInWindow = 0;
+  private failing = false;
+
+  constructor(
+    private readonly settings: ResolvedIssuers,
+    private readonly build: (options: ResolvedAuthOptions) => IssuerVerifier,
+    private readonly clock: () => number,
+    private readonly onFailure: IssuerFailureListener = () => undefined,
+  ) {
+    this.known = new LRUCache<string, Known>({ max: settings.maxIssuers, dispose: (entry) => entry.verifier.retire() });
+    this.refused = new LRUCache<string, number>({
+      max: Math.max(settings.maxCalls, 1),
+      maxSize: REFUSED_MAX_BYTES,
+      sizeCalculation: (_until, iss) => iss.length + REFUSED_ENTRY_OVERHEAD,
+    });
+  }
+
+  /** Issuers held now. */
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** The verifier of `iss` when an answer for it is held and still valid; never calls the resolver. */
+  peek(iss: string): IssuerVerifier | undefined {
+    const entry = this.known.get(iss);
+    return entry && this.clock() < entry.validUntil ? entry.verifier : undefined;
+  }
+
+  /**
+   * The verifier of `iss`: at once when a valid answer is held, else after asking `resolveIssuer`.
+   * Throws (or rejects with) {@link AuthError}: `token-invalid-issuer` when the app does not trust
+   * `iss`, `issuer-unavailable` when that cannot be known now.
+   */
+  get(iss: string): IssuerVerifier | Promise<IssuerVerifier> {
+    const now = this.clock();
+    const held = this.known.get(iss);
+    if (held && now < held.validUntil) return held.verifier;
+    const refusedUntil = this.refused.get(iss);
+    if (refusedUntil !== undefined && now < refusedUntil) throw notTrusted();
+    const inFlight = this.pending.get(iss);
+    if (inFlight) return inFlight;
+    this.spendCall(now);
+    const lookup = this.lookUp(iss, held, now).finally(() => this.pending.delete(iss));
+    this.pending.set(iss, lookup);
+    return lookup;
+  }
+
+  /** Retires every issuer (module shutdown). */
+  clear(): void {
+    this.known.clear();
+    this.refused.clear();
+  }
+
+  private spendCall(now: number): void {
+    if (now - this.windowStart >= this.settings.ttlInMs) {
+      this.windowStart = now;
+      this.callsInWindow = 0;
+    }
+    if (this.callsInWindow >= this.settings.maxCalls) {
+      const retryAfter = Math.ceil((this.windowStart + this.settings.ttlInMs - now) / 1000);
+      throw new AuthError(AuthErrorReason.IssuerUnavailable, 'too many resolveIssuer calls in this window', retryAfter);
+    }
+    this.callsInWindow += 1;
+  }
+
+  private async lookUp(iss: string, held: Known | undefined, now: number): Promise<IssuerVerifier> {
+    const answer = await this.ask(iss);
+    const validUntil = now + this.settings.ttlInMs;
+    if (answer === null || answer === undefined) {
+      if (held) this.known.delete(iss);
+      this.refused.set(iss, validUntil);
+      throw notTrusted();
+    }
+    if (held && sameAnswer(held.answer, answer)) {
+      held.validUntil = validUntil;
+      held.verifier.cache?.retireAt(validUntil);
+      return held.verifier;
+    }
+    let verifier: IssuerVerifier;
+    try {
+      const options = this.settings.entryFor(iss, answer);
+      verifier = labelled('resolveIssuer()', () => this.build(options));
+    } catch (error) {
+      // The app's answer does not work (a typo, a key of the wrong kind): say which option, then 503.
+      this.onFailure(error instanceof AuthConfigError ? error.message : 'nestjs-warden: resolveIssuer answered options that could not be used');
+      throw new AuthError(AuthErrorReason.IssuerUnavailable, 'resolveIssuer answered options that could not be used');
+    }
+    verifier.cache?.retireAt(validUntil);
+    this.known.set(iss, { verifier, answer, validUntil });
+    return verifier;
+  }
+
+  /** One call of the resolver, bounded in time; a throw, a rejection or a timeout is `issuer-unavailable`. */
+  private async ask(iss: string): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), this.settings.timeoutInMs);
+    });
+    try {
+      const answer = await Promise.race([Promise.resolve().then(() => this.settings.resolve?.(iss)), timeout]);
+      this.failing = false;
+      return answer;
+    } catch {
+      if (!this.failing) this.onFailure('nestjs-warden: resolveIssuer failed or did not answer in time');
+      this.failing = true;
+      throw new AuthError(AuthErrorReason.IssuerUnavailable, 'resolveIssuer failed or did not answer in time');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function notTrusted(): AuthError {
+  return new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the token iss names no trusted issuer');
+}

@@ -1,0 +1,69 @@
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { KeySource } from '../verification/key-sources.js';
+import type { IssuerVerifier } from '../verification/issuer-verifier.js';
+import { IssuerRegistry, type IssuerFailureListener } from './issuer-registry.js';
+import { labelled, type ResolvedIssuers } from './resolve-issuers.js';
+import { unverifiedIssuer } from './unverified-issuer.js';
+
+/**
+ * Picks the issuer entry that may verify a token, by its `iss` (read unverified, exact match):
+ * first the entries of `issuers`, then `resolveIssuer`. An `iss` the app does not trust is refused
+ * before any key is looked up or fetched. Framework-free.
+ */
+export class IssuerSelector {
+  private readonly byIssuer = new Map<string, IssuerVerifier>();
+  private readonly registry: IssuerRegistry | undefined;
+  /** Hear of every key source, now and later (metrics); see {@link onKeySource}. */
+  private readonly keySourceListeners: Array<(source: KeySource) => void> = [];
+
+  constructor(settings: ResolvedIssuers, build: (options: ResolvedAuthOptions) => IssuerVerifier, clock: () => number, onFailure?: IssuerFailureListener) {
+    settings.entries.forEach((entry, i) => {
+      // A problem with the entry's key material names the entry.
+      const verifier = labelled(`issuers[${i}]`, () => build(entry));
+      for (const issuer of entry.issuer ?? []) this.byIssuer.set(issuer, verifier);
+    });
+    const buildAndTell = (options: ResolvedAuthOptions): IssuerVerifier => {
+      const verifier = build(options);
+      for (const listener of this.keySourceListeners) listener(verifier.keySource);
+      return verifier;
+    };
+    this.registry = settings.resolve ? new IssuerRegistry(settings, buildAndTell, clock, onFailure) : undefined;
+  }
+
+  /** The entries of `issuers` (each once). */
+  get fixed(): IssuerVerifier[] {
+    return [...new Set(this.byIssuer.values())];
+  }
+
+  /** Issuers `resolveIssuer` answered for that are held now. */
+  get resolvedCount(): number {
+    return this.registry?.size ?? 0;
+  }
+
+  /** The verifier for `token`; throws (or rejects with) {@link AuthError}. The token has the shape of a compact JWS. */
+  select(token: string): IssuerVerifier | Promise<IssuerVerifier> {
+    const iss = unverifiedIssuer(token);
+    const fixed = this.byIssuer.get(iss);
+    if (fixed) return fixed;
+    if (!this.registry) throw new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the token iss names no configured issuer');
+    return this.registry.get(iss);
+  }
+
+  /** The verifier already known for `iss`, without asking anyone; undefined when none. */
+  peek(iss: unknown): IssuerVerifier | undefined {
+    if (typeof iss !== 'string') return undefined;
+    return this.byIssuer.get(iss) ?? this.registry?.peek(iss);
+  }
+
+  /** `listener` hears of every key source: the fixed ones at once, the resolved ones when made. */
+  onKeySource(listener: (source: KeySource) => void): void {
+    for (const verifier of this.fixed) listener(verifier.keySource);
+    this.keySourceListeners.push(listener);
+  }
+
+  /** Retires every resolved issuer (module shutdown). */
+  close(): void {
+    this.registry?.clear();
+  }
+}

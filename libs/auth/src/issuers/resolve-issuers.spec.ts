@@ -1,0 +1,124 @@
+import { describe, expect, it } from '@jest/globals';
+import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { auth0, clerk } from '../presets/index.js';
+
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+const A = { secret: SECRET, issuer: 'https://a.example.com' };
+const B = { jwksUrl: 'https://b.example.com/.well-known/jwks.json', issuer: 'https://b.example.com/' };
+
+function failure(options: unknown): AuthConfigError {
+  try {
+    resolveAuthOptions(options as AuthModuleOptions);
+  } catch (error) {
+    if (error instanceof AuthConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected resolveAuthOptions to throw');
+}
+
+describe('issuers', () => {
+  it('resolves each entry with its own key source and rules; no key source at the top level', () => {
+    const resolved = resolveAuthOptions({ issuers: [A, { ...B, audience: 'api-b' }] });
+    expect(resolved.issuers?.entries.map((e) => [e.issuer, e.audience, e.secret !== undefined, e.jwksUrl])).toEqual([
+      [['https://a.example.com'], undefined, true, undefined],
+      [['https://b.example.com/'], ['api-b'], false, B.jwksUrl],
+    ]);
+    expect(resolved.secret).toBeUndefined();
+    expect(resolved.issuer).toBeUndefined();
+  });
+
+  it('accepts presets as entries', () => {
+    const resolved = resolveAuthOptions({
+      issuers: [clerk({ frontendApi: 'clerk.example.com' }), auth0({ domain: 'example.us.auth0.com', audience: 'https://api.example.com' })],
+    });
+    expect(resolved.issuers?.entries.map((e) => e.issuer?.[0])).toEqual(['https://clerk.example.com', 'https://example.us.auth0.com/']);
+  });
+
+  it('gives every entry the top-level issuer options as defaults, which an entry overrides', () => {
+    const resolved = resolveAuthOptions({ issuers: [A, { ...B, audience: 'own' }], audience: 'shared', clockSkewInMs: 100, acceptsToken: 'any' });
+    const [a, b] = resolved.issuers?.entries ?? [];
+    expect([a.audience, a.clockSkewInMs, a.acceptsToken]).toEqual([['shared'], 100, 'any']);
+    expect([b.audience, b.clockSkewInMs]).toEqual([['own'], 100]);
+  });
+
+  it.each([
+    ['jwksUrl', { jwksUrl: 'https://c.example.com/jwks' }],
+    ['secret', { secret: SECRET }],
+    ['issuer', { issuer: 'https://c.example.com' }],
+  ])('refuses a top-level %s next to issuers, naming it', (name, extra) => {
+    const error = failure({ issuers: [A], ...extra });
+    expect(error.option).toBe(name);
+    expect(error.message).toMatch(/set it in each issuer entry/);
+  });
+
+  it('refuses an entry without issuer: the token iss selects the entry', () => {
+    expect(failure({ issuers: [A, { secret: SECRET }] }).option).toBe('issuers[1].issuer');
+  });
+
+  it('refuses two entries that name the same issuer', () => {
+    const error = failure({ issuers: [A, { ...B, issuer: ['https://x', A.issuer] }] });
+    expect(error.option).toBe('issuers[1].issuer');
+    expect(error.message).toMatch(/issuers\[0\]/);
+  });
+
+  it('names the entry and the option of a bad entry', () => {
+    expect(failure({ issuers: [A, { ...B, audience: 42 }] }).option).toBe('issuers[1].audience');
+    expect(failure({ issuers: [A, { ...A, issuer: 'https://c', secret: 'short' }] }).option).toBe('issuers[1].secret');
+    expect(failure({ issuers: [A, 'https://b'] }).option).toBe('issuers[1]');
+  });
+
+  it('refuses module-wide options inside an entry, and unknown ones with a suggestion', () => {
+    const wide = failure({ issuers: [{ ...A, tokenSources: ['header'] }] });
+    expect([wide.option, wide.problem]).toEqual(['issuers[0].tokenSources', 'is module-wide: set it at the top level, next to issuers']);
+    const typo = failure({ issuers: [{ ...A, audiences: 'x' }] });
+    expect(typo.option).toBe('issuers[0].audiences');
+    expect(typo.message).toMatch(/did you mean "issuers\[0\]\.audience"/);
+  });
+
+  it('refuses an empty list without resolveIssuer, and a non-list', () => {
+    expect(failure({ issuers: [] }).option).toBe('issuers');
+    expect(failure({ issuers: A }).option).toBe('issuers');
+  });
+
+  it('collects the authorized parties of the top level and every entry (cookie origins)', () => {
+    const resolved = resolveAuthOptions({ issuers: [{ ...A, authorizedParties: ['https://a.app'] }, B], authorizedParties: ['https://shared.app'] });
+    expect(resolved.issuers?.authorizedParties).toEqual(['https://shared.app', 'https://a.app']);
+  });
+});
+
+describe('resolveIssuer', () => {
+  const resolveIssuer = () => null;
+
+  it('applies the documented defaults', () => {
+    const resolved = resolveAuthOptions({ resolveIssuer });
+    expect(resolved.issuers).toMatchObject({ entries: [], maxIssuers: 100, ttlInMs: 300_000, maxCalls: 1000, timeoutInMs: 2000 });
+  });
+
+  it.each(['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs'])('refuses %s without resolveIssuer', (name) => {
+    expect(failure({ secret: SECRET, [name]: 10 }).option).toBe(name);
+    expect(failure({ issuers: [A], [name]: 10 }).option).toBe(name);
+  });
+
+  it.each([0, 1.5, -1, Number.NaN])('refuses maxIssuers %p', (value) => {
+    expect(failure({ resolveIssuer, maxIssuers: value }).option).toBe('maxIssuers');
+  });
+
+  it('refuses a resolveIssuer that is not a function', () => {
+    expect(failure({ resolveIssuer: 'https://a' }).option).toBe('resolveIssuer');
+  });
+
+  it('turns an answer into an entry for exactly that iss, with the top-level defaults', () => {
+    const resolved = resolveAuthOptions({ resolveIssuer, audience: 'api' });
+    const entry = resolved.issuers?.entryFor('https://t1.example.com', { jwksUrl: 'https://t1.example.com/jwks' });
+    expect([entry?.issuer, entry?.audience, entry?.jwksUrl]).toEqual([['https://t1.example.com'], ['api'], 'https://t1.example.com/jwks']);
+    // No key source: OIDC discovery on the iss itself (which the resolver vouched for).
+    expect(resolved.issuers?.entryFor('https://t2.example.com', {}).issuer).toEqual(['https://t2.example.com']);
+  });
+
+  it('refuses an answer for another issuer, or one that is not options', () => {
+    const issuers = resolveAuthOptions({ resolveIssuer }).issuers;
+    expect(() => issuers?.entryFor('https://t1', { issuer: 'https://other', secret: SECRET })).toThrow(/not the token iss/);
+    expect(() => issuers?.entryFor('https://t1', 'https://t1/jwks')).toThrow(/issuer options or null/);
+    expect(() => issuers?.entryFor('https://t1.example.com', { audiences: 'x' })).toThrow(/resolveIssuer\(\)\.audiences/);
+  });
+});

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Auth, AuthModule, AuthService, type SignedInAuthObject } from 'nestjs-warden';
+import { createTestIssuer, serveJwks, type ServedJwks, type TestIssuer } from 'nestjs-warden/testing';
+import request from 'supertest';
+import { createHttpApp } from './support/http-app.js';
+
+// B2B tenants resolved at run time: each tenant (its own issuer and JWKS server on 127.0.0.1) is
+// looked up once, its keys fetched once, however many requests arrive at once; a flood of made-up
+// iss values costs no key fetch, no more lookups than the budget, and bounded memory.
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const TENANTS = 100;
+const MADE_UP = 10_000;
+const API = 'https://api.example.com';
+
+interface Tenant {
+  keys: TestIssuer;
+  jwks: ServedJwks;
+}
+
+/** The app's own tenant table (a database in a real app). */
+@Injectable()
+class TenantRepository {
+  readonly rows = new Map<string, { jwksUrl: string }>();
+  lookups = 0;
+
+  async findByIssuer(iss: string): Promise<{ jwksUrl: string } | undefined> {
+    this.lookups += 1;
+    return this.rows.get(iss);
+  }
+}
+
+@Module({ providers: [TenantRepository], exports: [TenantRepository] })
+class TenantsModule {}
+
+// #region readme:several-issuers-tenant-controller
+@Controller('reports')
+export class ReportsController {
+  @Get()
+  list(@Auth() auth: SignedInAuthObject) {
+    // The tenant is the verified issuer of the token: key your data on it.
+    return { tenant: auth.issuer, userId: auth.userId };
+  }
+}
+// #endregion
+
+function tenantAuthModule() {
+  return (
+    // #region readme:several-issuers-tenants
+    AuthModule.forRootAsync({
+      imports: [TenantsModule],
+      inject: [TenantRepository],
+      useFactory: (tenants: TenantRepository) => ({
+        // Only ever asked with a token's exact iss string: look it up, never pattern-match it.
+        resolveIssuer: async (iss: string) => {
+          const tenant = await tenants.findByIssuer(iss);
+          return tenant ? { jwksUrl: tenant.jwksUrl, audience: 'https://api.example.com' } : null;
+        },
+        maxIssuers: 500, // key sets held at once; the least recently used tenant goes first
+      }),
+      global: true,
+    })
+    // #endregion
+  );
+}
+
+/** A compact JWS with a made-up iss: its signature is never checked, the iss is refused first. */
+function madeUpToken(i: number): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: 'ES256', kid: 'k' })}.${part({ iss: `https://made-up-${i}.example.com`, sub: 'user_x', aud: API, exp: now + 60 })}.${'A'.repeat(86)}`;
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+let tenants: Tenant[];
+let app: INestApplication;
+let repository: TenantRepository;
+
+beforeAll(async () => {
+  tenants = await Promise.all(
+    Array.from({ length: TENANTS }, async (_, i) => {
+      const keys = await createTestIssuer({ issuer: `https://tenant-${i}.example.com`, alg: 'ES256' });
+      return { keys, jwks: await serveJwks(keys.jwks) };
+    }),
+  );
+  app = await createHttpApp('express', { imports: [tenantAuthModule()], controllers: [ReportsController] });
+  repository = app.get(TenantRepository);
+  for (const tenant of tenants) repository.rows.set(tenant.keys.issuer, { jwksUrl: tenant.jwks.jwksUrl });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all((tenants ?? []).map((tenant) => tenant.jwks.close()));
+});
+
+const keyFetches = () => tenants.reduce((sum, tenant) => sum + tenant.jwks.requests, 0);
+
+describe('resolveIssuer', () => {
+  it('serves 100 tenants at once with one lookup and one JWKS fetch each', async () => {
+    const requests = tenants.flatMap((tenant, i) =>
+      Array.from({ length: 3 }, async () => {
+        const token = await tenant.keys.sign({ sub: `user_${i}`, aud: API });
+        const res = await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${token}`);
+        return { status: res.status, body: res.body as unknown, expected: { tenant: tenant.keys.issuer, userId: `user_${i}` } };
+      }),
+    );
+    const results = await Promise.all(requests);
+    for (const result of results) {
+      expect(result.status).toBe(200);
+      expect(result.body).toEqual(result.expected);
+    }
+    expect(tenants.map((tenant) => tenant.jwks.requests)).toEqual(Array(TENANTS).fill(1));
+    expect(repository.lookups).toBe(TENANTS);
+  }, 60_000);
+
+  it('refuses a tenant token for another audience, and another tenant key under a trusted iss', async () => {
+    const [first, second] = tenants;
+    const otherAudience = await first.keys.sign({ sub: 'user_1', aud: 'https://other.example.com' });
+    await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${otherAudience}`).expect(401);
+    const crossTenant = await second.keys.sign({ iss: first.keys.issuer, sub: 'user_1', aud: API });
+    await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${crossTenant}`).expect(401);
+  });
+
+  it(`turns ${MADE_UP} made-up iss values into no key fetch, at most the budget of lookups, and bounded memory`, async () => {
+    const authService = app.get(AuthService);
+    const fetchesBefore = keyFetches();
+    const lookupsBefore = repository.lookups;
+    gc();
+    const before = process.memoryUsage();
+    const reasons = new Map<string, number>();
+    for (let batch = 0; batch < MADE_UP; batch += 500) {
+      const results = await Promise.all(Array.from({ length: 500 }, (_, i) => authService.authenticate(madeUpToken(batch + i))));
+      for (const { auth, error } of results) {
+        expect(auth.isAuthenticated).toBe(false);
+        reasons.set(String(error?.reason), (reasons.get(String(error?.reason)) ?? 0) + 1);
+      }
+    }
+    gc();
+    const after = process.memoryUsage();
+    const lookups = repository.lookups - lookupsBefore;
+    console.log(
+      `${MADE_UP} made-up issuers: ${lookups} lookups, ${keyFetches() - fetchesBefore} key fetches, ` +
+        `RSS ${mib(before.rss)} -> ${mib(after.rss)}, heap ${mib(before.heapUsed)} -> ${mib(after.heapUsed)}, ` +
+        `reasons ${JSON.stringify(Object.fromEntries(reasons))}`,
+    );
+    expect(keyFetches()).toBe(fetchesBefore);
+    // The default budget is 1000 lookups per TTL window; the 100 tenants spent some of it.
+    expect(lookups).toBe(1000 - TENANTS);
+    expect(reasons.get('token-invalid-issuer')).toBe(lookups);
+    expect(reasons.get('issuer-unavailable')).toBe(MADE_UP - lookups);
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024 * 1024);
+    expect(authService.verifier.issuers?.resolvedCount).toBe(TENANTS);
+  }, 120_000);
+
+  it('answers 503 with Retry-After once the budget is spent, and keeps serving the tenants it knows', async () => {
+    const res = await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${madeUpToken(MADE_UP + 1)}`).expect(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    const token = await tenants[7].keys.sign({ sub: 'user_7', aud: API });
+    await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${token}`).expect(200);
+  });
+});
