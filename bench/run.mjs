@@ -44,6 +44,7 @@ const SERVERS = [
   { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
   { label: 'nestjs-warden (same token)', script: 'nestjs-warden', tokens: 'same' },
   { label: 'nestjs-warden (same token, metrics on)', script: 'nestjs-warden-metrics', tokens: 'same' },
+  { label: 'nestjs-warden, three issuers configured (same token)', script: 'nestjs-warden-issuers', tokens: 'same' },
   { label: 'nestjs-warden + Redis revocation (same token)', script: 'nestjs-warden-redis', tokens: 'same', needsRedis: true },
   { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
   { label: 'nestjs-warden (opaque token, introspection cache)', script: 'nestjs-warden-opaque', tokens: 'opaque' },
@@ -167,6 +168,7 @@ async function main() {
   const versus = ['plain jose guard', 'express-oauth2-jwt-bearer'].map((peer) => `${peer} ${pairRatio(servers, fresh, peer).toFixed(2)}x`);
   const metricsRatio = pairRatio(servers, 'nestjs-warden (same token, metrics on)', 'nestjs-warden (same token)');
   const revocationRatio = pairRatio(servers, 'nestjs-warden + Redis revocation (same token)', 'nestjs-warden (same token)');
+  const issuersRatio = pairRatio(servers, 'nestjs-warden, three issuers configured (same token)', 'nestjs-warden (same token)');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
   const report = [
@@ -179,6 +181,7 @@ async function main() {
     '',
     `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
     `Metrics on (OpenTelemetry SDK), same token: ${metricsRatio.toFixed(2)} of the req/s with metrics off in the same round (median; target >= 0.95).`,
+    `Three issuers configured, same token: ${issuersRatio.toFixed(2)} of the req/s with one issuer in the same round (median; target: within noise of 1).`,
     '',
     Number.isFinite(revocationRatio)
       ? `Redis revocation store (1000 revoked sessions, answered from the local mirror), req/s over plain nestjs-warden's, same token, same round (median): ${revocationRatio.toFixed(2)}x (target >= 0.95).`

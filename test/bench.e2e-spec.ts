@@ -32,6 +32,7 @@ describe('npm run bench -- --quick', () => {
       'a guard that only checks the header is there',
       'nestjs-warden (same token)',
       'nestjs-warden (same token, metrics on)',
+      'nestjs-warden, three issuers configured (same token)',
       'nestjs-warden (fresh token every request)',
       'nestjs-warden (opaque token, introspection cache)',
       'plain jose guard',
@@ -49,6 +50,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/^\| nestjs-warden \| 1 \| 1000\/1000 \|$/m);
     expect(stdout).toMatch(/^Fresh token every request, .*: plain jose guard \d+\.\d\dx, express-oauth2-jwt-bearer \d+\.\d\dx\.$/m);
     expect(stdout).toMatch(/^Metrics on \(OpenTelemetry SDK\), same token: \d+\.\d\d of the req\/s with metrics off/m);
+    expect(stdout).toMatch(/^Three issuers configured, same token: \d+\.\d\d of the req\/s with one issuer in the same round/m);
     if (existsSync('/usr/bin/redis-server')) expect(stdout).toMatch(/^Redis revocation store .*: \d+\.\d\dx \(target >= 0\.95\)\.$/m);
     expect(stdout).toMatch(/^The opaque-token row sends one opaque token, .* \(2 introspection calls in 2 server starts\)\.$/m);
     expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
