@@ -281,3 +281,45 @@ describe('the testing kit with several issuers', () => {
     expect(res.body).toEqual({ issuer: TENANT });
   });
 });
+
+describe('boot check: a route naming an issuer the module does not trust', () => {
+  @Controller()
+  class TypoController {
+    @RequireAuth({ issuer: 'https://a.example.test/' })
+    @Get('a')
+    a() {
+      return { ok: true };
+    }
+  }
+
+  const boot = async (options: Parameters<typeof AuthModule.forRoot>[0]) => {
+    const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(options)], controllers: [TypoController] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    try {
+      await app.init();
+      return 'booted';
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      await app.close();
+    }
+  };
+  let keys: { jwks: TestIssuer['jwks'] };
+  beforeAll(() => {
+    keys = { jwks: clerkKeys.jwks };
+  });
+
+  it('stops the boot, naming the handler and the issuer (a trailing slash is another issuer)', async () => {
+    const issuers = [{ ...keys, issuer: 'https://a.example.test', audience: 'api' }, { ...keys, issuer: 'https://b.example.test', audience: 'api' }];
+    expect(await boot({ issuers, global: true })).toMatch(
+      /invalid option "@RequireAuth\(\{ issuer \}\)": names an issuer the module does not trust.*TypoController\.a \("https:\/\/a\.example\.test\/"\)/,
+    );
+    expect(await boot({ ...keys, issuer: 'https://a.example.test', audience: 'api', global: true })).toMatch(/TypoController\.a/);
+  });
+
+  it('boots when the issuer is trusted, or when any may be (resolveIssuer, or no issuer option)', async () => {
+    expect(await boot({ issuers: [{ ...keys, issuer: 'https://a.example.test/', audience: 'api' }], global: true })).toBe('booted');
+    expect(await boot({ resolveIssuer: () => null, global: true })).toBe('booted');
+    expect(await boot({ ...keys, audience: 'api', global: true })).toBe('booted');
+  });
+});

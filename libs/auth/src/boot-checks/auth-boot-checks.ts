@@ -4,6 +4,8 @@ import { AUTH_OPTIONS } from '../auth.constants.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import { AuthBootCheckError, uncoveredHandlersMessage } from './auth-boot-check-error.js';
 import { findUncoveredHandlers } from './guard-coverage.js';
+import { findUntrustedRouteIssuers, trustedIssuers } from './route-issuers.js';
+import { AuthConfigError } from '../auth-config-error.js';
 
 /**
  * Runs the app-wide checks once every module is initialised (`app.init()`, `app.listen()`,
@@ -22,7 +24,13 @@ export class AuthBootChecks implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const uncovered = findUncoveredHandlers({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector });
+    const tools = { discovery: this.discovery, scanner: this.scanner, reflector: this.reflector };
+    const trusted = trustedIssuers(this.options);
+    const untrusted = trusted ? findUntrustedRouteIssuers(tools, trusted) : [];
+    if (untrusted.length > 0) {
+      throw new AuthConfigError('@RequireAuth({ issuer })', `names an issuer the module does not trust, so the route can never sign anyone in: ${untrusted.join(', ')}`);
+    }
+    const uncovered = findUncoveredHandlers(tools);
     if (uncovered.length === 0) return;
     // Options made by a testing override may lack bootChecks: the default ('error') applies.
     if (this.options.bootChecks?.uncoveredHandlers === 'warn') {

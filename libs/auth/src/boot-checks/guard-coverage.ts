@@ -71,7 +71,7 @@ function hasGlobalAuthGuard(providers: Wrapper[]): boolean {
 }
 
 /** The class of a controller or provider built from a class; null for values, factories and aliases. */
-function classOf(wrapper: Wrapper): Type | null {
+export function classOf(wrapper: Wrapper): Type | null {
   if (wrapper.isAlias || wrapper.inject || typeof wrapper.metatype !== 'function' || !wrapper.metatype.prototype) return null;
   return wrapper.metatype as Type;
 }

@@ -1,0 +1,39 @@
+import type { Type } from '@nestjs/common';
+import { AUTH_POLICY_METADATA } from '../auth.constants.js';
+import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { AuthPolicy } from '../route-policy.js';
+import { classOf, type CoverageTools } from './guard-coverage.js';
+
+/**
+ * The issuers a route may name in `@RequireAuth({ issuer })` / `@OptionalAuth({ issuer })`: every
+ * issuer the module trusts, when that is a known list (the entries of `issuers`, or `issuer`);
+ * undefined when any may come (`resolveIssuer`, or no `issuer` configured).
+ */
+export function trustedIssuers(options: ResolvedAuthOptions): ReadonlySet<string> | undefined {
+  if (options.issuers) return options.issuers.resolve ? undefined : new Set(options.issuers.entries.flatMap((entry) => entry.issuer ?? []));
+  return options.issuer ? new Set(options.issuer) : undefined;
+}
+
+/**
+ * Every route whose decorator names an issuer the module never trusts, as `Class.method ("iss")`,
+ * sorted: such a route could never sign anyone in (a typo, a trailing slash). Class-level policies
+ * are reported as `Class`.
+ */
+export function findUntrustedRouteIssuers({ discovery, scanner, reflector }: CoverageTools, trusted: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  const seen = new Set<Type>();
+  const check = (where: string, policy: AuthPolicy | undefined) => {
+    for (const issuer of policy?.issuer ?? []) if (!trusted.has(issuer)) found.add(`${where} ("${issuer.slice(0, 200)}")`);
+  };
+  for (const wrapper of [...discovery.getControllers(), ...discovery.getProviders()]) {
+    const type = classOf(wrapper);
+    if (!type || seen.has(type)) continue;
+    seen.add(type);
+    check(type.name, reflector.get<AuthPolicy | undefined>(AUTH_POLICY_METADATA, type));
+    for (const name of scanner.getAllMethodNames(type.prototype)) {
+      const handler = (type.prototype as Record<string, unknown>)[name] as Function;
+      check(`${type.name}.${name}`, reflector.get<AuthPolicy | undefined>(AUTH_POLICY_METADATA, handler));
+    }
+  }
+  return [...found].sort();
+}
