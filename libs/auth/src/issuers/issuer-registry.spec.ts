@@ -163,4 +163,23 @@ describe('IssuerRegistry', () => {
     expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('token-invalid-issuer');
     expect(s.registry.size).toBe(0);
   });
+
+  it('keeps a known issuer on its last answer for one more TTL while the resolver fails or the budget is spent', async () => {
+    let failing = false;
+    const s = setup((iss) => {
+      if (failing) throw new Error('db down');
+      return tenantAnswer(iss);
+    }, { resolveIssuerMaxCalls: 1 });
+    const known = await s.registry.get(tenant.issuer);
+    failing = true;
+    s.clock.now += 60_000; // the answer is due
+    expect(await s.registry.get(tenant.issuer)).toBe(known);
+    expect(s.calls).toHaveLength(2);
+    // The budget (1 call per window) is spent now: no call, still the last answer.
+    expect(await s.registry.get(tenant.issuer)).toBe(known);
+    expect(s.calls).toHaveLength(2);
+    expect(await reasonOf(() => s.registry.get('https://t2.example.com'))).toBe('issuer-unavailable');
+    s.clock.now += 60_000; // one more TTL: the last answer is too old
+    expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('issuer-unavailable');
+  });
 });

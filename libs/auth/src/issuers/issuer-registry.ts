@@ -63,7 +63,9 @@ export class IssuerRegistry {
   /**
    * The verifier of `iss`: at once when a valid answer is held, else after asking `resolveIssuer`.
    * Throws (or rejects with) {@link AuthError}: `token-invalid-issuer` when the app does not trust
-   * `iss`, `issuer-unavailable` when that cannot be known now.
+   * `iss`, `issuer-unavailable` when that cannot be known now. An issuer whose answer is due but
+   * cannot be asked again (the resolver fails, or the budget is spent) keeps its last answer for at
+   * most one more TTL; only a `null` answer ends it at once.
    */
   get(iss: string): IssuerVerifier | Promise<IssuerVerifier> {
     const now = this.clock();
@@ -73,8 +75,20 @@ export class IssuerRegistry {
     if (refusedUntil !== undefined && now < refusedUntil) throw notTrusted();
     const inFlight = this.pending.get(iss);
     if (inFlight) return inFlight;
-    this.spendCall(now);
-    const lookup = this.lookUp(iss, held, now).finally(() => this.pending.delete(iss));
+    // A tenant known before keeps its last answer for one more TTL while it cannot be asked again.
+    const stale = held && now < held.validUntil + this.settings.ttlInMs ? held.verifier : undefined;
+    try {
+      this.spendCall(now);
+    } catch (error) {
+      if (stale) return stale;
+      throw error;
+    }
+    const lookup = this.lookUp(iss, held, now)
+      .catch((error: unknown) => {
+        if (stale && error instanceof AuthError && error.reason === AuthErrorReason.IssuerUnavailable) return stale;
+        throw error;
+      })
+      .finally(() => this.pending.delete(iss));
     this.pending.set(iss, lookup);
     return lookup;
   }
