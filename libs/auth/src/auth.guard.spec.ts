@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SignJWT } from 'jose';
 import { OptionalAuth, RequireAuth } from './auth.decorators.js';
 import { AuthGuard } from './auth.guard.js';
 import type { AuthPolicy } from './auth.decorators.js';
-import { resolveAuthOptions } from './auth.options.js';
+import { resolveAuthOptions, type ResolvedAuthOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
 import { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 
@@ -27,9 +27,14 @@ class PolicyProbe extends AuthGuard {
   }
 }
 
+// Options, services and guards are made in hooks or tests, never in a describe body: a throw there
+// would break the whole file instead of failing the tests that need them.
 describe('AuthGuard policy lookup (remembered per handler and class after the first request)', () => {
-  const options = resolveAuthOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!', defaultPolicy: 'required' });
-  const guard = new PolicyProbe(new Reflector(), new AuthService(options), options);
+  let guard: PolicyProbe;
+  beforeEach(() => {
+    const options = resolveAuthOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!', defaultPolicy: 'required' });
+    guard = new PolicyProbe(new Reflector(), new AuthService(options), options);
+  });
 
   it('gives an inherited handler the policy of the class it is called through, every time', () => {
     for (let i = 0; i < 2; i += 1) {
@@ -47,7 +52,10 @@ describe('AuthGuard policy lookup (remembered per handler and class after the fi
 
 describe('AuthGuard deciding a cached token', () => {
   const secret = 'a-test-secret-of-at-least-32-bytes!!';
-  const options = resolveAuthOptions({ secret, defaultPolicy: 'required' });
+  let options: ResolvedAuthOptions;
+  beforeEach(() => {
+    options = resolveAuthOptions({ secret, defaultPolicy: 'required' });
+  });
   const sign = (sub: string) =>
     new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
   const contextFor = (token: string) => {
@@ -85,8 +93,6 @@ describe('AuthGuard deciding a cached token', () => {
 
 describe('AuthGuard deciding a cached token with a revocation store', () => {
   const secret = 'a-test-secret-of-at-least-32-bytes!!';
-  const store = memoryRevocationStore();
-  const options = resolveAuthOptions({ secret, defaultPolicy: 'required', revocation: store });
   const sign = (sid: string) =>
     new SignJWT({ sub: 'user_1', sid }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
   const contextFor = (token: string) => {
@@ -97,6 +103,8 @@ describe('AuthGuard deciding a cached token with a revocation store', () => {
   };
 
   it('stays synchronous for a cached token, and refuses it as soon as it is revoked', async () => {
+    const store = memoryRevocationStore();
+    const options = resolveAuthOptions({ secret, defaultPolicy: 'required', revocation: store });
     const guard = new AuthGuard(new Reflector(), new AuthService(options), options);
     const token = await sign('sess_sync');
     expect(await guard.canActivate(contextFor(token))).toBe(true);

@@ -6,11 +6,12 @@ import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { forbiddenDenial, reverificationDenial, stepUpDenial, unauthorizedDenial, unavailableDenial } from './auth.exceptions.js';
 import { toTransportException } from './transport-exceptions.js';
 
-const unauthorized = unauthorizedDenial(new AuthError(AuthErrorReason.TokenExpired), 'api', false);
+// Made inside each test, not when the file loads: a throw there would break the whole file.
+const unauthorized = () => unauthorizedDenial(new AuthError(AuthErrorReason.TokenExpired), 'api', false);
 
 describe('toTransportException', () => {
   it('http: the HttpException, without GraphQL extensions', async () => {
-    const error = await toTransportException('http', unauthorized, false);
+    const error = await toTransportException('http', unauthorized(), false);
     expect(error).toBeInstanceOf(HttpException);
     expect((error as HttpException).getStatus()).toBe(401);
     expect('extensions' in error).toBe(false);
@@ -20,12 +21,12 @@ describe('toTransportException', () => {
     const forbidden = await toTransportException('graphql', forbiddenDenial('api', false), false);
     expect((forbidden as HttpException).getStatus()).toBe(403);
     expect((forbidden as unknown as { extensions: unknown }).extensions).toEqual({ code: 'FORBIDDEN', http: { status: 403 } });
-    const unauth = await toTransportException('graphql', unauthorized, false);
+    const unauth = await toTransportException('graphql', unauthorized(), false);
     expect((unauth as unknown as { extensions: { code: string } }).extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('ws and rpc: their own exception classes carrying the payload; the reason only in debug mode', async () => {
-    const ws = await toTransportException('ws', unauthorized, false);
+    const ws = await toTransportException('ws', unauthorized(), false);
     expect(ws).toBeInstanceOf(WsException);
     expect((ws as WsException).getError()).toEqual({
       status: 'error',
@@ -52,7 +53,7 @@ describe('toTransportException', () => {
   });
 
   it('an unknown transport gets the HttpException', async () => {
-    expect(await toTransportException('unknown', unauthorized, false)).toBeInstanceOf(HttpException);
+    expect(await toTransportException('unknown', unauthorized(), false)).toBeInstanceOf(HttpException);
   });
 
   const clerkError = { type: 'forbidden', reason: 'reverification-error', metadata: { reverification: { level: 'second_factor', afterMinutes: 10 } } };

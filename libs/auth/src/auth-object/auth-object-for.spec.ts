@@ -1,16 +1,23 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { AuthError } from '../auth.errors.js';
 import { bearerChallenge } from '../auth.errors.js';
 import { resultForAccepted } from './auth-object-for.js';
-import { hasAuthorization, signedInAuthObject, signedInResult, signedOutResult } from './auth-object.js';
+import { hasAuthorization, signedInAuthObject, signedInResult, signedOutResult, type AuthResult } from './auth-object.js';
 import { readSessionFields } from './claims.js';
 import { machineAuthObject } from './machine-auth-object.js';
 
 const sessionClaims = { sub: 'user_1', sid: 'sess_1' };
-const session = signedInResult(signedInAuthObject(sessionClaims, readSessionFields(sessionClaims), 't'));
-const machine = signedInResult(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't'));
 
 describe('resultForAccepted', () => {
+  // Built before each test, not when the file loads: a throw there would break the whole file
+  // instead of failing these tests.
+  let session: AuthResult;
+  let machine: AuthResult;
+  beforeEach(() => {
+    session = signedInResult(signedInAuthObject(sessionClaims, readSessionFields(sessionClaims), 't'));
+    machine = signedInResult(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't'));
+  });
+
   it('keeps the very same result when the class is accepted', () => {
     expect(resultForAccepted(session, 'session_token')).toBe(session);
     expect(resultForAccepted(machine, ['session_token', 'm2m_token'])).toBe(machine);

@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { AuthPolicy } from '../../auth.decorators.js';
-import { resolveAuthOptions } from '../../auth.options.js';
+import { resolveAuthOptions, type ResolvedAuthOptions } from '../../auth.options.js';
 import { operationSecurity, securitySchemes, type OpenApiOperationLike } from './security-mapping.js';
 
 const secret = 'a-test-secret-of-at-least-32-bytes!!';
@@ -18,7 +18,11 @@ describe('securitySchemes', () => {
 });
 
 describe('operationSecurity', () => {
-  const options = resolveAuthOptions({ secret });
+  // Resolved before each test, not in the describe body: a throw there would break the whole file.
+  let options: ResolvedAuthOptions;
+  beforeEach(() => {
+    options = resolveAuthOptions({ secret });
+  });
   // Scopes come with the `scope`/`scopes` policy keys; read wherever the policy carries them.
   const withScopes = { mode: 'required', scopes: ['invoices:read', 'invoices:write'] } as AuthPolicy;
 

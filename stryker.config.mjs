@@ -1,0 +1,72 @@
+// @ts-check
+/**
+ * Mutation testing of the security core (docs/mutation-testing.md).
+ *
+ * `npm run test:mutation` runs every file below; `npm run test:mutation -- --mutate <file>[,<file>]`
+ * runs a subset. Only the unit specs run (jest.config.json): the e2e suites need servers and
+ * would make every mutant take seconds. Results are kept in reports/mutation/ (gitignored) and
+ * reused by the next run (incremental), so a re-run after a small change only tests what changed.
+ *
+ * Equivalent mutants are marked one by one in the source with
+ * `// Stryker disable next-line <mutator>: <reason>`, never by a pattern here.
+ *
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.json',
+    // The unit specs of the core folders only. A mutant run loads every spec file related to the
+    // mutated file, so the Nest-layer specs (which import Nest and start guards) would cost seconds
+    // per mutant; the core's own specs are what must pin its behaviour.
+    // The sequencer drops, per mutant, the related spec files that hold none of its covering tests.
+    config: {
+      testRegex: 'libs/auth/src/(auth-object|revocation|token|verification)/[^/]+\\.spec\\.ts$',
+      testSequencer: '<rootDir>/scripts/mutation/test-file-sequencer.mjs',
+    },
+    // Only the specs that import a mutated file run, in the dry run and per mutant.
+    enableFindRelatedTests: true,
+  },
+  // Jest runs the project's ESM through Node's VM modules.
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings'],
+  coverageAnalysis: 'perTest',
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: [
+    'libs/auth/src/auth-object/auth-object.ts',
+    'libs/auth/src/auth-object/authorization-grants.ts',
+    'libs/auth/src/auth-object/claims.ts',
+    'libs/auth/src/auth-object/machine-auth-object.ts',
+    'libs/auth/src/auth-object/org-claims.ts',
+    'libs/auth/src/auth-object/reverification.ts',
+    'libs/auth/src/auth-object/scopes.ts',
+    'libs/auth/src/auth-object/step-up.ts',
+    'libs/auth/src/revocation/memory-revocation-store.ts',
+    'libs/auth/src/revocation/revocation-check.ts',
+    'libs/auth/src/revocation/revocation-mirror.ts',
+    'libs/auth/src/token/extract-token.ts',
+    'libs/auth/src/verification/time-window.ts',
+    'libs/auth/src/verification/token-class.ts',
+    'libs/auth/src/verification/token-header.ts',
+    'libs/auth/src/verification/token-verifier.ts',
+    'libs/auth/src/verification/verified-token-cache.ts',
+  ],
+  // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
+  ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportTests: false, reportScoreTable: true },
+  // A 2-core machine shared with other work: one test runner; raise it with --concurrency.
+  concurrency: 1,
+  timeoutMS: 10000,
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+};
+
+export default config;
