@@ -23,7 +23,7 @@ const config = {
     // per mutant; the core's own specs are what must pin its behaviour.
     // The sequencer drops, per mutant, the related spec files that hold none of its covering tests.
     config: {
-      testRegex: 'libs/auth/src/(auth-object|revocation|token|verification)/[^/]+\\.spec\\.ts$',
+      testRegex: 'libs/auth/src/(auth-object|issuers|revocation|token|verification)/[^/]+\\.spec\\.ts$',
       testSequencer: '<rootDir>/scripts/mutation/test-file-sequencer.mjs',
     },
     // Only the specs that import a mutated file run, in the dry run and per mutant.
@@ -44,15 +44,23 @@ const config = {
     'libs/auth/src/auth-object/reverification.ts',
     'libs/auth/src/auth-object/scopes.ts',
     'libs/auth/src/auth-object/step-up.ts',
+    'libs/auth/src/issuers/issuer-registry.ts',
+    'libs/auth/src/issuers/issuer-selector.ts',
+    'libs/auth/src/issuers/resolve-issuers.ts',
+    'libs/auth/src/issuers/same-answer.ts',
+    'libs/auth/src/issuers/unverified-issuer.ts',
     'libs/auth/src/revocation/memory-revocation-store.ts',
     'libs/auth/src/revocation/revocation-check.ts',
     'libs/auth/src/revocation/revocation-mirror.ts',
     'libs/auth/src/token/extract-token.ts',
+    'libs/auth/src/verification/issuer-verifier.ts',
+    'libs/auth/src/verification/jose-errors.ts',
     'libs/auth/src/verification/time-window.ts',
     'libs/auth/src/verification/token-class.ts',
     'libs/auth/src/verification/token-header.ts',
     'libs/auth/src/verification/token-verifier.ts',
     'libs/auth/src/verification/verified-token-cache.ts',
+    'libs/auth/src/verification/verified-token.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
