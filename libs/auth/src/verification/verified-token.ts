@@ -48,7 +48,7 @@ export function buildVerifiedToken(
   }
   checkAuthorizedParty(rules.authorizedParties, claims);
   const fields = readSessionFields(claims);
-  if (grants) fields.grants = grants;
+  fields.grants = grants;
   fields.scopes = readScopes(claims, tokenType);
   const auth = signedInAuthObject(claims, fields, token, rules.getTokenTemplate);
   return deepFreeze({ token, tokenType, header, claims, fields, auth });
