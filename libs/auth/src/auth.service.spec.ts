@@ -52,4 +52,19 @@ describe('AuthService', () => {
     expect(cached?.auth).toMatchObject({ isAuthenticated: true, tokenType: 'm2m_token', machineId: 'mch_1' });
     await expect(service.verifyToken(token, { acceptsToken: 'm2m_token' })).resolves.toBe(cached?.auth);
   });
+
+  it("with several issuers, each token gets its own issuer's defaults: acceptsToken and treatPendingAsSignedOut", async () => {
+    const other = await createTestIssuer({ issuer: 'https://other.test' });
+    const service = new AuthService(
+      resolveAuthOptions({
+        issuers: [issuer.moduleOptions({ treatPendingAsSignedOut: false }), other.moduleOptions({ acceptsToken: 'm2m_token' })],
+      }),
+    );
+    const pending = { sub: 'user_1', sid: 'sess_1', sts: 'pending' };
+    expect((await service.verifyToken(await issuer.sign(pending))).sessionStatus).toBe('pending');
+    await expect(service.verifyToken(await other.sign(pending))).rejects.toMatchObject({ reason: 'token-type-not-accepted' });
+    expect((await service.verifyToken(await other.sign(clerkM2MClaims()), { acceptsToken: 'm2m_token' })).tokenType).toBe('m2m_token');
+    expect((await service.authenticate(await other.sign(clerkM2MClaims()))).auth.isAuthenticated).toBe(true);
+    await expect(service.verifyToken(await issuer.sign(clerkM2MClaims()))).rejects.toMatchObject({ reason: 'token-type-not-accepted' });
+  });
 });
