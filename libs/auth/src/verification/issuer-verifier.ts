@@ -53,6 +53,7 @@ export class IssuerVerifier {
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters; key?: unknown };
     try {
       // jose reads the real clock itself; only an injected one needs passing (and a Date made).
+      // Stryker disable next-line ConditionalExpression: a shortcut; with the real clock, currentDate would be the same instant.
       const options = this.clock === Date.now ? this.baseOptions : { ...this.baseOptions, currentDate: new Date(now) };
       verified = await jwtVerifyNoticingReplacedKeys(token, this.key, options, this.keySource);
     } catch (error) {

@@ -160,6 +160,12 @@ describe('TokenVerifier: key sources', () => {
     expect(v.verifyCached(token)).toBeUndefined();
   });
 
+  it('caches nothing verified with remote keys before they were ever fetched', async () => {
+    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions()), fetchedSource(() => null), () => NOW);
+    await admit(v, await sign());
+    expect(v.cache?.size).toBe(0);
+  });
+
   it('warms every key source at boot: the one issuer, or each entry of issuers', async () => {
     const warmed: string[] = [];
     const source = { ...fetchedSource(() => null), warmUp: async () => void warmed.push('single') };
