@@ -182,4 +182,67 @@ describe('IssuerRegistry', () => {
     s.clock.now += 60_000; // one more TTL: the last answer is too old
     expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('issuer-unavailable');
   });
+
+  it('peeks without asking: a held answer until its TTL ends, nothing after', async () => {
+    const s = setup(tenantAnswer);
+    expect(s.registry.peek(tenant.issuer)).toBeUndefined();
+    const known = await s.registry.get(tenant.issuer);
+    s.clock.now += 59_999;
+    expect(s.registry.peek(tenant.issuer)).toBe(known);
+    s.clock.now += 1;
+    expect(s.registry.peek(tenant.issuer)).toBeUndefined();
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it('gives each refusal its own message', async () => {
+    const messageOf = async (run: () => unknown) => {
+      try {
+        await run();
+      } catch (error) {
+        return (error as AuthError).message;
+      }
+      return 'accepted';
+    };
+    const refused = setup(() => null, { resolveIssuerMaxCalls: 1 });
+    expect(await messageOf(() => refused.registry.get('https://made-up.example.com'))).toBe('the token iss names no trusted issuer');
+    expect(await messageOf(() => refused.registry.get('https://other.example.com'))).toBe('too many resolveIssuer calls in this window');
+    expect(await messageOf(() => setup(() => Promise.reject(new Error('x'))).registry.get(tenant.issuer))).toBe('resolveIssuer failed or did not answer in time');
+    expect(await messageOf(() => setup(() => ({ audiences: 'x' })).registry.get(tenant.issuer))).toBe('resolveIssuer answered options that could not be used');
+  });
+
+  it('logs the start of each outage: at its first failure, and again after an answer', async () => {
+    let failing = true;
+    const s = setup((iss) => {
+      if (failing) throw new Error('db down');
+      return tenantAnswer(iss);
+    });
+    await reasonOf(() => s.registry.get(tenant.issuer));
+    expect(s.failures).toHaveLength(1);
+    await reasonOf(() => s.registry.get(tenant.issuer));
+    expect(s.failures).toHaveLength(1);
+    failing = false;
+    await s.registry.get(tenant.issuer);
+    failing = true;
+    await reasonOf(() => s.registry.get('https://t2.example.com'));
+    expect(s.failures).toHaveLength(2);
+  });
+
+  it('leaves no timer behind once the resolver answered', async () => {
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    const s = setup(tenantAnswer);
+    await s.registry.get(tenant.issuer);
+    await reasonOf(() => s.registry.get('https://made-up.example.com'));
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('logs a fixed text for answers that fail in another way than an option error', async () => {
+    const s = setup(() => ({
+      get jwks(): never {
+        throw new TypeError('secret detail');
+      },
+    }));
+    expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('issuer-unavailable');
+    expect(s.failures).toEqual(['nestjs-warden: resolveIssuer answered options that could not be used']);
+  });
 });
+

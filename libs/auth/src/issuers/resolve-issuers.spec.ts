@@ -122,3 +122,49 @@ describe('resolveIssuer', () => {
     expect(() => issuers?.entryFor('https://t1.example.com', { audiences: 'x' })).toThrow(/resolveIssuer\(\)\.audiences/);
   });
 });
+
+describe('the messages of issuer option errors', () => {
+  it.each([
+    [{ issuers: [A], maxIssuers: 5 }, 'maxIssuers', 'applies only with resolveIssuer'],
+    [{ secret: SECRET, resolveIssuerMaxCalls: 5 }, 'resolveIssuerMaxCalls', 'applies only with resolveIssuer'],
+    [{ resolveIssuer: 'https://a' }, 'resolveIssuer', 'expected a function (iss) => issuer options | null'],
+    [{ issuers: {} }, 'issuers', 'expected a non-empty list of issuer options, e.g. [clerk({ ... }), auth0({ ... })]'],
+    [{ issuers: [null] }, 'issuers[0]', 'expected issuer options, e.g. clerk({ ... }) or { jwksUrl, issuer, audience }'],
+    [{ issuers: [{ secret: SECRET }] }, 'issuers[0].issuer', "is required: a token's iss selects its issuer entry by exact match"],
+    [{ resolveIssuer: () => null, maxIssuers: 2.5 }, 'maxIssuers', 'expected a whole number >= 1'],
+    [{ resolveIssuer: () => null, resolveIssuerTtlInMs: 0 }, 'resolveIssuerTtlInMs', 'expected a finite number >= 1'],
+  ])('%j: %s', (options, option, problem) => {
+    const error = failure(options);
+    expect([error.option, error.problem]).toEqual([option, problem]);
+  });
+
+  it('says what resolveIssuer answered wrong', () => {
+    const issuers = resolveAuthOptions({ resolveIssuer: () => null }).issuers;
+    const problemOf = (answer: unknown) => {
+      try {
+        issuers?.entryFor('https://t1.example.com', answer);
+      } catch (error) {
+        return [(error as AuthConfigError).option, (error as AuthConfigError).problem];
+      }
+      return 'accepted';
+    };
+    expect(problemOf(null)).toEqual(['resolveIssuer', 'must answer issuer options or null']);
+    expect(problemOf({ issuer: 'https://other', secret: SECRET })).toEqual(['resolveIssuer', 'answered options whose issuer is not the token iss it was asked about']);
+    expect(problemOf({ issuer: 'https://t1.example.com', secret: SECRET })).toBe('accepted');
+    expect(problemOf({ audiences: 'x' })).toEqual(['resolveIssuer().audiences', 'unknown option "resolveIssuer().audiences" (did you mean "resolveIssuer().audience"?)']);
+  });
+
+  it('accepts an empty list next to resolveIssuer', () => {
+    expect(resolveAuthOptions({ issuers: [], resolveIssuer: () => null }).issuers?.entries).toEqual([]);
+  });
+
+  it('lets one entry name an issuer twice', () => {
+    expect(resolveAuthOptions({ issuers: [{ ...A, issuer: [A.issuer, A.issuer] }] }).issuers?.entries).toHaveLength(1);
+  });
+
+  it('collects no authorized parties when none is set', () => {
+    expect(resolveAuthOptions({ issuers: [A] }).issuers?.authorizedParties).toBeUndefined();
+    expect(resolveAuthOptions({ issuers: [A], authorizedParties: ['https://a.app'] }).issuers?.authorizedParties).toEqual(['https://a.app']);
+  });
+});
+

@@ -54,6 +54,7 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
     }
   }
   const defaults: AuthModuleOptions = { clock: options.clock };
+  // Stryker disable next-line ConditionalExpression: an option set to undefined is the same as an absent one to resolveAuthOptions.
   for (const name of INHERITED) if (options[name] !== undefined) Object.assign(defaults, { [name]: options[name] });
   const entries = (issuers ?? []).map((entry, i) => resolveEntry(`issuers[${i}]`, entry, defaults, resolveOne));
   checkDistinctIssuers(entries);
@@ -107,6 +108,7 @@ export function labelled<T>(label: string, run: () => T): T {
 function checkDistinctIssuers(entries: ResolvedAuthOptions[]): void {
   const seen = new Map<string, number>();
   entries.forEach((entry, i) => {
+    // Stryker disable next-line ArrayDeclaration: every entry has an issuer (checked by resolveEntry).
     for (const issuer of entry.issuer ?? []) {
       const first = seen.get(issuer);
       if (first !== undefined && first !== i) {

@@ -28,6 +28,21 @@ describe('sameAnswer', () => {
     expect(sameAnswer(b, a)).toBe(false);
   });
 
+  it('compares values that are not options by identity only', () => {
+    expect(sameAnswer('x', 'x')).toBe(true);
+    expect(sameAnswer(1, 2)).toBe(false);
+    expect(sameAnswer('ab', 'ba')).toBe(false);
+  });
+
+  it('never calls a primitive the same as an object that looks like it in JSON', () => {
+    // eslint-disable-next-line no-new-wrappers
+    const boxed = new String('api');
+    expect(sameAnswer({ audience: 'api' }, { audience: boxed })).toBe(false);
+    expect(sameAnswer({ audience: boxed }, { audience: 'api' })).toBe(false);
+    expect(sameAnswer({ checkClaims: check }, { checkClaims: {} })).toBe(false);
+    expect(sameAnswer({ checkClaims: {} }, { checkClaims: check })).toBe(false);
+  });
+
   it('is false for data that cannot be compared as JSON', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -14,7 +14,8 @@ export function sameAnswer(a: unknown, b: unknown): boolean {
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a === 'function' || typeof b === 'function' || typeof a !== 'object' || typeof b !== 'object') return false;
+  // Unequal primitives differ, and functions compare by identity (JSON would call any two the same).
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
   try {
     return JSON.stringify(a) === JSON.stringify(b);
   } catch {

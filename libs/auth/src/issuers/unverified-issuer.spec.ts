@@ -11,7 +11,9 @@ function reasonOf(run: () => unknown): string {
     return 'read';
   } catch (error) {
     expect(error).toBeInstanceOf(AuthError);
-    return (error as AuthError).reason;
+    const { reason, message } = error as AuthError;
+    expect(message).toBe(reason === 'token-invalid' ? 'the token payload is not a JSON object' : 'the token has no iss');
+    return reason;
   }
 }
 

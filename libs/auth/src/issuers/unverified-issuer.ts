@@ -16,7 +16,7 @@ export function unverifiedIssuer(token: string): string {
   try {
     payload = JSON.parse(Buffer.from(token.slice(start, end), 'base64url').toString('utf8'));
   } catch {
-    throw new AuthError(AuthErrorReason.TokenInvalid, 'the token payload is not a JSON object');
+    // Not JSON: refused below, as a payload that is not an object.
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new AuthError(AuthErrorReason.TokenInvalid, 'the token payload is not a JSON object');

@@ -65,6 +65,10 @@ describe('TokenVerifier with several issuers', () => {
     expect(await reasonOf(v.verify(await sign(a, { iss: 42 })))).toBe('token-invalid-issuer');
   });
 
+  it('says why an unknown iss was refused', async () => {
+    await expect(verifier().verify(await sign(stranger))).rejects.toThrow('the token iss names no configured issuer');
+  });
+
   it('refuses a payload that is not a JSON object as token-invalid', async () => {
     const v = verifier();
     const [header, , signature] = (await sign(a)).split('.');
