@@ -239,23 +239,34 @@ describe('the migration recipe: Clerk and Auth0 at once', () => {
   });
 });
 
-describe('the testing kit with several issuers', () => {
-  const TENANT = 'https://tenant-1.example.com';
+const TENANT = 'https://tenant-1.example.com';
 
-  @Controller()
-  class TenantController {
-    @Get('me')
-    me(@Auth() auth: SignedInAuthObject) {
-      return { userId: auth.userId, issuer: auth.issuer };
-    }
-
-    @RequireAuth({ issuer: TENANT })
-    @Get('tenant')
-    tenant(@Auth('issuer') issuer: string) {
-      return { issuer };
-    }
+/** The testing kit's app: one route for any issuer, one for a single tenant. */
+@Controller()
+class TenantController {
+  @Get('me')
+  me(@Auth() auth: SignedInAuthObject) {
+    return { userId: auth.userId, issuer: auth.issuer };
   }
 
+  @RequireAuth({ issuer: TENANT })
+  @Get('tenant')
+  tenant(@Auth('issuer') issuer: string) {
+    return { issuer };
+  }
+}
+
+/** A route naming an issuer with a trailing slash the module's entry does not have. */
+@Controller()
+class TypoController {
+  @RequireAuth({ issuer: 'https://a.example.test/' })
+  @Get('a')
+  a() {
+    return { ok: true };
+  }
+}
+
+describe('the testing kit with several issuers', () => {
   let app: INestApplication;
   let testAuth: TestAuth;
   beforeAll(async () => {
@@ -283,15 +294,6 @@ describe('the testing kit with several issuers', () => {
 });
 
 describe('boot check: a route naming an issuer the module does not trust', () => {
-  @Controller()
-  class TypoController {
-    @RequireAuth({ issuer: 'https://a.example.test/' })
-    @Get('a')
-    a() {
-      return { ok: true };
-    }
-  }
-
   const boot = async (options: Parameters<typeof AuthModule.forRoot>[0]) => {
     const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(options)], controllers: [TypoController] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
