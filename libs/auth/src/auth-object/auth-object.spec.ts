@@ -179,6 +179,17 @@ describe('auth objects, field by field', () => {
     await expect(auth.getToken({ expiresInSeconds: 0.5 })).resolves.toBe('minted');
   });
 
+  it('hands the provider only the options the caller gave, not undefined keys', async () => {
+    const given: object[] = [];
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k', async (_auth, _template, options) => {
+      given.push(options);
+      return 'minted';
+    });
+    await auth.getToken({ template: 'supabase' });
+    await auth.getToken({ expiresInSeconds: 30 });
+    expect(given.map((options) => Object.keys(options))).toEqual([['template'], ['expiresInSeconds']]);
+  });
+
   it('getToken({ expiresInSeconds }) without a provider names the option', async () => {
     const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
     await expect(auth.getToken({ expiresInSeconds: 60 })).rejects.toThrow(

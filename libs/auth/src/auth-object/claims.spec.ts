@@ -182,6 +182,13 @@ describe('readSessionFields', () => {
     expect(readSessionFields({ ...base, sts: 'PENDING' }).sessionStatus).toBeNull();
   });
 
+  it('refuses an act that is not a plain object even when it carries a sub (claims from a hook need not be JSON)', () => {
+    const fn = Object.assign(() => undefined, { sub: 'user_admin' });
+    const list = Object.assign([{ sub: 'user_admin' }], { sub: 'user_admin' });
+    expect(reason({ ...base, act: fn })).toBe('token-invalid-claims');
+    expect(reason({ ...base, act: list })).toBe('token-invalid-claims');
+  });
+
   it('keeps the act object as sent, extra members included', () => {
     const act = { sub: 'user_admin', iss: 'https://dashboard.clerk.com', sid: 'sess_9' };
     expect(readSessionFields({ ...base, act }).actor).toBe(act);

@@ -154,6 +154,11 @@ describe('orgFeatureSlots and splitByScope, element by element', () => {
     expect(splitByScope(' o:a , u:b , :c, o: , ou:d ')).toEqual({ org: ['a', 'd'], user: ['b', 'd'] });
   });
 
+  it('gives no slot or scope to an element without a colon, whatever its letters', () => {
+    expect(orgFeatureSlots('oo,ouX,uoo')).toEqual([]);
+    expect(splitByScope('oo,uu,ouX')).toEqual({ org: [], user: [] });
+  });
+
   it('keeps what follows the first colon whole', () => {
     expect(orgFeatureSlots('o:a:b')).toEqual(['a:b']);
     expect(splitByScope('u:a:b,uo:c:d')).toEqual({ org: ['c:d'], user: ['a:b', 'c:d'] });
