@@ -202,6 +202,23 @@ describe('machine auth objects, claim by claim', () => {
     expect(signedOutMachineAuthObject('api_key').has({ scope: 'a' })).toBe(false);
   });
 
+  it('gives each signed-out class only its own fields', () => {
+    const keys = (type: 'm2m_token' | 'oauth_token' | 'api_key') =>
+      Object.keys(signedOutMachineAuthObject(type))
+        .filter((key) => !['getToken', 'has', 'debug'].includes(key))
+        .sort();
+    const common = ['claims', 'id', 'isAuthenticated', 'scopes', 'subject', 'tokenType'];
+    expect(keys('m2m_token')).toEqual([...common, 'machineId'].sort());
+    expect(keys('oauth_token')).toEqual([...common, 'clientId', 'userId'].sort());
+    expect(keys('api_key')).toEqual([...common, 'name', 'orgId', 'userId'].sort());
+  });
+
+  it('has() reads only plain check objects: a function carrying a scope is no check', () => {
+    const check = Object.assign(() => undefined, { scope: 'a' });
+    expect(hasMachineAuthorization(check as never, ['a'])).toBe(false);
+    expect(hasMachineAuthorization({ scope: 'a' }, ['a'])).toBe(true);
+  });
+
   it('a signed-in machine object stands for one frozen result, the same every time', () => {
     const auth = machineAuthObject('oauth_token', { sub: 'user_1' }, 't');
     const result = authResultOf(auth);

@@ -66,7 +66,7 @@ describe('RevocationMirror, at the limits', () => {
 
   it('ignores keys without a kind, of another kind, or named like object members', () => {
     const mirror = new RevocationMirror();
-    for (const key of [':x', 'constructor:x', 'toString:x', '__proto__:x', 'SID:x', 'sids:x']) {
+    for (const key of [':x', 'sidx', 'subx', 'jtix', 'constructor:x', 'toString:x', '__proto__:x', 'SID:x', 'sids:x']) {
       expect(() => mirror.add(key, now / 1000 + 60, now)).not.toThrow();
     }
     expect(mirror.size).toBe(0);

@@ -98,6 +98,7 @@ describe('extractToken, character by character', () => {
     expect(extractToken(undefined, defaults, ' \ta.b.c\t ')).toEqual({ token: 'a.b.c', source: 'header' });
     expect(extractToken(undefined, defaults, 'bearer\ta.b.c')).toEqual({ token: 'a.b.c', source: 'header' });
     expect(extractToken(undefined, defaults, 'Bearerish.token')).toEqual({ token: 'Bearerish.token', source: 'header' });
+    expect(extractToken(undefined, defaults, 'token.Bearer')).toEqual({ token: 'token.Bearer', source: 'header' });
     expect(extractToken(undefined, defaults, 'Bearer\t')).toBeNull();
     expect(extractToken(undefined, defaults, 'Bearer a b')).toBeNull();
     expect(extractToken({}, defaults, 5 as never)).toBeNull();

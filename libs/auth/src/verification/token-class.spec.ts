@@ -183,6 +183,9 @@ describe('token classes, value by value', () => {
     expect(isTokenTypeAccepted('session_token', 'session_token')).toBe(true);
     expect(isTokenTypeAccepted('api_key', ['api_key'])).toBe(true);
     expect(isTokenTypeAccepted('api_key', [])).toBe(false);
+    // Never as a substring of a value that was not checked
+    expect(isTokenTypeAccepted('session_token', 'session_tokens' as never)).toBe(false);
+    expect(isTokenTypeAccepted('m2m_token', 'not_m2m_token' as never)).toBe(false);
   });
 
   it('names no single machine class for a list holding a session, or an empty list', () => {
