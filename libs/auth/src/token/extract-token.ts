@@ -73,10 +73,11 @@ function fromCookie(headers: RequestHeaders, name: string): string | null {
   if (typeof value !== 'string' || !value.includes(name)) return null;
   let token: string | undefined;
   try {
+    // Stryker disable BlockStatement: (the catch block) an empty catch leaves token undefined, which the return below turns into null as well
     token = parseCookie(value)[name];
-  // Stryker disable next-line BlockStatement: an empty catch leaves token undefined, which the line below turns into null as well
   } catch {
     return null;
   }
+  // Stryker restore BlockStatement
   return token ? token.trim() || null : null;
 }

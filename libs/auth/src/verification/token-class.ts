@@ -97,11 +97,12 @@ export function classifyToken(classifier: TokenClassifier, header: JWTHeaderPara
   }
   let type: unknown;
   try {
+    // Stryker disable BlockStatement: (the catch block) an empty catch leaves type undefined, which the check below refuses exactly as null
     type = classifier(header, claims);
-  // Stryker disable next-line BlockStatement: an empty catch leaves type undefined, which the check below refuses exactly as null
   } catch {
     type = null;
   }
+  // Stryker restore BlockStatement
   if (typeof type !== 'string' || !(TOKEN_TYPES as readonly string[]).includes(type)) {
     throw new AuthError(AuthErrorReason.TokenInvalidType, 'the token is of no accepted class');
   }
