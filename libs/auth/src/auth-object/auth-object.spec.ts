@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import { signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { AUTH_RESULT, authResultOf, signedInAuthObject, signedInResult, signedOutAuthObject, signedOutResult } from './auth-object.js';
 import { hasAuthorization } from './has-authorization.js';
 import { readSessionFields } from './claims.js';
 
@@ -132,5 +132,109 @@ describe('auth objects', () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect((auth as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(Object.getPrototypeOf(auth.claims)).toBe(Object.prototype);
+  });
+});
+
+describe('auth objects, field by field', () => {
+  it('copies every session field onto a frozen signed-in object', () => {
+    const claims = { ...v2, sts: 'active', fva: [1, -1], act: { sub: 'user_admin' }, org_slug: 'ignored-in-v2' };
+    const fields = readSessionFields(claims);
+    const auth = signedInAuthObject(claims, fields, 't.o.k');
+    expect(auth).toMatchObject({
+      isAuthenticated: true,
+      tokenType: 'session_token',
+      userId: 'user_2',
+      sessionId: 'sess_2',
+      orgId: 'org_2',
+      orgRole: 'org:member',
+      orgSlug: null,
+      orgPermissions: ['org:invoices:read'],
+      actor: { sub: 'user_admin' },
+      sessionStatus: 'active',
+      factorVerificationAge: [1, -1],
+    });
+    expect(auth.claims).toBe(claims);
+    expect(Object.isFrozen(auth)).toBe(true);
+  });
+
+  it('has() is false for a check that is not an object, signed in or out', () => {
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
+    for (const check of [null, undefined, 'x', 1]) {
+      expect(auth.has(check as never)).toBe(false);
+      expect(signedOutAuthObject().has(check as never)).toBe(false);
+    }
+    expect(auth.has({ role: 'admin' })).toBe(true);
+  });
+
+  it('getToken({}) is the request token; a bad lifetime is refused before the provider is asked', async () => {
+    const templates = jest.fn(async () => 'minted');
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 'the.request.token', templates);
+    await expect(auth.getToken({})).resolves.toBe('the.request.token');
+    for (const expiresInSeconds of [0, -1, Number.NaN, '60']) {
+      await expect(auth.getToken({ template: 't', expiresInSeconds: expiresInSeconds as number })).rejects.toThrow(
+        new TypeError('nestjs-warden: getToken({ expiresInSeconds }) must be a number of seconds above 0'),
+      );
+    }
+    expect(templates).not.toHaveBeenCalled();
+    await expect(auth.getToken({ expiresInSeconds: 0.5 })).resolves.toBe('minted');
+  });
+
+  it('hands the provider only the options the caller gave, not undefined keys', async () => {
+    const given: object[] = [];
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k', async (_auth, _template, options) => {
+      given.push(options);
+      return 'minted';
+    });
+    await auth.getToken({ template: 'supabase' });
+    await auth.getToken({ expiresInSeconds: 30 });
+    expect(given.map((options) => Object.keys(options))).toEqual([['template'], ['expiresInSeconds']]);
+  });
+
+  it('getToken({ expiresInSeconds }) without a provider names the option', async () => {
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
+    await expect(auth.getToken({ expiresInSeconds: 60 })).rejects.toThrow(
+      'nestjs-warden: getToken({ template, expiresInSeconds }) needs the getTokenTemplate option of AuthModule.forRoot()',
+    );
+  });
+
+  it('a signed-in object stands for one frozen result, the same every time', () => {
+    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
+    const result = authResultOf(auth);
+    expect(result).toEqual({ auth, error: null, tokenPresent: true });
+    expect(result?.auth).toBe(auth);
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(authResultOf(auth)).toBe(result);
+    expect(signedInResult(auth)).toBe(result);
+  });
+
+  it('signedInResult makes a result for a signed-in object of another origin', () => {
+    const foreign = { isAuthenticated: true, tokenType: 'session_token' } as never;
+    expect(signedInResult(foreign)).toEqual({ auth: foreign, error: null, tokenPresent: true });
+  });
+
+  it('a signed-out object remembers why, and whether a token came', () => {
+    const error = new AuthError(AuthErrorReason.TokenExpired);
+    const result = signedOutResult(error, true);
+    expect(result).toMatchObject({ error, tokenPresent: true, auth: { isAuthenticated: false, sessionStatus: null } });
+    expect(result.error).toBe(error);
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(Object.isFrozen(result.auth)).toBe(true);
+    expect(authResultOf(result.auth)).toBe(result);
+    expect(authResultOf(signedOutAuthObject())).toEqual({ auth: expect.anything(), error: null, tokenPresent: false });
+    const pending = signedOutAuthObject(new AuthError(AuthErrorReason.SessionPending), true);
+    expect(authResultOf(pending)).toMatchObject({ tokenPresent: true, error: { reason: 'session-pending' } });
+  });
+
+  it('authResultOf is undefined for anything that is not one of its auth objects', () => {
+    for (const value of [null, undefined, 'auth', 1, {}, { [AUTH_RESULT]: 'not a function' }, () => undefined]) {
+      expect(authResultOf(value)).toBeUndefined();
+    }
+    const carrier = {
+      mark: 'mine',
+      [AUTH_RESULT]() {
+        return { auth: this, error: null, tokenPresent: true };
+      },
+    };
+    expect(authResultOf(carrier)).toEqual({ auth: carrier, error: null, tokenPresent: true });
   });
 });

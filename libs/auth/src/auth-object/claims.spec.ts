@@ -150,6 +150,73 @@ describe('readSessionFields', () => {
     });
   });
 
+  it('names the refused claim and what it must be', () => {
+    expect(() => readSessionFields({ sub: '' })).toThrow('claim "sub" must be a non-empty string');
+    expect(() => readSessionFields({ ...base, sid: 7 })).toThrow('claim "sid" must be a non-empty string');
+    expect(() => readSessionFields({ ...base, act: { sub: 1 } })).toThrow('claim "act" must be an object with a non-empty string sub');
+  });
+
+  it.each([
+    ['sid', { sid: null }, { sessionId: null }],
+    ['sts', { sts: null }, { sessionStatus: null }],
+    ['act', { act: null }, { actor: null }],
+    ['fva', { fva: null }, { factorVerificationAge: null }],
+    ['org_id', { org_id: null }, { orgId: null }],
+    ['org_permissions', { org_id: 'org_1', org_permissions: null }, { orgId: 'org_1', orgPermissions: null }],
+    ['fea and pla', { fea: null, pla: null }, { features: null, plans: null }],
+    ['v2 o', { v: 2, o: null }, { orgId: null, orgRole: null, orgSlug: null, orgPermissions: null }],
+  ])('accepts an explicit null %s as absent', (_name, patch, expected) => {
+    expect(readSessionFields({ ...base, ...patch } as Record<string, unknown>)).toMatchObject(expected);
+  });
+
+  it('reads v: 1 and no v as v1, only v: 2 as v2', () => {
+    const both = { org_id: 'org_1', o: { id: 'org_2' } };
+    expect(readSessionFields({ ...base, ...both, v: 1 }).orgId).toBe('org_1');
+    expect(readSessionFields({ ...base, ...both }).orgId).toBe('org_1');
+    expect(readSessionFields({ ...base, ...both, v: 2 }).orgId).toBe('org_2');
+  });
+
+  it('reads sts active and pending, nothing else', () => {
+    expect(readSessionFields({ ...base, sts: 'active' }).sessionStatus).toBe('active');
+    expect(readSessionFields({ ...base, sts: 'pending' }).sessionStatus).toBe('pending');
+    expect(readSessionFields({ ...base, sts: 'PENDING' }).sessionStatus).toBeNull();
+  });
+
+  it('refuses an act that is not a plain object even when it carries a sub (claims from a hook need not be JSON)', () => {
+    const fn = Object.assign(() => undefined, { sub: 'user_admin' });
+    const list = Object.assign([{ sub: 'user_admin' }], { sub: 'user_admin' });
+    expect(reason({ ...base, act: fn })).toBe('token-invalid-claims');
+    expect(reason({ ...base, act: list })).toBe('token-invalid-claims');
+  });
+
+  it('keeps the act object as sent, extra members included', () => {
+    const act = { sub: 'user_admin', iss: 'https://dashboard.clerk.com', sid: 'sess_9' };
+    expect(readSessionFields({ ...base, act }).actor).toBe(act);
+  });
+
+  it.each([
+    ['a non-number second age', ['1', 2]],
+    ['a non-number first age', [1, 'x']],
+    ['three ages', [1, 2, 3]],
+    ['one age', [1]],
+    ['no age', []],
+    ['a fraction below -1', [-1.5, 0]],
+    ['a fraction between -1 and 0', [0, -0.5]],
+    ['an infinite age', [Number.POSITIVE_INFINITY, 0]],
+    ['NaN', [0, Number.NaN]],
+    ['a string', '1,2'],
+    ['an object', { 0: 1, 1: 2, length: 2 }],
+  ])('grants no factor age from fva with %s', (_name, fva) => {
+    expect(readSessionFields({ ...base, fva }).factorVerificationAge).toBeNull();
+  });
+
+  it('returns a fresh fva pair, not the claim itself', () => {
+    const fva = [3, 7];
+    const read = readSessionFields({ ...base, fva }).factorVerificationAge;
+    expect(read).toEqual([3, 7]);
+    expect(read).not.toBe(fva);
+  });
+
   it('keeps fva edge values: -1 (never) and 0 (just now)', () => {
     expect(readSessionFields({ ...base, fva: [0, -1] }).factorVerificationAge).toEqual([0, -1]);
     expect(readSessionFields({ ...base, fva: [-1, -1] }).factorVerificationAge).toEqual([-1, -1]);

@@ -127,3 +127,103 @@ describe('machine debug()', () => {
     expect(out.debug()).toMatchObject({ isAuthenticated: false, tokenType: 'api_key', reason: 'token-expired', tokenPresent: true });
   });
 });
+
+/** The fields only one or two machine classes have: each class has its own and none of the others'. */
+function expectOwnFields(keys: (type: 'm2m_token' | 'oauth_token' | 'api_key') => string[]): void {
+  const own = { m2m_token: ['machineId'], oauth_token: ['userId', 'clientId'], api_key: ['name', 'userId', 'orgId'] };
+  const classSpecific = ['machineId', 'userId', 'clientId', 'name', 'orgId'];
+  for (const type of ['m2m_token', 'oauth_token', 'api_key'] as const) {
+    const present = keys(type).filter((key) => classSpecific.includes(key));
+    expect(present.sort()).toEqual([...own[type]].sort());
+    expect(keys(type)).toEqual(expect.arrayContaining(['claims', 'id', 'isAuthenticated', 'scopes', 'subject', 'tokenType']));
+  }
+}
+
+describe('machine auth objects, claim by claim', () => {
+  it('reads absent or null optional claims as their defaults', async () => {
+    const oauth = machineAuthObject('oauth_token', { sub: 'user_1', jti: null, client_id: null } as never, 'tok');
+    expect(oauth).toMatchObject({ id: '', clientId: '' });
+    await expect(oauth.getToken()).resolves.toBe('tok');
+    expect(machineAuthObject('api_key', { sub: 'user_1', name: null } as never, 't')).toMatchObject({ name: '' });
+  });
+
+  it.each([
+    ['sub', 'm2m_token', {}],
+    ['sub', 'm2m_token', { sub: 5 }],
+    ['jti', 'm2m_token', { sub: 'mch_1', jti: '' }],
+    ['client_id', 'oauth_token', { sub: 'user_1', client_id: '' }],
+    ['name', 'api_key', { sub: 'user_1', name: 5 }],
+  ] as const)('refuses a bad %s as token-invalid-claims, naming it', (name, type, claims) => {
+    expect(() => machineAuthObject(type, claims as never, 't')).toThrow(
+      expect.objectContaining({ reason: 'token-invalid-claims', message: `claim "${name}" must be a non-empty string` }),
+    );
+  });
+
+  it('gives each class its own fields and none of the other classes\' fields', () => {
+    const keys = (type: 'm2m_token' | 'oauth_token' | 'api_key') => Object.keys(machineAuthObject(type, { sub: 'user_1' }, 't'));
+    expectOwnFields(keys);
+  });
+
+  it('reads an API key owner from the exact sub prefixes user_ and org_', () => {
+    expect(machineAuthObject('api_key', { sub: 'mch_1' }, 't')).toMatchObject({ userId: null, orgId: null });
+    expect(machineAuthObject('api_key', { sub: 'users_1' }, 't')).toMatchObject({ userId: null, orgId: null });
+    expect(machineAuthObject('api_key', { sub: 'organization_1' }, 't')).toMatchObject({ userId: null, orgId: null });
+    expect(machineAuthObject('api_key', { sub: 'user_1' }, 't').debug().userId).toBe('user_1');
+    expect(machineAuthObject('api_key', { sub: 'org_1' }, 't').debug().userId).toBeNull();
+  });
+
+  it('has() is false for a check that is not an object', () => {
+    const auth = machineAuthObject('m2m_token', { sub: 'mch_1', scope: 'a' }, 't');
+    for (const check of [null, undefined, 'a', 1]) expect(auth.has(check as never)).toBe(false);
+  });
+
+  it.each([
+    [{ role: 'admin' }, true],
+    [{ permission: 'read' }, true],
+    [{ feature: 'reports' }, true],
+    [{ plan: 'pro' }, true],
+    [{ permission: 'write' }, false],
+    [{ feature: 'beta' }, false],
+    [{ plan: 'free' }, false],
+    [{ plan: 'pro', scope: 'a' }, true],
+    [{ plan: 'pro', scope: 'b' }, false],
+    [{}, false],
+  ])('has(%j) through grants is %s', (check, expected) => {
+    const grants = { roles: ['admin'], permissions: ['read'], features: ['reports'], plans: ['pro'] };
+    expect(hasMachineAuthorization(check, ['a'], grants)).toBe(expected);
+  });
+
+  it.each([[{ permission: 'read' }], [{ feature: 'reports' }], [{ plan: 'pro' }]])('has(%j) without grants is false', (check) => {
+    expect(hasMachineAuthorization(check, ['a'])).toBe(false);
+  });
+
+  it('the signed-out object is frozen and remembers why', async () => {
+    const error = new AuthError('token-expired');
+    const auth = signedOutMachineAuthObject('m2m_token', error, true);
+    expect(Object.isFrozen(auth)).toBe(true);
+    expect(authResultOf(auth)).toEqual({ auth, error, tokenPresent: true });
+    expect(authResultOf(auth)?.error).toBe(error);
+    expect(authResultOf(signedOutMachineAuthObject('api_key'))).toMatchObject({ error: null, tokenPresent: false });
+    expect(signedOutMachineAuthObject('oauth_token').debug()).toMatchObject({ reason: null, tokenPresent: false, tokenType: 'oauth_token', sessionStatus: null });
+    await expect(signedOutMachineAuthObject('api_key').getToken()).resolves.toBeNull();
+    expect(signedOutMachineAuthObject('api_key').has({ scope: 'a' })).toBe(false);
+  });
+
+  it('gives each signed-out class its own fields and none of the other classes\' fields', () => {
+    expectOwnFields((type) => Object.keys(signedOutMachineAuthObject(type)));
+  });
+
+  it('has() reads only plain check objects: a function carrying a scope is no check', () => {
+    const check = Object.assign(() => undefined, { scope: 'a' });
+    expect(hasMachineAuthorization(check as never, ['a'])).toBe(false);
+    expect(hasMachineAuthorization({ scope: 'a' }, ['a'])).toBe(true);
+  });
+
+  it('a signed-in machine object stands for one frozen result, the same every time', () => {
+    const auth = machineAuthObject('oauth_token', { sub: 'user_1' }, 't');
+    const result = authResultOf(auth);
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(authResultOf(auth)).toBe(result);
+  });
+});
+

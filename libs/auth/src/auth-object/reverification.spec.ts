@@ -17,6 +17,9 @@ const TEN_MINUTES: Array<[string, [number, number], { first: boolean; second: bo
   ['no second factor, first stale', [10, -1], { first: false, second: false, multi: false }],
   ['no first factor, second fresh', [-1, 9], { first: false, second: true, multi: false }],
   ['no first factor, second stale', [-1, 10], { first: false, second: false, multi: false }],
+  ['no second factor, first 1 minute ago', [1, -1], { first: true, second: true, multi: true }],
+  ['no first factor, second 1 minute ago', [-1, 1], { first: false, second: true, multi: false }],
+  ['first 1 minute ago, second 1 minute ago', [1, 1], { first: true, second: true, multi: true }],
   ['nothing enrolled', [-1, -1], { first: false, second: false, multi: false }],
 ];
 
@@ -73,6 +76,7 @@ describe('meetsReverification', () => {
     ['minutes as a string', { level: 'first_factor', afterMinutes: '10' }],
     ['no minutes', { level: 'first_factor' }],
     ['an inherited preset name', 'toString'],
+    ['a function carrying a level and minutes', Object.assign(() => undefined, { level: 'first_factor', afterMinutes: 10 })],
   ])('fails closed on %s as config', (_name, config) => {
     expect(reverificationRequirement(config)).toBeNull();
     expect(meetsReverification(config, [0, 0])).toBe(false);
@@ -101,6 +105,6 @@ describe('reverificationErrorBody', () => {
   });
 
   it('refuses a config that is not one', () => {
-    expect(() => reverificationErrorBody('nope' as ReverificationConfig)).toThrow(TypeError);
+    expect(() => reverificationErrorBody('nope' as ReverificationConfig)).toThrow(new TypeError('nestjs-warden: not a reverification config'));
   });
 });

@@ -63,9 +63,11 @@ export function meetsReverification(config: unknown, fva: readonly unknown[] | n
   const requirement = reverificationRequirement(config);
   if (!requirement || !Array.isArray(fva) || fva.length !== 2 || !isFactorAge(fva[0]) || !isFactorAge(fva[1])) return false;
   const [first, second] = fva as [number, number];
+  // Stryker disable next-line ConditionalExpression: with nothing enrolled, firstFresh and secondFresh are both false and every level below returns false too
   if (first === -1 && second === -1) return false;
   const { level, afterMinutes } = requirement;
   const firstFresh = first !== -1 && afterMinutes > first;
+  // Stryker disable next-line ConditionalExpression: secondFresh is read only when second is not -1 (both levels that read it test second === -1 first)
   const secondFresh = second !== -1 && afterMinutes > second;
   switch (level) {
     case 'first_factor':

@@ -32,6 +32,7 @@ export function validateStepUpRequirement(requirement: StepUpRequirement): StepU
     result.acr = Object.freeze([...acr]);
   }
   if (maxAgeSeconds !== undefined) {
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for anything that is not a number, so the typeof test alone decides nothing
     if (typeof maxAgeSeconds !== 'number' || !Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
       throw new Error('nestjs-warden: @RequireAuth({ maxAgeSeconds }) must be a whole number of seconds, 0 or more');
     }

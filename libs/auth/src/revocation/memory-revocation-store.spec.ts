@@ -56,4 +56,44 @@ describe('memoryRevocationStore', () => {
     }
     await expect(store.revoke({ sid: 's' }, Number.NaN)).rejects.toThrow(/untilEpochSeconds/);
   });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses maxTokenLifetimeInSeconds = %p', (lifetime) => {
+    expect(() => memoryRevocationStore({ maxTokenLifetimeInSeconds: lifetime })).toThrow(
+      new TypeError('memoryRevocationStore: maxTokenLifetimeInSeconds must be a positive number'),
+    );
+  });
+
+  it('keeps a revocation without until for one hour by default', async () => {
+    const clock = { now: T0 };
+    const store = memoryRevocationStore({ clock: () => clock.now });
+    await store.revoke({ sid: 'sess_1' });
+    clock.now = T0 + 3_599_999;
+    expect(store.isRevoked({ sid: 'sess_1' })).toBe(true);
+    clock.now = T0 + 3_600_000;
+    expect(store.isRevoked({ sid: 'sess_1' })).toBe(false);
+  });
+
+  it('reads the real clock by default', async () => {
+    const store = memoryRevocationStore();
+    await store.revoke({ jti: 'tok_1' }, Date.now() / 1000 + 60);
+    await store.revoke({ jti: 'tok_0' }, Date.now() / 1000 - 1);
+    expect(store.isRevoked({ jti: 'tok_1' })).toBe(true);
+    expect(store.isRevoked({ jti: 'tok_0' })).toBe(false);
+  });
+
+  it('revokes every field of one target, and rejects (never throws) a bad one', async () => {
+    const { store } = setup();
+    await expect(store.revoke({ sid: 'sess_1', sub: 'user_9' })).resolves.toBeUndefined();
+    expect(store.isRevoked({ sid: 'sess_1' })).toBe(true);
+    expect(store.isRevoked({ sub: 'user_9' })).toBe(true);
+    let pending: Promise<void> | undefined;
+    expect(() => (pending = store.revoke({} as never))).not.toThrow();
+    await expect(pending).rejects.toThrow('revoke(): give at least one of sid, sub, jti');
+  });
+
+  it('records nothing from a target that is refused', async () => {
+    const { store } = setup();
+    await expect(store.revoke({ sid: 'sess_1', sub: '' })).rejects.toThrow(TypeError);
+    expect(store.isRevoked({ sid: 'sess_1' })).toBe(false);
+  });
 });

@@ -39,3 +39,67 @@ describe('RevocationMirror keys', () => {
     expect(mirror.matches({ sub: 'a:b' }, now)).toBe(true);
   });
 });
+
+describe('RevocationMirror, at the limits', () => {
+  const now = 1_900_000_000_000;
+
+  it('holds an entry in force until its until, to the millisecond', () => {
+    const mirror = new RevocationMirror();
+    mirror.add('jti:t', now / 1000 + 1, now);
+    expect(mirror.entriesInForce(now + 999)).toEqual([['jti:t', now / 1000 + 1]]);
+    expect(mirror.entriesInForce(now + 1000)).toEqual([]);
+    expect(mirror.matches({ jti: 't' }, now + 999)).toBe(true);
+    expect(mirror.size).toBe(1);
+    expect(mirror.matches({ jti: 't' }, now + 1000)).toBe(false);
+    expect(mirror.size).toBe(0); // dropped when met
+    expect(mirror.matches({ jti: 't' }, now)).toBe(false);
+  });
+
+  it('counts a key once, however often it is revoked', () => {
+    const mirror = new RevocationMirror();
+    mirror.add('sub:u', now / 1000 + 5, now);
+    mirror.add('sub:u', now / 1000 + 9, now);
+    mirror.add('sub:u', now / 1000 + 1, now);
+    expect(mirror.size).toBe(1);
+    expect(mirror.entriesInForce(now)).toEqual([['sub:u', now / 1000 + 9]]);
+  });
+
+  it('ignores keys without a kind, of another kind, or named like object members', () => {
+    const mirror = new RevocationMirror();
+    for (const key of [':x', 'sidx', 'subx', 'jtix', 'constructor:x', 'toString:x', '__proto__:x', 'SID:x', 'sids:x']) {
+      expect(() => mirror.add(key, now / 1000 + 60, now)).not.toThrow();
+    }
+    expect(mirror.size).toBe(0);
+    expect(mirror.matches({ sid: 'x', sub: 'x', jti: 'x' }, now)).toBe(false);
+  });
+
+  it('matches each field against its own claim: sid, sub and jti', () => {
+    const mirror = new RevocationMirror();
+    mirror.add('sub:user_1', now / 1000 + 60, now);
+    mirror.add('jti:tok_1', now / 1000 + 60, now);
+    expect(mirror.matches({ sid: 'user_1' }, now)).toBe(false);
+    expect(mirror.matches({ sub: 'user_1' }, now)).toBe(true);
+    expect(mirror.matches({ sid: 'tok_1', sub: 'tok_1' }, now)).toBe(false);
+    expect(mirror.matches({ jti: 'tok_1' }, now)).toBe(true);
+  });
+
+  it('sweeps expired entries once it holds more than twice 64, and not before', () => {
+    const mirror = new RevocationMirror();
+    for (let i = 0; i < 128; i += 1) mirror.add(`sid:old_${i}`, now / 1000, now); // expired as they come
+    expect(mirror.size).toBe(128);
+    mirror.add('sid:live', now / 1000 + 60, now);
+    expect(mirror.size).toBe(1);
+    expect(mirror.entriesInForce(now)).toEqual([['sid:live', now / 1000 + 60]]);
+  });
+
+  it('sweeps next when the mirror has doubled since the last sweep', () => {
+    const mirror = new RevocationMirror();
+    for (let i = 0; i < 129; i += 1) mirror.add(`sub:u_${i}`, now / 1000 + 1, now); // a sweep at 129 keeps all
+    expect(mirror.size).toBe(129);
+    const later = now + 5_000; // all 129 have expired
+    mirror.add('sub:next', later / 1000 + 60, later);
+    expect(mirror.size).toBe(130); // 130 is not more than twice 129: no sweep yet
+    mirror.sweep(later);
+    expect(mirror.size).toBe(1);
+  });
+});

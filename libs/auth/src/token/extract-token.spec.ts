@@ -47,3 +47,69 @@ describe('extractToken', () => {
     expect(extractToken({ authorization: ['Bearer a.b.c', 'Bearer d.e.f'] }, defaults)?.token).toBe('a.b.c');
   });
 });
+
+describe('extractToken, character by character', () => {
+  it.each([
+    ['a tab after Bearer', 'Bearer\ta.b.c'],
+    ['spaces and tabs after the token', 'Bearer a.b.c \t '],
+    ['the scheme in capitals', 'BEARER a.b.c'],
+  ])('reads a header with %s', (_name, authorization) => {
+    expect(extractToken({ authorization }, defaults)).toEqual({ token: 'a.b.c', source: 'header' });
+  });
+
+  it.each([
+    ['a scheme that only ends in Bearer', 'XBearer a.b.c'],
+    ['no space after Bearer', 'Bearera.b.c'],
+    ['a newline inside the token', 'Bearer a.b\nc'],
+    ['a second word after the token', 'Bearer a.b.c d'],
+    ['a space before Bearer', ' Bearer a.b.c'],
+  ])('reads no token from a header with %s', (_name, authorization) => {
+    expect(extractToken({ authorization }, { ...defaults, tokenSources: ['header'] })).toBeNull();
+  });
+
+  it('reads only the first of repeated headers, and nothing from a header that is not a string', () => {
+    expect(extractToken({ authorization: ['Basic x', 'Bearer a.b.c'] }, defaults)).toBeNull();
+    expect(extractToken({ authorization: [] }, defaults)).toBeNull();
+    expect(extractToken({ authorization: 5 as never }, defaults)).toBeNull();
+  });
+
+  it('reads the cookie from repeated cookie headers', () => {
+    expect(extractToken({ cookie: ['theme=dark', '__session=x.y.z'] }, defaults)).toEqual({ token: 'x.y.z', source: 'cookie' });
+  });
+
+  it('trims the cookie value and takes a blank one as no token', () => {
+    expect(extractToken({ cookie: '__session=%20x.y.z%20' }, defaults)?.token).toBe('x.y.z');
+    expect(extractToken({ cookie: '__session=%20%20' }, defaults)).toBeNull();
+  });
+
+  it('reads only the cookie of that exact name', () => {
+    expect(extractToken({ cookie: 'my__session=x.y.z' }, defaults)).toBeNull();
+    expect(extractToken({ cookie: '__session_1=x.y.z' }, defaults)).toBeNull();
+    expect(extractToken({ cookie: 5 as never }, defaults)).toBeNull();
+  });
+
+  it('reads nothing with no headers and no carried token, whatever the sources', () => {
+    expect(extractToken(undefined, defaults)).toBeNull();
+    expect(extractToken(undefined, { ...defaults, tokenSources: ['cookie'] })).toBeNull();
+    expect(extractToken(undefined, { ...defaults, tokenSources: [] }, 'a.b.c')).toBeNull();
+  });
+
+  it('takes a carried token bare, padded, or as Bearer, and nothing that is not a string', () => {
+    expect(extractToken(undefined, defaults, ' \ta.b.c\t ')).toEqual({ token: 'a.b.c', source: 'header' });
+    expect(extractToken(undefined, defaults, 'bearer\ta.b.c')).toEqual({ token: 'a.b.c', source: 'header' });
+    expect(extractToken(undefined, defaults, 'Bearerish.token')).toEqual({ token: 'Bearerish.token', source: 'header' });
+    expect(extractToken(undefined, defaults, 'token.Bearer')).toEqual({ token: 'token.Bearer', source: 'header' });
+    expect(extractToken(undefined, defaults, 'Bearer\t')).toBeNull();
+    expect(extractToken(undefined, defaults, 'Bearer a b')).toBeNull();
+    expect(extractToken({}, defaults, 5 as never)).toBeNull();
+  });
+
+  it('uses the cookie when the header source comes up empty, in the configured order', () => {
+    expect(extractToken({ authorization: 'Bearer h.h.h', cookie: '__session=c.c.c' }, { ...defaults, tokenSources: ['cookie', 'header'] })).toEqual({
+      token: 'c.c.c',
+      source: 'cookie',
+    });
+    expect(extractToken({ cookie: 'other=1' }, { ...defaults, tokenSources: ['cookie', 'header'] }, 'f.f.f')).toEqual({ token: 'f.f.f', source: 'header' });
+  });
+});
+

@@ -9,6 +9,7 @@ import {
   defaultTokenClass,
   isTokenTypeAccepted,
   singleMachineClass,
+  TOKEN_TYPES,
   type TokenClassifier,
 } from './token-class.js';
 
@@ -113,3 +114,85 @@ describe('acceptsToken values', () => {
     expect(singleMachineClass('any')).toBeUndefined();
   });
 });
+
+describe('token classes, value by value', () => {
+  it("uses Clerk's category values and names, in a fixed order, frozen", () => {
+    expect(CAT).toEqual({ session: 'cl_B7d4PD111AAA', jwtTemplate: 'cl_B7d4PD222AAA', m2m: 'cl_B7d4PD333AAA', ignore: 'cl_I7d4PD111III' });
+    expect(TOKEN_TYPES).toEqual(['session_token', 'oauth_token', 'm2m_token', 'api_key']);
+    expect(Object.isFrozen(CAT)).toBe(true);
+    expect(Object.isFrozen(TOKEN_TYPES)).toBe(true);
+  });
+
+  it('reads the literal Clerk headers', () => {
+    expect(defaultTokenClass(header({ cat: 'cl_B7d4PD111AAA' }), machine)).toBeNull();
+    expect(defaultTokenClass(header({ cat: 'cl_B7d4PD333AAA' }), user)).toBe('m2m_token');
+    expect(defaultTokenClass(header({ cat: 'cl_I7d4PD111III' }), user)).toBe('session_token');
+    expect(defaultTokenClass(header({ cat: 'cl_B7d4PD222AAA' }), user)).toBeNull();
+    expect(() => classifyToken(() => 'session_token', header({ cat: 'cl_B7d4PD222AAA' }), user)).toThrow(
+      expect.objectContaining({ reason: 'token-invalid-type', message: 'a JWT template token is never accepted' }),
+    );
+  });
+
+  it('takes no class information from a typ or sub that is not a string, or a sub that only contains mch_', () => {
+    expect(defaultTokenClass(header({ typ: 1 }), user)).toBe('session_token');
+    expect(defaultTokenClass(header(), { sub: ['mch_1'] } as never)).toBe('session_token');
+    expect(defaultTokenClass(header(), { sub: 'user_mch_1' })).toBe('session_token');
+    expect(defaultTokenClass(header(), {})).toBe('session_token');
+  });
+
+  it('lets clerkTokenClass pass refusals and OAuth tokens through as they are', () => {
+    expect(clerkTokenClass(header({ cat: 'unknown' }), user)).toBeNull();
+    expect(clerkTokenClass(header({ typ: 'at+jwt' }), user)).toBe('oauth_token');
+    expect(clerkTokenClass(header({ cat: CAT.m2m }), user)).toBe('m2m_token');
+    expect(clerkTokenClass(header({ cat: CAT.m2m, typ: 'id_token' }), user)).toBeNull();
+  });
+
+  it('gives the classifier the header and claims, and says why it refuses its answer', () => {
+    const seen: unknown[] = [];
+    const h = header({ kid: 'k' });
+    classifyToken((given, claims) => {
+      seen.push(given, claims);
+      return 'm2m_token';
+    }, h, machine);
+    expect(seen[0]).toBe(h);
+    expect(seen[1]).toBe(machine);
+    for (const answer of ['any', '', 'SESSION_TOKEN', undefined]) {
+      expect(() => classifyToken(() => answer as never, header(), user)).toThrow(
+        expect.objectContaining({ reason: 'token-invalid-type', message: 'the token is of no accepted class' }),
+      );
+    }
+    for (const type of TOKEN_TYPES) expect(classifyToken(() => type, header(), user)).toBe(type);
+  });
+
+  it('checks acceptsToken values exactly, naming where and listing the classes', () => {
+    expect(checkAcceptsToken('any', 'x')).toBe('any');
+    for (const type of TOKEN_TYPES) expect(checkAcceptsToken(type, 'x')).toBe(type);
+    const list = ['oauth_token', 'api_key'];
+    const checked = checkAcceptsToken(list, 'x');
+    expect(checked).toEqual(['oauth_token', 'api_key']);
+    expect(checked).not.toBe(list);
+    expect(Object.isFrozen(checked)).toBe(true);
+    expect(() => checkAcceptsToken(['m2m_token', 5], '@RequireAuth({ acceptsToken })')).toThrow(
+      new TypeError(
+        "@RequireAuth({ acceptsToken }): expected 'any', one of 'session_token', 'oauth_token', 'm2m_token', 'api_key', or a non-empty list of them",
+      ),
+    );
+  });
+
+  it('accepts by exact class, in a list or alone', () => {
+    expect(isTokenTypeAccepted('session_token', 'session_token')).toBe(true);
+    expect(isTokenTypeAccepted('api_key', ['api_key'])).toBe(true);
+    expect(isTokenTypeAccepted('api_key', [])).toBe(false);
+    // Never as a substring of a value that was not checked
+    expect(isTokenTypeAccepted('session_token', 'session_tokens' as never)).toBe(false);
+    expect(isTokenTypeAccepted('m2m_token', 'not_m2m_token' as never)).toBe(false);
+  });
+
+  it('names no single machine class for a list holding a session, or an empty list', () => {
+    expect(singleMachineClass(['session_token'])).toBeUndefined();
+    expect(singleMachineClass([])).toBeUndefined();
+    expect(singleMachineClass('oauth_token')).toBe('oauth_token');
+    expect(singleMachineClass(['m2m_token'])).toBe('m2m_token');
+  });
+});
+

@@ -97,10 +97,12 @@ export function classifyToken(classifier: TokenClassifier, header: JWTHeaderPara
   }
   let type: unknown;
   try {
+    // Stryker disable BlockStatement: (the catch block) an empty catch leaves type undefined, which the check below refuses exactly as null
     type = classifier(header, claims);
   } catch {
     type = null;
   }
+  // Stryker restore BlockStatement
   if (typeof type !== 'string' || !(TOKEN_TYPES as readonly string[]).includes(type)) {
     throw new AuthError(AuthErrorReason.TokenInvalidType, 'the token is of no accepted class');
   }
@@ -127,6 +129,7 @@ export function checkAcceptsToken(value: unknown, where: string): AcceptsToken {
   if (
     Array.isArray(value) &&
     value.length > 0 &&
+    // Stryker disable next-line ConditionalExpression: TOKEN_TYPES holds only strings, so includes() is already false for anything else
     value.every((v) => typeof v === 'string' && (TOKEN_TYPES as readonly string[]).includes(v))
   ) {
     return Object.freeze([...new Set(value as TokenType[])]);
@@ -137,5 +140,6 @@ export function checkAcceptsToken(value: unknown, where: string): AcceptsToken {
 /** The one machine class `accepts` names, or undefined when it admits sessions or several classes. */
 export function singleMachineClass(accepts: AcceptsToken): MachineTokenType | undefined {
   const only = typeof accepts === 'string' ? accepts : accepts.length === 1 ? accepts[0] : undefined;
+  // Stryker disable next-line ConditionalExpression: an undefined `only` is neither 'any' nor 'session_token', so it is returned as undefined either way
   return only === undefined || only === 'any' || only === 'session_token' ? undefined : only;
 }
