@@ -73,6 +73,12 @@ describe('IssuerRegistry', () => {
     expect(s.built).toHaveLength(1);
   });
 
+  it('takes undefined for null: not trusted, and nothing logged', async () => {
+    const s = setup(() => undefined);
+    expect(await reasonOf(() => s.registry.get('https://made-up.example.com'))).toBe('token-invalid-issuer');
+    expect(s.failures).toEqual([]);
+  });
+
   it('remembers a refusal for the TTL too', async () => {
     const s = setup(tenantAnswer);
     expect(await reasonOf(() => s.registry.get('https://made-up.example.com'))).toBe('token-invalid-issuer');

@@ -166,5 +166,11 @@ describe('the messages of issuer option errors', () => {
     expect(resolveAuthOptions({ issuers: [A] }).issuers?.authorizedParties).toBeUndefined();
     expect(resolveAuthOptions({ issuers: [A], authorizedParties: ['https://a.app'] }).issuers?.authorizedParties).toEqual(['https://a.app']);
   });
+
+  it("gives every entry the module's clock", () => {
+    const clock = () => 0;
+    expect(resolveAuthOptions({ issuers: [A], clock }).issuers?.entries[0].clock).toBe(clock);
+    expect(resolveAuthOptions({ resolveIssuer: () => null, clock }).issuers?.entryFor('https://t.example.com', {}).clock).toBe(clock);
+  });
 });
 

@@ -22,6 +22,7 @@ export interface ResolvedIssuers {
 type ResolveOptions = (options: AuthModuleOptions) => ResolvedAuthOptions;
 
 const RESOLUTION_OPTIONS = ['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs'] as const;
+// Stryker disable next-line MethodExpression: the key options are refused at the top level before defaults are read.
 const INHERITED = ISSUER_OPTION_NAMES.filter((name) => !(ISSUER_KEY_OPTIONS as readonly string[]).includes(name));
 
 /**
@@ -87,6 +88,7 @@ function resolveEntry(label: string, entry: unknown, defaults: AuthModuleOptions
   for (const key of Object.keys(entry)) {
     if ((ISSUER_OPTION_NAMES as readonly string[]).includes(key)) continue;
     if (AUTH_OPTION_NAMES.includes(key)) throw new AuthConfigError(`${label}.${key}`, 'is module-wide: set it at the top level, next to issuers');
+    // Stryker disable next-line BooleanLiteral: checkKeys reads the keys only.
     checkKeys({ [key]: true }, ISSUER_OPTION_NAMES, `${label}.`);
   }
   if ((entry as AuthModuleOptions).issuer === undefined) {
