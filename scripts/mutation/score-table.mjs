@@ -1,0 +1,25 @@
+// Prints the per-file table of docs/mutation-testing.md ("Last scores") from the last Stryker report
+// (reports/mutation/mutation.json): `node scripts/mutation/score-table.mjs`.
+import { readFileSync } from 'node:fs';
+
+const report = JSON.parse(readFileSync(new URL('../../reports/mutation/mutation.json', import.meta.url), 'utf8'));
+const rows = [];
+const total = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, marks: 0, ignored: 0 };
+for (const [path, file] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const count = (status) => file.mutants.filter((m) => m.status === status).length;
+  const row = {
+    killed: count('Killed'),
+    timeout: count('Timeout'),
+    survived: count('Survived'),
+    noCoverage: count('NoCoverage'),
+    marks: (file.source.match(/Stryker disable/g) ?? []).length,
+    ignored: count('Ignored'),
+  };
+  for (const key of Object.keys(total)) total[key] += row[key];
+  rows.push([`\`${path.replace('libs/auth/src/', '')}\``, row]);
+}
+rows.push(['**total**', total]);
+const score = (r) => ((100 * (r.killed + r.timeout)) / (r.killed + r.timeout + r.survived + r.noCoverage)).toFixed(1);
+console.log('| file | killed | timeout | survived | no coverage | marks | ignored | score |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, r] of rows) console.log(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.marks} | ${r.ignored} | ${score(r)} % |`);
