@@ -14,6 +14,12 @@ const reasonOf = (fn: () => unknown): string | undefined => {
 };
 
 describe('machineAuthObject', () => {
+  it('says which issuer signed it: the iss when it is a string, else null', () => {
+    expect(machineAuthObject('m2m_token', { sub: 'mch_1', iss: 'https://clerk.example.com' }, 't').issuer).toBe('https://clerk.example.com');
+    expect(machineAuthObject('m2m_token', { sub: 'mch_1', iss: 42 as never }, 't').issuer).toBeNull();
+    expect(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't').issuer).toBeNull();
+  });
+
   it('builds an M2M object with @clerk/backend field names', async () => {
     const claims = { sub: 'mch_1', jti: 'mt_1', scopes: 'mch_2 invoices:read', exp: 1, iss: 'https://clerk.example.com' };
     const auth = machineAuthObject('m2m_token', claims, 'the-token');
