@@ -28,15 +28,10 @@ export interface CoverageTools {
 export function findUncoveredHandlers({ discovery, scanner, reflector }: CoverageTools): string[] {
   if (hasGlobalAuthGuard(discovery.getProviders())) return [];
   const uncovered = new Set<string>();
-  const seen = new Set<Function>();
-  for (const wrapper of [...discovery.getControllers(), ...discovery.getProviders()]) {
-    const type = classOf(wrapper);
-    if (!type || seen.has(type)) continue;
-    seen.add(type);
+  for (const type of scannedClasses(discovery)) {
     if (guardsCover(reflector.get(GUARDS_METADATA, type))) continue;
     const classPolicy = reflector.get(AUTH_POLICY_METADATA, type) !== undefined;
-    for (const name of scanner.getAllMethodNames(type.prototype)) {
-      const handler = (type.prototype as Record<string, unknown>)[name] as Function;
+    for (const [name, handler] of methodsOf(scanner, type)) {
       if (reflector.get(AUTH_GUARD_NOT_NEEDED_METADATA, handler) === true) continue;
       const uses =
         reflector.get(AUTH_POLICY_METADATA, handler) !== undefined ||
@@ -70,8 +65,27 @@ function hasGlobalAuthGuard(providers: Wrapper[]): boolean {
   });
 }
 
+/**
+ * Every class the app's controllers and providers are built from, each once: what the boot checks
+ * scan (HTTP routes and message handlers, GraphQL resolvers, WebSocket gateways alike).
+ */
+export function* scannedClasses(discovery: DiscoveryService): Iterable<Type> {
+  const seen = new Set<Type>();
+  for (const wrapper of [...discovery.getControllers(), ...discovery.getProviders()]) {
+    const type = classOf(wrapper);
+    if (!type || seen.has(type)) continue;
+    seen.add(type);
+    yield type;
+  }
+}
+
+/** The methods of a class (its own and inherited) as `[name, function]`. */
+export function* methodsOf(scanner: MetadataScanner, type: Type): Iterable<[string, Function]> {
+  for (const name of scanner.getAllMethodNames(type.prototype)) yield [name, (type.prototype as Record<string, unknown>)[name] as Function];
+}
+
 /** The class of a controller or provider built from a class; null for values, factories and aliases. */
-export function classOf(wrapper: Wrapper): Type | null {
+function classOf(wrapper: Wrapper): Type | null {
   if (wrapper.isAlias || wrapper.inject || typeof wrapper.metatype !== 'function' || !wrapper.metatype.prototype) return null;
   return wrapper.metatype as Type;
 }

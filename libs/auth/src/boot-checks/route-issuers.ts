@@ -1,8 +1,7 @@
-import type { Type } from '@nestjs/common';
 import { AUTH_POLICY_METADATA } from '../auth.constants.js';
 import type { ResolvedAuthOptions } from '../auth.options.js';
 import type { AuthPolicy } from '../route-policy.js';
-import { classOf, type CoverageTools } from './guard-coverage.js';
+import { methodsOf, scannedClasses, type CoverageTools } from './guard-coverage.js';
 
 /**
  * The issuers a route may name in `@RequireAuth({ issuer })` / `@OptionalAuth({ issuer })`: every
@@ -21,17 +20,12 @@ export function trustedIssuers(options: ResolvedAuthOptions): ReadonlySet<string
  */
 export function findUntrustedRouteIssuers({ discovery, scanner, reflector }: CoverageTools, trusted: ReadonlySet<string>): string[] {
   const found = new Set<string>();
-  const seen = new Set<Type>();
   const check = (where: string, policy: AuthPolicy | undefined) => {
     for (const issuer of policy?.issuer ?? []) if (!trusted.has(issuer)) found.add(`${where} ("${issuer.slice(0, 200)}")`);
   };
-  for (const wrapper of [...discovery.getControllers(), ...discovery.getProviders()]) {
-    const type = classOf(wrapper);
-    if (!type || seen.has(type)) continue;
-    seen.add(type);
+  for (const type of scannedClasses(discovery)) {
     check(type.name, reflector.get<AuthPolicy | undefined>(AUTH_POLICY_METADATA, type));
-    for (const name of scanner.getAllMethodNames(type.prototype)) {
-      const handler = (type.prototype as Record<string, unknown>)[name] as Function;
+    for (const [name, handler] of methodsOf(scanner, type)) {
       check(`${type.name}.${name}`, reflector.get<AuthPolicy | undefined>(AUTH_POLICY_METADATA, handler));
     }
   }
