@@ -66,9 +66,14 @@ export function optionalString(options: AuthModuleOptions, name: keyof AuthModul
 export function stringList(options: AuthModuleOptions, name: keyof AuthModuleOptions): string[] | undefined {
   const value: unknown = options[name];
   if (value === undefined) return undefined;
+  const list = nonEmptyStrings(value);
+  if (!list) throw new AuthConfigError(name, 'expected a non-empty string or a non-empty list of non-empty strings');
+  return list;
+}
+
+/** One non-empty string or a non-empty list of them, as a new list; null for anything else. */
+export function nonEmptyStrings(value: unknown): string[] | null {
   const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
-    throw new AuthConfigError(name, 'expected a non-empty string or a non-empty list of non-empty strings');
-  }
-  return [...list];
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) return null;
+  return [...(list as string[])];
 }

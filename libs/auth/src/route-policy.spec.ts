@@ -2,6 +2,19 @@ import { describe, expect, it } from '@jest/globals';
 import { routePolicy } from './route-policy.js';
 
 describe('routePolicy', () => {
+  it('stores issuer as a list of exact issuers, and refuses anything else naming the decorator', () => {
+    expect(routePolicy('required', { issuer: 'https://a.example.com' })).toEqual({ mode: 'required', issuer: ['https://a.example.com'] });
+    const list = ['https://a.example.com', 'https://b.example.com/'];
+    const stored = routePolicy('optional', { issuer: list });
+    expect(stored).toEqual({ mode: 'optional', issuer: list });
+    expect(stored.issuer).not.toBe(list);
+    for (const bad of ['', [], [''], [42], 42, { iss: 'x' }]) {
+      expect(() => routePolicy('required', { issuer: bad as never })).toThrow(
+        'nestjs-warden: @RequireAuth() { issuer } must be an issuer (the exact iss) or a non-empty list of them',
+      );
+    }
+  });
+
   it('stores acceptsToken, the check, and the scopes for the challenge', () => {
     expect(routePolicy('required', undefined)).toEqual({ mode: 'required' });
     expect(routePolicy('required', { acceptsToken: 'm2m_token' })).toEqual({ mode: 'required', acceptsToken: 'm2m_token' });

@@ -2,6 +2,7 @@ import type { AuthorizationCheck } from './auth-object/auth-object.js';
 import { reverificationRequirement, type ReverificationRequirement } from './auth-object/reverification.js';
 import { askedScopes, isScopeToken } from './auth-object/scopes.js';
 import { validateStepUpRequirement, type StepUpRequirement } from './auth-object/step-up.js';
+import { nonEmptyStrings } from './option-checks.js';
 import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
 
 /** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */
@@ -107,9 +108,7 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
 
 /** `issuer` of a decorator: one exact issuer or a non-empty list of them. Throws an Error naming the decorator. */
 function issuerList(value: unknown, name: string): string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
-    throw new Error(`nestjs-warden: ${name} { issuer } must be an issuer (the exact iss) or a non-empty list of them`);
-  }
-  return [...list] as string[];
+  const list = nonEmptyStrings(value);
+  if (!list) throw new Error(`nestjs-warden: ${name} { issuer } must be an issuer (the exact iss) or a non-empty list of them`);
+  return list;
 }
