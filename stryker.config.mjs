@@ -46,7 +46,7 @@ const config = {
     'libs/auth/src/auth-object/step-up.ts',
     'libs/auth/src/issuers/issuer-registry.ts',
     'libs/auth/src/issuers/issuer-selector.ts',
-    'libs/auth/src/issuers/resolve-issuers.ts',
+    'libs/auth/src/config/resolve-issuers.ts',
     'libs/auth/src/issuers/same-answer.ts',
     'libs/auth/src/issuers/unverified-issuer.ts',
     'libs/auth/src/revocation/memory-revocation-store.ts',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AUTH_OPTION_NAMES } from '../libs/auth/src/boot-checks/known-options.js';
+import { AUTH_OPTION_NAMES } from '../libs/auth/src/config/known-options.js';
 
 // The options table is the reference users read: an option the module accepts but the table does
 // not list is an option nobody finds (AUTH_OPTION_NAMES is kept complete by the compiler).

@@ -1,7 +1,7 @@
 import { Logger, type ExecutionContext } from '@nestjs/common';
 import type { AuthResult } from './auth-object/auth-object.js';
 import type { AnyAuthObject, SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
-import { AuthConfigError } from './auth-config-error.js';
+import { AuthConfigError } from './config/auth-config-error.js';
 import { isUnavailable, type AuthErrorReason } from './auth.errors.js';
 import type { AuthDenial } from './auth.exceptions.js';
 import { AuthMetrics, meterFor, type AuthMetricsOptions, type AuthOutcomeResult } from './integrations/metrics/auth-metrics.js';

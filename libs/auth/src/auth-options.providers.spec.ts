@@ -3,7 +3,7 @@ import type { FactoryProvider, Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { AUTH_OPTIONS_OVERRIDE, authOptionsProviders, type AuthOptionsOverride } from './auth-options.providers.js';
-import { resolveAuthOptions, type AuthModuleOptions } from './auth.options.js';
+import { resolveAuthOptions, type AuthModuleOptions } from './config/auth-options.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!!';
 

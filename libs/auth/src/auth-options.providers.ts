@@ -1,8 +1,8 @@
 import { Logger, type FactoryProvider, type InjectionToken, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
-import { bootWarnings } from './boot-checks/boot-warnings.js';
-import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options.js';
+import { bootWarnings } from './config/boot-warnings.js';
+import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './config/auth-options.js';
 
 /**
  * Replaces the step that turns a module's options into its resolved options. It receives the

@@ -5,7 +5,7 @@ import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
 import { unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
 import { observerOf } from './auth-events.js';
-import type { ResolvedAuthOptions } from './auth.options.js';
+import type { ResolvedAuthOptions } from './config/auth-options.js';
 import { signedInDenial } from './policy-decision.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { AuthModuleOptions } from './auth.options.js';
+import type { AuthModuleOptions } from './config/auth-options.js';
 
 /** Extras of `forRoot` / `forRootAsync` beside the options themselves. */
 export interface AuthModuleExtras {

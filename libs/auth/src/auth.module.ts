@@ -5,7 +5,7 @@ import { authOptionsProviders } from './auth-options.providers.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
 import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS_TYPE } from './auth.module-definition.js';
-import type { AuthModuleOptions } from './auth.options.js';
+import type { AuthModuleOptions } from './config/auth-options.js';
 import { AuthService } from './auth.service.js';
 import { authObserverProvider } from './auth-events.provider.js';
 

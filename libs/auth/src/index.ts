@@ -10,12 +10,12 @@ export {
   type ClaimsCheck,
   type ResolvedAuthOptions,
   type TokenSource,
-} from './auth.options.js';
-export type { IssuerOptions, IssuerResolver, ResolvedIssuerAnswer, SeveralIssuersOptions } from './issuers/issuer-options.js';
-export type { ResolvedIssuers } from './issuers/resolve-issuers.js';
+} from './config/auth-options.js';
+export type { IssuerOptions, IssuerResolver, ResolvedIssuerAnswer, SeveralIssuersOptions } from './config/issuer-options.js';
+export type { ResolvedIssuers } from './config/resolve-issuers.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
-export type { BootCheckMode, BootChecksOptions } from './boot-checks/boot-checks-option.js';
+export type { BootCheckMode, BootChecksOptions } from './config/boot-checks-option.js';
 export { AuthService, type AuthResult, type VerifyTokenOptions } from './auth.service.js';
 export {
   Auth,
@@ -92,7 +92,7 @@ export {
   type IntrospectionOptions,
   type OpaqueTokensOptions,
   type VerifyOpaqueToken,
-} from './opaque-token-options.js';
+} from './config/opaque-token-options.js';
 export { opaqueTokenType, type OpaqueTokenType } from './verification/opaque-token-type.js';
 export { IntrospectionClient, type IntrospectionClientOptions, type IntrospectionEndpoint } from './verification/introspection-client.js';
 export type {} from './express-request.js';

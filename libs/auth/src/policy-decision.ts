@@ -1,7 +1,7 @@
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { meetsStepUp } from './auth-object/step-up.js';
 import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from './auth.exceptions.js';
-import type { ResolvedAuthOptions } from './auth.options.js';
+import type { ResolvedAuthOptions } from './config/auth-options.js';
 import type { AuthPolicy } from './route-policy.js';
 
 /**

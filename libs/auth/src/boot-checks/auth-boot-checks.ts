@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS } from '../auth.constants.js';
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import { AuthBootCheckError, uncoveredHandlersMessage } from './auth-boot-check-error.js';
 import { findUncoveredHandlers } from './guard-coverage.js';
 import { findUntrustedRouteIssuers, trustedIssuers } from './route-issuers.js';
-import { AuthConfigError } from '../auth-config-error.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
 
 /**
  * Runs the app-wide checks once every module is initialised (`app.init()`, `app.listen()`,

@@ -1,5 +1,5 @@
 import { AUTH_POLICY_METADATA } from '../auth.constants.js';
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import type { AuthPolicy } from '../route-policy.js';
 import { methodsOf, scannedClasses, type CoverageTools } from './guard-coverage.js';
 

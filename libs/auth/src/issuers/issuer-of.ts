@@ -1,4 +1,4 @@
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 
 // The issuer entry (with several issuers) whose options made an auth object: its `acceptsToken` and
 // `treatPendingAsSignedOut` are the defaults for that object. Weak: entries live as long as the object.

@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
 import { AuthError } from '../auth.errors.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { createKeySource } from '../verification/key-sources.js';
 import { IssuerVerifier } from '../verification/issuer-verifier.js';
-import type { ResolvedIssuerAnswer } from './issuer-options.js';
+import type { ResolvedIssuerAnswer } from '../config/issuer-options.js';
 import { IssuerRegistry } from './issuer-registry.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { AuthConfigError } from '../auth-config-error.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import type { IssuerVerifier } from '../verification/issuer-verifier.js';
 import { sameAnswer } from './same-answer.js';
-import { labelled, type ResolvedIssuers } from './resolve-issuers.js';
+import { labelled, type ResolvedIssuers } from '../config/resolve-issuers.js';
 
 interface Known {
   verifier: IssuerVerifier;

@@ -1,9 +1,9 @@
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import type { KeySource } from '../verification/key-sources.js';
 import type { IssuerVerifier } from '../verification/issuer-verifier.js';
 import { IssuerRegistry, type IssuerFailureListener } from './issuer-registry.js';
-import { labelled, type ResolvedIssuers } from './resolve-issuers.js';
+import { labelled, type ResolvedIssuers } from '../config/resolve-issuers.js';
 import { unverifiedIssuer } from './unverified-issuer.js';
 
 /**

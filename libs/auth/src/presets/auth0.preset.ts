@@ -1,4 +1,4 @@
-import type { AuthModuleOptions } from '../auth.options.js';
+import type { AuthModuleOptions } from '../config/auth-options.js';
 import { scopeList, stringList, type AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';
 

@@ -1,4 +1,4 @@
-import { AuthConfigError, type AuthModuleOptions } from '../auth.options.js';
+import { AuthConfigError, type AuthModuleOptions } from '../config/auth-options.js';
 import { clerkTokenClass } from '../verification/token-class.js';
 import { providerBaseUrl, type PresetPassthroughOptions } from './preset-url.js';
 

@@ -1,4 +1,4 @@
-import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../auth.options.js';
+import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../config/auth-options.js';
 import { AuthErrorReason } from '../auth.errors.js';
 import { scopeList, stringList, type AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { combineChecks, providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';

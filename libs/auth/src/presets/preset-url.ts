@@ -1,4 +1,4 @@
-import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../auth.options.js';
+import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../config/auth-options.js';
 
 /** Options every preset passes through: everything but the key source and the issuer it derives. */
 export type PresetPassthroughOptions = Omit<AuthModuleOptions, 'jwksUrl' | 'jwks' | 'jwtKey' | 'secret' | 'issuer'>;

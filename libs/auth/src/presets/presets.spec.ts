@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions } from '../auth.options.js';
+import { AuthConfigError, resolveAuthOptions } from '../config/auth-options.js';
 import { auth0 } from './auth0.preset.js';
 import { clerkTokenClass } from '../verification/token-class.js';
 import { clerk, frontendApiFromPublishableKey } from './clerk.preset.js';

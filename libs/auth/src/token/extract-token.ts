@@ -1,5 +1,5 @@
 import { parse as parseCookie } from 'cookie';
-import type { TokenSource } from '../auth.options.js';
+import type { TokenSource } from '../config/auth-options.js';
 
 /** Header bag as Node, Express, Fastify and socket.io handshakes all present it. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;

@@ -1,6 +1,6 @@
 import { errors, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ClaimsCheck, ResolvedAuthOptions } from '../auth.options.js';
+import type { ClaimsCheck, ResolvedAuthOptions } from '../config/auth-options.js';
 import { toAuthError } from './jose-errors.js';
 import type { KeySource } from './key-sources.js';
 import { thumbprintOf } from './key-thumbprint.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importPKCS8, SignJWT } from 'jose';
-import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
 import { createKeySource } from './key-sources.js';
 import { TokenVerifier } from './token-verifier.js';
 

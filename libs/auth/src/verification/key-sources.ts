@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { AuthConfigError, type ResolvedAuthOptions } from '../auth.options.js';
+import { AuthConfigError, type ResolvedAuthOptions } from '../config/auth-options.js';
 import type { KeyFetchProblem } from './fetch-json.js';
 import { MemoizedKeys } from './key-memo.js';
 import type { KeySourceEvents } from './key-source-events.js';

@@ -1,6 +1,6 @@
 import type { JWTClaimVerificationOptions, JWTPayload } from 'jose';
 import type { AuthError } from '../auth.errors.js';
-import type { ResolvedOpaqueTokens } from '../opaque-token-options.js';
+import type { ResolvedOpaqueTokens } from '../config/opaque-token-options.js';
 import { IntrospectionClient } from './introspection-client.js';
 import { validateOpaqueClaims } from './opaque-token-claims.js';
 import { checkTimeWindow } from './time-window.js';

@@ -1,6 +1,6 @@
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import { rememberIssuerEntry } from '../issuers/issuer-of.js';
 import { IssuerSelector } from '../issuers/issuer-selector.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';

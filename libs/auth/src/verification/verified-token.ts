@@ -5,7 +5,7 @@ import { readSessionFields, type SessionFields } from '../auth-object/claims.js'
 import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
 import { readScopes } from '../auth-object/scopes.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../auth.options.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { TokenType } from './token-class.js';
 

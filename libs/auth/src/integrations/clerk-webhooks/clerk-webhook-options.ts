@@ -1,5 +1,5 @@
 import type { RevocationStore } from '../../revocation/revocation-store.js';
-import { AuthConfigError } from '../../auth-config-error.js';
+import { AuthConfigError } from '../../config/auth-config-error.js';
 
 /** Options of `ClerkWebhooksModule.forRoot()`. */
 export interface ClerkWebhooksOptions {

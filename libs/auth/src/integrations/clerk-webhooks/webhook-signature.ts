@@ -1,4 +1,4 @@
-import { AuthConfigError } from '../../auth-config-error.js';
+import { AuthConfigError } from '../../config/auth-config-error.js';
 
 /** Checks one delivery; returns the parsed JSON body or throws. */
 export type WebhookSignatureCheck = (rawBody: Buffer, headers: Record<string, string>) => unknown;

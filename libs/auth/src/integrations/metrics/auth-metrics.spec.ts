@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { AuthConfigError } from '../../auth-config-error.js';
+import { AuthConfigError } from '../../config/auth-config-error.js';
 import { AUTH_METRIC_NAMES, AuthMetrics, meterFor } from './auth-metrics.js';
 
 async function outcomesOf(run: (metrics: AuthMetrics) => void): Promise<Array<{ attributes: object; value: unknown }>> {

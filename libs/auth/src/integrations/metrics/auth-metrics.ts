@@ -1,4 +1,4 @@
-import { AuthConfigError } from '../../auth-config-error.js';
+import { AuthConfigError } from '../../config/auth-config-error.js';
 
 /** Attribute values of one measurement, as OpenTelemetry takes them. */
 export type MetricAttributes = Record<string, string | number | boolean>;

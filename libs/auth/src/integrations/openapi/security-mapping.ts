@@ -1,5 +1,5 @@
 import type { AuthPolicy } from '../../auth.decorators.js';
-import type { ResolvedAuthOptions } from '../../auth.options.js';
+import type { ResolvedAuthOptions } from '../../config/auth-options.js';
 import type { AcceptsToken } from '../../verification/token-class.js';
 
 /** The parts of an OpenAPI operation this integration writes. */

@@ -1,8 +1,8 @@
 import type { JWTPayload } from 'jose';
 import { AuthConfigError } from './auth-config-error.js';
-import type { IntrospectionEndpoint } from './verification/introspection-client.js';
-import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
-import type { OpaqueTokenType } from './verification/opaque-token-type.js';
+import type { IntrospectionEndpoint } from '../verification/introspection-client.js';
+import { isAllowedKeyUrl } from '../verification/oidc-discovery.js';
+import type { OpaqueTokenType } from '../verification/opaque-token-type.js';
 
 /**
  * RFC 7662 token introspection for opaque (not JWT) access tokens (option `introspection`).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../auth.options.js';
+import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from './auth-options.js';
 import { auth0, clerk } from '../presets/index.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';

@@ -1,4 +1,4 @@
-import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth.options.js';
+import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.js';
 
 /**
  * Options that narrow which of an issuer's tokens this app accepts to the ones meant for it. One

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { AuthConfigError } from './auth-config-error.js';
-import type { AuthModuleOptions } from './auth.options.js';
+import type { AuthModuleOptions } from './auth-options.js';
 import { checkKeyUrl } from './option-checks.js';
 
 // Key material in the wrong option is a silent disaster: a public key used as an HMAC `secret`

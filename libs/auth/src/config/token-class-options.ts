@@ -1,5 +1,5 @@
 import { AuthConfigError } from './auth-config-error.js';
-import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
+import { checkAcceptsToken, type AcceptsToken } from '../verification/token-class.js';
 
 const RFC9068_TYP = /^(?:application\/)?at\+jwt$/i;
 

@@ -1,16 +1,16 @@
 import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
-import type { TokenTemplateProvider } from './auth-object/auth-object.js';
-import type { AuthErrorReason } from './auth.errors.js';
-import type { AuthEventOptions } from './auth-events.js';
-import type { AuthorizationMapper } from './auth-object/authorization-grants.js';
+import type { TokenTemplateProvider } from '../auth-object/auth-object.js';
+import type { AuthErrorReason } from '../auth.errors.js';
+import type { AuthEventOptions } from '../auth-events.js';
+import type { AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { AuthConfigError } from './auth-config-error.js';
-import type { BootChecksOptions } from './boot-checks/boot-checks-option.js';
-import type { SeveralIssuersOptions } from './issuers/issuer-options.js';
+import type { BootChecksOptions } from './boot-checks-option.js';
+import type { SeveralIssuersOptions } from './issuer-options.js';
 import type { IntrospectionOptions, OpaqueTokensOptions, VerifyOpaqueToken } from './opaque-token-options.js';
-import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
-import type { AcceptsToken, TokenClassifier } from './verification/token-class.js';
-import type { RevocationHook } from './revocation/revocation-check.js';
-import type { RevocationStore } from './revocation/revocation-store.js';
+import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
+import type { AcceptsToken, TokenClassifier } from '../verification/token-class.js';
+import type { RevocationHook } from '../revocation/revocation-check.js';
+import type { RevocationStore } from '../revocation/revocation-store.js';
 
 export { AuthConfigError };
 // Defaults, validation and the resolved shape live beside: this file is the options as apps write them.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS } from '../auth.options.js';
-import { AuthConfigError } from '../auth-config-error.js';
+import { AUTH_DEFAULTS } from './auth-options.js';
+import { AuthConfigError } from './auth-config-error.js';
 import { AUTH_OPTION_NAMES, checkKeys, checkKnownOptions } from './known-options.js';
 
 function refusal(check: () => void): AuthConfigError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions } from './auth.options.js';
+import { AuthConfigError, resolveAuthOptions } from './auth-options.js';
 
 const base = { secret: 'x'.repeat(32) };
 

@@ -1,15 +1,15 @@
 import { AuthConfigError } from './auth-config-error.js';
-import type { AuthModuleOptions, AuthPolicyMode, TokenSource } from './auth.options.js';
-import { resolveBootChecks, type BootChecksOptions } from './boot-checks/boot-checks-option.js';
-import { checkKnownOptions } from './boot-checks/known-options.js';
-import { resolveIssuers, type ResolvedIssuers } from './issuers/resolve-issuers.js';
+import type { AuthModuleOptions, AuthPolicyMode, TokenSource } from './auth-options.js';
+import { resolveBootChecks, type BootChecksOptions } from './boot-checks-option.js';
+import { checkKnownOptions } from './known-options.js';
+import { resolveIssuers, type ResolvedIssuers } from './resolve-issuers.js';
 import { checkKeySource } from './key-material-checks.js';
 import { resolveOpaqueTokenOptions, type ResolvedOpaqueTokens } from './opaque-token-options.js';
 import { booleanOption, cacheOption, numberOption, optionalString, stringList } from './option-checks.js';
-import type { RevocationStore } from './revocation/revocation-store.js';
+import type { RevocationStore } from '../revocation/revocation-store.js';
 import { acceptsTokenOption } from './token-class-options.js';
-import type { AcceptsToken } from './verification/token-class.js';
-import type { VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+import type { AcceptsToken } from '../verification/token-class.js';
+import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 
 /** Defaults applied by {@link resolveAuthOptions}. */
 export const AUTH_DEFAULTS = {

@@ -1,8 +1,8 @@
-import type { AuthModuleOptions } from './auth.options.js';
+import type { AuthModuleOptions } from './auth-options.js';
 import { AuthConfigError } from './auth-config-error.js';
-import { checkKnownCacheSettings } from './boot-checks/known-options.js';
-import { isAllowedKeyUrl } from './verification/oidc-discovery.js';
-import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from './verification/verified-token-cache.js';
+import { checkKnownCacheSettings } from './known-options.js';
+import { isAllowedKeyUrl } from '../verification/oidc-discovery.js';
+import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 
 // The checks resolveAuthOptions() applies to single options; each throws AuthConfigError naming it.
 

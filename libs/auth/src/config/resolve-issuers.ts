@@ -1,7 +1,7 @@
-import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth.options.js';
-import { AuthConfigError } from '../auth-config-error.js';
-import { AUTH_OPTION_NAMES, checkKeys } from '../boot-checks/known-options.js';
-import { numberOption } from '../option-checks.js';
+import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.js';
+import { AuthConfigError } from './auth-config-error.js';
+import { AUTH_OPTION_NAMES, checkKeys } from './known-options.js';
+import { numberOption } from './option-checks.js';
 import { ISSUER_KEY_OPTIONS, ISSUER_OPTION_NAMES, ISSUER_RESOLUTION_DEFAULTS, type IssuerResolver, type SeveralIssuersOptions } from './issuer-options.js';
 
 /** {@link SeveralIssuersOptions} after validation: what the verifier reads. */

@@ -1,5 +1,5 @@
-import type { AuthModuleOptions } from '../auth.options.js';
-import { AuthConfigError } from '../auth-config-error.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { AuthConfigError } from './auth-config-error.js';
 import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 import { closestName } from './closest-name.js';
 

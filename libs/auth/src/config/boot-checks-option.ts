@@ -1,4 +1,4 @@
-import { AuthConfigError } from '../auth-config-error.js';
+import { AuthConfigError } from './auth-config-error.js';
 import { checkKeys } from './known-options.js';
 
 /** What the app does when a boot check finds a problem: stop the boot, or log a warning and go on. */

@@ -1,4 +1,4 @@
-import type { AuthModuleOptions } from '../auth.options.js';
+import type { AuthModuleOptions } from './auth-options.js';
 
 /**
  * The options that belong to one issuer: where its keys are, what its tokens must say, how their
