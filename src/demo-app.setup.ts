@@ -7,7 +7,7 @@ import { setupOpenApi } from './openapi.js';
  * and the OpenAPI document at /docs.
  */
 export async function configureDemoApp(app: INestApplication): Promise<void> {
-  const { authorizedParties } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS);
+  const { authorizedParties } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS).issuers;
   // Browsers may call the API with its session cookie from exactly the origins the auth options trust
   // (docs/browser-sessions.md; test/browser.e2e-spec.ts runs the same lines).
   app.enableCors({ origin: authorizedParties ?? false, credentials: true });

@@ -83,7 +83,7 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
       next();
     });
     // #region readme:cors
-    const { authorizedParties } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS);
+    const { authorizedParties } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS).issuers;
     app.enableCors({ origin: authorizedParties ?? false, credentials: true });
     // #endregion
     await app.listen(port, '127.0.0.1');

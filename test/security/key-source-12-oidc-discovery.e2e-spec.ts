@@ -10,7 +10,7 @@ import { createSecurityApp } from '../support/security-app.js';
 
 describe('key source #12: OIDC discovery', () => {
   it('accepts issuer alone as the key source, and only as one https (or loopback) URL', () => {
-    expect(resolveAuthOptions({ issuer: 'https://tenant.example.com' }).issuer).toEqual(['https://tenant.example.com']);
+    expect(resolveAuthOptions({ issuer: 'https://tenant.example.com' }).issuers.entries[0].issuer).toEqual(['https://tenant.example.com']);
     expect(() => resolveAuthOptions({ issuer: ['https://a.example.com', 'https://b.example.com'] })).toThrow(AuthConfigError);
     expect(() => resolveAuthOptions({ issuer: 'http://tenant.example.com' })).toThrow(/"issuer"/);
     expect(() => resolveAuthOptions({ issuer: 'not a url' })).toThrow(/"issuer"/);

@@ -11,7 +11,7 @@ const MAX_AGE = AUTH_DEFAULTS.jwksCacheMaxAgeInMs;
 
 describe('key source defaults', () => {
   it('timeout 5 s, cap 512 KiB, cooldown 30 s, stale window 1 h', () => {
-    const resolved = resolveAuthOptions({ jwksUrl: 'https://issuer.example.com/jwks.json' });
+    const [resolved] = resolveAuthOptions({ jwksUrl: 'https://issuer.example.com/jwks.json' }).issuers.entries;
     expect(resolved.jwksTimeoutInMs).toBe(5000);
     expect(resolved.jwksMaxBytes).toBe(512 * 1024);
     expect(resolved.jwksCooldownInMs).toBe(30000);

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from './auth.constants.js';
-import type { ResolvedAuthOptions } from './config/auth-options.js';
+import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { AuthService } from './auth.service.js';
 import { createAuthObserver, type AuthObserver } from './auth-events.js';
 

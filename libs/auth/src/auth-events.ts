@@ -4,60 +4,12 @@ import type { AnyAuthObject, SignedInAuthObjectFor } from './auth-object/auth-ob
 import { AuthConfigError } from './config/auth-config-error.js';
 import { isUnavailable, type AuthErrorReason } from './auth.errors.js';
 import type { AuthDenial } from './auth.exceptions.js';
-import { AuthMetrics, meterFor, type AuthMetricsOptions, type AuthOutcomeResult } from './integrations/metrics/auth-metrics.js';
-import { contextTypeOf, type AuthContextType } from './request-context.js';
+
+export type { AuthEventContext, AuthEventOptions, AuthRefusalReason } from './config/event-options.js';
+import type { AuthEventContext, AuthEventOptions, AuthRefusalReason } from './config/event-options.js';
+import { AuthMetrics, meterFor, type AuthOutcomeResult } from './integrations/metrics/auth-metrics.js';
+import { contextTypeOf } from './request-context.js';
 import type { KeySource } from './verification/key-sources.js';
-
-/**
- * Why a request (or the token it offered) was refused: a reason code, `insufficient-scope` (403), or
- * a step-up requirement (`reverification-required`, `insufficient-user-authentication`).
- */
-export type AuthRefusalReason = AuthErrorReason | AuthDenial['reason'];
-
-/** What the event hooks learn about the request besides the auth object or the reason. */
-export interface AuthEventContext {
-  /** The Nest context of the request, message or handshake: `switchToHttp().getRequest()` etc. */
-  readonly executionContext: ExecutionContext;
-  readonly transport: AuthContextType;
-  /** The route's policy. */
-  readonly policy: 'required' | 'optional';
-  /** The auth object the guard attached (signed in for a 403): a session's or a machine's. */
-  readonly auth: AnyAuthObject;
-  /** False when the guard refused the request; true when it went on (signed out, on an optional route). */
-  readonly allowed: boolean;
-  /** The status of a refusal: 401, 403 or 503; null when the request went on. */
-  readonly status: 401 | 403 | 503 | null;
-  /** The verified-token cache answered without a fresh verification. */
-  readonly cacheHit: boolean;
-}
-
-/**
- * Observability options of `AuthModule.forRoot()`: OpenTelemetry metrics and plain event hooks.
- * A hook that throws or rejects never changes the outcome of the request, and its error never
- * reaches a response or a log line (one warning per hook names the hook and the error's class).
- *
- * @example
- * AuthModule.forRoot({
- *   ...keys,
- *   metrics: true, // the global MeterProvider of @opentelemetry/api
- *   onAuthenticated: (auth) => audit.signedIn(auth.userId),
- *   onRefused: (reason, { status }) => status && audit.refused(reason),
- * })
- */
-export interface AuthEventOptions {
-  /**
-   * OpenTelemetry metrics (optional peer `@opentelemetry/api`, loaded at boot only when on):
-   * `true` for the global `MeterProvider`, or `{ meter }`. Off by default.
-   */
-  metrics?: boolean | AuthMetricsOptions;
-  /** After every guarded request that is let through signed in (a session, or a machine: narrow on `tokenType`). */
-  onAuthenticated?: (auth: SignedInAuthObjectFor, context: AuthEventContext) => void | Promise<void>;
-  /**
-   * After every refused request (401, 403, 503), and every refused token on an optional route
-   * (`context.allowed` is then true). Not called for a request without a token on an optional route.
-   */
-  onRefused?: (reason: AuthRefusalReason, context: AuthEventContext) => void | Promise<void>;
-}
 
 const observers = new WeakMap<object, AuthObserver>();
 

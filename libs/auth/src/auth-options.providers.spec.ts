@@ -3,7 +3,8 @@ import type { FactoryProvider, Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { AUTH_OPTIONS_OVERRIDE, authOptionsProviders, type AuthOptionsOverride } from './auth-options.providers.js';
-import { resolveAuthOptions, type AuthModuleOptions } from './config/auth-options.js';
+import { type AuthModuleOptions } from './config/auth-options.js';
+import { resolveAuthOptions } from './config/resolve-auth-options.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!!';
 
@@ -43,12 +44,12 @@ describe('authOptionsProviders', () => {
     const raw = await find(providers, AUTH_MODULE_OPTIONS).useFactory(override, {});
     expect(raw).toBeUndefined();
     const resolved = find(providers, AUTH_OPTIONS).useFactory(raw, override);
-    expect(resolved).toMatchObject({ secret: SECRET, defaultPolicy: 'required' });
+    expect(resolved).toMatchObject({ defaultPolicy: 'required', issuers: { entries: [{ secret: SECRET }] } });
   });
 
   it('without an override, the options are resolved and checked as always', () => {
     const resolve = find(authOptionsProviders([]), AUTH_OPTIONS).useFactory;
-    expect(resolve({ secret: SECRET, issuer: 'https://issuer.test' } satisfies AuthModuleOptions, null)).toMatchObject({ issuer: ['https://issuer.test'] });
+    expect(resolve({ secret: SECRET, issuer: 'https://issuer.test' } satisfies AuthModuleOptions, null)).toMatchObject({ issuers: { entries: [{ issuer: ['https://issuer.test'] }] } });
     expect(() => resolve({}, null)).toThrow(/jwksUrl/);
   });
 });

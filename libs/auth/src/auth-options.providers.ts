@@ -2,7 +2,9 @@ import { Logger, type FactoryProvider, type InjectionToken, type OptionalFactory
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { bootWarnings } from './config/boot-warnings.js';
-import { resolveAuthOptions, type AuthModuleOptions, type ResolvedAuthOptions } from './config/auth-options.js';
+import { type AuthModuleOptions } from './config/auth-options.js';
+import { resolveAuthOptions } from './config/resolve-auth-options.js';
+import { type ResolvedAuthOptions } from './config/resolved-options.js';
 
 /**
  * Replaces the step that turns a module's options into its resolved options. It receives the

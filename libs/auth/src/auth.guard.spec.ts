@@ -6,7 +6,8 @@ import { SignJWT } from 'jose';
 import { OptionalAuth, RequireAuth } from './auth.decorators.js';
 import { AuthGuard } from './auth.guard.js';
 import type { AuthPolicy } from './auth.decorators.js';
-import { resolveAuthOptions, type ResolvedAuthOptions } from './config/auth-options.js';
+import { resolveAuthOptions } from './config/resolve-auth-options.js';
+import { type ResolvedAuthOptions } from './config/resolved-options.js';
 import { AuthService } from './auth.service.js';
 import { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 

@@ -5,7 +5,7 @@ import type { AuthPolicy } from './auth.decorators.js';
 import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
 import { unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
 import { observerOf } from './auth-events.js';
-import type { ResolvedAuthOptions } from './config/auth-options.js';
+import { AUTH_DEFAULTS, type ResolvedAuthOptions } from './config/resolve-auth-options.js';
 import { signedInDenial } from './policy-decision.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
@@ -133,7 +133,7 @@ export class AuthGuard implements CanActivate {
    */
   private crossOriginCookie(carrier: AuthCarrier): AuthResult | undefined {
     const headers = carrier.headers;
-    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.issuers?.authorizedParties ?? this.options.authorizedParties)) return undefined;
+    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.issuers.authorizedParties)) return undefined;
     if (extractToken(headers, this.options, carrier.token)?.source !== 'cookie') return undefined;
     return signedOutResult(new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin'), true);
   }
@@ -179,7 +179,8 @@ export class AuthGuard implements CanActivate {
 
   /** When a retry makes sense after an "unavailable" reason without its own hint: the source's cooldown. */
   private retryAfterSeconds(error: AuthError): number {
-    const cooldownMs = error.reason === AuthErrorReason.IntrospectionUnavailable ? (this.options.opaque?.cooldownInMs ?? 0) : this.options.jwksCooldownInMs;
+    const cooldownMs =
+      error.reason === AuthErrorReason.IntrospectionUnavailable ? (this.options.opaque?.cooldownInMs ?? 0) : (this.options.issuers.entries[0]?.jwksCooldownInMs ?? AUTH_DEFAULTS.jwksCooldownInMs);
     return cooldownMs / 1000;
   }
 

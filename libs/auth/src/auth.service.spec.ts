@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveAuthOptions } from './config/auth-options.js';
+import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { AuthService } from './auth.service.js';
 import { clerkM2MClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from './testing/index.js';
 

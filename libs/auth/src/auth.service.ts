@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
-import type { ResolvedAuthOptions } from './config/auth-options.js';
+import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object/auth-object.js';
 import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
 import type { MachineAuthObject } from './auth-object/machine-auth-object.js';

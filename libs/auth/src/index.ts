@@ -1,18 +1,13 @@
 export { AuthModule, type AuthOptionsFactory } from './auth.module.js';
 export { AUTH_MODULE_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
 export { AUTH_OPTIONS_OVERRIDE, type AuthOptionsOverride } from './auth-options.providers.js';
-export {
-  AUTH_DEFAULTS,
-  AuthConfigError,
-  resolveAuthOptions,
-  type AuthModuleOptions,
-  type AuthPolicyMode,
-  type ClaimsCheck,
-  type ResolvedAuthOptions,
-  type TokenSource,
-} from './config/auth-options.js';
+export { type AuthModuleOptions, type AuthPolicyMode, type ClaimsCheck, type TokenSource } from './config/auth-options.js';
+export { AUTH_DEFAULTS } from './config/auth-defaults.js';
+export { AuthConfigError } from './config/auth-config-error.js';
+export { resolveAuthOptions } from './config/resolve-auth-options.js';
+export type { IssuerConfig, ResolvedAuthOptions } from './config/resolved-options.js';
 export type { IssuerOptions, IssuerResolver, ResolvedIssuerAnswer, SeveralIssuersOptions } from './config/issuer-options.js';
-export type { ResolvedIssuers } from './config/resolve-issuers.js';
+export type { ResolvedIssuers } from './config/resolved-options.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
 export type { BootCheckMode, BootChecksOptions } from './config/boot-checks-option.js';

@@ -1,8 +1,9 @@
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { meetsStepUp } from './auth-object/step-up.js';
 import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from './auth.exceptions.js';
-import type { ResolvedAuthOptions } from './config/auth-options.js';
+import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import type { AuthPolicy } from './route-policy.js';
+import { optionsFor } from './issuers/issuer-of.js';
 
 /**
  * What a required route makes of a signed-in caller: null to let it through, else the denial. In
@@ -19,7 +20,7 @@ export function signedInDenial(policy: AuthPolicy, auth: AnyAuthObject & { isAut
   if (policy.reverification && !auth.has({ reverification: policy.reverification })) return reverificationDenial(policy.reverification);
   if (policy.stepUp) {
     const now = (options.clock ?? Date.now)() / 1000;
-    if (!meetsStepUp(policy.stepUp, auth.claims, now, options.clockSkewInMs / 1000)) return stepUpDenial(options.realm, policy.stepUp, debug);
+    if (!meetsStepUp(policy.stepUp, auth.claims, now, optionsFor(auth, options).clockSkewInMs / 1000)) return stepUpDenial(options.realm, policy.stepUp, debug);
   }
   return null;
 }

@@ -1,4 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { AuthContextType } from './config/event-options.js';
+
+export type { AuthContextType } from './config/event-options.js';
 import { authResultOf, type AuthResult } from './auth-object/auth-object.js';
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_STATE } from './auth.constants.js';
@@ -56,8 +59,6 @@ export interface RpcTokenOptions {
   rpcTokenField?: string;
 }
 
-/** The transports the guard understands; anything else is denied on required routes. */
-export type AuthContextType = 'http' | 'graphql' | 'ws' | 'rpc' | 'unknown';
 
 /** The transport of an execution context, without importing @nestjs/graphql. */
 export function contextTypeOf(context: ExecutionContext): AuthContextType {

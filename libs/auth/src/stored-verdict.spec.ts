@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { signedInResult, signedOutResult } from './auth-object/auth-object.js';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
-import { resolveAuthOptions, type AuthModuleOptions } from './config/auth-options.js';
+import { type AuthModuleOptions } from './config/auth-options.js';
+import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { recheckStoredResult } from './stored-verdict.js';
 import { createTestIssuer, type TestIssuer } from './testing/index.js';
 import { TokenVerifier } from './verification/token-verifier.js';

@@ -3,40 +3,10 @@ import { AuthErrorReason, type AuthError } from '../auth.errors.js';
 import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './auth-debug.js';
 import type { ActorClaim, SessionFields } from './claims.js';
 import type { AnyAuthObject } from './auth-object-for.js';
-import { hasAuthorization } from './has-authorization.js';
-import type { ReverificationConfig } from './reverification.js';
+import { hasAuthorization, type AuthorizationCheck } from './has-authorization.js';
 
 // Kept importable from here: has() lived in this file before it grew past the size limit.
-export { hasAuthorization } from './has-authorization.js';
-
-/**
- * What `has()` checks. Every given dimension must hold (AND); an empty check is false.
- * Roles and permissions are org-scoped as in Clerk: `'admin'` and `'org:admin'` are the same role.
- *
- * @example
- * auth.has({ permission: 'org:invoices:read' })
- * auth.has({ role: 'org:admin', feature: 'reports' })
- * auth.has({ plan: 'u:pro' })
- * auth.has({ scope: 'invoices:read' })
- * auth.has({ reverification: 'strict' })
- */
-export interface AuthorizationCheck {
-  role?: string;
-  permission?: string;
-  /** `'name'` (either scope), `'o:name'`/`'org:name'` or `'u:name'`/`'user:name'`. */
-  feature?: string;
-  /** Same scoping as `feature`. */
-  plan?: string;
-  /** An OAuth scope the token grants (`scp` / `scope`; M2M also `scopes`), exact match. */
-  scope?: string;
-  /** Several scopes: all must be granted. */
-  scopes?: readonly string[];
-  /**
-   * Clerk reverification from the `fva` claim: `'strict_mfa'`, `'strict'`, `'moderate'`, `'lax'`
-   * or `{ level, afterMinutes }`, decided exactly as Clerk does.
-   */
-  reverification?: ReverificationConfig;
-}
+export { hasAuthorization, type AuthorizationCheck } from './has-authorization.js';
 
 /** Options of `getToken()`: with either, the `getTokenTemplate` option is asked, with both as given. */
 export interface GetTokenOptions {

@@ -1,9 +1,38 @@
-import type { AuthorizationCheck } from './auth-object.js';
 import { grantsAllow } from './authorization-grants.js';
 import type { SessionFields } from './claims.js';
 import { splitByScope } from './org-claims.js';
 import { meetsReverification } from './reverification.js';
 import { askedScopes, hasScopes } from './scopes.js';
+import type { ReverificationConfig } from './reverification.js';
+
+/**
+ * What `has()` checks. Every given dimension must hold (AND); an empty check is false.
+ * Roles and permissions are org-scoped as in Clerk: `'admin'` and `'org:admin'` are the same role.
+ *
+ * @example
+ * auth.has({ permission: 'org:invoices:read' })
+ * auth.has({ role: 'org:admin', feature: 'reports' })
+ * auth.has({ plan: 'u:pro' })
+ * auth.has({ scope: 'invoices:read' })
+ * auth.has({ reverification: 'strict' })
+ */
+export interface AuthorizationCheck {
+  role?: string;
+  permission?: string;
+  /** `'name'` (either scope), `'o:name'`/`'org:name'` or `'u:name'`/`'user:name'`. */
+  feature?: string;
+  /** Same scoping as `feature`. */
+  plan?: string;
+  /** An OAuth scope the token grants (`scp` / `scope`; M2M also `scopes`), exact match. */
+  scope?: string;
+  /** Several scopes: all must be granted. */
+  scopes?: readonly string[];
+  /**
+   * Clerk reverification from the `fva` claim: `'strict_mfa'`, `'strict'`, `'moderate'`, `'lax'`
+   * or `{ level, afterMinutes }`, decided exactly as Clerk does.
+   */
+  reverification?: ReverificationConfig;
+}
 
 const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS } from '../auth.constants.js';
-import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { ResolvedAuthOptions } from '../config/resolved-options.js';
 import { AuthBootCheckError, uncoveredHandlersMessage } from './auth-boot-check-error.js';
 import { findUncoveredHandlers } from './guard-coverage.js';
 import { findUntrustedRouteIssuers, trustedIssuers } from './route-issuers.js';

@@ -1,5 +1,5 @@
 import { AUTH_POLICY_METADATA } from '../auth.constants.js';
-import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { ResolvedAuthOptions } from '../config/resolved-options.js';
 import type { AuthPolicy } from '../route-policy.js';
 import { methodsOf, scannedClasses, type CoverageTools } from './guard-coverage.js';
 
@@ -9,8 +9,9 @@ import { methodsOf, scannedClasses, type CoverageTools } from './guard-coverage.
  * undefined when any may come (`resolveIssuer`, or no `issuer` configured).
  */
 export function trustedIssuers(options: ResolvedAuthOptions): ReadonlySet<string> | undefined {
-  if (options.issuers) return options.issuers.resolve ? undefined : new Set(options.issuers.entries.flatMap((entry) => entry.issuer ?? []));
-  return options.issuer ? new Set(options.issuer) : undefined;
+  const { issuers } = options;
+  if (issuers.single) return issuers.entries[0].issuer ? new Set(issuers.entries[0].issuer) : undefined;
+  return issuers.resolve ? undefined : new Set(issuers.entries.flatMap((entry) => entry.issuer ?? []));
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from './auth-options.js';
+import { type AuthModuleOptions } from './auth-options.js';
+import { AuthConfigError } from './auth-config-error.js';
+import { resolveAuthOptions } from './resolve-auth-options.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
@@ -16,25 +18,24 @@ describe('resolveAuthOptions', () => {
   it('applies the documented defaults', () => {
     const resolved = resolveAuthOptions({ secret: SECRET });
     expect(resolved).toMatchObject({
-      clockSkewInMs: 5000,
       maxTokenBytes: 8192,
       tokenSources: ['header', 'cookie'],
       headerName: 'authorization',
       cookieName: '__session',
       defaultPolicy: 'required',
-      treatPendingAsSignedOut: true,
       debug: false,
       realm: 'api',
-      requiredClaims: ['exp', 'sub'],
     });
-    expect(resolved.issuer).toBeUndefined();
+    expect(resolved.issuers.entries[0]).toMatchObject({ clockSkewInMs: 5000, treatPendingAsSignedOut: true, requiredClaims: ['exp', 'sub'] });
+    expect(resolved.issuers.entries[0].issuer).toBeUndefined();
   });
 
   it('normalises single values to lists and keeps exp and sub required', () => {
     const resolved = resolveAuthOptions({ secret: SECRET, issuer: 'https://a', audience: 'api', requiredClaims: ['sid', 'exp'] });
-    expect(resolved.issuer).toEqual(['https://a']);
-    expect(resolved.audience).toEqual(['api']);
-    expect(resolved.requiredClaims).toEqual(['exp', 'sub', 'sid']);
+    const [entry] = resolved.issuers.entries;
+    expect(entry.issuer).toEqual(['https://a']);
+    expect(entry.audience).toEqual(['api']);
+    expect(entry.requiredClaims).toEqual(['exp', 'sub', 'sid']);
   });
 
   it.each([
@@ -72,11 +73,11 @@ describe('resolveAuthOptions', () => {
   });
 
   it('accepts http for a loopback JWKS URL', () => {
-    expect(resolveAuthOptions({ jwksUrl: 'http://127.0.0.1:4000/jwks' }).jwksUrl).toBe('http://127.0.0.1:4000/jwks');
+    expect(resolveAuthOptions({ jwksUrl: 'http://127.0.0.1:4000/jwks' }).issuers.entries[0].jwksUrl).toBe('http://127.0.0.1:4000/jwks');
   });
 
   it('takes one authorized party given as a string as a list of one, never of characters', () => {
     const resolved = resolveAuthOptions({ secret: SECRET, authorizedParties: 'https://app' as unknown as string[] });
-    expect(resolved.authorizedParties).toEqual(['https://app']);
+    expect(resolved.issuers.entries[0].authorizedParties).toEqual(['https://app']);
   });
 });

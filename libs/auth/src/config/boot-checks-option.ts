@@ -1,5 +1,5 @@
 import { AuthConfigError } from './auth-config-error.js';
-import { checkKeys } from './known-options.js';
+import { checkKeys } from './check-keys.js';
 
 /** What the app does when a boot check finds a problem: stop the boot, or log a warning and go on. */
 export type BootCheckMode = 'error' | 'warn';

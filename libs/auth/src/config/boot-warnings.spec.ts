@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { resolveAuthOptions, type AuthModuleOptions } from './auth-options.js';
+import { type AuthModuleOptions } from './auth-options.js';
+import { resolveAuthOptions } from './resolve-auth-options.js';
 import { bootWarnings } from './boot-warnings.js';
 
 const A = { jwksUrl: 'https://a.example.com/jwks', issuer: 'https://a.example.com' };

@@ -1,4 +1,5 @@
-import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import type { IssuerConfig, ResolvedAuthOptions } from './resolved-options.js';
 
 /**
  * Options that narrow which of an issuer's tokens this app accepts to the ones meant for it. One
@@ -23,15 +24,12 @@ export const NARROWING_OPTIONS = ['audience', 'authorizedParties', 'typ', 'accep
 export function bootWarnings(given: AuthModuleOptions, resolved: ResolvedAuthOptions): string[] {
   // Several issuers: each entry of `issuers` is checked as a module of its own would be (it always
   // has an issuer); what resolveIssuer answers is not known at boot.
-  if (resolved.issuers) {
-    return resolved.issuers.entries.flatMap((entry, i) =>
-      issuerWarnings({ ...given, ...given.issuers?.[i] }, entry).map((warning) => `issuers[${i}]: ${warning}`),
-    );
-  }
-  return issuerWarnings(given, resolved);
+  const { issuers } = resolved;
+  if (issuers.single) return issuerWarnings(given, issuers.entries[0]);
+  return issuers.entries.flatMap((entry, i) => issuerWarnings({ ...given, ...given.issuers?.[i] }, entry).map((warning) => `issuers[${i}]: ${warning}`));
 }
 
-function issuerWarnings(given: AuthModuleOptions, resolved: ResolvedAuthOptions): string[] {
+function issuerWarnings(given: AuthModuleOptions, resolved: IssuerConfig): string[] {
   const warnings: string[] = [];
   if (!resolved.issuer) {
     warnings.push('No "issuer" configured: any issuer whose tokens these keys verify is accepted. Set the issuer option.');

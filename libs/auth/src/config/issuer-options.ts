@@ -1,4 +1,22 @@
-import type { AuthModuleOptions } from './auth-options.js';
+import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
+import type { TokenTemplateProvider } from '../auth-object/auth-object.js';
+import type { AuthorizationMapper } from '../auth-object/authorization-grants.js';
+import type { AuthErrorReason } from '../auth.errors.js';
+import type { AcceptsToken, TokenClassifier } from '../verification/token-class.js';
+
+/**
+ * A provider-specific check of a token that passed the signature and the standard claim checks
+ * (e.g. Cognito's `token_use` and `client_id`). Return a reason to refuse the token, or
+ * null/undefined to accept it; a throw refuses it as `token-invalid`.
+ *
+ * @example
+ * checkClaims: (claims) => (claims.token_use === 'access' ? null : 'token-invalid-type')
+ */
+export type ClaimsCheck = (
+  claims: JWTPayload,
+  header: JWTHeaderParameters,
+) => AuthErrorReason | null | undefined | Promise<AuthErrorReason | null | undefined>;
+
 
 /**
  * The options that belong to one issuer: where its keys are, what its tokens must say, how their
@@ -29,7 +47,7 @@ export const ISSUER_OPTION_NAMES = [
   'jwksCacheMaxAgeInMs',
   'jwksMaxBytes',
   'jwksStaleIfErrorInMs',
-] as const satisfies ReadonlyArray<keyof AuthModuleOptions>;
+] as const satisfies ReadonlyArray<keyof IssuerOptions>;
 
 /** The options that name an issuer and its keys: per issuer entry only, never at the top level with several issuers. */
 export const ISSUER_KEY_OPTIONS = ['jwksUrl', 'jwks', 'jwtKey', 'secret', 'issuer'] as const;
@@ -45,7 +63,107 @@ export const ISSUER_KEY_OPTIONS = ['jwksUrl', 'jwks', 'jwtKey', 'secret', 'issue
  *   auth0({ domain: 'example.us.auth0.com', audience: 'https://api.example.com' }),
  * ]
  */
-export type IssuerOptions = Pick<AuthModuleOptions, (typeof ISSUER_OPTION_NAMES)[number]>;
+export interface IssuerOptions {
+  /** Remote JWKS (https, or http on loopback), fetched on demand, cached and rotated. */
+  jwksUrl?: string;
+
+  /** A local JWKS: public keys only. */
+  jwks?: JSONWebKeySet;
+
+  /** A PEM public key (SPKI `BEGIN PUBLIC KEY` or X.509 `BEGIN CERTIFICATE`): no network at all. */
+  jwtKey?: string;
+
+  /** HMAC shared secret (HS256 by default), at least 32 bytes. */
+  secret?: string | Uint8Array;
+
+  /**
+   * Exact `iss` value(s). Strongly recommended: a warning is logged at boot when absent. As one
+   * string and with no other key source, the keys come from OIDC discovery:
+   * `<issuer>/.well-known/openid-configuration` must name this exact issuer, and its `jwks_uri` is used.
+   */
+  issuer?: string | string[];
+
+  /** Accepted `aud` value(s); when set, a token without a matching `aud` is rejected. */
+  audience?: string | string[];
+
+  /** Allowed `azp` values (Clerk); when set, a session token without `azp` is rejected (machine tokens carry none). */
+  authorizedParties?: string[];
+
+  /**
+   * Accepted JWS algorithms. Default: derived from the key source (`HS256` for a secret,
+   * the keys' own `alg` or their type's family for keys). HS* and asymmetric never mix.
+   */
+  algorithms?: string[];
+
+  /**
+   * Required `typ` header, e.g. `'at+jwt'` (compared case-insensitively, `application/` optional).
+   * With `'at+jwt'` every token is an OAuth access token, so `acceptsToken` defaults to `'oauth_token'`.
+   */
+  typ?: string;
+
+  /** Tolerance for `exp`, `nbf` and `iat`. Default 5000 (Clerk). */
+  clockSkewInMs?: number;
+
+  /** Reject tokens whose `iat` is older than this. Off by default. */
+  maxTokenAgeInMs?: number;
+
+  /** Claims that must be present besides `exp` and `sub` (always required). */
+  requiredClaims?: string[];
+
+  /**
+   * Which classes of token routes accept when their decorator does not say (`@RequireAuth({ acceptsToken })`):
+   * `'session_token'`, `'oauth_token'`, `'m2m_token'`, `'api_key'`, a list of them, or `'any'`. A token
+   * of another class is signed out (`token-type-not-accepted`), as in Clerk. Default `'session_token'`,
+   * or `'oauth_token'` when `typ` requires RFC 9068 access tokens (`'at+jwt'`).
+   */
+  acceptsToken?: AcceptsToken;
+
+  /**
+   * Decides the class of a verified token for issuers the built-in rules do not know (Clerk's `cat`
+   * header, `typ: at+jwt`, `sub: mch_…`; see `defaultTokenClass`); null refuses the token
+   * (`token-invalid-type`). A Clerk JWT-template token is refused before it is asked.
+   */
+  classifyToken?: TokenClassifier;
+
+  /** A Clerk session with `sts: 'pending'` counts as signed out (session tokens only). Default `true`. */
+  treatPendingAsSignedOut?: boolean;
+
+  /**
+   * Backs `auth.getToken({ template, expiresInSeconds })`, e.g. by calling your issuer's token
+   * endpoint: `(auth, template, { template, expiresInSeconds })`.
+   */
+  getTokenTemplate?: TokenTemplateProvider;
+
+  /**
+   * Runs after the standard claim checks; a returned reason refuses the token. Presets set it for
+   * their provider's own claims (Cognito `token_use`/`client_id`, Keycloak `typ`).
+   */
+  checkClaims?: ClaimsCheck;
+
+  /**
+   * Maps verified claims to the roles, permissions, features and plans `has()` checks (exact match).
+   * Unset: Clerk semantics (org-scoped `org_role`/`org_permissions` or `o`, `fea`, `pla`).
+   */
+  authorization?: AuthorizationMapper;
+
+  /** Remote JWKS: give up on a fetch after this long. Default 5000. */
+  jwksTimeoutInMs?: number;
+
+  /** Remote JWKS: at most one refetch per this window, also after failures. Default 30000. */
+  jwksCooldownInMs?: number;
+
+  /** Remote JWKS: refetch keys older than this on the next request. Default 600000 (10 min). */
+  jwksCacheMaxAgeInMs?: number;
+
+  /** Remote JWKS and discovery: a body larger than this is cut off while streaming. Default 524288 (512 KiB). */
+  jwksMaxBytes?: number;
+
+  /**
+   * Remote JWKS: once keys are older than `jwksCacheMaxAgeInMs`, keep serving them this long while
+   * refetches fail (an issuer outage); after that, fail closed (503). Default 3600000 (1 h).
+   */
+  jwksStaleIfErrorInMs?: number;
+}
 
 /** What `resolveIssuer` may answer for one `iss`: the issuer's options, or null (not trusted). */
 export type ResolvedIssuerAnswer = Omit<IssuerOptions, 'issuer'> & { issuer?: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS } from './auth-options.js';
+import { AUTH_DEFAULTS } from './auth-defaults.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { AUTH_OPTION_NAMES, checkKeys, checkKnownOptions } from './known-options.js';
 

@@ -1,7 +1,8 @@
 import type { AuthModuleOptions } from './auth-options.js';
-import { AuthConfigError } from './auth-config-error.js';
 import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
-import { closestName } from './closest-name.js';
+import { checkKeys } from './check-keys.js';
+
+export { checkKeys } from './check-keys.js';
 
 // Every option of AuthModuleOptions, as a record the compiler keeps complete: an option added to
 // the interface without an entry here is a type error, so a new option can never be refused as
@@ -64,11 +65,6 @@ const KNOWN_CACHE_SETTINGS: Record<keyof VerifiedTokenCacheOptions, true> = {
   maxBytes: true,
 };
 
-/** Keys that are not options but belong somewhere else: a hint beats "did you mean". */
-const MISPLACED: Record<string, string> = {
-  global: 'it is not an option of the verifier: pass it to forRoot({ ..., global: true }) or forRootAsync({ global: true, useFactory })',
-};
-
 /** The names of every module option, for messages and docs. */
 export const AUTH_OPTION_NAMES: readonly string[] = Object.keys(KNOWN_OPTIONS);
 
@@ -84,32 +80,4 @@ export function checkKnownOptions(options: object): void {
 /** The same for a nested option object, e.g. `cache`: the error names `cache.<key>`. */
 export function checkKnownCacheSettings(cache: object): void {
   checkKeys(cache, Object.keys(KNOWN_CACHE_SETTINGS), 'cache.');
-}
-
-/**
- * Refuses keys of `value` that are not in `known`; `prefix` names the nested option (`'cache.'`).
- * Exported for nested options other files own (e.g. `bootChecks`).
- */
-export function checkKeys(value: object, known: readonly string[], prefix: string): void {
-  const unknown = Object.keys(value).filter((key) => !known.includes(key));
-  if (unknown.length === 0) return;
-  const described = unknown.map((key) => {
-    const name = `"${prefix}${printable(key)}"`;
-    const hint = prefix === '' ? MISPLACED[key] : undefined;
-    if (hint) return `${name}: ${hint}`;
-    const closest = closestName(key, known);
-    return closest ? `${name} (did you mean "${prefix}${closest}"?)` : name;
-  });
-  const option = unknown.map((key) => `${prefix}${printable(key)}`).join(', ');
-  throw new AuthConfigError(
-    option,
-    unknown.length === 1
-      ? `unknown option ${described[0]}`
-      : `unknown options ${described.join(', ')}`,
-  );
-}
-
-/** Keys come from config files: keep messages one short line of plain text. */
-function printable(key: string): string {
-  return key.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from './auth-options.js';
+import { type AuthModuleOptions } from './auth-options.js';
+import { AuthConfigError } from './auth-config-error.js';
+import { resolveAuthOptions } from './resolve-auth-options.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 const credentials = { clientId: 'api', clientSecret: 's3cret-value' };

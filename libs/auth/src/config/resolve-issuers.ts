@@ -1,42 +1,30 @@
-import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.js';
-import { AuthConfigError } from './auth-config-error.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { AuthConfigError, labelled } from './auth-config-error.js';
 import { AUTH_OPTION_NAMES, checkKeys } from './known-options.js';
 import { numberOption } from './option-checks.js';
-import { ISSUER_KEY_OPTIONS, ISSUER_OPTION_NAMES, ISSUER_RESOLUTION_DEFAULTS, type IssuerResolver, type SeveralIssuersOptions } from './issuer-options.js';
+import { ISSUER_KEY_OPTIONS, ISSUER_OPTION_NAMES, ISSUER_RESOLUTION_DEFAULTS, type SeveralIssuersOptions } from './issuer-options.js';
+import { resolveIssuerConfig } from './resolve-issuer-config.js';
+import type { IssuerConfig, ResolvedIssuers } from './resolved-options.js';
 
-/** {@link SeveralIssuersOptions} after validation: what the verifier reads. */
-export interface ResolvedIssuers {
-  /** The entries of `issuers`, each resolved with the top-level defaults, in order. */
-  entries: ResolvedAuthOptions[];
-  resolve: IssuerResolver | undefined;
-  maxIssuers: number;
-  ttlInMs: number;
-  maxCalls: number;
-  timeoutInMs: number;
-  /** The resolved options for what `resolveIssuer` answered for `iss`. Throws {@link AuthConfigError}. */
-  entryFor(iss: string, answer: unknown): ResolvedAuthOptions;
-  /** Every `authorizedParties` value, of the top level and of the entries: origins whose pages may send the session cookie. */
-  authorizedParties: string[] | undefined;
-}
-
-type ResolveOptions = (options: AuthModuleOptions) => ResolvedAuthOptions;
+export type { ResolvedIssuers } from './resolved-options.js';
+export { labelled } from './auth-config-error.js';
 
 const RESOLUTION_OPTIONS = ['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs'] as const;
 // Stryker disable next-line MethodExpression: the key options are refused at the top level before defaults are read.
 const INHERITED = ISSUER_OPTION_NAMES.filter((name) => !(ISSUER_KEY_OPTIONS as readonly string[]).includes(name));
 
 /**
- * Validates `issuers`, `resolveIssuer` and their settings: undefined when neither is set (one
- * issuer, as before). Every problem is an {@link AuthConfigError} naming the entry and the option,
- * e.g. `issuers[1].audience`. `resolveOne` resolves the options of one issuer.
+ * Validates the issuers a module trusts: the one of a module configured with one (its key options at
+ * the top level), or `issuers`, `resolveIssuer` and their settings. Every problem is an
+ * {@link AuthConfigError} naming the entry and the option, e.g. `issuers[1].audience`.
  */
-export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOptions, resolveOne: ResolveOptions): ResolvedIssuers | undefined {
+export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOptions): ResolvedIssuers {
   const { issuers, resolveIssuer } = options;
   if (issuers === undefined && resolveIssuer === undefined) {
     for (const name of RESOLUTION_OPTIONS) {
       if (options[name] !== undefined) throw new AuthConfigError(name, 'applies only with resolveIssuer');
     }
-    return undefined;
+    return singleIssuer(resolveIssuerConfig(options, ''));
   }
   for (const name of ISSUER_KEY_OPTIONS) {
     if (options[name] !== undefined) {
@@ -54,13 +42,16 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
       if (options[name] !== undefined) throw new AuthConfigError(name, 'applies only with resolveIssuer');
     }
   }
-  const defaults: AuthModuleOptions = { clock: options.clock };
-  // Stryker disable next-line ConditionalExpression: an option set to undefined is the same as an absent one to resolveAuthOptions.
+  const defaults: AuthModuleOptions = {};
+  // Stryker disable next-line ConditionalExpression: an option set to undefined is the same as an absent one to resolveIssuerConfig.
   for (const name of INHERITED) if (options[name] !== undefined) Object.assign(defaults, { [name]: options[name] });
-  const entries = (issuers ?? []).map((entry, i) => resolveEntry(`issuers[${i}]`, entry, defaults, resolveOne));
+  // The defaults are checked at boot, named as the app wrote them, even when no entry is known yet.
+  resolveIssuerConfig(defaults, '', false);
+  const entries = (issuers ?? []).map((entry, i) => resolveEntry(`issuers[${i}]`, entry, defaults));
   checkDistinctIssuers(entries);
   const parties = [...(options.authorizedParties ?? []), ...entries.flatMap((entry) => entry.authorizedParties ?? [])];
   return {
+    single: false,
     entries,
     resolve: resolveIssuer,
     maxIssuers: wholeNumber(options, 'maxIssuers', ISSUER_RESOLUTION_DEFAULTS.maxIssuers),
@@ -75,13 +66,30 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
       if (named !== undefined && named !== iss) {
         throw new AuthConfigError('resolveIssuer', 'answered options whose issuer is not the token iss it was asked about');
       }
-      return resolveEntry('resolveIssuer()', { ...answer, issuer: iss }, defaults, resolveOne);
+      return resolveEntry('resolveIssuer()', { ...answer, issuer: iss }, defaults);
     },
     authorizedParties: parties.length ? [...new Set(parties)] : undefined,
   };
 }
 
-function resolveEntry(label: string, entry: unknown, defaults: AuthModuleOptions, resolveOne: ResolveOptions): ResolvedAuthOptions {
+/** A module with one issuer: its entry verifies every token. */
+function singleIssuer(entry: IssuerConfig): ResolvedIssuers {
+  return {
+    single: true,
+    entries: [entry],
+    resolve: undefined,
+    maxIssuers: ISSUER_RESOLUTION_DEFAULTS.maxIssuers,
+    ttlInMs: ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTtlInMs,
+    maxCalls: ISSUER_RESOLUTION_DEFAULTS.resolveIssuerMaxCalls,
+    timeoutInMs: ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTimeoutInMs,
+    entryFor: () => {
+      throw new AuthConfigError('resolveIssuer', 'is not set');
+    },
+    authorizedParties: entry.authorizedParties,
+  };
+}
+
+function resolveEntry(label: string, entry: unknown, defaults: AuthModuleOptions): IssuerConfig {
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
     throw new AuthConfigError(label, 'expected issuer options, e.g. clerk({ ... }) or { jwksUrl, issuer, audience }');
   }
@@ -94,20 +102,10 @@ function resolveEntry(label: string, entry: unknown, defaults: AuthModuleOptions
   if ((entry as AuthModuleOptions).issuer === undefined) {
     throw new AuthConfigError(`${label}.issuer`, "is required: a token's iss selects its issuer entry by exact match");
   }
-  return labelled(label, () => resolveOne({ ...defaults, ...entry }));
+  return labelled(label, () => resolveIssuerConfig({ ...defaults, ...entry }, label));
 }
 
-/** Runs `run`; an {@link AuthConfigError} it throws names the issuer entry too (`issuers[1].audience`). */
-export function labelled<T>(label: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof AuthConfigError) throw new AuthConfigError(`${label}.${error.option}`, error.problem);
-    throw error;
-  }
-}
-
-function checkDistinctIssuers(entries: ResolvedAuthOptions[]): void {
+function checkDistinctIssuers(entries: IssuerConfig[]): void {
   const seen = new Map<string, number>();
   entries.forEach((entry, i) => {
     // Stryker disable next-line ArrayDeclaration: every entry has an issuer (checked by resolveEntry).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions } from './auth-options.js';
+import { AuthConfigError } from './auth-config-error.js';
+import { resolveAuthOptions } from './resolve-auth-options.js';
 
 const base = { secret: 'x'.repeat(32) };
 

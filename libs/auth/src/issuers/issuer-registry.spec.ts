@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
+import { type AuthModuleOptions } from '../config/auth-options.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { AuthError } from '../auth.errors.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { createKeySource } from '../verification/key-sources.js';

@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { AuthConfigError } from '../config/auth-config-error.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
 import type { IssuerVerifier } from '../verification/issuer-verifier.js';
 import { sameAnswer } from './same-answer.js';
-import { labelled, type ResolvedIssuers } from '../config/resolve-issuers.js';
+import { AuthConfigError, labelled } from '../config/auth-config-error.js';
+import type { ResolvedIssuers } from '../config/resolved-options.js';
 
 interface Known {
   verifier: IssuerVerifier;
@@ -37,7 +37,7 @@ export class IssuerRegistry {
 
   constructor(
     private readonly settings: ResolvedIssuers,
-    private readonly build: (options: ResolvedAuthOptions) => IssuerVerifier,
+    private readonly build: (options: IssuerConfig) => IssuerVerifier,
     private readonly clock: () => number,
     private readonly onFailure: IssuerFailureListener = () => undefined,
   ) {

@@ -1,30 +1,38 @@
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
 import type { KeySource } from '../verification/key-sources.js';
 import type { IssuerVerifier } from '../verification/issuer-verifier.js';
 import { IssuerRegistry, type IssuerFailureListener } from './issuer-registry.js';
-import { labelled, type ResolvedIssuers } from '../config/resolve-issuers.js';
+import { labelled } from '../config/auth-config-error.js';
+import type { ResolvedIssuers } from '../config/resolved-options.js';
 import { unverifiedIssuer } from './unverified-issuer.js';
 
 /**
- * Picks the issuer entry that may verify a token, by its `iss` (read unverified, exact match):
- * first the entries of `issuers`, then `resolveIssuer`. An `iss` the app does not trust is refused
- * before any key is looked up or fetched. Framework-free.
+ * Picks the issuer entry that may verify a token. A module with one issuer: that one, whatever the
+ * token says. Several: by the token's `iss` (read unverified, exact match), first the entries of
+ * `issuers`, then `resolveIssuer`; an `iss` the app does not trust is refused before any key is
+ * looked up or fetched. Framework-free.
  */
 export class IssuerSelector {
   private readonly byIssuer = new Map<string, IssuerVerifier>();
+  /** The verifier of a module with one issuer. */
+  private readonly only: IssuerVerifier | undefined;
   private readonly registry: IssuerRegistry | undefined;
   /** Hear of every key source, now and later (metrics); see {@link onKeySource}. */
   private readonly keySourceListeners: Array<(source: KeySource) => void> = [];
 
-  constructor(settings: ResolvedIssuers, build: (options: ResolvedAuthOptions) => IssuerVerifier, clock: () => number, onFailure?: IssuerFailureListener) {
+  constructor(settings: ResolvedIssuers, build: (options: IssuerConfig) => IssuerVerifier, clock: () => number, onFailure?: IssuerFailureListener) {
+    if (settings.single) {
+      this.only = build(settings.entries[0]);
+      return;
+    }
     settings.entries.forEach((entry, i) => {
       // A problem with the entry's key material names the entry.
       const verifier = labelled(`issuers[${i}]`, () => build(entry));
       // Stryker disable next-line ArrayDeclaration: every entry has an issuer (checked when the options were resolved).
       for (const issuer of entry.issuer ?? []) this.byIssuer.set(issuer, verifier);
     });
-    const buildAndTell = (options: ResolvedAuthOptions): IssuerVerifier => {
+    const buildAndTell = (options: IssuerConfig): IssuerVerifier => {
       const verifier = build(options);
       for (const listener of this.keySourceListeners) listener(verifier.keySource);
       return verifier;
@@ -32,9 +40,9 @@ export class IssuerSelector {
     this.registry = settings.resolve ? new IssuerRegistry(settings, buildAndTell, clock, onFailure) : undefined;
   }
 
-  /** The entries of `issuers` (each once). */
+  /** The issuers known at boot (each once): the one of a module with one issuer, or the entries of `issuers`. */
   get fixed(): IssuerVerifier[] {
-    return [...new Set(this.byIssuer.values())];
+    return this.only ? [this.only] : [...new Set(this.byIssuer.values())];
   }
 
   /** Issuers `resolveIssuer` answered for that are held now. */
@@ -44,6 +52,7 @@ export class IssuerSelector {
 
   /** The verifier for `token`; throws (or rejects with) {@link AuthError}. The token has the shape of a compact JWS. */
   select(token: string): IssuerVerifier | Promise<IssuerVerifier> {
+    if (this.only) return this.only;
     const iss = unverifiedIssuer(token);
     const fixed = this.byIssuer.get(iss);
     if (fixed) return fixed;
@@ -53,6 +62,7 @@ export class IssuerSelector {
 
   /** The verifier already known for `iss`, without asking anyone; undefined when none. */
   peek(iss: unknown): IssuerVerifier | undefined {
+    if (this.only) return this.only;
     if (typeof iss !== 'string') return undefined;
     return this.byIssuer.get(iss) ?? this.registry?.peek(iss);
   }

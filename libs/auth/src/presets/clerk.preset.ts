@@ -1,4 +1,5 @@
-import { AuthConfigError, type AuthModuleOptions } from '../config/auth-options.js';
+import { type AuthModuleOptions } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
 import { clerkTokenClass } from '../verification/token-class.js';
 import { providerBaseUrl, type PresetPassthroughOptions } from './preset-url.js';
 

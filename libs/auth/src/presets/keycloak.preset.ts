@@ -1,4 +1,5 @@
-import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../config/auth-options.js';
+import { type AuthModuleOptions, type ClaimsCheck } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
 import { AuthErrorReason } from '../auth.errors.js';
 import { scopeList, stringList, type AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import { combineChecks, providerBaseUrl, requiredString, type PresetPassthroughOptions } from './preset-url.js';

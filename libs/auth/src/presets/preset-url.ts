@@ -1,4 +1,5 @@
-import { AuthConfigError, type AuthModuleOptions, type ClaimsCheck } from '../config/auth-options.js';
+import { type AuthModuleOptions, type ClaimsCheck } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
 
 /** Options every preset passes through: everything but the key source and the issuer it derives. */
 export type PresetPassthroughOptions = Omit<AuthModuleOptions, 'jwksUrl' | 'jwks' | 'jwtKey' | 'secret' | 'issuer'>;

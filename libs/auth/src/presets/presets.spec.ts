@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError, resolveAuthOptions } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { auth0 } from './auth0.preset.js';
 import { clerkTokenClass } from '../verification/token-class.js';
 import { clerk, frontendApiFromPublishableKey } from './clerk.preset.js';

@@ -1,5 +1,11 @@
 import { CLERK_TOKEN_CATEGORIES } from '../index.js';
-import type { TestClaims } from './test-auth.js';
+import type { JWTPayload } from 'jose';
+
+/**
+ * Claims of a test session. `sub`, `sid`, `iat`, `nbf`, `exp` default when absent; `iss`, `aud` and
+ * `azp` are always set to what the app accepts (test refusals of those with `createTestIssuer()`).
+ */
+export type TestClaims = JWTPayload & Record<string, unknown>;
 
 /**
  * Key under which claims carry the protected header they must be signed with (a symbol: JSON never

@@ -14,13 +14,9 @@ import {
   type KeySource,
   type ResolvedAuthOptions,
 } from '../index.js';
-import { tokenHeaderOf } from './machine-claims.js';
+import { tokenHeaderOf, type TestClaims } from './machine-claims.js';
 
-/**
- * Claims of a test session. `sub`, `sid`, `iat`, `nbf`, `exp` default when absent; `iss`, `aud` and
- * `azp` are always set to what the app accepts (test refusals of those with `createTestIssuer()`).
- */
-export type TestClaims = JWTPayload & Record<string, unknown>;
+export type { TestClaims } from './machine-claims.js';
 
 /** Options of {@link createTestAuth}. */
 export interface TestAuthOptions {
@@ -111,6 +107,8 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       throw new Error('nestjs-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
     }
     const now = Math.floor((appOptions.clock ?? Date.now)() / 1000);
+    // The kit replaces the app's issuers with one: its rules are what test tokens must meet.
+    const rules = appOptions.issuers.entries[0];
     const header = tokenHeaderOf(claims);
     const payload: TestClaims = {
       sub: 'user_test',
@@ -121,11 +119,11 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       exp: now + (options.expiresInSeconds ?? 60),
       ...claims,
       // What the app checks, it gets: test users are about who they are, not about the app's issuer config.
-      ...(appOptions.issuer ? { iss: appOptions.issuer[0] } : {}),
-      ...(appOptions.audience ? { aud: appOptions.audience[0] } : {}),
-      ...(appOptions.authorizedParties ? { azp: appOptions.authorizedParties[0] } : {}),
+      ...(rules.issuer ? { iss: rules.issuer[0] } : {}),
+      ...(rules.audience ? { aud: rules.audience[0] } : {}),
+      ...(rules.authorizedParties ? { azp: rules.authorizedParties[0] } : {}),
     };
-    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: appOptions.typ ?? 'JWT', ...header }).sign(secret);
+    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: rules.typ ?? 'JWT', ...header }).sign(secret);
   }
 
   class TestAuthService extends AuthService {

@@ -1,6 +1,7 @@
 import { errors, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ClaimsCheck, ResolvedAuthOptions } from '../config/auth-options.js';
+import type { ClaimsCheck } from '../config/auth-options.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
 import { toAuthError } from './jose-errors.js';
 import type { KeySource } from './key-sources.js';
 import { thumbprintOf } from './key-thumbprint.js';
@@ -27,7 +28,7 @@ export class IssuerVerifier {
   private readonly unsubscribe: (() => void) | undefined;
 
   constructor(
-    readonly options: ResolvedAuthOptions,
+    readonly options: IssuerConfig,
     readonly keySource: KeySource,
     private readonly clock: () => number,
     cache: VerifiedTokenCache<VerifiedToken> | null,
@@ -82,7 +83,7 @@ export class IssuerVerifier {
 }
 
 /** The claim rules jose checks for `options`: also the rules opaque tokens' claims must meet. */
-export function jwtClaimRules(options: ResolvedAuthOptions): Pick<JWTVerifyOptions, 'issuer' | 'audience' | 'requiredClaims' | 'clockTolerance' | 'maxTokenAge'> {
+export function jwtClaimRules(options: Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs'>): Pick<JWTVerifyOptions, 'issuer' | 'audience' | 'requiredClaims' | 'clockTolerance' | 'maxTokenAge'> {
   return {
     issuer: options.issuer,
     audience: options.audience,

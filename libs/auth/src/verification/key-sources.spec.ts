@@ -5,14 +5,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importPKCS8, SignJWT } from 'jose';
-import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
+import { type AuthModuleOptions } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createKeySource } from './key-sources.js';
 import { TokenVerifier } from './token-verifier.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
 function build(options: AuthModuleOptions) {
-  return createKeySource(resolveAuthOptions(options));
+  return createKeySource(resolveAuthOptions(options).issuers.entries[0]);
 }
 
 function configError(options: AuthModuleOptions): AuthConfigError {

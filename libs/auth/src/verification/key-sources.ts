@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { AuthConfigError, type ResolvedAuthOptions } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
 import type { KeyFetchProblem } from './fetch-json.js';
 import { MemoizedKeys } from './key-memo.js';
 import type { KeySourceEvents } from './key-source-events.js';
@@ -50,12 +51,12 @@ const MIN_RSA_BITS = 2048;
  * {@link AuthConfigError} at boot: private or symmetric keys in a JWKS, RSA keys under 2048 bits,
  * unparsable PEM, algorithms that do not fit the keys. `events` hears of fetch failures of remote sources.
  */
-export function createKeySource(options: ResolvedAuthOptions, events: KeySourceEvents = {}): KeySource {
+export function createKeySource(options: IssuerConfig, events: KeySourceEvents = {}, clock: () => number = Date.now): KeySource {
   if (options.secret !== undefined) return secretSource(options.secret, options.algorithms);
   if (options.jwtKey !== undefined) return pemSource(options.jwtKey, options.algorithms);
   if (options.jwks !== undefined) return localJwksSource(options.jwks, options.algorithms);
-  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) }, events);
-  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] }, events);
+  if (options.jwksUrl !== undefined) return remoteJwksSource(options, { jwksUrl: new URL(options.jwksUrl) }, events, clock);
+  if (options.issuer?.length === 1) return remoteJwksSource(options, { issuer: options.issuer[0] }, events, clock);
   throw new AuthConfigError('jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret');
 }
 
@@ -90,7 +91,7 @@ function localJwksSource(jwks: JSONWebKeySet, configured: string[] | undefined):
   return { kind: 'jwks', algorithms: pin('jwks', natural, configured, natural), key };
 }
 
-function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLocation, events: KeySourceEvents): KeySource {
+function remoteJwksSource(options: IssuerConfig, location: RemoteJwksLocation, events: KeySourceEvents, clock: () => number): KeySource {
   const kind = 'jwksUrl' in location ? 'jwksUrl' : 'issuer';
   const algorithms = pin(kind, ASYMMETRIC_ALGORITHMS, options.algorithms, ASYMMETRIC_ALGORITHMS);
   const jwks = new RemoteJwks(location, {
@@ -99,7 +100,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     cooldownInMs: options.jwksCooldownInMs,
     cacheMaxAgeInMs: options.jwksCacheMaxAgeInMs,
     staleIfErrorInMs: options.jwksStaleIfErrorInMs,
-    clock: options.clock ?? Date.now,
+    clock,
     onError: events.onKeySourceError && ((error) => events.onKeySourceError?.(error)),
   });
   return {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { JWTVerifyGetKey } from 'jose';
-import { resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
+import { type AuthModuleOptions } from '../config/auth-options.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { AuthError } from '../auth.errors.js';
 import { memoryRevocationStore } from '../revocation/memory-revocation-store.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
+import { type AuthModuleOptions } from '../config/auth-options.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { TokenVerifier } from './token-verifier.js';
 import { reasonOf } from './reason-of.spec-support.js';

@@ -1,6 +1,6 @@
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { IssuerConfig, ResolvedAuthOptions } from '../config/resolved-options.js';
 import { rememberIssuerEntry } from '../issuers/issuer-of.js';
 import { IssuerSelector } from '../issuers/issuer-selector.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
@@ -18,6 +18,20 @@ import { buildVerifiedToken, type VerifiedToken } from './verified-token.js';
 
 export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
+
+/** What opaque tokens are checked against: the only issuer's rules, or (several issuers) these. */
+type OpaqueIssuerRules = Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs' | 'authorization' | 'authorizedParties' | 'getTokenTemplate'>;
+
+const SEVERAL_ISSUERS_OPAQUE_RULES: OpaqueIssuerRules = {
+  issuer: undefined,
+  audience: undefined,
+  requiredClaims: ['exp', 'sub'],
+  clockSkewInMs: 5000,
+  maxTokenAgeInMs: undefined,
+  authorization: undefined,
+  authorizedParties: undefined,
+  getTokenTemplate: undefined,
+};
 
 /** Milliseconds since the epoch; injectable so tests control time. */
 export type Clock = () => number;
@@ -52,10 +66,10 @@ export class TokenVerifier {
   private readonly revocation: RevocationCheck;
   /** Opaque tokens (introspection or `verifyOpaqueToken`); null when they are refused outright. */
   readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
-  /** The issuer of a module configured with one. */
-  private readonly single: IssuerVerifier | undefined;
-  /** Several issuers (`issuers`, `resolveIssuer`): picks the issuer entry by the token's `iss`. */
-  readonly issuers: IssuerSelector | undefined;
+  /** Picks the issuer entry that verifies a token: the only one, or by the token's `iss`. */
+  readonly issuers: IssuerSelector;
+  /** The rules opaque tokens meet (the only issuer's, with one). */
+  private readonly opaqueRules: OpaqueIssuerRules;
 
   /**
    * @param keySource the key source of a module with one issuer (default: built from the options);
@@ -68,35 +82,31 @@ export class TokenVerifier {
     hooks: TokenVerifierHooks = {},
   ) {
     this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation, hooks.onRevocationFailure);
-    this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, options);
+    // Each issuer entry caches through its own partition, with its own time rules.
+    this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { clockSkewInMs: 0 });
     const finalCheck = (claims: JWTPayload, token: string) => (this.revocation.active ? this.checkRevoked(claims, token) : undefined);
-    const build = (entry: ResolvedAuthOptions, source = createKeySource(entry, hooks.keySourceEvents)) =>
-      new IssuerVerifier(entry, source, clock, this.cache, finalCheck);
-    if (options.issuers) {
-      if (keySource) throw new TypeError('nestjs-warden: a module with several issuers builds a key source per issuer');
-      this.issuers = new IssuerSelector(options.issuers, (entry) => build(entry), clock, hooks.onIssuerFailure);
-    } else {
-      this.single = build(options, keySource);
-    }
-    const rules = { clockSkewInMs: options.clockSkewInMs, maxTokenAgeInMs: options.maxTokenAgeInMs, clock, claims: jwtClaimRules(options), toAuthError, onFailure: hooks.onOpaqueFailure };
+    if (keySource && !options.issuers.single) throw new TypeError('nestjs-warden: a module with several issuers builds a key source per issuer');
+    const build = (entry: IssuerConfig) => new IssuerVerifier(entry, keySource ?? createKeySource(entry, hooks.keySourceEvents, clock), clock, this.cache, finalCheck);
+    this.issuers = new IssuerSelector(options.issuers, build, clock, hooks.onIssuerFailure);
+    this.opaqueRules = options.issuers.single ? options.issuers.entries[0] : SEVERAL_ISSUERS_OPAQUE_RULES;
+    const opaqueRules = this.opaqueRules;
+    const rules = { clockSkewInMs: opaqueRules.clockSkewInMs, maxTokenAgeInMs: opaqueRules.maxTokenAgeInMs, clock, claims: jwtClaimRules(opaqueRules), toAuthError, onFailure: hooks.onOpaqueFailure };
     this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, rules, (token, type, claims) => this.toVerifiedToken(token, type, claims)) : null;
   }
 
   /** The key source of a module with one issuer; undefined with several (see {@link onKeySource}). */
   get keySource(): KeySource | undefined {
-    return this.single?.keySource;
+    return this.options.issuers.single ? this.issuers.fixed[0].keySource : undefined;
   }
 
   /** `listener` hears of every key source of this verifier: now, and (with `resolveIssuer`) each one made later. */
   onKeySource(listener: (source: KeySource) => void): void {
-    if (this.single) listener(this.single.keySource);
-    this.issuers?.onKeySource(listener);
+    this.issuers.onKeySource(listener);
   }
 
   /** Fetches the keys of every remote key source known now (boot). Never throws. */
   async warmUp(): Promise<void> {
-    const verifiers = this.single ? [this.single] : (this.issuers?.fixed ?? []);
-    await Promise.all(verifiers.map((verifier) => verifier.keySource.warmUp?.()));
+    await Promise.all(this.issuers.fixed.map((verifier) => verifier.keySource.warmUp?.()));
   }
 
   /**
@@ -131,11 +141,11 @@ export class TokenVerifier {
     }
     if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
     this.checkShape(token);
-    if (this.single) return this.single.verify(token, now);
     // With several issuers, the unverified iss picks the entry before any key is looked up.
-    const issuer = await (this.issuers as IssuerSelector).select(token);
+    const selected = this.issuers.select(token);
+    const issuer = selected instanceof Promise ? await selected : selected;
     const result = await issuer.verify(token, now);
-    rememberIssuerEntry(result.auth, issuer.options);
+    if (!this.options.issuers.single) rememberIssuerEntry(result.auth, issuer.options);
     return result;
   }
 
@@ -146,7 +156,7 @@ export class TokenVerifier {
    * store). Throws {@link AuthError}; synchronous unless an `isRevoked` hook is set.
    */
   recheck(claims: JWTPayload): void | Promise<void> {
-    const rules = this.issuers?.peek(claims.iss)?.options ?? this.options;
+    const rules = this.issuers.peek(claims.iss)?.options ?? this.opaqueRules;
     // Claims without exp (an opaque token's may have none) pass: their nbf and iat passed already.
     checkTimeWindow(claims, this.clock(), rules);
     // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
@@ -155,7 +165,7 @@ export class TokenVerifier {
 
   /** Retires the issuers `resolveIssuer` answered for (module shutdown). */
   close(): void {
-    this.issuers?.close();
+    this.issuers.close();
   }
 
   /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
@@ -173,7 +183,7 @@ export class TokenVerifier {
    * `buildVerifiedToken`). Throws {@link AuthError}; synchronous.
    */
   toVerifiedToken(token: string, tokenType: TokenType, claims: JWTPayload, header?: JWTHeaderParameters): VerifiedToken {
-    return buildVerifiedToken(this.options, token, tokenType, claims, header);
+    return buildVerifiedToken(this.opaqueRules, token, tokenType, claims, header);
   }
 
   /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { resolveAuthOptions } from '../config/auth-options.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { TokenVerifier } from './token-verifier.js';
 
 /**

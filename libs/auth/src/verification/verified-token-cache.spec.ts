@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { calculateJwkThumbprint, createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
-import { AuthConfigError, resolveAuthOptions, type AuthModuleOptions } from '../config/auth-options.js';
+import { type AuthModuleOptions } from '../config/auth-options.js';
+import { AuthConfigError } from '../config/auth-config-error.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import type { KeySource } from './key-sources.js';
 import { rememberThumbprint } from './key-thumbprint.js';

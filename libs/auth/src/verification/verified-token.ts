@@ -5,7 +5,7 @@ import { readSessionFields, type SessionFields } from '../auth-object/claims.js'
 import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
 import { readScopes } from '../auth-object/scopes.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { TokenType } from './token-class.js';
 
@@ -26,7 +26,7 @@ export interface VerifiedToken {
 }
 
 /** The options of one issuer (entry) that shape the result: grants, authorized parties, token templates. */
-export type VerifiedTokenRules = Pick<ResolvedAuthOptions, 'authorization' | 'authorizedParties' | 'getTokenTemplate'>;
+export type VerifiedTokenRules = Pick<IssuerConfig, 'authorization' | 'authorizedParties' | 'getTokenTemplate'>;
 
 /**
  * Turns the claims of a token whose signature (or introspection) and standard claim checks passed

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AUTH_OPTIONS } from '../../auth.constants.js';
-import type { ResolvedAuthOptions } from '../../config/auth-options.js';
+import type { ResolvedAuthOptions } from '../../config/resolved-options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
 import { isClerkWebhookEvent, revocationTargetOf, type ClerkWebhookEvent } from './clerk-webhook-event.js';
 import { CLERK_WEBHOOKS_OPTIONS, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';

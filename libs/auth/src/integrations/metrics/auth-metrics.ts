@@ -1,31 +1,7 @@
 import { AuthConfigError } from '../../config/auth-config-error.js';
+import type { AuthMetricsOptions, MetricAttributes, MetricsMeter } from '../../config/event-options.js';
 
-/** Attribute values of one measurement, as OpenTelemetry takes them. */
-export type MetricAttributes = Record<string, string | number | boolean>;
-
-/**
- * The part of an OpenTelemetry `Meter` (from `@opentelemetry/api`) this library uses. Declared here,
- * so the library's types never require the optional peer; any `Meter` fits.
- */
-export interface MetricsMeter {
-  createCounter(name: string, options?: { description?: string; unit?: string }): { add(value: number, attributes?: MetricAttributes): void };
-  createHistogram(
-    name: string,
-    options?: { description?: string; unit?: string; advice?: { explicitBucketBoundaries?: number[] } },
-  ): { record(value: number, attributes?: MetricAttributes): void };
-  createObservableCounter(
-    name: string,
-    options?: { description?: string; unit?: string },
-  ): { addCallback(callback: (result: { observe(value: number, attributes?: MetricAttributes): void }) => void): void };
-}
-
-/**
- * The `metrics` option: `true` uses the global `MeterProvider` of `@opentelemetry/api`; `{ meter }`
- * uses that meter (then `@opentelemetry/api` is never loaded by this library).
- */
-export interface AuthMetricsOptions {
-  meter?: MetricsMeter;
-}
+export type { AuthMetricsOptions, MetricAttributes, MetricsMeter } from '../../config/event-options.js';
 
 /** Names of the instruments, for dashboards and tests. */
 export const AUTH_METRIC_NAMES = {

@@ -3,7 +3,7 @@ import { APP_GUARD, MetadataScanner, ModulesContainer, Reflector } from '@nestjs
 import { AUTH_OPTIONS, AUTH_POLICY_METADATA } from '../../auth.constants.js';
 import type { AuthPolicy } from '../../auth.decorators.js';
 import { AuthGuard } from '../../auth.guard.js';
-import type { ResolvedAuthOptions } from '../../config/auth-options.js';
+import type { ResolvedAuthOptions } from '../../config/resolved-options.js';
 
 // Nest's own metadata keys (from @nestjs/common/constants, which is not a package root).
 const PATH_METADATA = 'path';

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { AuthPolicy } from '../../auth.decorators.js';
-import { resolveAuthOptions, type ResolvedAuthOptions } from '../../config/auth-options.js';
+import { resolveAuthOptions } from '../../config/resolve-auth-options.js';
+import { type ResolvedAuthOptions } from '../../config/resolved-options.js';
 import { operationSecurity, securitySchemes, type OpenApiOperationLike } from './security-mapping.js';
 
 const secret = 'a-test-secret-of-at-least-32-bytes!!';

@@ -1,5 +1,5 @@
 import type { AuthPolicy } from '../../auth.decorators.js';
-import type { ResolvedAuthOptions } from '../../config/auth-options.js';
+import type { ResolvedAuthOptions } from '../../config/resolved-options.js';
 import type { AcceptsToken } from '../../verification/token-class.js';
 
 /** The parts of an OpenAPI operation this integration writes. */
@@ -91,6 +91,7 @@ function requiredScopes(policy: AuthPolicy): string[] {
 
 /** Remote keys, an introspection endpoint or a revocation check can be unreachable: then a token gets 503, not 401. */
 function mayBeUnavailable(options: ResolvedAuthOptions): boolean {
-  const remote = options.jwksUrl !== undefined || (!options.jwks && !options.jwtKey && !options.secret);
+  const { issuers } = options;
+  const remote = issuers.resolve !== undefined || issuers.entries.some((entry) => entry.jwksUrl !== undefined || (!entry.jwks && !entry.jwtKey && !entry.secret));
   return remote || typeof options.isRevoked === 'function' || options.revocation !== undefined || options.opaque !== undefined;
 }
