@@ -133,7 +133,7 @@ export class AuthGuard implements CanActivate {
    */
   private crossOriginCookie(carrier: AuthCarrier): AuthResult | undefined {
     const headers = carrier.headers;
-    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.issuers?.authorizedParties ?? this.options.authorizedParties)) return undefined;
+    if (headers?.origin === undefined || cookieOriginAllowed(carrier, this.options.issuers?.authorizedParties ?? this.options.authorizedParties)) return undefined;
     if (extractToken(headers, this.options, carrier.token)?.source !== 'cookie') return undefined;
     return signedOutResult(new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin'), true);
   }
