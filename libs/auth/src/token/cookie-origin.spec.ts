@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { cookieOriginAllowed, requestScheme, type OriginRequest } from './cookie-origin.js';
-import type { RequestHeaders } from './extract-token.js';
+import { cookieOriginAllowed, requestScheme, sessionCookieRefusal, type OriginRequest } from './cookie-origin.js';
+import type { RequestHeaders, TokenExtractionOptions } from './extract-token.js';
 
 /** A request the server received over `protocol` (what Express and Fastify say in `req.protocol`). */
 const over = (protocol: string, headers: RequestHeaders): OriginRequest => ({ protocol, headers });
@@ -80,5 +80,36 @@ describe('requestScheme', () => {
     expect(requestScheme({ headers: { 'x-forwarded-proto': 'https' } })).toBeUndefined();
     expect(requestScheme({ headers: { 'x-forwarded-proto': 'https' }, socket: {} })).toBe('http');
     expect(requestScheme({ socket: null, secure: 'true', protocol: 1 })).toBeUndefined();
+  });
+});
+
+describe('sessionCookieRefusal', () => {
+  const options: TokenExtractionOptions = { tokenSources: ['header', 'cookie'], headerName: 'authorization', cookieName: '__session' };
+  const reason = (request: OriginRequest & { token?: string }, opts = options, parties?: string[]) => sessionCookieRefusal(request, opts, parties)?.reason;
+  const tossed = '__session=a.a.a; __session=b.b.b';
+
+  it('refuses a cookie sent twice with different values, with or without Origin, when no other source has a token', () => {
+    expect(reason({ headers: { cookie: tossed } })).toBe('cookie-duplicated');
+    expect(reason(over('https', { cookie: tossed, origin: 'https://api.example.com', host: 'api.example.com' }))).toBe('cookie-duplicated');
+    expect(reason({ headers: { cookie: tossed, authorization: 'Basic x' } })).toBe('cookie-duplicated');
+    expect(sessionCookieRefusal({ headers: { cookie: tossed } }, options, undefined)?.message).toBe('the session cookie was sent twice with different values');
+  });
+
+  it('leaves a duplicated cookie alone when the header (or a carried token) holds the token, or cookies are no source', () => {
+    expect(reason({ headers: { cookie: tossed, authorization: 'Bearer h.h.h' } })).toBeUndefined();
+    expect(reason({ headers: { cookie: tossed }, token: 'c.c.c' })).toBeUndefined();
+    expect(reason({ headers: { cookie: tossed, authorization: 'Bearer h.h.h' } }, { ...options, tokenSources: ['cookie', 'header'] })).toBeUndefined();
+    expect(reason({ headers: { cookie: tossed } }, { ...options, tokenSources: ['header'] })).toBeUndefined();
+  });
+
+  it('refuses a cookie token from a foreign origin, and nothing else', () => {
+    const foreign = { host: 'api.example.com', origin: 'https://evil.example' };
+    expect(reason(over('https', { ...foreign, cookie: '__session=c.c.c' }))).toBe('cookie-cross-origin');
+    expect(reason(over('https', { ...foreign, cookie: '__session=c.c.c' }), options, ['https://evil.example'])).toBeUndefined();
+    expect(reason(over('https', { ...foreign, cookie: '__session=c.c.c', authorization: 'Bearer h.h.h' }))).toBeUndefined();
+    expect(reason(over('https', { ...foreign }))).toBeUndefined();
+    expect(reason(over('https', { host: 'api.example.com', origin: 'https://api.example.com', cookie: '__session=c.c.c' }))).toBeUndefined();
+    expect(reason({ headers: { cookie: '__session=c.c.c' } })).toBeUndefined();
+    expect(reason({})).toBeUndefined();
   });
 });
