@@ -1,12 +1,12 @@
 // First step of `npm test`: the Debian packages some e2e suites drive for real (redis-server for the
-// revocation store, chromium for the browser test). Installs the missing ones when this process may
+// revocation store, chromium for the browser test, openssl for a throwaway TLS certificate). Installs the missing ones when this process may
 // (root with apt-get, as on CI); otherwise says which are missing, and those suites print SKIPPED
 // (or fail under CI=true). Never fails the run by itself: the suites decide.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** binary that proves the package is there -> Debian package */
-const PACKAGES = { '/usr/bin/redis-server': 'redis-server', '/usr/bin/chromium': 'chromium' };
+const PACKAGES = { '/usr/bin/redis-server': 'redis-server', '/usr/bin/chromium': 'chromium', '/usr/bin/openssl': 'openssl' };
 
 const missing = Object.entries(PACKAGES).filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg);
 if (missing.length === 0) process.exit(0);

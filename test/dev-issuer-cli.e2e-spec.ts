@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Auth, AuthModule, RequireAuth } from 'nestjs-warden';
-import { startDevIssuerServer } from 'nestjs-warden/dev-issuer';
+import { runCli, startDevIssuerServer } from 'nestjs-warden/dev-issuer';
 import request from 'supertest';
 import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { createHttpApp } from './support/http-app.js';
@@ -240,6 +240,43 @@ describe('npx nestjs-warden dev-issuer / token', () => {
     }
     expect(seen.size).toBeGreaterThan(10);
     expect([...seen].filter((file) => file.includes(`${path.sep}dev-issuer${path.sep}`))).toEqual([]);
+  });
+});
+
+describe('dev-issuer and a key file others may read', () => {
+  /** Runs `dev-issuer` in process in `dir`; returns what it wrote to stderr and the mode the key file has once it runs. */
+  async function serve(dir: string, port: number): Promise<{ stderr: string; mode: number; url: string }> {
+    let stderr = '';
+    const result = await runCli(['dev-issuer', '--port', String(port)], { stdout: () => undefined, stderr: (text) => (stderr += text), cwd: dir });
+    expect(result.code).toBe(0);
+    try {
+      return { stderr, mode: statSync(path.join(dir, '.nestjs-warden/dev-issuer-key.json')).mode & 0o777, url: result.running!.url };
+    } finally {
+      await result.running!.close();
+    }
+  }
+
+  it('warns when the file was readable by others before it restricts it to 0600, whether or not it records a new issuer', async () => {
+    if (process.platform === 'win32') return;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nestjs-warden-key-mode-'));
+    try {
+      const keyFile = path.join(dir, '.nestjs-warden/dev-issuer-key.json');
+      const fresh = await serve(dir, 0);
+      expect(fresh).toMatchObject({ stderr: '', mode: 0o600 });
+      // Readable by others, and the server records another issuer (another port): the file is rewritten.
+      await chmod(keyFile, 0o644);
+      const moved = await serve(dir, 0);
+      expect(moved.stderr).toBe(`warning: ${keyFile} was readable by other users; it is now 0600. Delete it to make a new key if they may have copied it\n`);
+      expect(moved.mode).toBe(0o600);
+      // Readable by others, and the same issuer (nothing to record): still warned, and restricted too.
+      await chmod(keyFile, 0o640);
+      const same = await serve(dir, Number(new URL(moved.url).port));
+      expect(same.stderr).toContain('was readable by other users; it is now 0600');
+      expect(same.mode).toBe(0o600);
+      expect(await serve(dir, 0)).toMatchObject({ stderr: '', mode: 0o600 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -158,6 +158,24 @@ describe('verifyOpaqueToken', () => {
     for (const token of ['ak_string', 'ak_true', 'ak_array']) expect((await me(app, token).expect(401)).body.reason).toBe('token-invalid-claims');
   });
 
+  it('an accepted token is not served from the cache past maxTokenAgeInMs: 80 s old with a 60 s maximum age is refused', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const issuedAt = now / 1000;
+    let calls = 0;
+    const app = await startApp({
+      clock: () => now,
+      maxTokenAgeInMs: 60_000,
+      verifyOpaqueToken: () => ((calls += 1), { sub: 'user_1', iat: issuedAt, exp: issuedAt + 3600 }),
+    });
+    await me(app, 'ak_aging').expect(200);
+    now += 30_000;
+    await me(app, 'ak_aging').expect(200);
+    expect(calls).toBe(1);
+    now += 50_000;
+    expect((await me(app, 'ak_aging').expect(401)).body.reason).toBe('token-too-old');
+    expect(calls).toBe(2);
+  });
+
   it('a hook that throws answers 503 with Retry-After, and then cools down without asking', async () => {
     let calls = 0;
     const app = await startApp({

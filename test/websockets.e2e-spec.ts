@@ -91,6 +91,15 @@ describe.each(WS_ADAPTERS)('WebSocket gateway on %s', (adapter) => {
     expect(await client.call('whoami')).toEqual({ reply: 'user_cookie' });
   });
 
+  it('the handshake cookie counts only from a page of the connection\'s own origin, its scheme included', async () => {
+    const cookie = `__session=${await testAuth.token({ sub: 'user_cookie' })}`;
+    const same = await connect({ headers: { cookie, origin: `http://127.0.0.1:${port}` } });
+    expect(await same.call('whoami')).toEqual({ reply: 'user_cookie' });
+    // The connection is plain ws://: a page claiming https on the same host and port is another origin.
+    const otherScheme = await connect({ headers: { cookie, origin: `https://127.0.0.1:${port}` } });
+    expect(await otherScheme.call('whoami')).toEqual({ exception: UNAUTHORIZED });
+  });
+
   if (adapter === 'socket.io') {
     it('signed in with the auth.token field of socket.io clients', async () => {
       const client = await connect({ auth: { token: await testAuth.token({ sub: 'user_auth_field' }) } });

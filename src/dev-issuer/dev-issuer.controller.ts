@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
 import { OptionalAuth } from 'nestjs-warden';
 import { DevIssuer } from './dev-issuer.service.js';
+import { DevRequestGuard } from './dev-request.guard.js';
 
 /** Public routes of the dev issuer: its JWKS and a token endpoint. */
 @OptionalAuth()
+@UseGuards(DevRequestGuard)
 @Controller()
 export class DevIssuerController {
   constructor(private readonly issuer: DevIssuer) {}

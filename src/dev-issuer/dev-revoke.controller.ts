@@ -1,12 +1,14 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { OptionalAuth, type RevocationStore, type RevocationTarget } from 'nestjs-warden';
 import { REVOCATION_STORE } from '../revocation/revocation-store.provider.js';
+import { DevRequestGuard } from './dev-request.guard.js';
 
 /**
  * `POST /dev/revoke { sid } | { sub }` (dev issuer mode only): revokes a session or every session of
  * a user, as a Clerk webhook would. Public, like the rest of the dev issuer: never in production.
  */
 @OptionalAuth()
+@UseGuards(DevRequestGuard)
 @Controller('dev')
 export class DevRevokeController {
   constructor(@Inject(REVOCATION_STORE) private readonly store: RevocationStore) {}

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { OptionalAuth } from 'nestjs-warden';
 import { devPageHtml } from './dev-page.html.js';
 import { DevIssuer } from './dev-issuer.service.js';
+import { DevRequestGuard } from './dev-request.guard.js';
 
 /** Express and Fastify responses both have `header(name, value)`. */
 interface HeaderTarget {
@@ -15,6 +16,7 @@ const SESSION_SECONDS = 600;
  * `__session` cookie as Clerk's frontend would (HttpOnly here, so page scripts cannot read it).
  */
 @OptionalAuth()
+@UseGuards(DevRequestGuard)
 @Controller()
 export class DevSessionController {
   constructor(private readonly issuer: DevIssuer) {}

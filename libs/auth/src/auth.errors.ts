@@ -35,6 +35,11 @@ export const AuthErrorReason = {
   IssuerUnavailable: 'issuer-unavailable',
   /** A session cookie sent by a page on an origin that is neither the API's own nor in `authorizedParties`. */
   CookieCrossOrigin: 'cookie-cross-origin',
+  /**
+   * The session cookie came twice with different values: one may have been set by a sibling
+   * subdomain for the whole site (cookie tossing), so neither is used.
+   */
+  CookieDuplicated: 'cookie-duplicated',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */

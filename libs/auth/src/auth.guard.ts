@@ -12,7 +12,7 @@ import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarr
 import { resultForAccepted } from './auth-object/auth-object-for.js';
 import { signedOutResult } from './auth-object/auth-object.js';
 import { rememberVerification, verificationOf } from './carrier-verification.js';
-import { cookieOriginAllowed } from './token/cookie-origin.js';
+import { sessionCookieRefusal } from './token/cookie-origin.js';
 import { optionsFor } from './issuers/issuer-of.js';
 import { logRefusal } from './operator-log.js';
 import { recheckStoredResult } from './stored-verdict.js';
@@ -127,15 +127,14 @@ export class AuthGuard implements CanActivate {
   }
 
   /**
-   * Before step 3: a request whose token would come from the session cookie, sent by a page on an
-   * origin that is neither the API's own nor in `authorizedParties`, is refused (cross-site request
-   * forgery). Costs nothing for requests without an `Origin` header.
+   * Before step 3: a request whose token would come from a session cookie it must not trust is
+   * refused: sent by a page on an origin that is neither the API's own nor in `authorizedParties`
+   * (cross-site request forgery), or sent twice with different values (cookie tossing). See
+   * `sessionCookieRefusal`; cheap for requests without an `Origin` header.
    */
   private crossOriginCookie(carrier: AuthCarrier): AuthResult | undefined {
-    const headers = carrier.headers;
-    if (headers?.origin === undefined || cookieOriginAllowed(headers, this.options.issuers.authorizedParties)) return undefined;
-    if (extractToken(headers, this.options, carrier.token)?.source !== 'cookie') return undefined;
-    return signedOutResult(new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin'), true);
+    const refusal = sessionCookieRefusal(carrier, this.options, this.options.issuers.authorizedParties);
+    return refusal && signedOutResult(refusal, true);
   }
 
   /** Step 3: the raw token, or null. */

@@ -22,6 +22,8 @@ export interface AuthCarrier {
    * property only.
    */
   live?: boolean;
+  /** A WebSocket handshake's: whether its connection is TLS (the scheme of its own origin; see `cookieOriginAllowed`). */
+  secure?: boolean;
   auth?: AnyAuthObject;
 }
 
@@ -106,7 +108,7 @@ function wsCarrier(client: unknown): AuthCarrier | undefined {
   let carrier = wsCarriers.get(client);
   if (!carrier) {
     const handshake = wsHandshakeOf(client);
-    carrier = { headers: handshake?.headers ?? {}, token: stringField(handshake?.auth, 'token'), live: true };
+    carrier = { headers: handshake?.headers ?? {}, token: stringField(handshake?.auth, 'token'), live: true, secure: handshake?.secure };
     wsCarriers.set(client, carrier);
   }
   return carrier;

@@ -30,6 +30,21 @@ describe('WebSocket handshakes', () => {
     expect(seen).toEqual([{ headers: { authorization: 'Bearer t' } }]);
   });
 
+  it('knows whether the connection is TLS: socket.io\'s handshake.secure, the upgrade request\'s socket', () => {
+    expect(wsHandshakeOf({ handshake: { headers: {}, secure: true } })?.secure).toBe(true);
+    expect(wsHandshakeOf({ handshake: { headers: {}, secure: false } })?.secure).toBe(false);
+    expect(wsHandshakeOf({ handshake: { headers: {}, secure: 'yes' } })?.secure).toBeUndefined();
+    const tls = {};
+    rememberWsHandshake(tls, { headers: {}, socket: { encrypted: true } });
+    expect(wsHandshakeOf(tls)?.secure).toBe(true);
+    const plain = {};
+    rememberWsHandshake(plain, { headers: {}, socket: {} });
+    expect(wsHandshakeOf(plain)?.secure).toBe(false);
+    const unknown = {};
+    rememberWsHandshake(unknown, { headers: {} });
+    expect(wsHandshakeOf(unknown)?.secure).toBeUndefined();
+  });
+
   it('ignores what is not an object', () => {
     expect(() => rememberWsHandshake(null, undefined)).not.toThrow();
     expect(wsHandshakeOf('socket')).toBeUndefined();

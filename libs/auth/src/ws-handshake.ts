@@ -5,11 +5,13 @@ export interface WsHandshake {
   headers?: RequestHeaders;
   /** socket.io: the `auth` object the client passed to `io(url, { auth })`. */
   auth?: Record<string, unknown>;
+  /** Whether the connection is TLS (wss:), when known: the scheme of the connection's own origin. */
+  secure?: boolean;
 }
 
 /** The shape of a socket.io server-side socket that matters here (no import of socket.io). */
 interface SocketIoClient {
-  handshake: { headers?: RequestHeaders; auth?: Record<string, unknown> };
+  handshake: { headers?: RequestHeaders; auth?: Record<string, unknown>; secure?: unknown };
 }
 
 /** The shape of a WebSocket adapter: Nest calls `bindClientConnect(server, callback)` for each gateway. */
@@ -44,8 +46,11 @@ export function withWsHandshake<T extends ConnectableWsAdapter>(adapter: T): T {
  */
 export function rememberWsHandshake(client: unknown, request: unknown): void {
   if (!isObject(client) || !isObject(request) || wsUpgradeRequests.has(client)) return;
-  const headers = (request as { headers?: unknown }).headers;
-  wsUpgradeRequests.set(client, { headers: isObject(headers) ? (headers as RequestHeaders) : undefined });
+  const { headers, socket } = request as { headers?: unknown; socket?: unknown };
+  wsUpgradeRequests.set(client, {
+    headers: isObject(headers) ? (headers as RequestHeaders) : undefined,
+    secure: isObject(socket) ? (socket as { encrypted?: unknown }).encrypted === true : undefined,
+  });
 }
 
 /** The handshake of a socket.io or `ws` client, or undefined when none is known. */
@@ -56,6 +61,7 @@ export function wsHandshakeOf(client: unknown): WsHandshake | undefined {
     return {
       headers: isObject(handshake.headers) ? handshake.headers : undefined,
       auth: isObject(handshake.auth) ? handshake.auth : undefined,
+      secure: typeof handshake.secure === 'boolean' ? handshake.secure : undefined,
     };
   }
   return wsUpgradeRequests.get(client);

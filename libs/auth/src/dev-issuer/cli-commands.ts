@@ -64,6 +64,8 @@ async function devIssuerCommand(args: string[], io: CliIo): Promise<CliResult> {
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port ?? '') || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const keyFile = path.resolve(io.cwd, values['key-file'] ?? DEFAULT_DEV_ISSUER_KEY_FILE);
+  // Before anything rewrites the file or restricts its mode: a key others could read may have been copied.
+  const exposed = await isReadableByOthers(keyFile);
   let running: RunningDevIssuer;
   try {
     running = await startDevIssuerServer({ port, keyFile, defaultAuthorizedParty: values.azp });
@@ -72,7 +74,7 @@ async function devIssuerCommand(args: string[], io: CliIo): Promise<CliResult> {
     throw error;
   }
   await recordDevIssuer(keyFile, running.url);
-  if (await isReadableByOthers(keyFile)) io.stderr(`warning: ${keyFile} is readable by other users; chmod 600 it\n`);
+  if (exposed) io.stderr(`warning: ${keyFile} was readable by other users; it is now 0600. Delete it to make a new key if they may have copied it\n`);
   io.stdout(
     [
       `nestjs-warden dev issuer on ${running.url} (kid ${running.issuer.kid}, key in ${path.relative(io.cwd, keyFile) || keyFile})`,

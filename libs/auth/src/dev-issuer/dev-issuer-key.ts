@@ -53,17 +53,26 @@ export async function loadOrCreateDevIssuerKey(file: string): Promise<DevIssuerK
   return { ...(await keyOf(privateJwk)), issuer: undefined, created: true };
 }
 
-/** Records the issuer the server runs as, keeping the key and the file's 0600 mode. */
+/**
+ * Records the issuer the server runs as, keeping the key, and leaves the file readable by its owner
+ * only (0600), whatever its mode was: call {@link isReadableByOthers} before, to warn about a key
+ * others could read.
+ */
 export async function recordDevIssuer(file: string, issuer: string): Promise<void> {
   const content = JSON.parse(await readFile(file, 'utf8')) as KeyFileContent;
-  if (content.issuer === issuer) return;
-  await writeFile(file, `${JSON.stringify({ ...content, issuer }, null, 2)}\n`, { mode: 0o600 });
+  if (content.issuer !== issuer) await writeFile(file, `${JSON.stringify({ ...content, issuer }, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
 }
 
-/** True when others than the owner may read the file (the key would not be private). */
+/** True when others than the owner may read the file (the key would not be private); false when there is no file yet. */
 export async function isReadableByOthers(file: string): Promise<boolean> {
-  return process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0;
+  if (process.platform === 'win32') return false;
+  try {
+    return ((await stat(file)).mode & 0o077) !== 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 async function fromContent(file: string, text: string): Promise<DevIssuerKey> {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DevIssuer, DevTokenRequestError, type DevIssuerOptions } from './dev-issuer.js';
+import { devRequestRefusal } from './dev-request-check.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -24,7 +25,9 @@ export interface RunningDevIssuer {
 
 /**
  * Serves a {@link DevIssuer} on 127.0.0.1 only: its JWKS, an OpenID discovery document (so `issuer`
- * alone configures an app), and `POST /tokens`. Development only.
+ * alone configures an app), and `POST /tokens` (a JSON body). It answers only requests to a loopback
+ * `Host` from no page or a loopback one (see {@link devRequestRefusal}): a web page that rebinds its
+ * DNS name to 127.0.0.1 cannot mint tokens. Development only.
  *
  * @example
  * const running = await startDevIssuerServer({ port: 4000, keyFile: '.nestjs-warden/dev-issuer-key.json' });
@@ -55,6 +58,8 @@ export async function startDevIssuerServer(options: DevIssuerServerOptions): Pro
 
 async function handle(req: IncomingMessage, res: ServerResponse, issuer: DevIssuer | undefined): Promise<void> {
   if (!issuer) return send(res, 503, { error: 'starting' });
+  const refusal = devRequestRefusal(req.headers, { body: false });
+  if (refusal) return send(res, refusal.status, { error: refusal.error });
   const path = (req.url ?? '/').split('?')[0];
   const routes: Record<string, [string, () => Promise<void>]> = {
     '/.well-known/jwks.json': ['GET', async () => send(res, 200, issuer.jwks)],
@@ -77,6 +82,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, issuer: DevIssu
 }
 
 async function mintFromBody(req: IncomingMessage, res: ServerResponse, issuer: DevIssuer): Promise<void> {
+  const refusal = devRequestRefusal(req.headers, { body: true });
+  if (refusal) return send(res, refusal.status, { error: refusal.error });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

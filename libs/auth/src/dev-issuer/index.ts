@@ -5,5 +5,6 @@
  */
 export { DevIssuer, DevTokenRequestError, MAX_DEV_TOKEN_LIFETIME_SECONDS, type DevIssuerOptions, type DevTokenRequest } from './dev-issuer.js';
 export { DEFAULT_DEV_ISSUER_KEY_FILE, DevIssuerKeyError, loadOrCreateDevIssuerKey, type DevIssuerKey } from './dev-issuer-key.js';
+export { devRequestRefusal, type DevRequestHeaders, type DevRequestRefusal } from './dev-request-check.js';
 export { startDevIssuerServer, type DevIssuerServerOptions, type RunningDevIssuer } from './dev-issuer-server.js';
 export { runCli, CLI_USAGE, type CliIo, type CliResult } from './cli-commands.js';

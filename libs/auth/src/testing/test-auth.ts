@@ -15,6 +15,7 @@ import {
   type ResolvedAuthOptions,
 } from '../index.js';
 import { tokenHeaderOf, type TestClaims } from './machine-claims.js';
+import { refuseInProduction } from './production-refusal.js';
 
 export type { TestClaims } from './machine-claims.js';
 
@@ -27,6 +28,12 @@ export interface TestAuthOptions {
   as?: TestClaims | null;
   /** Token lifetime. Default 60 s. */
   expiresInSeconds?: number;
+  /**
+   * The kit refuses to be created, to boot an app and to sign tokens when `NODE_ENV` is `production`
+   * (it signs anyone in: in a real app that is a way in for everyone). `true` allows it, for a test
+   * that must run with `NODE_ENV=production`. Default false.
+   */
+  allowInProduction?: boolean;
 }
 
 /**
@@ -97,12 +104,15 @@ function testOptions(secret: Uint8Array): AuthOptionsOverride {
  * // every request is user_1; another user: .set(await testAuth.headers({ sub: 'user_2' }))
  */
 export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
+  const guard = () => refuseInProduction(options.allowInProduction, 'createTestAuth()');
+  guard();
   const secret = new Uint8Array(randomBytes(32));
   const keySource: KeySource = { kind: 'secret', algorithms: ['HS256'], key: secret };
   let current: TestClaims | null = options.as ?? null;
   let appOptions: ResolvedAuthOptions | undefined;
 
   async function token(claims: TestClaims = {}): Promise<string> {
+    guard();
     if (!appOptions) {
       throw new Error('nestjs-warden/testing: token() needs the app: compile the testing module with testAuth.override() first');
     }
@@ -128,6 +138,8 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
 
   class TestAuthService extends AuthService {
     constructor(resolved: ResolvedAuthOptions) {
+      // At the app's boot: an app that runs in production with the override never starts.
+      guard();
       super(resolved);
       appOptions = resolved;
       (this as { verifier: TokenVerifier }).verifier = new TokenVerifier(resolved, keySource, resolved.clock);

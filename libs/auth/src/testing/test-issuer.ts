@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
 import type { AuthModuleExtras, AuthModuleOptions } from '../index.js';
 import { tokenHeaderOf } from './machine-claims.js';
+import { refuseInProduction } from './production-refusal.js';
 
 /** Options for `AuthModule.forRoot()`, including `global`. */
 type ForRootOptions = AuthModuleOptions & AuthModuleExtras;
@@ -18,6 +19,12 @@ export interface TestIssuerOptions {
   kid?: string;
   /** Default token lifetime. Default 60 s. */
   expiresInSeconds?: number;
+  /**
+   * The issuer refuses to be created and to sign when `NODE_ENV` is `production` (an app trusting it
+   * lets its holder sign in as anyone). `true` allows it, for a test that must run with
+   * `NODE_ENV=production`. Default false.
+   */
+  allowInProduction?: boolean;
 }
 
 /** Options of one signed token. */
@@ -82,6 +89,8 @@ export interface TestIssuer {
  * const token = await issuer.sign({ sub: 'user_1', sid: 'sess_1' });
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
+  const guard = () => refuseInProduction(options.allowInProduction, 'createTestIssuer()');
+  guard();
   const alg = options.alg ?? 'RS256';
   const kid = options.kid ?? `test-${alg.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}`;
   const issuer = options.issuer ?? 'https://issuer.test';
@@ -99,6 +108,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     publicKeyPem,
     privateKey,
     async sign(claims = {}, signOptions = {}) {
+      guard();
       const now = Math.floor((signOptions.now ?? Date.now()) / 1000);
       const payload: JWTPayload = {
         iss: issuer,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { extractToken, type TokenExtractionOptions } from './extract-token.js';
+import { extractToken, sessionCookieDuplicated, type TokenExtractionOptions } from './extract-token.js';
 
 const defaults: TokenExtractionOptions = { tokenSources: ['header', 'cookie'], headerName: 'authorization', cookieName: '__session' };
 
@@ -113,3 +113,32 @@ describe('extractToken, character by character', () => {
   });
 });
 
+describe('sessionCookieDuplicated', () => {
+  it('is true for the name twice with different values, in one header or across repeated ones', () => {
+    expect(sessionCookieDuplicated({ cookie: '__session=a; __session=b' }, '__session')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: 'theme=dark;__session=a ; x=1;  __session= b' }, '__session')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: ['__session=a', 'x=1; __session=b'] }, '__session')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: '__session=a; __session=a; __session=' }, '__session')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: '__Host-session=a; __Host-session=b' }, '__Host-session')).toBe(true);
+  });
+
+  it('is false for one cookie, the same value twice, look-alike names, and no cookie header', () => {
+    expect(sessionCookieDuplicated({ cookie: '__session=a' }, '__session')).toBe(false);
+    expect(sessionCookieDuplicated({ cookie: '__session=a; __session= a ' }, '__session')).toBe(false);
+    expect(sessionCookieDuplicated({ cookie: 'my__session=b; __session=a; __session_2=c' }, '__session')).toBe(false);
+    expect(sessionCookieDuplicated({ cookie: '__session=a; other=__session' }, '__session')).toBe(false);
+    expect(sessionCookieDuplicated({ cookie: '__session; __session=a' }, '__session')).toBe(false);
+    expect(sessionCookieDuplicated({ cookie: '__host-session=b; __Host-session=a' }, '__Host-session')).toBe(false);
+    expect(sessionCookieDuplicated({}, '__session')).toBe(false);
+    expect(sessionCookieDuplicated(undefined, '__session')).toBe(false);
+    expect(sessionCookieDuplicated({ cookie: 5 as never }, '__session')).toBe(false);
+  });
+
+  it('makes extractToken take no token from the cookie, and fall through to the next source', () => {
+    const tossed = { cookie: '__session=attacker.t.t; __session=victim.t.t' };
+    expect(extractToken(tossed, defaults)).toBeNull();
+    expect(extractToken({ ...tossed, authorization: 'Bearer h.h.h' }, { ...defaults, tokenSources: ['cookie', 'header'] })).toEqual({ token: 'h.h.h', source: 'header' });
+    expect(extractToken({ cookie: '__session=same.t.t; __session=same.t.t' }, defaults)).toEqual({ token: 'same.t.t', source: 'cookie' });
+    expect(extractToken({ cookie: '__Host-session=h.t.t' }, { ...defaults, cookieName: '__Host-session' })).toEqual({ token: 'h.t.t', source: 'cookie' });
+  });
+});

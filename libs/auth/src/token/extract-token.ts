@@ -23,7 +23,8 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 /**
  * Finds the request's token: `Authorization: Bearer <token>` first, then the session cookie (in the
  * configured order). Returns null when neither carries one; another scheme (`Basic ...`) or an empty
- * `Bearer` is no token. Nothing here parses the token itself.
+ * `Bearer` is no token, nor is a cookie sent twice with different values (see
+ * {@link sessionCookieDuplicated}). Nothing here parses the token itself.
  *
  * `bearer` is a token a transport carries outside its headers (socket.io's `auth.token`, an RPC
  * message field), bare or as `Bearer <token>`; it counts as the `'header'` source, after the header.
@@ -67,10 +68,41 @@ function fromHeader(headers: RequestHeaders, name: string): string | null {
   return match ? match[1] : null;
 }
 
-function fromCookie(headers: RequestHeaders, name: string): string | null {
+function cookieHeader(headers: RequestHeaders): string | undefined {
   const header = headers.cookie;
   const value = Array.isArray(header) ? header.join('; ') : header;
-  if (typeof value !== 'string' || !value.includes(name)) return null;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * True when the request carries the cookie `name` more than once with different values. A page on a
+ * sibling subdomain can set (toss) a cookie of the same name for the whole site; the browser then
+ * sends both, and which one a parser keeps depends on their paths, so neither can be trusted.
+ * `extractToken` takes no token from such a cookie; the guard refuses it as `cookie-duplicated`.
+ *
+ * @example
+ * sessionCookieDuplicated({ cookie: '__session=a; __session=b' }, '__session') // true
+ */
+export function sessionCookieDuplicated(headers: RequestHeaders | undefined, name: string): boolean {
+  const value = headers && cookieHeader(headers);
+  if (value === undefined) return false;
+  // Cheap first: most requests carry the name once or not at all.
+  const at = value.indexOf(name);
+  if (at === -1 || value.indexOf(name, at + name.length) === -1) return false;
+  let seen: string | undefined;
+  for (const pair of value.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    const cookie = pair.slice(eq + 1).trim();
+    if (seen === undefined) seen = cookie;
+    else if (cookie !== seen) return true;
+  }
+  return false;
+}
+
+function fromCookie(headers: RequestHeaders, name: string): string | null {
+  const value = cookieHeader(headers);
+  if (value === undefined || !value.includes(name) || sessionCookieDuplicated(headers, name)) return null;
   let token: string | undefined;
   try {
     // Stryker disable BlockStatement: (the catch block) an empty catch leaves token undefined, which the return below turns into null as well

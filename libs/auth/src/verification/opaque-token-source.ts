@@ -59,6 +59,6 @@ export function createOpaqueTokenVerifier<T extends object>(
     }
     return build(token, tokenType, claims);
   };
-  const { clockSkewInMs, clock, onFailure } = rules;
-  return new OpaqueTokenVerifier<T>(source, { ...settings, clockSkewInMs, clock, onFailure }, admit);
+  const { clockSkewInMs, maxTokenAgeInMs, clock, onFailure } = rules;
+  return new OpaqueTokenVerifier<T>(source, { ...settings, clockSkewInMs, maxTokenAgeInMs, clock, onFailure }, admit);
 }

@@ -67,6 +67,22 @@ describe('OpaqueTokenVerifier', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('keeps an accepted token no longer than maxTokenAgeInMs after its iat (plus the skew), like the JWT cache', async () => {
+    const { verifier, calls, advance } = setup(() => ({ ...validFor(3600), iat: T0 / 1000 }), { maxTokenAgeInMs: 10_000, clockSkewInMs: 500 });
+    await verifier.verify('oat_iat');
+    advance(10_500);
+    expect(verifier.peek('oat_iat')).toBeDefined();
+    advance(1);
+    expect(verifier.peek('oat_iat')).toBeUndefined();
+    await verifier.verify('oat_iat');
+    expect(calls).toHaveLength(2);
+    // Without iat there is no age to count: kept until exp.
+    const noIat = setup(() => validFor(60), { maxTokenAgeInMs: 10_000 });
+    await noIat.verifier.verify('oat_noiat');
+    noIat.advance(59_999);
+    expect(noIat.verifier.peek('oat_noiat')).toBeDefined();
+  });
+
   it('caches a refusal (inactive) for refusedTtlInMs, then asks again', async () => {
     const { verifier, calls, advance } = setup((_token, call) => (call === 1 ? null : validFor(600)));
     expect(await reasonOf(verifier.verify('xyz'))).toBe('token-invalid');

@@ -1,6 +1,7 @@
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import { OpaqueTokenCache } from './opaque-token-cache.js';
 import { opaqueTokenType, type OpaqueTokenType } from './opaque-token-type.js';
+import { refusedFrom } from './time-window.js';
 
 /**
  * Asks whoever knows (an introspection endpoint, the `verifyOpaqueToken` hook) about one opaque
@@ -20,6 +21,8 @@ export interface OpaqueTokenVerifierSettings {
   cooldownInMs: number;
   /** Accepted verdicts are kept until `exp` plus this skew (as for JWTs). */
   clockSkewInMs: number;
+  /** When set, an accepted verdict is not kept past `iat` plus this (and the skew): the JWT cache's rule. */
+  maxTokenAgeInMs?: number;
   /** Refused verdicts (inactive, expired, wrong claims) are kept this long. */
   refusedTtlInMs: number;
   /** When set, no accepted verdict is kept longer than this, whatever its `exp`. */
@@ -39,7 +42,8 @@ export interface OpaqueTokenVerifierSettings {
 /**
  * Verifies opaque tokens through a source, so that the source is asked as little as possible and
  * its outages fail closed:
- * - verdicts are cached: accepted tokens until their `exp`, refused ones for `refusedTtlInMs`;
+ * - verdicts are cached: accepted tokens until their `exp` (or `maxTokenAgeInMs` after their `iat`, when
+ *   that comes first, as for JWTs), refused ones for `refusedTtlInMs`;
  * - one call per token at a time: concurrent requests with the same new token share one call;
  * - a call that throws, or outlasts `timeoutInMs`, answers `introspection-unavailable` (503) to every
  *   request waiting on it, and starts a cooldown in which new tokens get the same answer at once;
@@ -146,11 +150,15 @@ export class OpaqueTokenVerifier<T extends object> {
     return verified;
   }
 
-  /** `exp` plus the skew, capped by `cacheMaxAgeInMs`; admission already proved `exp` is a number. */
+  /**
+   * When the token stops being valid by the same rule as a cached JWT (`exp`, or `iat` plus
+   * `maxTokenAgeInMs`, with the skew), capped by `cacheMaxAgeInMs`; admission already proved `exp`
+   * and `iat` have their types.
+   */
   private expiryOf(claims: Record<string, unknown>, now: number): number {
-    const byExp = (claims.exp as number) * 1000 + this.settings.clockSkewInMs;
+    const byClaims = refusedFrom(claims, this.settings);
     const maxAge = this.settings.cacheMaxAgeInMs;
-    return maxAge === undefined ? byExp : Math.min(byExp, now + maxAge);
+    return maxAge === undefined ? byClaims : Math.min(byClaims, now + maxAge);
   }
 
   private withTimeout<V>(work: Promise<V>): Promise<V> {

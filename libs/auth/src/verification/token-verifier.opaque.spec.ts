@@ -91,4 +91,17 @@ describe('TokenVerifier with opaque tokens', () => {
     expect(await reasonOf(verifier.verify('oat_t'))).toBe('token-expired');
     expect(calls).toHaveLength(2);
   });
+
+  it('serves the cached verdict only while the token is younger than maxTokenAgeInMs (the JWT rule), then refuses it as too old', async () => {
+    // Issued now, valid for ten minutes, with a 60 s maximum age and a 1 s skew: too old from iat + 61 s on.
+    const { verifier, calls, advance } = withHook(() => ({ sub: 'svc', iat: NOW / 1000, exp: EXP }), { maxTokenAgeInMs: 60_000, clockSkewInMs: 1000 });
+    expect(await reasonOf(verifier.verify('oat_age'))).toBe('accepted');
+    advance(61_000);
+    expect(verifier.verifyCached('oat_age')).toBeDefined();
+    advance(1);
+    expect(verifier.verifyCached('oat_age')).toBeUndefined();
+    advance(80_000 - 61_001);
+    expect(await reasonOf(verifier.verify('oat_age'))).toBe('token-too-old');
+    expect(calls).toHaveLength(2);
+  });
 });
