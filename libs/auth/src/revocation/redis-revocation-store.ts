@@ -35,13 +35,27 @@ export interface RedisRevocationStoreOptions {
   clock?: () => number;
 }
 
-// One atomic step: record (a later until wins), trim what expired, tell every replica.
-// ARGV: now, channel, then key, until pairs; the message is the pairs, flat.
+// One atomic step: record (a later until wins), trim what expired, tell every replica. Time is
+// Redis's own (TIME), never the writer's clock: a replica hours fast would otherwise trim the others'
+// live entries, and one hours slow would record revocations that are already over for everyone else.
+// ARGV: lifetime (seconds), channel, then key, until pairs, where until '+' means now + lifetime;
+// the message is the pairs, flat, with each until as recorded.
 const REVOKE_SCRIPT = `
-for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], 'GT', ARGV[i + 1], ARGV[i]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-redis.call('PUBLISH', ARGV[2], cjson.encode({ unpack(ARGV, 3) }))
+local now = tonumber(redis.call('TIME')[1])
+local recorded = {}
+for i = 3, #ARGV, 2 do
+  local expiry = ARGV[i + 1]
+  if expiry == '+' then expiry = tostring(now + tonumber(ARGV[1])) end
+  redis.call('ZADD', KEYS[1], 'GT', expiry, ARGV[i])
+  recorded[#recorded + 1] = ARGV[i]
+  recorded[#recorded + 1] = expiry
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('PUBLISH', ARGV[2], cjson.encode(recorded))
 return 1`;
+
+/** The until a revoke sends the script: the given one, or '+' for Redis's now plus the lifetime. */
+type ScriptUntil = number | '+';
 
 const RELOAD_RETRY_MS = 1000;
 /** Pairs per script call when a mirror writes itself back (Lua's unpack has a stack limit). */
@@ -111,11 +125,11 @@ class RedisRevocationStore implements RevocationStore {
     // This replica refuses at once, whatever Redis says; the others learn it from Redis.
     for (const key of keys) this.mirror.add(key, until, now);
     const { client } = await this.connecting;
-    await this.write(client, keys.map((key) => [key, until]), now);
+    await this.write(client, keys.map((key) => [key, untilEpochSeconds === undefined ? '+' : until]));
   }
 
-  private write(client: RedisLikeClient, entries: Array<[string, number]>, now: number): Promise<unknown> {
-    const args = [Math.floor(now / 1000), this.channel, ...entries.flat()];
+  private write(client: RedisLikeClient, entries: Array<[string, ScriptUntil]>): Promise<unknown> {
+    const args = [this.lifetime, this.channel, ...entries.flat()];
     return withTimeout(client.eval(REVOKE_SCRIPT, 1, this.entriesKey, ...args), this.timeoutMs, 'revoke');
   }
 
@@ -190,7 +204,7 @@ class RedisRevocationStore implements RevocationStore {
       for (const [key, until] of truth) this.mirror.add(key, until, now);
       this.mirror.sweep(now);
       const missing = this.mirror.entriesInForce(now).filter(([key, until]) => !((truth.get(key) ?? -Infinity) >= until));
-      for (let i = 0; i < missing.length; i += REPAIR_BATCH) await this.write(client, missing.slice(i, i + REPAIR_BATCH), now);
+      for (let i = 0; i < missing.length; i += REPAIR_BATCH) await this.write(client, missing.slice(i, i + REPAIR_BATCH));
       if (this.outageSince !== null) this.log('revocation store: Redis is back; the mirror is synchronised');
       this.outageSince = null;
       this.syncedOnce = true;
