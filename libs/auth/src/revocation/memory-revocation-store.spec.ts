@@ -91,6 +91,20 @@ describe('memoryRevocationStore', () => {
     await expect(pending).rejects.toThrow('revoke(): give at least one of sid, sub, jti');
   });
 
+  it('iss scopes a revocation to one issuer; without it (or null) it applies to every issuer', async () => {
+    const { store } = setup();
+    await store.revoke({ iss: 'https://a.test', sub: 'user_1' });
+    await store.revoke({ iss: null, sid: 'sess_all' });
+    expect(store.isRevoked({ iss: 'https://a.test', sub: 'user_1' })).toBe(true);
+    expect(store.isRevoked({ iss: 'https://b.test', sub: 'user_1' })).toBe(false);
+    expect(store.isRevoked({ sub: 'user_1' })).toBe(false);
+    expect(store.isRevoked({ iss: 'https://b.test', sid: 'sess_all' })).toBe(true);
+    for (const iss of ['', 42, 'x'.repeat(2049)]) {
+      await expect(store.revoke({ iss, sub: 'user_1' } as never)).rejects.toThrow('revoke(): iss must be a non-empty string (or null for every issuer)');
+    }
+    await expect(store.revoke({ iss: 'https://a.test' })).rejects.toThrow('revoke(): give at least one of sid, sub, jti');
+  });
+
   it('records nothing from a target that is refused', async () => {
     const { store } = setup();
     await expect(store.revoke({ sid: 'sess_1', sub: '' })).rejects.toThrow(TypeError);

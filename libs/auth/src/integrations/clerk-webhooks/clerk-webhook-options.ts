@@ -1,5 +1,7 @@
-import type { RevocationStore } from '../../revocation/revocation-store.js';
+import type { ResolvedAuthOptions } from '../../auth.options.js';
 import { AuthConfigError } from '../../auth-config-error.js';
+import type { RevocationStore } from '../../revocation/revocation-store.js';
+import { clerkTokenClass } from '../../verification/token-class.js';
 
 /** Options of `ClerkWebhooksModule.forRoot()`. */
 export interface ClerkWebhooksOptions {
@@ -16,6 +18,13 @@ export interface ClerkWebhooksOptions {
    * turns revocation off (your handler still receives every event).
    */
   revocation?: RevocationStore | false;
+  /**
+   * The `iss` of the Clerk instance's session tokens (its Frontend API URL, e.g.
+   * `https://clerk.example.com`): revocations from webhooks are scoped to it, so they never touch
+   * another issuer's users who happen to carry the same ids. Default: the AuthModule's issuer when it
+   * has one (`issuer`), or its one `clerk()` entry of `issuers`; otherwise revocations apply to every issuer.
+   */
+  issuer?: string;
 }
 
 /** Injection token of the resolved options. */
@@ -25,12 +34,12 @@ export const CLERK_WEBHOOKS_OPTIONS = Symbol.for('nestjs-warden:clerk-webhooks-o
 export const MAX_TOLERANCE_SECONDS = 300;
 
 /** The options after checks and defaults. */
-export type ResolvedClerkWebhooksOptions = Required<Omit<ClerkWebhooksOptions, 'revocation'>> & Pick<ClerkWebhooksOptions, 'revocation'>;
+export type ResolvedClerkWebhooksOptions = Required<Omit<ClerkWebhooksOptions, 'revocation' | 'issuer'>> & Pick<ClerkWebhooksOptions, 'revocation' | 'issuer'>;
 
 /** Checks the options at boot; throws {@link AuthConfigError} naming the option. */
 export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): ResolvedClerkWebhooksOptions {
   if (!options || typeof options !== 'object') throw new AuthConfigError('ClerkWebhooksModule', 'expected { signingSecret }');
-  const { signingSecret, toleranceInSeconds = MAX_TOLERANCE_SECONDS, revocation } = options;
+  const { signingSecret, toleranceInSeconds = MAX_TOLERANCE_SECONDS, revocation, issuer } = options;
   if (typeof signingSecret !== 'string' || !/^whsec_[A-Za-z0-9+/=]{8,}$/.test(signingSecret)) {
     throw new AuthConfigError('signingSecret', 'expected the endpoint signing secret from the Clerk dashboard (whsec_...)');
   }
@@ -40,5 +49,20 @@ export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): Reso
   if (revocation !== undefined && revocation !== false && (typeof revocation !== 'object' || typeof revocation?.revoke !== 'function')) {
     throw new AuthConfigError('revocation', 'expected a revocation store or false');
   }
-  return { signingSecret, toleranceInSeconds, revocation };
+  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '' || issuer.length > 2048)) {
+    throw new AuthConfigError('issuer', "expected the Clerk instance's issuer, e.g. https://clerk.example.com");
+  }
+  return { signingSecret, toleranceInSeconds, revocation, issuer };
+}
+
+/**
+ * The issuer webhook revocations are scoped to: the module's `issuer`, else the AuthModule's one
+ * issuer, else its one `clerk()` entry of `issuers`; undefined (every issuer) when none can be told.
+ */
+export function webhookIssuer(options: ResolvedClerkWebhooksOptions, auth: ResolvedAuthOptions | undefined): string | undefined {
+  if (options.issuer !== undefined) return options.issuer;
+  if (!auth) return undefined;
+  if (!auth.issuers) return auth.issuer?.length === 1 ? auth.issuer[0] : undefined;
+  const fromClerk = auth.issuers.entries.filter((entry) => entry.classifyToken === clerkTokenClass && entry.issuer?.length === 1);
+  return fromClerk.length === 1 ? fromClerk[0].issuer?.[0] : undefined;
 }

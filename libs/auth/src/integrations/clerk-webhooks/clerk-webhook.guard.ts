@@ -13,7 +13,7 @@ import { AUTH_OPTIONS } from '../../auth.constants.js';
 import type { ResolvedAuthOptions } from '../../auth.options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
 import { isClerkWebhookEvent, revocationTargetOf, type ClerkWebhookEvent } from './clerk-webhook-event.js';
-import { CLERK_WEBHOOKS_OPTIONS, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { CLERK_WEBHOOKS_OPTIONS, webhookIssuer, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { signatureHeaders, type WebhookSignatureCheck } from './webhook-signature.js';
 
 /** Injection token of the signature check built at boot. */
@@ -35,6 +35,8 @@ const RETRY_AFTER_SECONDS = 5;
 @Injectable()
 export class ClerkWebhookGuard implements CanActivate {
   private readonly store: RevocationStore | undefined;
+  /** The Clerk instance's `iss` revocations are scoped to; undefined: every issuer. */
+  private readonly issuer: string | undefined;
 
   constructor(
     @Inject(CLERK_WEBHOOKS_OPTIONS) private readonly options: ResolvedClerkWebhooksOptions,
@@ -43,13 +45,14 @@ export class ClerkWebhookGuard implements CanActivate {
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.store = options.revocation === false ? undefined : (options.revocation ?? authOptions?.revocation);
+    this.issuer = webhookIssuer(options, authOptions);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<{ rawBody?: unknown; headers: Record<string, string | string[] | undefined> }>();
     const event = this.verify(request);
-    const target = revocationTargetOf(event);
+    const target = revocationTargetOf(event, this.issuer);
     if (target && this.store) {
       try {
         await this.store.revoke(target);
