@@ -14,8 +14,10 @@ export interface ClerkWebhooksOptions {
   toleranceInSeconds?: number;
   /**
    * Where `session.revoked` / `session.ended` / `session.removed` (by `sid`) and `user.deleted`
-   * (by `sub`) are revoked. Default: the AuthModule's `revocation` store when it has one; `false`
-   * turns revocation off (your handler still receives every event).
+   * (by `sub`) are revoked. Default: the AuthModule's `revocation` store; without one the boot stops
+   * (an `AuthConfigError` naming this option), since those events would be acknowledged and revoke
+   * nothing. `false` says your handler revokes sessions itself: the module then revokes nothing and
+   * your handler still receives every event.
    */
   revocation?: RevocationStore | false;
   /**

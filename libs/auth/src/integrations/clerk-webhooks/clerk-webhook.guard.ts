@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AuthConfigError } from '../../auth-config-error.js';
 import { AUTH_OPTIONS } from '../../auth.constants.js';
 import type { ResolvedAuthOptions } from '../../auth.options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
@@ -45,6 +46,16 @@ export class ClerkWebhookGuard implements CanActivate {
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.store = options.revocation === false ? undefined : (options.revocation ?? authOptions?.revocation);
+    // Acknowledging a session ending with 200 and revoking nothing would be silent: Clerk never retries.
+    if (!this.store && options.revocation !== false) {
+      throw new AuthConfigError(
+        'revocation',
+        'ClerkWebhooksModule has no revocation store: the AuthModule has no `revocation` and none was given here, so session.revoked, ' +
+          'session.ended, session.removed and user.deleted would be acknowledged and revoke nothing. Give the AuthModule a store ' +
+          '(memoryRevocationStore(), redisRevocationStore()), pass one as ClerkWebhooksModule `revocation`, or set `revocation: false` ' +
+          'if your handler revokes sessions itself',
+      );
+    }
     this.issuer = webhookIssuer(options, authOptions);
   }
 
