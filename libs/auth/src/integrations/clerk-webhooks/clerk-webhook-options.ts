@@ -21,6 +21,12 @@ export interface ClerkWebhooksOptions {
    */
   revocation?: RevocationStore | false;
   /**
+   * How many delivery ids are remembered to answer a delivery handled already (a replay, or a retry
+   * after a lost answer) with 200 `{ duplicate: true }` instead of running the handler again; each is
+   * kept for twice `toleranceInSeconds`. In memory, per process. Default 10000.
+   */
+  maxRememberedDeliveries?: number;
+  /**
    * The `iss` of the Clerk instance's session tokens (its Frontend API URL, e.g.
    * `https://clerk.example.com`): revocations from webhooks are scoped to it, so they never touch
    * another issuer's users who happen to carry the same ids. Default: the AuthModule's issuer when it
@@ -32,6 +38,9 @@ export interface ClerkWebhooksOptions {
 /** Injection token of the resolved options. */
 export const CLERK_WEBHOOKS_OPTIONS = Symbol.for('nestjs-warden:clerk-webhooks-options');
 
+/** Default `maxRememberedDeliveries`. */
+export const DEFAULT_MAX_REMEMBERED_DELIVERIES = 10_000;
+
 /** The signature library's own bound on the timestamp. */
 export const MAX_TOLERANCE_SECONDS = 300;
 
@@ -41,7 +50,7 @@ export type ResolvedClerkWebhooksOptions = Required<Omit<ClerkWebhooksOptions, '
 /** Checks the options at boot; throws {@link AuthConfigError} naming the option. */
 export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): ResolvedClerkWebhooksOptions {
   if (!options || typeof options !== 'object') throw new AuthConfigError('ClerkWebhooksModule', 'expected { signingSecret }');
-  const { signingSecret, toleranceInSeconds = MAX_TOLERANCE_SECONDS, revocation, issuer } = options;
+  const { signingSecret, toleranceInSeconds = MAX_TOLERANCE_SECONDS, revocation, issuer, maxRememberedDeliveries = DEFAULT_MAX_REMEMBERED_DELIVERIES } = options;
   if (typeof signingSecret !== 'string' || !/^whsec_[A-Za-z0-9+/=]{8,}$/.test(signingSecret)) {
     throw new AuthConfigError('signingSecret', 'expected the endpoint signing secret from the Clerk dashboard (whsec_...)');
   }
@@ -54,7 +63,10 @@ export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): Reso
   if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '' || issuer.length > 2048)) {
     throw new AuthConfigError('issuer', "expected the Clerk instance's issuer, e.g. https://clerk.example.com");
   }
-  return { signingSecret, toleranceInSeconds, revocation, issuer };
+  if (!Number.isSafeInteger(maxRememberedDeliveries) || maxRememberedDeliveries < 1) {
+    throw new AuthConfigError('maxRememberedDeliveries', 'expected a whole number of at least 1');
+  }
+  return { signingSecret, toleranceInSeconds, revocation, issuer, maxRememberedDeliveries };
 }
 
 /**

@@ -20,7 +20,7 @@ import { signatureHeaders, type WebhookSignatureCheck } from './webhook-signatur
 /** Injection token of the signature check built at boot. */
 export const CLERK_WEBHOOK_SIGNATURE = Symbol.for('nestjs-warden:clerk-webhook-signature');
 
-const events = new WeakMap<object, ClerkWebhookEvent>();
+const deliveries = new WeakMap<object, { event: ClerkWebhookEvent; id: string }>();
 const logger = new Logger('nestjs-warden');
 /** `Retry-After` when the revocation could not be recorded: Clerk (Svix) retries the delivery. */
 const RETRY_AFTER_SECONDS = 5;
@@ -62,7 +62,7 @@ export class ClerkWebhookGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<{ rawBody?: unknown; headers: Record<string, string | string[] | undefined> }>();
-    const event = this.verify(request);
+    const { event, id } = this.verify(request);
     const target = revocationTargetOf(event, this.issuer);
     if (target && this.store) {
       try {
@@ -74,11 +74,11 @@ export class ClerkWebhookGuard implements CanActivate {
         throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'revocation not recorded; retry later' });
       }
     }
-    events.set(request, event);
+    deliveries.set(request, { event, id });
     return true;
   }
 
-  private verify(request: { rawBody?: unknown; headers: Record<string, string | string[] | undefined> }): ClerkWebhookEvent {
+  private verify(request: { rawBody?: unknown; headers: Record<string, string | string[] | undefined> }): { event: ClerkWebhookEvent; id: string } {
     const raw = request.rawBody;
     if (!Buffer.isBuffer(raw)) {
       logger.warn('Clerk webhook without a raw body: create the app with NestFactory.create(AppModule, { rawBody: true }) and send JSON');
@@ -97,13 +97,18 @@ export class ClerkWebhookGuard implements CanActivate {
       throw invalid('invalid signature');
     }
     if (!isClerkWebhookEvent(payload)) throw invalid('not a webhook event');
-    return payload;
+    return { event: payload, id: headers['webhook-id'] };
   }
 }
 
 /** The event `ClerkWebhookGuard` admitted on this request, or undefined. */
 export function clerkEventOf(request: object): ClerkWebhookEvent | undefined {
-  return events.get(request);
+  return deliveries.get(request)?.event;
+}
+
+/** The delivery id (`svix-id`, signed with the body) of the event admitted on this request, or undefined. */
+export function deliveryIdOf(request: object): string | undefined {
+  return deliveries.get(request)?.id;
 }
 
 function invalid(message: string): BadRequestException {
