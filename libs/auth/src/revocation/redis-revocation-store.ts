@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { connectRedis, quietly, scoredMembers, withTimeout, type RedisLikeClient } from './redis-client.js';
+import { REVOKE_SCRIPT, type ScriptUntil } from './redis-revoke-script.js';
 import { RevocationMirror } from './revocation-mirror.js';
 import { SubscriptionHeartbeat } from './subscription-heartbeat.js';
 import {
@@ -42,28 +43,6 @@ export interface RedisRevocationStoreOptions {
   /** Milliseconds since the epoch; for tests. Default `Date.now`. */
   clock?: () => number;
 }
-
-// One atomic step: record (a later until wins), trim what expired, tell every replica. Time is
-// Redis's own (TIME), never the writer's clock: a replica hours fast would otherwise trim the others'
-// live entries, and one hours slow would record revocations that are already over for everyone else.
-// ARGV: lifetime (seconds), channel, then key, until pairs, where until '+' means now + lifetime;
-// the message is the pairs, flat, with each until as recorded.
-const REVOKE_SCRIPT = `
-local now = tonumber(redis.call('TIME')[1])
-local recorded = {}
-for i = 3, #ARGV, 2 do
-  local expiry = ARGV[i + 1]
-  if expiry == '+' then expiry = tostring(now + tonumber(ARGV[1])) end
-  redis.call('ZADD', KEYS[1], 'GT', expiry, ARGV[i])
-  recorded[#recorded + 1] = ARGV[i]
-  recorded[#recorded + 1] = expiry
-end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('PUBLISH', ARGV[2], cjson.encode(recorded))
-return 1`;
-
-/** The until a revoke sends the script: the given one, or '+' for Redis's now plus the lifetime. */
-type ScriptUntil = number | '+';
 
 const RELOAD_RETRY_MS = 1000;
 /** Pairs per script call when a mirror writes itself back (Lua's unpack has a stack limit). */
