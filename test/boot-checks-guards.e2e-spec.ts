@@ -187,7 +187,8 @@ describe('HTTP controllers', () => {
         return 'ok';
       }
     }
-    const app = await createApp({ imports: [auth(), ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret() })], controllers: [WebhooksController] });
+    const webhooks = ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret(), revocation: false });
+    const app = await createApp({ imports: [auth(), webhooks], controllers: [WebhooksController] });
     await app.init();
     expect((await request(app.getHttpServer()).post('/webhooks/clerk').send({})).status).toBe(400);
   });

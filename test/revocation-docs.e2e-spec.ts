@@ -3,7 +3,7 @@ import { Controller, Get, HttpCode, Inject, Module, Post, type INestApplication 
 import { Test } from '@nestjs/testing';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Auth, AuthModule, memoryRevocationStore, redisRevocationStore, RequireAuth, type RevocationStore } from 'nestjs-warden';
+import { Auth, AuthModule, memoryRevocationStore, redisRevocationStore, RequireAuth, type RevocationStore, type SignedInAuthObject } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { REDIS_SERVER, startRedis, within, type RedisProcess } from './support/redis-server.js';
@@ -27,8 +27,9 @@ export class AccountController {
   @Post('sign-out-everywhere')
   @RequireAuth()
   @HttpCode(204)
-  async signOutEverywhere(@Auth('userId') userId: string): Promise<void> {
-    await this.revocation.revoke({ sub: userId });
+  async signOutEverywhere(@Auth() auth: SignedInAuthObject): Promise<void> {
+    // iss: a user id is unique within its issuer only (another tenant's IdP may mint the same one).
+    await this.revocation.revoke({ iss: auth.issuer, sub: auth.userId });
   }
 }
 // #endregion

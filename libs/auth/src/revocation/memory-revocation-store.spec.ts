@@ -91,6 +91,48 @@ describe('memoryRevocationStore', () => {
     await expect(pending).rejects.toThrow('revoke(): give at least one of sid, sub, jti');
   });
 
+  it('iss scopes a revocation to one issuer; without it (or null) it applies to every issuer', async () => {
+    const { store } = setup();
+    await store.revoke({ iss: 'https://a.test', sub: 'user_1' });
+    await store.revoke({ iss: null, sid: 'sess_all' });
+    expect(store.isRevoked({ iss: 'https://a.test', sub: 'user_1' })).toBe(true);
+    expect(store.isRevoked({ iss: 'https://b.test', sub: 'user_1' })).toBe(false);
+    expect(store.isRevoked({ sub: 'user_1' })).toBe(false);
+    expect(store.isRevoked({ iss: 'https://b.test', sid: 'sess_all' })).toBe(true);
+    for (const iss of ['', 42, 'x'.repeat(2049)]) {
+      await expect(store.revoke({ iss, sub: 'user_1' } as never)).rejects.toThrow('revoke(): iss must be a non-empty string (or null for every issuer)');
+    }
+    await expect(store.revoke({ iss: 'https://a.test' })).rejects.toThrow('revoke(): give at least one of sid, sub, jti');
+  });
+
+  it('holds at most maxEntries revocations: past that, revoke() rejects and records nothing, and never forgets a live one', async () => {
+    const clock = { now: T0 };
+    const store = memoryRevocationStore({ clock: () => clock.now, maxEntries: 3 });
+    for (const sid of ['a', 'b']) await store.revoke({ sid }, T0 / 1000 + 10);
+    await store.revoke({ sid: 'c' }, T0 / 1000 + 60);
+    await expect(store.revoke({ sid: 'd' })).rejects.toThrow(
+      'memoryRevocationStore: full (maxEntries 3 revocations in force); this one was not recorded. Raise maxEntries or use redisRevocationStore',
+    );
+    await expect(store.revoke({ sid: 'c', sub: 'user_1' })).rejects.toThrow(/full/); // one more key than there is room for
+    expect(['a', 'b', 'c', 'd'].map((sid) => store.isRevoked({ sid }))).toEqual([true, true, true, false]);
+    expect(store.isRevoked({ sub: 'user_1' })).toBe(false);
+    await store.revoke({ sid: 'c' }, T0 / 1000 + 120); // a key held already takes no room
+    clock.now += 10_000; // a and b are over: their room is free again
+    await store.revoke({ sid: 'd' });
+    await store.revoke({ sid: 'e' });
+    expect(['c', 'd', 'e'].map((sid) => store.isRevoked({ sid }))).toEqual([true, true, true]);
+  });
+
+  it('is bounded by default: 100000 revocations in force', async () => {
+    const store = memoryRevocationStore({ clock: () => T0 });
+    for (let i = 0; i < 100_000; i += 1) await store.revoke({ jti: `t${i}` });
+    await expect(store.revoke({ jti: 'one-more' })).rejects.toThrow(/maxEntries 100000/);
+  });
+
+  it.each([0, 1.5, -1, Number.NaN])('refuses maxEntries = %p', (maxEntries) => {
+    expect(() => memoryRevocationStore({ maxEntries })).toThrow(new TypeError('memoryRevocationStore: maxEntries must be a whole number of at least 1'));
+  });
+
   it('records nothing from a target that is refused', async () => {
     const { store } = setup();
     await expect(store.revoke({ sid: 'sess_1', sub: '' })).rejects.toThrow(TypeError);

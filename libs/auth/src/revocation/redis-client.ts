@@ -8,11 +8,13 @@ export interface RedisLikeClient {
   /** A new connection with the same options (the subscriber). */
   duplicate(): RedisLikeClient;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
-  subscribe(channel: string): Promise<unknown>;
+  subscribe(...channels: string[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<unknown>;
   eval(script: string, numkeys: number, ...args: Array<string | number>): Promise<unknown>;
   zrangebyscore(key: string, min: number | string, max: number | string, withScores: 'WITHSCORES'): Promise<unknown>;
   quit(): Promise<unknown>;
-  disconnect(): void;
+  /** Drops the connection; with `reconnect`, connects again (ioredis). */
+  disconnect(reconnect?: boolean): void;
 }
 
 /**

@@ -17,6 +17,7 @@ describe('redisRevocationStore options', () => {
     ['staleWindowInMs', -1],
     ['commandTimeoutInMs', Number.NaN],
     ['retryAfterSeconds', 0],
+    ['heartbeatIntervalInMs', 0],
   ])('refuses %s = %p, naming it', (name, value) => {
     expect(() => redisRevocationStore({ client, [name]: value })).toThrow(new RegExp(name));
   });

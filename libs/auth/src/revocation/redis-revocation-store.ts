@@ -1,6 +1,8 @@
 import type { JWTPayload } from 'jose';
 import { connectRedis, quietly, scoredMembers, withTimeout, type RedisLikeClient } from './redis-client.js';
+import { REVOKE_SCRIPT, type ScriptUntil } from './redis-revoke-script.js';
 import { RevocationMirror } from './revocation-mirror.js';
+import { SubscriptionHeartbeat } from './subscription-heartbeat.js';
 import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   RevocationUnavailableError,
@@ -21,10 +23,17 @@ export interface RedisRevocationStoreOptions {
   /** How long a revocation without an explicit `until` lasts: the longest lifetime of a token it can match. Default 3600. */
   maxTokenLifetimeInSeconds?: number;
   /**
-   * While Redis is out of reach, the local mirror keeps answering for this long; then requests answer
-   * 503 `revocation-unavailable` until the mirror has resynchronised. Default 30000.
+   * While Redis is out of reach, or the subscription delivers nothing, the local mirror keeps
+   * answering for this long; then requests answer 503 `revocation-unavailable` until the mirror has
+   * resynchronised. Default 30000.
    */
   staleWindowInMs?: number;
+  /**
+   * How often the store publishes a heartbeat that its own subscription must deliver back; one that
+   * has not come back within this plus `commandTimeoutInMs` means the subscription is silent (an
+   * outage, as a closed connection is). Default 1000.
+   */
+  heartbeatIntervalInMs?: number;
   /** A Redis command (revoke, reload) gives up after this long. Default 2000. */
   commandTimeoutInMs?: number;
   /** `Retry-After` of the 503s. Default 2. */
@@ -35,14 +44,6 @@ export interface RedisRevocationStoreOptions {
   clock?: () => number;
 }
 
-// One atomic step: record (a later until wins), trim what expired, tell every replica.
-// ARGV: now, channel, then key, until pairs; the message is the pairs, flat.
-const REVOKE_SCRIPT = `
-for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], 'GT', ARGV[i + 1], ARGV[i]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-redis.call('PUBLISH', ARGV[2], cjson.encode({ unpack(ARGV, 3) }))
-return 1`;
-
 const RELOAD_RETRY_MS = 1000;
 /** Pairs per script call when a mirror writes itself back (Lua's unpack has a stack limit). */
 const REPAIR_BATCH = 500;
@@ -52,8 +53,9 @@ const REPAIR_BATCH = 500;
  * scored by `until`, trimmed on each write, so nothing grows without bound); each replica keeps a
  * local mirror, loaded at boot and kept current by pub/sub, so `isRevoked` answers from memory.
  * After a disconnect the mirror reloads, so nothing revoked meanwhile is lost. While Redis is out of
- * reach the mirror serves what it has for `staleWindowInMs`, then `isRevoked` throws
- * {@link RevocationUnavailableError} (503) until it has resynchronised; before the first sync, too.
+ * reach, or the subscription is silent (its heartbeat does not come back), the mirror serves what it
+ * has for `staleWindowInMs`, then `isRevoked` throws {@link RevocationUnavailableError} (503) until it
+ * has resynchronised; before the first sync, too.
  *
  * @example
  * import { Redis } from 'ioredis';
@@ -74,6 +76,7 @@ class RedisRevocationStore implements RevocationStore {
   private readonly timeoutMs: number;
   private readonly retryAfter: number;
   private readonly log: (message: string) => void;
+  private readonly heartbeat: SubscriptionHeartbeat;
   private readonly connecting: Promise<{ client: RedisLikeClient; subscriber: RedisLikeClient }>;
   private syncedOnce = false;
   /** Since when the mirror may be missing revocations (the subscription was lost); null when current. */
@@ -97,6 +100,8 @@ class RedisRevocationStore implements RevocationStore {
     this.staleMs = positive(options.staleWindowInMs, 30_000, 'staleWindowInMs', true);
     this.timeoutMs = positive(options.commandTimeoutInMs, 2000, 'commandTimeoutInMs');
     this.retryAfter = positive(options.retryAfterSeconds, 2, 'retryAfterSeconds');
+    const beat = positive(options.heartbeatIntervalInMs, 1000, 'heartbeatIntervalInMs');
+    this.heartbeat = new SubscriptionHeartbeat(prefix, beat, this.timeoutMs, this.clock);
     this.log = options.log ?? ((message) => console.warn(`[nestjs-warden] ${message}`));
     const client = options.client ? Promise.resolve(options.client) : connectRedis(options.url as string);
     this.connecting = client.then((c) => this.attach(c, options.client === undefined));
@@ -111,11 +116,11 @@ class RedisRevocationStore implements RevocationStore {
     // This replica refuses at once, whatever Redis says; the others learn it from Redis.
     for (const key of keys) this.mirror.add(key, until, now);
     const { client } = await this.connecting;
-    await this.write(client, keys.map((key) => [key, until]), now);
+    await this.write(client, keys.map((key) => [key, untilEpochSeconds === undefined ? '+' : until]));
   }
 
-  private write(client: RedisLikeClient, entries: Array<[string, number]>, now: number): Promise<unknown> {
-    const args = [Math.floor(now / 1000), this.channel, ...entries.flat()];
+  private write(client: RedisLikeClient, entries: Array<[string, ScriptUntil]>): Promise<unknown> {
+    const args = [this.lifetime, this.channel, ...entries.flat()];
     return withTimeout(client.eval(REVOKE_SCRIPT, 1, this.entriesKey, ...args), this.timeoutMs, 'revoke');
   }
 
@@ -127,6 +132,10 @@ class RedisRevocationStore implements RevocationStore {
     if (this.outageSince !== null && now - this.outageSince > this.staleMs) {
       throw new RevocationUnavailableError('the revocation store lost Redis for longer than its stale window', this.retryAfter);
     }
+    // Open but silent counts too: the window runs from the last moment the subscription was proven to deliver.
+    if (this.heartbeat.silentFor(now) > Math.max(this.staleMs, this.heartbeat.noticeMs)) {
+      throw new RevocationUnavailableError('the revocation subscription has been silent for longer than its stale window', this.retryAfter);
+    }
     return false;
   }
 
@@ -137,6 +146,7 @@ class RedisRevocationStore implements RevocationStore {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reloadTimer);
+    this.heartbeat.stop();
     const connections = await this.connecting.catch(() => null);
     if (!connections) return;
     const { client, subscriber } = connections;
@@ -155,17 +165,33 @@ class RedisRevocationStore implements RevocationStore {
     subscriber.on('error', () => undefined);
     subscriber.on('message', (channel, message) => {
       if (channel === this.channel && typeof message === 'string') this.apply(message);
+      else if (channel === this.heartbeat.channel) this.heartbeat.received(message);
     });
     subscriber.on('ready', () => void this.resync(client, subscriber));
     subscriber.on('close', () => this.lost());
     if (subscriber.status === 'ready') void this.resync(client, subscriber);
+    this.heartbeat.start(
+      (channel, message) => client.publish(channel, message),
+      () => this.syncedOnce && !this.closed,
+      () => this.silent(subscriber),
+    );
     return { client, subscriber };
+  }
+
+  /** A subscription that delivers nothing may never close: drop it and connect again (its 'ready' resyncs). */
+  private silent(subscriber: RedisLikeClient): void {
+    this.log(
+      `revocation store: the Redis subscription delivered nothing for ${this.heartbeat.noticeMs} ms (its heartbeat did not come back); ` +
+        `reconnecting it; serving the local mirror until ${this.staleMs} ms after it last delivered, then 503 until it is back`,
+    );
+    subscriber.disconnect(true);
   }
 
   private lost(): void {
     if (this.closed || this.outageSince !== null) return;
     this.outageSince = this.clock();
     clearTimeout(this.reloadTimer);
+    if (this.heartbeat.noticed) return; // reported as silence already
     this.log(
       this.syncedOnce
         ? `revocation store: lost Redis; serving the local mirror for ${this.staleMs} ms, then 503 until it is back`
@@ -183,16 +209,17 @@ class RedisRevocationStore implements RevocationStore {
     if (this.closed) return;
     clearTimeout(this.reloadTimer);
     try {
-      await withTimeout(subscriber.subscribe(this.channel), this.timeoutMs, 'subscribe');
+      await withTimeout(subscriber.subscribe(this.channel, this.heartbeat.channel), this.timeoutMs, 'subscribe');
       const now = this.clock();
       const flat = await withTimeout(client.zrangebyscore(this.entriesKey, `(${Math.floor(now / 1000)}`, '+inf', 'WITHSCORES'), this.timeoutMs, 'reload');
       const truth = scoredMembers(flat);
       for (const [key, until] of truth) this.mirror.add(key, until, now);
       this.mirror.sweep(now);
       const missing = this.mirror.entriesInForce(now).filter(([key, until]) => !((truth.get(key) ?? -Infinity) >= until));
-      for (let i = 0; i < missing.length; i += REPAIR_BATCH) await this.write(client, missing.slice(i, i + REPAIR_BATCH), now);
+      for (let i = 0; i < missing.length; i += REPAIR_BATCH) await this.write(client, missing.slice(i, i + REPAIR_BATCH));
       if (this.outageSince !== null) this.log('revocation store: Redis is back; the mirror is synchronised');
       this.outageSince = null;
+      this.heartbeat.proven(now);
       this.syncedOnce = true;
       this.resolveReady();
     } catch {

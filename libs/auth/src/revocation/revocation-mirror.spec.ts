@@ -103,3 +103,45 @@ describe('RevocationMirror, at the limits', () => {
     expect(mirror.size).toBe(1);
   });
 });
+
+describe('RevocationMirror, issuers', () => {
+  const now = 1_900_000_000_000;
+  const A = 'https://a.example.com';
+  const B = 'https://b.example.com/tenant:1';
+
+  it('a key without issuer matches every issuer and tokens without iss; a scoped one only its issuer', () => {
+    const mirror = new RevocationMirror();
+    mirror.add('sub:u_all', now / 1000 + 60, now);
+    mirror.add(`sub@${encodeURIComponent(A)}:u_a`, now / 1000 + 60, now);
+    expect([A, B, undefined].map((iss) => mirror.matches({ iss, sub: 'u_all' }, now))).toEqual([true, true, true]);
+    expect([A, B, undefined].map((iss) => mirror.matches({ iss, sub: 'u_a' }, now))).toEqual([true, false, false]);
+    expect(mirror.matches({ iss: '', sub: 'u_a' }, now)).toBe(false);
+  });
+
+  it('lists scoped entries in their key format, and reads back what it lists', () => {
+    const mirror = new RevocationMirror();
+    mirror.add(`sid@${encodeURIComponent(B)}:s:1`, now / 1000 + 60, now);
+    mirror.add('jti:t', now / 1000 + 60, now);
+    const listed = mirror.entriesInForce(now);
+    expect(listed).toEqual([
+      ['sid@https%3A%2F%2Fb.example.com%2Ftenant%3A1:s:1', now / 1000 + 60],
+      ['jti:t', now / 1000 + 60],
+    ]);
+    const copy = new RevocationMirror();
+    for (const [key, until] of listed) copy.add(key, until, now);
+    expect(copy.matches({ iss: B, sid: 's:1' }, now)).toBe(true);
+    expect(copy.holds('jti:t')).toBe(true);
+    expect(copy.holds('jti:u')).toBe(false);
+  });
+
+  it('ignores keys with an empty or badly encoded issuer; sweeps issuers left empty', () => {
+    const mirror = new RevocationMirror();
+    for (const key of ['sid@:x', 'sid@%E0%A4%A:x', 'org@a:x']) mirror.add(key, now / 1000 + 60, now);
+    expect(mirror.size).toBe(0);
+    mirror.add(`sid@${encodeURIComponent(A)}:x`, now / 1000 + 1, now);
+    expect(mirror.matches({ iss: A, sid: 'x' }, now + 1000)).toBe(false);
+    expect(mirror.size).toBe(0);
+    mirror.sweep(now + 1000);
+    expect(mirror.entriesInForce(now)).toEqual([]);
+  });
+});

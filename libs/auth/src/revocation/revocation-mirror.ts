@@ -1,58 +1,74 @@
 import type { JWTPayload } from 'jose';
+import { parseRevocationKey, revocationKey, type RevocationField } from './revocation-store.js';
 
-type Field = 'sid' | 'sub' | 'jti';
-const FIELDS: readonly Field[] = ['sid', 'sub', 'jti'];
+const FIELDS: readonly RevocationField[] = ['sid', 'sub', 'jti'];
+/** The issuer slot of revocations that apply to every issuer (an `iss` is never empty). */
+const EVERY_ISSUER = '';
 
 /**
- * The in-memory deny-list: key (`sid:…`, `sub:…`, `jti:…`) -> until (epoch seconds), one map per
- * claim so a request's lookups allocate nothing. Entries past their `until` are dropped when met and
- * by a sweep once the mirror has doubled since the last one, so it holds no more than about twice
- * the live entries.
+ * The in-memory deny-list: key (`sid:…`, `sub@<iss>:…`, `jti:…`) -> until (epoch seconds), held as
+ * claim -> issuer ('' for every issuer) -> value, so a request's lookups allocate nothing. Entries
+ * past their `until` are dropped when met and by a sweep once the mirror has doubled since the last
+ * one, so it holds no more than about twice the live entries.
  */
 export class RevocationMirror {
-  private readonly byField: Record<Field, Map<string, number>> = { sid: new Map(), sub: new Map(), jti: new Map() };
+  private readonly byField: Record<RevocationField, Map<string, Map<string, number>>> = { sid: new Map(), sub: new Map(), jti: new Map() };
   private count = 0;
   private sweptAtSize = 64;
 
-  /** Records a revocation; a later `until` for the same key wins. Keys of another kind are ignored. */
+  /** Records a revocation; a later `until` for the same key wins. Anything that is not a key is ignored. */
   add(key: string, until: number, nowMs: number): void {
-    const colon = key.indexOf(':');
-    const field = key.slice(0, colon) as Field;
-    // Stryker disable next-line EqualityOperator: a colon at 0 leaves an empty field name, which names no map either
-    const map = colon > 0 ? this.byField[field] : undefined;
-    if (!map || !FIELDS.includes(field)) return;
-    const value = key.slice(colon + 1);
-    const known = map.get(value);
+    const parsed = parseRevocationKey(key);
+    if (!parsed) return;
+    const issuers = this.byField[parsed.field];
+    let map = issuers.get(parsed.iss);
+    if (!map) issuers.set(parsed.iss, (map = new Map()));
+    const known = map.get(parsed.value);
     if (known === undefined) this.count += 1;
     // Stryker disable next-line EqualityOperator: setting an until equal to the one held changes nothing
-    if (known === undefined || until > known) map.set(value, until);
+    if (known === undefined || until > known) map.set(parsed.value, until);
     if (this.count > this.sweptAtSize * 2) this.sweep(nowMs);
   }
 
-  /** Whether the claims' `sid`, `sub` or `jti` is revoked at `nowMs`. Runs on every request. */
+  /** Whether `key` is held (in force or not yet swept). */
+  holds(key: string): boolean {
+    const parsed = parseRevocationKey(key);
+    return parsed !== null && this.byField[parsed.field].get(parsed.iss)?.has(parsed.value) === true;
+  }
+
+  /**
+   * Whether the claims' `sid`, `sub` or `jti` is revoked at `nowMs`, for every issuer or for the
+   * claims' `iss`. Runs on every request.
+   */
   matches(claims: JWTPayload, nowMs: number): boolean {
     // Stryker disable next-line ConditionalExpression: with no entries every map is empty and the lookups below answer false too; the early return only saves them
     if (this.count === 0) return false;
-    return this.hit(this.byField.sid, claims.sid, nowMs) || this.hit(this.byField.sub, claims.sub, nowMs) || this.hit(this.byField.jti, claims.jti, nowMs);
+    const iss = typeof claims.iss === 'string' && claims.iss !== EVERY_ISSUER ? claims.iss : undefined;
+    return this.revoked(this.byField.sid, claims.sid, iss, nowMs) || this.revoked(this.byField.sub, claims.sub, iss, nowMs) || this.revoked(this.byField.jti, claims.jti, iss, nowMs);
   }
 
   /** The entries still in force at `nowMs`: key, until. */
   entriesInForce(nowMs: number): Array<[string, number]> {
     const live: Array<[string, number]> = [];
     for (const field of FIELDS) {
-      for (const [value, until] of this.byField[field]) if (until * 1000 > nowMs) live.push([`${field}:${value}`, until]);
+      for (const [iss, map] of this.byField[field]) {
+        for (const [value, until] of map) if (until * 1000 > nowMs) live.push([revocationKey(field, iss, value), until]);
+      }
     }
     return live;
   }
 
-  /** Drops expired entries. */
+  /** Drops expired entries (and issuers left without any). */
   sweep(nowMs: number): void {
     for (const field of FIELDS) {
-      const map = this.byField[field];
-      for (const [value, until] of map) {
-        if (until * 1000 > nowMs) continue;
-        map.delete(value);
-        this.count -= 1;
+      const issuers = this.byField[field];
+      for (const [iss, map] of issuers) {
+        for (const [value, until] of map) {
+          if (until * 1000 > nowMs) continue;
+          map.delete(value);
+          this.count -= 1;
+        }
+        if (map.size === 0) issuers.delete(iss);
       }
     }
     this.sweptAtSize = Math.max(64, this.count);
@@ -63,10 +79,15 @@ export class RevocationMirror {
     return this.count;
   }
 
-  private hit(map: Map<string, number>, value: unknown, nowMs: number): boolean {
+  /** Whether one claim's value is revoked for every issuer or for `iss`. */
+  private revoked(issuers: Map<string, Map<string, number>>, value: unknown, iss: string | undefined, nowMs: number): boolean {
     if (typeof value !== 'string') return false;
-    const until = map.get(value);
-    if (until === undefined) return false;
+    return this.hit(issuers.get(EVERY_ISSUER), value, nowMs) || (iss !== undefined && this.hit(issuers.get(iss), value, nowMs));
+  }
+
+  private hit(map: Map<string, number> | undefined, value: string, nowMs: number): boolean {
+    const until = map?.get(value);
+    if (map === undefined || until === undefined) return false;
     if (until * 1000 > nowMs) return true;
     map.delete(value);
     this.count -= 1;

@@ -2,9 +2,16 @@ import type { JWTPayload } from 'jose';
 
 /**
  * What to revoke: a session (`sid`), every session of a user (`sub`), or one token (`jti`).
- * Several may be given at once; each is revoked.
+ * Several may be given at once; each is revoked. `iss` scopes them to one issuer: ids are only unique
+ * within an issuer, so with several issuers (tenants) pass the `iss` of the token they came from.
+ * Without `iss` (or with `iss: null`, an auth object's `issuer` for a token without one) the
+ * revocation applies to tokens of every issuer, as before `iss` existed.
+ *
+ * @example
+ * await revocation.revoke({ iss: auth.issuer, sub: auth.userId }); // "sign out everywhere", this tenant only
  */
 export interface RevocationTarget {
+  iss?: string | null;
   sid?: string;
   sub?: string;
   jti?: string;
@@ -26,7 +33,7 @@ export interface RevocationStore {
    */
   revoke(target: RevocationTarget, untilEpochSeconds?: number): Promise<void>;
   /**
-   * Whether verified claims are revoked (their `sid`, `sub` or `jti`). Synchronous. Throws
+   * Whether verified claims are revoked (their `sid`, `sub` or `jti`, for every issuer or for their `iss`). Synchronous. Throws
    * {@link RevocationUnavailableError} when the store cannot know (the request then answers 503
    * `revocation-unavailable` with `Retry-After`).
    */
@@ -56,21 +63,56 @@ export class RevocationUnavailableError extends Error {
 /** Default `maxTokenLifetimeInSeconds` of the stores: one hour. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
+/** The claims a revocation names. */
+export type RevocationField = 'sid' | 'sub' | 'jti';
+const FIELDS: readonly string[] = ['sid', 'sub', 'jti'] satisfies RevocationField[];
+/** Longest `iss` a revocation may name (issuer URLs are far shorter). */
+const MAX_ISSUER_LENGTH = 2048;
+
 /**
- * The deny-list keys of a target (`sid:…`, `sub:…`, `jti:…`). Throws a TypeError for a target
- * without any non-empty string field, or with an unknown field.
+ * The deny-list keys of a target. Without issuer: `sid:…`, `sub:…`, `jti:…` (the format every version
+ * wrote, matching every issuer); with one: `sid@<issuer, URI-encoded>:…`. Throws a TypeError for a
+ * target without any non-empty string field, or with an unknown field.
  */
 export function revocationKeys(target: RevocationTarget): string[] {
-  if (target === null || typeof target !== 'object') throw new TypeError('revoke(): expected { sid?, sub?, jti? }');
+  if (target === null || typeof target !== 'object') throw new TypeError('revoke(): expected { iss?, sid?, sub?, jti? }');
+  const { iss, ...ids } = target;
+  if (iss !== undefined && iss !== null && (typeof iss !== 'string' || iss === '' || iss.length > MAX_ISSUER_LENGTH)) {
+    throw new TypeError('revoke(): iss must be a non-empty string (or null for every issuer)');
+  }
   const keys: string[] = [];
-  for (const [field, value] of Object.entries(target)) {
-    if (field !== 'sid' && field !== 'sub' && field !== 'jti') throw new TypeError(`revoke(): unknown field "${field.slice(0, 16)}"`);
+  for (const [field, value] of Object.entries(ids)) {
+    if (!FIELDS.includes(field)) throw new TypeError(`revoke(): unknown field "${field.slice(0, 16)}"`);
     if (value === undefined) continue;
     if (typeof value !== 'string' || value === '' || value.length > 512) throw new TypeError(`revoke(): ${field} must be a non-empty string`);
-    keys.push(`${field}:${value}`);
+    keys.push(revocationKey(field as RevocationField, iss ?? '', value));
   }
   if (keys.length === 0) throw new TypeError('revoke(): give at least one of sid, sub, jti');
   return keys;
+}
+
+/** One deny-list key; `iss` '' for every issuer. */
+export function revocationKey(field: RevocationField, iss: string, value: string): string {
+  return iss === '' ? `${field}:${value}` : `${field}@${encodeURIComponent(iss)}:${value}`;
+}
+
+/** A key's parts (`iss` '' for every issuer), or null for anything that is not a key. */
+export function parseRevocationKey(key: string): { field: RevocationField; iss: string; value: string } | null {
+  const colon = key.indexOf(':');
+  const head = key.slice(0, Math.max(colon, 0));
+  const at = head.indexOf('@');
+  const field = at < 0 ? head : head.slice(0, at);
+  if (!FIELDS.includes(field)) return null;
+  let iss = '';
+  if (at >= 0) {
+    try {
+      iss = decodeURIComponent(head.slice(at + 1));
+    } catch {
+      return null;
+    }
+    if (iss === '') return null;
+  }
+  return { field: field as RevocationField, iss, value: key.slice(colon + 1) };
 }
 
 /** The `until` of a revocation: the given one, checked, or now plus the longest token lifetime. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { isClerkWebhookEvent, revocationTargetOf, type ClerkWebhookEvent } from './clerk-webhook-event.js';
-import { resolveClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { resolveAuthOptions } from '../../config/resolve-auth-options.js';
+import { clerkTokenClass } from '../../verification/token-class.js';
+import { resolveClerkWebhooksOptions, webhookIssuer } from './clerk-webhook-options.js';
 import { signatureHeaders } from './webhook-signature.js';
 
 const event = (type: string, data: Record<string, unknown>) => ({ type, object: 'event', data }) as ClerkWebhookEvent;
@@ -16,6 +18,31 @@ describe('Clerk webhook events', () => {
     }
     expect(revocationTargetOf(event('session.revoked', { id: '' }))).toBeNull();
     expect(revocationTargetOf(event('user.deleted', { id: 42 }))).toBeNull();
+  });
+
+  it('with an issuer, the target is scoped to it', () => {
+    const iss = 'https://clerk.example.com';
+    expect(revocationTargetOf(event('session.ended', { id: 'sess_1' }), iss)).toEqual({ iss, sid: 'sess_1' });
+    expect(revocationTargetOf(event('user.deleted', { id: 'user_1' }), iss)).toEqual({ iss, sub: 'user_1' });
+    expect(revocationTargetOf(event('user.created', { id: 'user_1' }), iss)).toBeNull();
+  });
+
+  it("the webhook issuer: the module's, else the AuthModule's one issuer, else its one clerk() entry, else none", () => {
+    const signingSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const jwks = { keys: [] };
+    const webhooks = resolveClerkWebhooksOptions({ signingSecret });
+    const clerkEntry = { issuer: 'https://clerk.a.test', jwks, classifyToken: clerkTokenClass };
+    expect(webhookIssuer(resolveClerkWebhooksOptions({ signingSecret, issuer: 'https://x.test' }), undefined)).toBe('https://x.test');
+    expect(webhookIssuer(webhooks, undefined)).toBeUndefined();
+    expect(webhookIssuer(webhooks, resolveAuthOptions({ jwks, issuer: 'https://one.test' }))).toBe('https://one.test');
+    expect(webhookIssuer(webhooks, resolveAuthOptions({ jwks, issuer: ['https://one.test', 'https://two.test'] }))).toBeUndefined();
+    expect(webhookIssuer(webhooks, resolveAuthOptions({ jwks }))).toBeUndefined();
+    expect(webhookIssuer(webhooks, resolveAuthOptions({ issuers: [clerkEntry, { issuer: 'https://b.test', jwks }] }))).toBe('https://clerk.a.test');
+    expect(webhookIssuer(webhooks, resolveAuthOptions({ issuers: [clerkEntry, { ...clerkEntry, issuer: 'https://clerk.b.test' }] }))).toBeUndefined();
+    expect(webhookIssuer(webhooks, resolveAuthOptions({ issuers: [{ issuer: 'https://b.test', jwks }] }))).toBeUndefined();
+    for (const issuer of ['', 42, 'x'.repeat(2049)]) {
+      expect(() => resolveClerkWebhooksOptions({ signingSecret, issuer: issuer as string })).toThrow(/issuer/);
+    }
   });
 
   it('only an envelope with a string type and an object data is an event', () => {

@@ -42,16 +42,19 @@ const SESSION_ENDINGS: ReadonlySet<string> = new Set<ClerkSessionEndingType>(['s
 /**
  * What an event revokes: the session of `session.revoked` / `session.ended` / `session.removed`
  * (by `sid`), every session of the user of `user.deleted` (by `sub`); null for any other event.
+ * With `issuer` (the Clerk instance's `iss`), the target is scoped to it.
  *
  * @example
  * revocationTargetOf({ type: 'session.revoked', object: 'event', data: { object: 'session', id: 'sess_1', user_id: 'user_1' } })
  * // { sid: 'sess_1' }
+ * revocationTargetOf(event, 'https://clerk.example.com') // { iss: 'https://clerk.example.com', sid: 'sess_1' }
  */
-export function revocationTargetOf(event: ClerkWebhookEvent): RevocationTarget | null {
+export function revocationTargetOf(event: ClerkWebhookEvent, issuer?: string): RevocationTarget | null {
   const id = (event.data as { id?: unknown }).id;
   if (typeof id !== 'string' || id === '') return null;
-  if (SESSION_ENDINGS.has(event.type)) return { sid: id };
-  if (event.type === 'user.deleted') return { sub: id };
+  const scope = issuer === undefined ? {} : { iss: issuer };
+  if (SESSION_ENDINGS.has(event.type)) return { ...scope, sid: id };
+  if (event.type === 'user.deleted') return { ...scope, sub: id };
   return null;
 }
 

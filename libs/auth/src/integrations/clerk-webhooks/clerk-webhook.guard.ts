@@ -9,17 +9,18 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AuthConfigError } from '../../config/auth-config-error.js';
 import { AUTH_OPTIONS } from '../../auth.constants.js';
 import type { ResolvedAuthOptions } from '../../config/resolved-options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
 import { isClerkWebhookEvent, revocationTargetOf, type ClerkWebhookEvent } from './clerk-webhook-event.js';
-import { CLERK_WEBHOOKS_OPTIONS, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { CLERK_WEBHOOKS_OPTIONS, webhookIssuer, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { signatureHeaders, type WebhookSignatureCheck } from './webhook-signature.js';
 
 /** Injection token of the signature check built at boot. */
 export const CLERK_WEBHOOK_SIGNATURE = Symbol.for('nestjs-warden:clerk-webhook-signature');
 
-const events = new WeakMap<object, ClerkWebhookEvent>();
+const deliveries = new WeakMap<object, { event: ClerkWebhookEvent; id: string }>();
 const logger = new Logger('nestjs-warden');
 /** `Retry-After` when the revocation could not be recorded: Clerk (Svix) retries the delivery. */
 const RETRY_AFTER_SECONDS = 5;
@@ -35,6 +36,8 @@ const RETRY_AFTER_SECONDS = 5;
 @Injectable()
 export class ClerkWebhookGuard implements CanActivate {
   private readonly store: RevocationStore | undefined;
+  /** The Clerk instance's `iss` revocations are scoped to; undefined: every issuer. */
+  private readonly issuer: string | undefined;
 
   constructor(
     @Inject(CLERK_WEBHOOKS_OPTIONS) private readonly options: ResolvedClerkWebhooksOptions,
@@ -43,13 +46,24 @@ export class ClerkWebhookGuard implements CanActivate {
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.store = options.revocation === false ? undefined : (options.revocation ?? authOptions?.revocation);
+    // Acknowledging a session ending with 200 and revoking nothing would be silent: Clerk never retries.
+    if (!this.store && options.revocation !== false) {
+      throw new AuthConfigError(
+        'revocation',
+        'ClerkWebhooksModule has no revocation store: the AuthModule has no `revocation` and none was given here, so session.revoked, ' +
+          'session.ended, session.removed and user.deleted would be acknowledged and revoke nothing. Give the AuthModule a store ' +
+          '(memoryRevocationStore(), redisRevocationStore()), pass one as ClerkWebhooksModule `revocation`, or set `revocation: false` ' +
+          'if your handler revokes sessions itself',
+      );
+    }
+    this.issuer = webhookIssuer(options, authOptions);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<{ rawBody?: unknown; headers: Record<string, string | string[] | undefined> }>();
-    const event = this.verify(request);
-    const target = revocationTargetOf(event);
+    const { event, id } = this.verify(request);
+    const target = revocationTargetOf(event, this.issuer);
     if (target && this.store) {
       try {
         await this.store.revoke(target);
@@ -60,11 +74,11 @@ export class ClerkWebhookGuard implements CanActivate {
         throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'revocation not recorded; retry later' });
       }
     }
-    events.set(request, event);
+    deliveries.set(request, { event, id });
     return true;
   }
 
-  private verify(request: { rawBody?: unknown; headers: Record<string, string | string[] | undefined> }): ClerkWebhookEvent {
+  private verify(request: { rawBody?: unknown; headers: Record<string, string | string[] | undefined> }): { event: ClerkWebhookEvent; id: string } {
     const raw = request.rawBody;
     if (!Buffer.isBuffer(raw)) {
       logger.warn('Clerk webhook without a raw body: create the app with NestFactory.create(AppModule, { rawBody: true }) and send JSON');
@@ -83,13 +97,18 @@ export class ClerkWebhookGuard implements CanActivate {
       throw invalid('invalid signature');
     }
     if (!isClerkWebhookEvent(payload)) throw invalid('not a webhook event');
-    return payload;
+    return { event: payload, id: headers['webhook-id'] };
   }
 }
 
 /** The event `ClerkWebhookGuard` admitted on this request, or undefined. */
 export function clerkEventOf(request: object): ClerkWebhookEvent | undefined {
-  return events.get(request);
+  return deliveries.get(request)?.event;
+}
+
+/** The delivery id (`svix-id`, signed with the body) of the event admitted on this request, or undefined. */
+export function deliveryIdOf(request: object): string | undefined {
+  return deliveries.get(request)?.id;
 }
 
 function invalid(message: string): BadRequestException {

@@ -5,6 +5,7 @@ import {
   type ClerkWebhooksOptions,
   type ResolvedClerkWebhooksOptions,
 } from './clerk-webhook-options.js';
+import { CLERK_WEBHOOK_DELIVERIES, ClerkWebhookDeliveryInterceptor, DeliveryLog } from './clerk-webhook-deliveries.js';
 import { CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard } from './clerk-webhook.guard.js';
 import { createSignatureCheck } from './webhook-signature.js';
 
@@ -63,9 +64,16 @@ export class ClerkWebhooksModule {
           inject: [CLERK_WEBHOOKS_OPTIONS],
           useFactory: (resolved: ResolvedClerkWebhooksOptions) => createSignatureCheck(resolved.signingSecret),
         },
+        {
+          provide: CLERK_WEBHOOK_DELIVERIES,
+          inject: [CLERK_WEBHOOKS_OPTIONS],
+          // A delivery is accepted while its timestamp is within the tolerance of now: twice the tolerance covers it.
+          useFactory: (resolved: ResolvedClerkWebhooksOptions) => new DeliveryLog(2 * resolved.toleranceInSeconds * 1000, resolved.maxRememberedDeliveries),
+        },
         ClerkWebhookGuard,
+        ClerkWebhookDeliveryInterceptor,
       ],
-      exports: [CLERK_WEBHOOKS_OPTIONS, CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard],
+      exports: [CLERK_WEBHOOKS_OPTIONS, CLERK_WEBHOOK_SIGNATURE, CLERK_WEBHOOK_DELIVERIES, ClerkWebhookGuard, ClerkWebhookDeliveryInterceptor],
     };
   }
 }

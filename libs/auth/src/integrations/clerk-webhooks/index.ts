@@ -1,6 +1,7 @@
 export { ClerkWebhooksModule, type ClerkWebhooksAsyncOptions } from './clerk-webhooks.module.js';
 export { ClerkWebhook, ClerkEvent } from './clerk-webhook.decorators.js';
 export { ClerkWebhookGuard, clerkEventOf } from './clerk-webhook.guard.js';
+export { ClerkWebhookDeliveryInterceptor } from './clerk-webhook-deliveries.js';
 export { type ClerkWebhooksOptions } from './clerk-webhook-options.js';
 export {
   revocationTargetOf,
