@@ -114,6 +114,14 @@ export interface AuthModuleOptions extends AuthEventOptions, SeveralIssuersOptio
    * (`token-invalid-type`). A Clerk JWT-template token is refused before it is asked.
    */
   classifyToken?: TokenClassifier;
+  /**
+   * The claim this issuer puts its scopes in, for every class of its tokens, when it defines one
+   * of its own (`'scp'` for Okta and Microsoft Entra): a space-separated string or a list of strings.
+   * Default: the claim each class defines, and no other: `scopes` for M2M tokens (Clerk sets it; a
+   * machine's own custom `scope` or `scp` claim grants nothing), `scope` for OAuth access tokens
+   * (RFC 9068), sessions and API keys.
+   */
+  scopeClaim?: string;
   /** A Clerk session with `sts: 'pending'` counts as signed out (session tokens only). Default `true`. */
   treatPendingAsSignedOut?: boolean;
   /** `realm` of the `WWW-Authenticate` challenge. Default `'api'`. */

@@ -5,7 +5,7 @@ import { checkKnownOptions } from './boot-checks/known-options.js';
 import { resolveIssuers, type ResolvedIssuers } from './issuers/resolve-issuers.js';
 import { checkKeySource } from './key-material-checks.js';
 import { resolveOpaqueTokenOptions, type ResolvedOpaqueTokens } from './opaque-token-options.js';
-import { booleanOption, cacheOption, numberOption, optionalString, stringList } from './option-checks.js';
+import { booleanOption, cacheOption, numberOption, optionalString, scopeClaimOption, stringList } from './option-checks.js';
 import type { RevocationStore } from './revocation/revocation-store.js';
 import { acceptsTokenOption } from './token-class-options.js';
 import type { AcceptsToken } from './verification/token-class.js';
@@ -107,6 +107,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     algorithms: stringList(options, 'algorithms'),
     requiredClaims: [...new Set(['exp', 'sub', ...(stringList(options, 'requiredClaims') ?? [])])],
     typ: optionalString(options, 'typ'),
+    scopeClaim: scopeClaimOption(options),
     acceptsToken: acceptsTokenOption(options.acceptsToken, options.typ),
     clockSkewInMs,
     maxTokenBytes,

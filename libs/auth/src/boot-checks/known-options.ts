@@ -41,6 +41,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   jwksStaleIfErrorInMs: true,
   acceptsToken: true,
   classifyToken: true,
+  scopeClaim: true,
   introspection: true,
   verifyOpaqueToken: true,
   opaqueTokens: true,

@@ -20,6 +20,7 @@ export const ISSUER_OPTION_NAMES = [
   'requiredClaims',
   'acceptsToken',
   'classifyToken',
+  'scopeClaim',
   'treatPendingAsSignedOut',
   'getTokenTemplate',
   'checkClaims',
