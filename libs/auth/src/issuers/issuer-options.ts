@@ -86,9 +86,11 @@ export interface SeveralIssuersOptions {
   /** With `resolveIssuer`: how long an answer (an issuer's options, or null) is kept. Default 300000 (5 min). */
   resolveIssuerTtlInMs?: number;
   /**
-   * With `resolveIssuer`: most calls per `resolveIssuerTtlInMs`, so a flood of made-up `iss` values
-   * cannot turn into a flood of lookups; beyond it, unknown issuers get 503 `issuer-unavailable`
-   * until the window ends. Default 1000.
+   * With `resolveIssuer`: the budget of lookups for issuers not known yet, per
+   * `resolveIssuerTtlInMs`, refilled continuously, so a flood of made-up `iss` values cannot turn
+   * into a flood of lookups. A lookup that finds a working issuer gives its call back (only answers
+   * that trust no one cost); once spent, unknown issuers get 503 `issuer-unavailable` with
+   * `Retry-After` until a call refills. Tenants already known re-validate outside it. Default 1000.
    */
   resolveIssuerMaxCalls?: number;
   /** With `resolveIssuer`: how long one call may take before the request answers 503. Default 2000. */
