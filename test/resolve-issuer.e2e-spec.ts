@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Auth, AuthModule, AuthService, type SignedInAuthObject } from 'nestjs-warden';
+import { Auth, AUTH_OPTIONS_OVERRIDE, AuthModule, AuthService, resolveAuthOptions, type AuthOptionsOverride, type SignedInAuthObject } from 'nestjs-warden';
 import { createTestIssuer, serveJwks, type ServedJwks, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';
@@ -89,7 +90,14 @@ beforeAll(async () => {
       return { keys, jwks: await serveJwks(keys.jwks) };
     }),
   );
-  app = await createHttpApp('express', { imports: [tenantAuthModule()], controllers: [ReportsController] });
+  // The tenants' JWKS servers run on 127.0.0.1: allow it (by default only public addresses are).
+  const onLoopback: AuthOptionsOverride = (options) => resolveAuthOptions({ ...options, resolveIssuerAddresses: 'any' });
+  const moduleRef = await Test.createTestingModule({ imports: [tenantAuthModule()], controllers: [ReportsController] })
+    .overrideProvider(AUTH_OPTIONS_OVERRIDE)
+    .useValue(onLoopback)
+    .compile();
+  app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
   repository = app.get(TenantRepository);
   for (const tenant of tenants) repository.rows.set(tenant.keys.issuer, { jwksUrl: tenant.jwks.jwksUrl });
 }, 60_000);
@@ -200,6 +208,7 @@ describe('resolveIssuer under a flood of made-up issuers (a replica of its own, 
         return jwksUrl ? { jwksUrl, audience: API } : null;
       },
       clock: () => now,
+      resolveIssuerAddresses: 'any', // the tenants' JWKS servers run on 127.0.0.1
       global: true,
     });
     replica = await createHttpApp('express', { imports: [module], controllers: [ReportsController] });

@@ -59,6 +59,11 @@ export interface ResolvedAuthOptions
   bootChecks: Required<BootChecksOptions>;
   /** Several issuers (`issuers`, `resolveIssuer`); undefined for one. */
   issuers: ResolvedIssuers | undefined;
+  /**
+   * Key material is fetched from public internet addresses only: set on the issuers `resolveIssuer`
+   * answers for, under `resolveIssuerAddresses: 'public'`.
+   */
+  publicAddressesOnly?: boolean;
 }
 
 /**

@@ -57,6 +57,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   resolveIssuerTtlInMs: true,
   resolveIssuerMaxCalls: true,
   resolveIssuerTimeoutInMs: true,
+  resolveIssuerAddresses: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */

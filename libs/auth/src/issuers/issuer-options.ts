@@ -95,6 +95,16 @@ export interface SeveralIssuersOptions {
   resolveIssuerMaxCalls?: number;
   /** With `resolveIssuer`: how long one call may take before the request answers 503. Default 2000. */
   resolveIssuerTimeoutInMs?: number;
+  /**
+   * With `resolveIssuer`: which addresses the key material of the issuers it answers for may be
+   * fetched from (their `jwksUrl`, or their discovery document and its `jwks_uri`). `'public'`
+   * (default): public internet addresses only; loopback, private, link-local (cloud metadata),
+   * unique-local and other special-purpose IPv4 and IPv6 ranges, IPv4-mapped ones included, are
+   * refused. A host name is resolved and checked before connecting, and the connection goes to the
+   * checked address. Tenants who register their own URLs cannot turn the API into a probe of your
+   * network. `'any'`: no check (tenants' issuers on your own network, tests on 127.0.0.1).
+   */
+  resolveIssuerAddresses?: 'public' | 'any';
 }
 
 /** Defaults of {@link SeveralIssuersOptions}. */
@@ -103,4 +113,5 @@ export const ISSUER_RESOLUTION_DEFAULTS = {
   resolveIssuerTtlInMs: 300_000,
   resolveIssuerMaxCalls: 1000,
   resolveIssuerTimeoutInMs: 2000,
+  resolveIssuerAddresses: 'public',
 } as const;

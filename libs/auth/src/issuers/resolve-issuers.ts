@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth.options.js';
 import { AuthConfigError } from '../auth-config-error.js';
 import { AUTH_OPTION_NAMES, checkKeys } from '../boot-checks/known-options.js';
 import { numberOption } from '../option-checks.js';
+import { isPublicAddress } from '../verification/public-address.js';
 import { ISSUER_KEY_OPTIONS, ISSUER_OPTION_NAMES, ISSUER_RESOLUTION_DEFAULTS, type IssuerResolver, type SeveralIssuersOptions } from './issuer-options.js';
 
 /** {@link SeveralIssuersOptions} after validation: what the verifier reads. */
@@ -13,6 +15,8 @@ export interface ResolvedIssuers {
   ttlInMs: number;
   maxCalls: number;
   timeoutInMs: number;
+  /** `resolveIssuerAddresses`: where the key material of resolved issuers may be fetched from. */
+  addresses: 'public' | 'any';
   /** The resolved options for what `resolveIssuer` answered for `iss`. Throws {@link AuthConfigError}. */
   entryFor(iss: string, answer: unknown): ResolvedAuthOptions;
   /** Every `authorizedParties` value, of the top level and of the entries: origins whose pages may send the session cookie. */
@@ -21,7 +25,7 @@ export interface ResolvedIssuers {
 
 type ResolveOptions = (options: AuthModuleOptions) => ResolvedAuthOptions;
 
-const RESOLUTION_OPTIONS = ['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs'] as const;
+const RESOLUTION_OPTIONS = ['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs', 'resolveIssuerAddresses'] as const;
 // Stryker disable next-line MethodExpression: the key options are refused at the top level before defaults are read.
 const INHERITED = ISSUER_OPTION_NAMES.filter((name) => !(ISSUER_KEY_OPTIONS as readonly string[]).includes(name));
 
@@ -54,6 +58,8 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
       if (options[name] !== undefined) throw new AuthConfigError(name, 'applies only with resolveIssuer');
     }
   }
+  const addresses = options.resolveIssuerAddresses ?? ISSUER_RESOLUTION_DEFAULTS.resolveIssuerAddresses;
+  if (addresses !== 'public' && addresses !== 'any') throw new AuthConfigError('resolveIssuerAddresses', "expected 'public' or 'any'");
   const defaults: AuthModuleOptions = { clock: options.clock };
   // Stryker disable next-line ConditionalExpression: an option set to undefined is the same as an absent one to resolveAuthOptions.
   for (const name of INHERITED) if (options[name] !== undefined) Object.assign(defaults, { [name]: options[name] });
@@ -67,6 +73,7 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
     ttlInMs: wholeNumber(options, 'resolveIssuerTtlInMs', ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTtlInMs),
     maxCalls: wholeNumber(options, 'resolveIssuerMaxCalls', ISSUER_RESOLUTION_DEFAULTS.resolveIssuerMaxCalls),
     timeoutInMs: wholeNumber(options, 'resolveIssuerTimeoutInMs', ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTimeoutInMs),
+    addresses,
     entryFor: (iss, answer) => {
       if (!answer || typeof answer !== 'object' || Array.isArray(answer)) {
         throw new AuthConfigError('resolveIssuer', 'must answer issuer options or null');
@@ -75,7 +82,10 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
       if (named !== undefined && named !== iss) {
         throw new AuthConfigError('resolveIssuer', 'answered options whose issuer is not the token iss it was asked about');
       }
-      return resolveEntry('resolveIssuer()', { ...answer, issuer: iss }, defaults, resolveOne);
+      const entry = resolveEntry('resolveIssuer()', { ...answer, issuer: iss }, defaults, resolveOne);
+      if (addresses === 'any') return entry;
+      checkPublicKeyUrl(entry);
+      return { ...entry, publicAddressesOnly: true };
     },
     authorizedParties: parties.length ? [...new Set(parties)] : undefined,
   };
@@ -125,4 +135,19 @@ function wholeNumber(options: SeveralIssuersOptions, name: (typeof RESOLUTION_OP
   const value = numberOption(options as AuthModuleOptions, name, fallback, 1);
   if (!Number.isSafeInteger(value)) throw new AuthConfigError(name, 'expected a whole number >= 1');
   return value;
+}
+
+/**
+ * Under `resolveIssuerAddresses: 'public'`, what can be told without DNS: an answered `jwksUrl` (or,
+ * without one, the issuer whose discovery document would be fetched) whose host is `localhost` or
+ * an IP address that is not public is refused at once, naming the option. Host names are checked
+ * when they are resolved, before each connection.
+ */
+function checkPublicKeyUrl(entry: ResolvedAuthOptions): void {
+  const [option, location] = entry.jwksUrl !== undefined ? ['jwksUrl', entry.jwksUrl] : ['issuer', entry.issuer?.[0]];
+  if (location === undefined || entry.jwks !== undefined || entry.jwtKey !== undefined || entry.secret !== undefined) return;
+  const host = new URL(location).hostname.replace(/^\[|\]$/g, '');
+  if (/^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host) || (isIP(host) !== 0 && !isPublicAddress(host))) {
+    throw new AuthConfigError(option, "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
+  }
 }

@@ -73,6 +73,7 @@ const KEY_OPTIONS = [
   'resolveIssuerTtlInMs',
   'resolveIssuerMaxCalls',
   'resolveIssuerTimeoutInMs',
+  'resolveIssuerAddresses',
 ] as const;
 
 /**

@@ -99,6 +99,7 @@ function remoteJwksSource(options: ResolvedAuthOptions, location: RemoteJwksLoca
     cooldownInMs: options.jwksCooldownInMs,
     cacheMaxAgeInMs: options.jwksCacheMaxAgeInMs,
     staleIfErrorInMs: options.jwksStaleIfErrorInMs,
+    publicAddressesOnly: options.publicAddressesOnly === true,
     clock: options.clock ?? Date.now,
     onError: events.onKeySourceError && ((error) => events.onKeySourceError?.(error)),
   });
