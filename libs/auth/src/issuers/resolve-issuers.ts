@@ -146,8 +146,13 @@ function wholeNumber(options: SeveralIssuersOptions, name: (typeof RESOLUTION_OP
 function checkPublicKeyUrl(entry: ResolvedAuthOptions): void {
   const [option, location] = entry.jwksUrl !== undefined ? ['jwksUrl', entry.jwksUrl] : ['issuer', entry.issuer?.[0]];
   if (location === undefined || entry.jwks !== undefined || entry.jwtKey !== undefined || entry.secret !== undefined) return;
-  const host = new URL(location).hostname.replace(/^\[|\]$/g, '');
+  let host: string;
+  try {
+    host = new URL(location).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return; // not a URL: nothing will be fetched from it (the key source refuses it)
+  }
   if (/^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host) || (isIP(host) !== 0 && !isPublicAddress(host))) {
-    throw new AuthConfigError(option, "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
+    throw new AuthConfigError(`resolveIssuer().${option}`, "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
   }
 }
