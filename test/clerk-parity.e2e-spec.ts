@@ -14,7 +14,8 @@ import { ProbeController } from './support/probe.controller.js';
  * object and `has()` from): Clerk-shaped session claims, generated, go through a real app, and every
  * field and `has()` answer must equal Clerk's. Where nestjs-warden differs on purpose
  * (docs/differences-from-clerk.md) the generator stays out of the way, and the difference has its
- * own test.
+ * own test. Token classes and machine tokens: test/clerk-parity-machines.e2e-spec.ts; header and
+ * claim rows: test/clerk-differences.e2e-spec.ts.
  */
 
 const RUNS = 150;

@@ -69,6 +69,8 @@ describe('module options for machine callers', () => {
       ...issuer.moduleOptions(),
       // Client-credentials tokens (Auth0 marks them with gty) are machines; the rest follows the built-in rules.
       classifyToken: (header, claims) => (claims.gty === 'client-credentials' ? 'm2m_token' : defaultTokenClass(header, claims)),
+      // Auth0 puts the scopes of every token in scope (an M2M token's own claim is Clerk's scopes otherwise).
+      scopeClaim: 'scope',
     };
     // #endregion
     const server = await start(options);

@@ -115,6 +115,20 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
     expect(none.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 
+  it('a machine cannot grant itself scopes with custom claims: an M2M token takes Clerk\'s scopes claim only', async () => {
+    // A calling machine adds custom claims to its own M2M token; scope and scp are not the claim Clerk sets.
+    for (const custom of [{ scope: 'invoices:read' }, { scp: ['invoices:read'] }, { scope: 'invoices:read', scp: 'invoices:read' }]) {
+      const selfScoped = await issuer.sign(clerkM2MClaims({ machineId: 'mch_other', claims: custom }));
+      const res = await request(server).get('/invoices/export').set(bearer(selfScoped)).expect(403);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="insufficient_scope", scope="invoices:read"');
+    }
+    // With Clerk's own scopes beside a self-added scope, the machine has exactly what Clerk assigned.
+    const both = await issuer.sign(clerkM2MClaims({ machineId: 'mch_other', scopes: ['reports:read'], claims: { scope: 'invoices:read invoices:write' } }));
+    await request(server).get('/invoices/export').set(bearer(both)).expect(403);
+    const auth = await app.get(AuthService).verifyToken(both, { acceptsToken: 'm2m_token' });
+    expect(auth.scopes).toEqual(['reports:read']);
+  });
+
   it('several scopes: all are required, and all are named in the challenge', async () => {
     expect((await request(server).get('/more/write').set(bearer(tokens.writer)).expect(200)).body).toEqual({ scopes: ['invoices:write', 'invoices:read'] });
     for (const token of [tokens.client, tokens.session]) {

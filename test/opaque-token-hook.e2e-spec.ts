@@ -43,7 +43,9 @@ export function clerkOpaqueTokens(secretKey: string): VerifyOpaqueToken {
       sub: found.subject,
       // Clerk's expiration is in ms; a token that never expires is asked about again after 5 minutes.
       exp: found.expiration === null ? now + 300 : Math.floor(found.expiration / 1000),
-      scope: (found.scopes ?? []).join(' '),
+      // The scopes Clerk assigned, in the claim the class reads (M2M: scopes; OAuth, API keys: scope):
+      // a scope the machine put in its own custom claims is never read for an M2M token.
+      [tokenType === 'm2m_token' ? 'scopes' : 'scope']: (found.scopes ?? []).join(' '),
       ...(found.client_id ? { client_id: found.client_id } : {}),
       ...(found.name ? { name: found.name } : {}),
     };

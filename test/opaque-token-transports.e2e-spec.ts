@@ -17,9 +17,9 @@ import { ReportsResolver } from './support/reports-resolver.js';
  * that cannot answer (503, as for unavailable keys), through the `verifyOpaqueToken` hook.
  */
 
-const MACHINES: Record<string, { sub: string; scope: string }> = {
-  mt_scoped: { sub: 'mch_1', scope: 'reports:read' },
-  mt_unscoped: { sub: 'mch_2', scope: 'other' },
+const MACHINES: Record<string, { sub: string; scopes: string }> = {
+  mt_scoped: { sub: 'mch_1', scopes: 'reports:read' },
+  mt_unscoped: { sub: 'mch_2', scopes: 'other' },
 };
 /** `mt_down…` tokens: the verifier cannot tell (503); the others: a lookup. */
 const verifyOpaqueToken: VerifyOpaqueToken = (token) => {

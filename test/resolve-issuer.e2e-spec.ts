@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Auth, AuthModule, AuthService, type SignedInAuthObject } from 'nestjs-warden';
+import { Auth, AUTH_OPTIONS_OVERRIDE, AuthModule, AuthService, resolveAuthOptions, type AuthOptionsOverride, type SignedInAuthObject } from 'nestjs-warden';
 import { createTestIssuer, serveJwks, type ServedJwks, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';
@@ -89,7 +90,14 @@ beforeAll(async () => {
       return { keys, jwks: await serveJwks(keys.jwks) };
     }),
   );
-  app = await createHttpApp('express', { imports: [tenantAuthModule()], controllers: [ReportsController] });
+  // The tenants' JWKS servers run on 127.0.0.1: allow it (by default only public addresses are).
+  const onLoopback: AuthOptionsOverride = (options) => resolveAuthOptions({ ...options, resolveIssuerAddresses: 'any' });
+  const moduleRef = await Test.createTestingModule({ imports: [tenantAuthModule()], controllers: [ReportsController] })
+    .overrideProvider(AUTH_OPTIONS_OVERRIDE)
+    .useValue(onLoopback)
+    .compile();
+  app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
   repository = app.get(TenantRepository);
   for (const tenant of tenants) repository.rows.set(tenant.keys.issuer, { jwksUrl: tenant.jwks.jwksUrl });
 }, 60_000);
@@ -133,6 +141,7 @@ describe('resolveIssuer', () => {
     const lookupsBefore = repository.lookups;
     gc();
     const before = process.memoryUsage();
+    const startedAt = Date.now();
     const reasons = new Map<string, number>();
     for (let batch = 0; batch < MADE_UP; batch += 500) {
       const results = await Promise.all(Array.from({ length: 500 }, (_, i) => authService.authenticate(madeUpToken(batch + i))));
@@ -150,8 +159,10 @@ describe('resolveIssuer', () => {
         `reasons ${JSON.stringify(Object.fromEntries(reasons))}`,
     );
     expect(keyFetches()).toBe(fetchesBefore);
-    // The default budget is 1000 lookups per TTL window; the 100 tenants spent some of it.
-    expect(lookups).toBe(1000 - TENANTS);
+    // The default budget is 1000 lookups per TTL (5 min), refilled continuously (one call per 300 ms
+    // of the run); the 100 tenants found gave their calls back.
+    expect(lookups).toBeGreaterThanOrEqual(1000);
+    expect(lookups).toBeLessThanOrEqual(1000 + Math.ceil((Date.now() - startedAt) / 300));
     expect(reasons.get('token-invalid-issuer')).toBe(lookups);
     expect(reasons.get('issuer-unavailable')).toBe(MADE_UP - lookups);
     expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024 * 1024);
@@ -159,9 +170,100 @@ describe('resolveIssuer', () => {
   }, 120_000);
 
   it('answers 503 with Retry-After once the budget is spent, and keeps serving the tenants it knows', async () => {
-    const res = await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${madeUpToken(MADE_UP + 1)}`).expect(503);
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    // The budget refills one call per 300 ms while the suite runs: a few made-up issuers in a row meet it spent.
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 1; i <= 20 && retryAfter === undefined; i += 1) {
+      const res = await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${madeUpToken(MADE_UP + i)}`);
+      statuses.push(res.status);
+      if (res.status === 503) retryAfter = res.headers['retry-after'];
+    }
+    expect(statuses.at(-1)).toBe(503);
+    expect(statuses.filter((status) => status !== 401 && status !== 503)).toEqual([]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
     const token = await tenants[7].keys.sign({ sub: 'user_7', aud: API });
     await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${token}`).expect(200);
   });
+});
+
+describe('resolveIssuer under a flood of made-up issuers (a replica of its own, on a clock the test moves)', () => {
+  let replica: INestApplication | undefined;
+  let now: number;
+  let lookups: string[];
+
+  afterEach(async () => {
+    await replica?.close();
+    replica = undefined;
+  });
+
+  /** A fresh replica of the tenant app: nothing known yet, the default budget, the module clock at `now`. */
+  async function startReplica(): Promise<INestApplication> {
+    now = Date.now();
+    lookups = [];
+    const rows = new Map(tenants.map((tenant) => [tenant.keys.issuer, tenant.jwks.jwksUrl]));
+    const module = AuthModule.forRoot({
+      resolveIssuer: async (iss: string) => {
+        lookups.push(iss);
+        const jwksUrl = rows.get(iss);
+        return jwksUrl ? { jwksUrl, audience: API } : null;
+      },
+      clock: () => now,
+      resolveIssuerAddresses: 'any', // the tenants' JWKS servers run on 127.0.0.1
+      global: true,
+    });
+    replica = await createHttpApp('express', { imports: [module], controllers: [ReportsController] });
+    return replica;
+  }
+
+  /** What a tenant's request gets at the module's `now`: status and Retry-After. */
+  async function tenantRequest(app: INestApplication, tenant: Tenant, sub: string): Promise<{ status: number; retryAfter: number | null }> {
+    const token = await tenant.keys.sign({ sub, aud: API }, { now });
+    const res = await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${token}`);
+    if (res.status === 200) expect(res.body).toEqual({ tenant: tenant.keys.issuer, userId: sub });
+    return { status: res.status, retryAfter: res.headers['retry-after'] === undefined ? null : Number(res.headers['retry-after']) };
+  }
+
+  it('a fresh replica hit by 1000 made-up issuers serves a real tenant within one Retry-After, not after the whole window', async () => {
+    const app = await startReplica();
+    const authService = app.get(AuthService);
+    for (let batch = 0; batch < 1000; batch += 250) {
+      await Promise.all(Array.from({ length: 250 }, (_, i) => authService.authenticate(madeUpToken(20_000 + batch + i))));
+    }
+    expect(lookups).toHaveLength(1000);
+    const tenant = tenants[42];
+    const first = await tenantRequest(app, tenant, 'user_42');
+    // The budget is spent this very millisecond: the tenant is told to come back in a second...
+    expect(first).toEqual({ status: 503, retryAfter: 1 });
+    now += (first.retryAfter ?? 0) * 1000;
+    // ...and is served then; its lookup costs the budget nothing.
+    expect(await tenantRequest(app, tenant, 'user_42')).toEqual({ status: 200, retryAfter: null });
+    expect(lookups.filter((iss) => iss === tenant.keys.issuer)).toHaveLength(1);
+  }, 60_000);
+
+  it('keeps serving a tenant it knows under a steady 5 made-up issuers per second, through every window', async () => {
+    const app = await startReplica();
+    const authService = app.get(AuthService);
+    const tenant = tenants[7];
+    const served: Array<[number, number]> = [];
+    const startedAt = now;
+    let junk = 0;
+    // A tenant that calls rarely (every 550 s: its answer is due and its last answer too old by then),
+    // while junk arrives 5 per second for 1100 s.
+    for (const at of [0, 550_000, 1_100_000]) {
+      while (now - startedAt < at) {
+        now += 200;
+        await authService.authenticate(madeUpToken(40_000 + junk));
+        junk += 1;
+      }
+      served.push([at / 1000, (await tenantRequest(app, tenant, 'user_7')).status]);
+    }
+    expect(served).toEqual([
+      [0, 200],
+      [550, 200],
+      [1100, 200],
+    ]);
+    expect(junk).toBe(5500);
+    // The junk got no more lookups than the budget allows: 1000 at once, then 1000 per 300 s.
+    expect(lookups.length - 3).toBeLessThanOrEqual(1000 + Math.ceil((1_100_000 * 1000) / 300_000));
+  }, 120_000);
 });

@@ -31,7 +31,7 @@ export interface SessionFields {
    * exact match instead of Clerk's org-scoped fields.
    */
   grants?: Required<AuthorizationGrants>;
-  /** What the token's `scp` / `scope` claims grant, for `has({ scope })`; set by the verifier. */
+  /** What the token's `scope` claim (or the issuer's `scopeClaim`) grants, for `has({ scope })`; set by the verifier. */
   scopes?: string[];
 }
 

@@ -23,7 +23,7 @@ export interface AuthorizationCheck {
   feature?: string;
   /** Same scoping as `feature`. */
   plan?: string;
-  /** An OAuth scope the token grants (`scp` / `scope`; M2M also `scopes`), exact match. */
+  /** An OAuth scope the token grants (the claim its class defines: M2M `scopes`, the others `scope`; or the issuer's `scopeClaim`), exact match. */
   scope?: string;
   /** Several scopes: all must be granted. */
   scopes?: readonly string[];

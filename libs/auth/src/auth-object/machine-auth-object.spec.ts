@@ -38,9 +38,11 @@ describe('machineAuthObject', () => {
     expect(authResultOf(auth)).toEqual({ auth, error: null, tokenPresent: true });
   });
 
-  it('builds an OAuth object: userId from sub, clientId from client_id, scopes from scp before scope', () => {
-    const auth = machineAuthObject('oauth_token', { sub: 'user_1', client_id: 'cli_1', scp: ['a', 'b'], scope: 'c' }, 't');
-    expect(auth).toMatchObject({ tokenType: 'oauth_token', id: '', subject: 'user_1', userId: 'user_1', clientId: 'cli_1', scopes: ['a', 'b'] });
+  it('builds an OAuth object: userId from sub, clientId from client_id, scopes from scope (scp only as the issuer\'s scopeClaim)', () => {
+    const claims = { sub: 'user_1', client_id: 'cli_1', scp: ['a', 'b'], scope: 'c' };
+    const auth = machineAuthObject('oauth_token', claims, 't');
+    expect(auth).toMatchObject({ tokenType: 'oauth_token', id: '', subject: 'user_1', userId: 'user_1', clientId: 'cli_1', scopes: ['c'] });
+    expect(machineAuthObject('oauth_token', claims, 't', undefined, 'scp').scopes).toEqual(['a', 'b']);
     expect(machineAuthObject('oauth_token', { sub: 'user_1' }, 't')).toMatchObject({ clientId: '', scopes: [] });
   });
 
@@ -55,11 +57,13 @@ describe('machineAuthObject', () => {
     expect(reasonOf(() => machineAuthObject('m2m_token', { sub: 'mch_1', jti: 7 as unknown as string }, 't'))).toBe('token-invalid-claims');
     expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', client_id: ['x'] }, 't'))).toBe('token-invalid-claims');
     expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', scope: ['x'] }, 't'))).toBe('token-invalid-claims');
-    expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', scp: [1] }, 't'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('oauth_token', { sub: 'u', scp: [1] }, 't', undefined, 'scp'))).toBe('token-invalid-claims');
+    expect(reasonOf(() => machineAuthObject('m2m_token', { sub: 'mch_1', scopes: ['x'] }, 't'))).toBe('token-invalid-claims');
   });
 
   it('has(): scopes always; roles and permissions only through grants', () => {
-    const auth = machineAuthObject('m2m_token', { sub: 'mch_1', scope: 'invoices:read invoices:write' }, 't');
+    const auth = machineAuthObject('m2m_token', { sub: 'mch_1', scopes: 'invoices:read invoices:write', scope: 'invoices:delete' }, 't');
+    expect(auth.has({ scope: 'invoices:delete' })).toBe(false);
     expect(auth.has({ scope: 'invoices:read' })).toBe(true);
     expect(auth.has({ scopes: ['invoices:read', 'invoices:write'] })).toBe(true);
     expect(auth.has({ scopes: ['invoices:read', 'invoices:delete'] })).toBe(false);
@@ -96,8 +100,10 @@ describe('signedOutMachineAuthObject', () => {
 });
 
 describe('readScopes', () => {
-  it('reads scp, else scope, else (M2M only) scopes', () => {
-    expect(readScopes({ scp: 'a b' }, 'oauth_token')).toEqual(['a', 'b']);
+  it('reads the claim of the class: M2M scopes, the others scope; scp only as a scopeClaim', () => {
+    expect(readScopes({ scp: 'a b' }, 'oauth_token')).toEqual([]);
+    expect(readScopes({ scp: 'a b' }, 'oauth_token', 'scp')).toEqual(['a', 'b']);
+    expect(readScopes({ scope: 'a b' }, 'm2m_token')).toEqual([]);
     expect(readScopes({ scope: 'a  b a' }, 'session_token')).toEqual(['a', 'b']);
     expect(readScopes({ scopes: 'a b' }, 'oauth_token')).toEqual([]);
     expect(readScopes({ scopes: 'a b' }, 'm2m_token')).toEqual(['a', 'b']);

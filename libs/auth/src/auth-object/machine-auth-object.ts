@@ -14,7 +14,7 @@ interface MachineAuthBase<T extends MachineTokenType> {
   id: string;
   /** `sub`: the machine, client or user the token was issued to. */
   subject: string;
-  /** From `scp`, else the space-separated `scope`, else (M2M) Clerk's `scopes`; [] when none. */
+  /** From the claim the class defines (M2M: Clerk's `scopes`; the others: `scope`), or the issuer's `scopeClaim`; [] when none. */
   scopes: string[];
   /** The verified claims as the issuer sent them. */
   claims: JWTPayload;
@@ -131,18 +131,20 @@ function optionalString(claims: JWTPayload, name: string): string | undefined {
 
 /**
  * Builds the (frozen) auth object of a verified machine token, type-checking the claims it reads:
- * `sub` (required), `jti`, `client_id`, `name`, and the scope claims. `grants` are the `authorization`
- * option's result, when it is set. Throws {@link AuthError} (`token-invalid-claims`).
+ * `sub` (required), `jti`, `client_id`, `name`, and the scope claim of its class (or `scopeClaim`, the
+ * issuer's own; see `readScopes`). `grants` are the `authorization` option's result, when it is set.
+ * Throws {@link AuthError} (`token-invalid-claims`).
  */
 export function machineAuthObject<T extends MachineTokenType>(
   tokenType: T,
   claims: JWTPayload,
   token: string,
   grants?: Required<AuthorizationGrants>,
+  scopeClaim?: string,
 ): MachineAuthObject<T> {
   const subject = optionalString(claims, 'sub');
   if (subject === undefined) throw new AuthError(AuthErrorReason.TokenInvalidClaims, 'claim "sub" must be a non-empty string');
-  const scopes = readScopes(claims, tokenType);
+  const scopes = readScopes(claims, tokenType, scopeClaim);
   const fields: Record<string, unknown> = { tokenType, id: optionalString(claims, 'jti') ?? '', subject, scopes };
   if (tokenType === 'm2m_token') fields.machineId = subject;
   if (tokenType === 'oauth_token') Object.assign(fields, { userId: subject, clientId: optionalString(claims, 'client_id') ?? '' });

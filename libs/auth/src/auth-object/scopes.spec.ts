@@ -36,39 +36,59 @@ describe('isScopeToken (RFC 6749 section 3.3)', () => {
 });
 
 describe('readScopes', () => {
-  it('reads a space-separated scp or scope without empty entries or duplicates', () => {
-    expect(read({ scp: ' a  b a ' })).toEqual(['a', 'b']);
+  it('reads a space-separated scope without empty entries or duplicates', () => {
     expect(read({ scope: 'a  b a' })).toEqual(['a', 'b']);
+    expect(read({ scopes: ' a  b a ' }, 'm2m_token')).toEqual(['a', 'b']);
   });
 
-  it('reads scp as a list, dropping empty entries and duplicates', () => {
-    expect(read({ scp: ['a', '', 'b', 'a'] })).toEqual(['a', 'b']);
-    expect(read({ scp: [] })).toEqual([]);
-  });
-
-  it('prefers scp, then scope, then (M2M only) scopes; absent and null claims are skipped', () => {
-    expect(read({ scp: ['a'], scope: 'b' })).toEqual(['a']);
-    expect(read({ scp: null, scope: 'b' } as JWTPayload)).toEqual(['b']);
-    expect(read({ scope: null, scopes: 'c' } as JWTPayload, 'm2m_token')).toEqual(['c']);
-    expect(read({ scopes: 'c' }, 'oauth_token')).toEqual([]);
-    expect(read({ scopes: 'c' }, 'session_token')).toEqual([]);
-    expect(read({ scopes: 'c' }, 'api_key')).toEqual([]);
+  it('reads the claim the class defines and no other: M2M scopes (Clerk), OAuth, session and API key scope (RFC 9068)', () => {
+    // A calling machine can add custom claims to its own M2M token: scope and scp are never promoted.
+    expect(read({ scp: ['a'], scope: 'b', scopes: 'c' }, 'm2m_token')).toEqual(['c']);
+    expect(read({ scp: ['a'], scope: 'b' }, 'm2m_token')).toEqual([]);
+    expect(read({ scp: ['a'], scope: 'b', scopes: 'c' }, 'oauth_token')).toEqual(['b']);
+    expect(read({ scp: ['a'], scopes: 'c' }, 'oauth_token')).toEqual([]);
+    expect(read({ scp: ['a'], scopes: 'c' }, 'session_token')).toEqual([]);
+    expect(read({ scope: 'b' }, 'session_token')).toEqual(['b']);
+    expect(read({ scp: ['a'], scopes: 'c', scope: 'b' }, 'api_key')).toEqual(['b']);
+    // Clerk falls back to aud for M2M tokens without scopes; aud is an audience, never a scope here.
+    expect(read({ aud: ['mch_2'] }, 'm2m_token')).toEqual([]);
     expect(read({}, 'm2m_token')).toEqual([]);
+    expect(read({ scopes: null } as JWTPayload, 'm2m_token')).toEqual([]);
+  });
+
+  it('ignores a malformed claim the class does not read (it grants nothing and refuses nothing)', () => {
+    expect(read({ scope: 5, scopes: 'c' } as JWTPayload, 'm2m_token')).toEqual(['c']);
+    expect(read({ scp: 5, scope: 'b' } as JWTPayload, 'oauth_token')).toEqual(['b']);
+  });
+
+  it('reads the issuer\'s scopeClaim instead, for every class: a list or a space-separated string', () => {
+    for (const type of ['session_token', 'oauth_token', 'm2m_token', 'api_key'] as const) {
+      expect(readScopes({ scp: ['a', '', 'b', 'a'], scope: 'x', scopes: 'y' }, type, 'scp')).toEqual(['a', 'b']);
+      expect(readScopes({ scp: ' a  b ', scope: 'x', scopes: 'y' }, type, 'scp')).toEqual(['a', 'b']);
+      expect(readScopes({ scope: 'x', scopes: 'y' }, type, 'scp')).toEqual([]);
+    }
+    expect(readScopes({ scp: [] }, 'oauth_token', 'scp')).toEqual([]);
   });
 
   it.each([
-    [{ scp: ['a', 1] }, 'scp', 'a list of strings or a string'],
-    [{ scp: [1, 'a'] }, 'scp', 'a list of strings or a string'],
-    [{ scp: 5 }, 'scp', 'a list of strings or a string'],
-    [{ scp: { a: 1 } }, 'scp', 'a list of strings or a string'],
-    [{ scope: ['a'] }, 'scope', 'a string'],
-    [{ scope: 5 }, 'scope', 'a string'],
-    [{ scopes: ['a'] }, 'scopes', 'a string'],
-  ])('refuses %j as token-invalid-claims, naming the claim', (claims, name, expected) => {
-    const error = read(claims as JWTPayload, 'm2m_token') as AuthError;
+    [{ scope: ['a'] }, 'oauth_token', undefined, 'scope', 'a string'],
+    [{ scope: 5 }, 'session_token', undefined, 'scope', 'a string'],
+    [{ scopes: ['a'] }, 'm2m_token', undefined, 'scopes', 'a string'],
+    [{ scope: 5 }, 'api_key', undefined, 'scope', 'a string'],
+    [{ scp: ['a', 1] }, 'oauth_token', 'scp', 'scp', 'a list of strings or a string'],
+    [{ scp: [1, 'a'] }, 'm2m_token', 'scp', 'scp', 'a list of strings or a string'],
+    [{ scp: 5 }, 'oauth_token', 'scp', 'scp', 'a list of strings or a string'],
+    [{ scp: { a: 1 } }, 'oauth_token', 'scp', 'scp', 'a list of strings or a string'],
+  ])('refuses %j (%s) as token-invalid-claims, naming the claim', (claims, type, scopeClaim, name, expected) => {
+    let error: unknown;
+    try {
+      readScopes(claims as JWTPayload, type as TokenType, scopeClaim);
+    } catch (thrown) {
+      error = thrown;
+    }
     expect(error).toBeInstanceOf(AuthError);
-    expect(error.reason).toBe(AuthErrorReason.TokenInvalidClaims);
-    expect(error.message).toBe(`claim "${name}" must be ${expected}`);
+    expect((error as AuthError).reason).toBe(AuthErrorReason.TokenInvalidClaims);
+    expect((error as AuthError).message).toBe(`claim "${name}" must be ${expected}`);
   });
 });
 

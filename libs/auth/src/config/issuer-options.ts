@@ -38,6 +38,7 @@ export const ISSUER_OPTION_NAMES = [
   'requiredClaims',
   'acceptsToken',
   'classifyToken',
+  'scopeClaim',
   'treatPendingAsSignedOut',
   'getTokenTemplate',
   'checkClaims',
@@ -124,6 +125,14 @@ export interface IssuerOptions {
    * (`token-invalid-type`). A Clerk JWT-template token is refused before it is asked.
    */
   classifyToken?: TokenClassifier;
+  /**
+   * The claim this issuer puts its scopes in, for every class of its tokens, when it defines one
+   * of its own (`'scp'` for Okta and Microsoft Entra): a space-separated string or a list of strings.
+   * Default: the claim each class defines, and no other: `scopes` for M2M tokens (Clerk sets it; a
+   * machine's own custom `scope` or `scp` claim grants nothing), `scope` for OAuth access tokens
+   * (RFC 9068), sessions and API keys.
+   */
+  scopeClaim?: string;
 
   /** A Clerk session with `sts: 'pending'` counts as signed out (session tokens only). Default `true`. */
   treatPendingAsSignedOut?: boolean;
@@ -203,13 +212,25 @@ export interface SeveralIssuersOptions {
   /** With `resolveIssuer`: how long an answer (an issuer's options, or null) is kept. Default 300000 (5 min). */
   resolveIssuerTtlInMs?: number;
   /**
-   * With `resolveIssuer`: most calls per `resolveIssuerTtlInMs`, so a flood of made-up `iss` values
-   * cannot turn into a flood of lookups; beyond it, unknown issuers get 503 `issuer-unavailable`
-   * until the window ends. Default 1000.
+   * With `resolveIssuer`: the budget of lookups for issuers not known yet, per
+   * `resolveIssuerTtlInMs`, refilled continuously, so a flood of made-up `iss` values cannot turn
+   * into a flood of lookups. A lookup that finds a working issuer gives its call back (only answers
+   * that trust no one cost); once spent, unknown issuers get 503 `issuer-unavailable` with
+   * `Retry-After` until a call refills. Tenants already known re-validate outside it. Default 1000.
    */
   resolveIssuerMaxCalls?: number;
   /** With `resolveIssuer`: how long one call may take before the request answers 503. Default 2000. */
   resolveIssuerTimeoutInMs?: number;
+  /**
+   * With `resolveIssuer`: which addresses the key material of the issuers it answers for may be
+   * fetched from (their `jwksUrl`, or their discovery document and its `jwks_uri`). `'public'`
+   * (default): public internet addresses only; loopback, private, link-local (cloud metadata),
+   * unique-local and other special-purpose IPv4 and IPv6 ranges, IPv4-mapped ones included, are
+   * refused. A host name is resolved and checked before connecting, and the connection goes to the
+   * checked address. Tenants who register their own URLs cannot turn the API into a probe of your
+   * network. `'any'`: no check (tenants' issuers on your own network, tests on 127.0.0.1).
+   */
+  resolveIssuerAddresses?: 'public' | 'any';
 }
 
 /** Defaults of {@link SeveralIssuersOptions}. */
@@ -218,4 +239,5 @@ export const ISSUER_RESOLUTION_DEFAULTS = {
   resolveIssuerTtlInMs: 300_000,
   resolveIssuerMaxCalls: 1000,
   resolveIssuerTimeoutInMs: 2000,
+  resolveIssuerAddresses: 'public',
 } as const;

@@ -42,6 +42,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   jwksStaleIfErrorInMs: true,
   acceptsToken: true,
   classifyToken: true,
+  scopeClaim: true,
   introspection: true,
   verifyOpaqueToken: true,
   opaqueTokens: true,
@@ -57,6 +58,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   resolveIssuerTtlInMs: true,
   resolveIssuerMaxCalls: true,
   resolveIssuerTimeoutInMs: true,
+  resolveIssuerAddresses: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */

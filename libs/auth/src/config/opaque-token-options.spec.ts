@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { type AuthModuleOptions } from './auth-options.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { resolveAuthOptions } from './resolve-auth-options.js';
+import { resolveOpaqueTokenOptions } from './opaque-token-options.js';
+import { clerk } from '../presets/clerk.preset.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 const credentials = { clientId: 'api', clientSecret: 's3cret-value' };
@@ -27,6 +29,16 @@ describe('opaque token options', () => {
     expect(byUrl).toMatchObject({ introspection: { endpoint: { url: new URL('https://as.example.com/introspect') }, maxBytes: 65536 }, timeoutInMs: 5000, cooldownInMs: 5000 });
     const byIssuer = resolveAuthOptions({ secret: SECRET, issuer: ['https://as.example.com'], introspection: credentials }).opaque;
     expect(byIssuer?.introspection?.endpoint).toEqual({ issuer: 'https://as.example.com' });
+  });
+
+  it("let Clerk's prefixes name the class with the hook and under the clerk() preset only", () => {
+    const url = 'https://as.example.com/introspect';
+    expect(resolveAuthOptions({ secret: SECRET, verifyOpaqueToken: () => null }).opaque?.classesByPrefix).toBe(true);
+    expect(resolveAuthOptions({ secret: SECRET, introspection: { url, ...credentials } }).opaque?.classesByPrefix).toBe(false);
+    const clerkOptions = clerk({ frontendApi: 'clerk.example.com', jwtKey: '-----BEGIN PUBLIC KEY-----' });
+    expect(resolveOpaqueTokenOptions({ ...clerkOptions, introspection: { url, ...credentials } })?.classesByPrefix).toBe(true);
+    const ownClassifier = { ...clerkOptions, classifyToken: () => 'session_token' as const };
+    expect(resolveOpaqueTokenOptions({ ...ownClassifier, introspection: { url, ...credentials } })?.classesByPrefix).toBe(false);
   });
 
   it('name the bad option at boot', () => {

@@ -3,6 +3,7 @@ import { AuthConfigError } from './auth-config-error.js';
 import type { IntrospectionEndpoint } from '../verification/introspection-client.js';
 import { isAllowedKeyUrl } from '../verification/oidc-discovery.js';
 import type { OpaqueTokenType } from '../verification/opaque-token-type.js';
+import { clerkTokenClass, type TokenClassifier } from '../verification/token-class.js';
 
 /**
  * RFC 7662 token introspection for opaque (not JWT) access tokens (option `introspection`).
@@ -30,7 +31,8 @@ export interface IntrospectionOptions {
  * seconds) when it is valid, null when it is not; throw when you cannot tell (503, never allowed).
  * The claims are checked like a JWT's (`aud` when `audience` is set, `exp`, `nbf`, types), except
  * that an `iss` you leave out is not required: the hook speaks for your own issuer.
- * `tokenType` is the class its prefix names: `mt_` m2m_token, `ak_` api_key, otherwise oauth_token.
+ * `tokenType` is the class its prefix names: `mt_` m2m_token, `ak_` api_key, otherwise oauth_token
+ * (with introspection instead, prefixes name a class only under the `clerk()` preset).
  *
  * @example
  * verifyOpaqueToken: async (token, tokenType) => (await myTokenStore.lookup(token)) ?? null
@@ -80,6 +82,12 @@ export interface ResolvedOpaqueTokens {
   maxEntries: number;
   maxBytes: number;
   maxConcurrent: number;
+  /**
+   * Whether Clerk's prefixes (`mt_`, `ak_`) name an opaque token's class: with the
+   * `verifyOpaqueToken` hook, and under the `clerk()` preset. Otherwise every opaque token is an
+   * OAuth access token.
+   */
+  classesByPrefix: boolean;
 }
 
 interface OpaqueTokenModuleOptions {
@@ -87,6 +95,7 @@ interface OpaqueTokenModuleOptions {
   verifyOpaqueToken?: VerifyOpaqueToken;
   opaqueTokens?: OpaqueTokensOptions;
   issuer?: string | string[];
+  classifyToken?: TokenClassifier;
 }
 
 /**
@@ -107,9 +116,11 @@ export function resolveOpaqueTokenOptions(options: OpaqueTokenModuleOptions): Re
     throw new AuthConfigError('verifyOpaqueToken', 'expected a function (token, tokenType) => claims | null');
   }
   const settings = settingsOf(opaqueTokens);
+  // The clerk() preset is known by its classifier: its opaque tokens are Clerk's, whose prefixes name the class.
+  const clerkTokens = options.classifyToken === clerkTokenClass;
   return introspection === undefined
-    ? { ...settings, verify: verifyOpaqueToken }
-    : { ...settings, introspection: introspectionOf(introspection, options.issuer) };
+    ? { ...settings, verify: verifyOpaqueToken, classesByPrefix: true }
+    : { ...settings, introspection: introspectionOf(introspection, options.issuer), classesByPrefix: clerkTokens };
 }
 
 function introspectionOf(value: unknown, issuer: string | string[] | undefined): NonNullable<ResolvedOpaqueTokens['introspection']> {
@@ -138,7 +149,7 @@ function introspectionOf(value: unknown, issuer: string | string[] | undefined):
   return { endpoint, clientId: given.clientId as string, clientSecret: given.clientSecret as string, maxBytes };
 }
 
-function settingsOf(value: unknown): Omit<ResolvedOpaqueTokens, 'introspection' | 'verify'> {
+function settingsOf(value: unknown): Omit<ResolvedOpaqueTokens, 'introspection' | 'verify' | 'classesByPrefix'> {
   const names = ['timeoutInMs', 'cooldownInMs', 'refusedTtlInMs', 'cacheMaxAgeInMs', 'maxEntries', 'maxBytes', 'maxConcurrent'] as const;
   const given = (value === undefined ? {} : objectOf('opaqueTokens', value, names)) as OpaqueTokensOptions;
   const D = OPAQUE_TOKEN_DEFAULTS;

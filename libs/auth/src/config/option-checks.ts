@@ -77,3 +77,10 @@ export function nonEmptyStrings(value: unknown): string[] | null {
   if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) return null;
   return [...(list as string[])];
 }
+
+/** `scopeClaim`: the name of one claim (a non-empty string of printable ASCII), or undefined when absent. */
+export function scopeClaimOption(options: AuthModuleOptions): string | undefined {
+  const value = optionalString(options, 'scopeClaim');
+  if (value !== undefined && !/^[\x21-\x7e]+$/.test(value)) throw new AuthConfigError('scopeClaim', 'expected a claim name, e.g. "scp"');
+  return value;
+}

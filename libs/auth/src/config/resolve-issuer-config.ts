@@ -2,7 +2,7 @@ import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_DEFAULTS } from './auth-defaults.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { checkKeySource } from './key-material-checks.js';
-import { booleanOption, numberOption, optionalString, stringList } from './option-checks.js';
+import { booleanOption, numberOption, optionalString, scopeClaimOption, stringList } from './option-checks.js';
 import type { IssuerConfig } from './resolved-options.js';
 import { acceptsTokenOption } from './token-class-options.js';
 
@@ -38,6 +38,7 @@ export function resolveIssuerConfig(options: AuthModuleOptions, label: string, k
     typ: optionalString(options, 'typ'),
     acceptsToken: acceptsTokenOption(options.acceptsToken, options.typ),
     classifyToken: options.classifyToken,
+    scopeClaim: scopeClaimOption(options),
     clockSkewInMs,
     maxTokenAgeInMs,
     treatPendingAsSignedOut: booleanOption(options, 'treatPendingAsSignedOut', AUTH_DEFAULTS.treatPendingAsSignedOut),

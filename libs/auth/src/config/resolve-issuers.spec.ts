@@ -175,3 +175,41 @@ describe('the messages of issuer option errors', () => {
   });
 });
 
+
+describe('resolveIssuerAddresses', () => {
+  const entryFor = (answer: object, extra: Partial<AuthModuleOptions> = {}) =>
+    resolveAuthOptions({ resolveIssuer: () => null, ...extra }).issuers?.entryFor('https://t.example.com', answer);
+  const optionOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof AuthConfigError) return error.option;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  it('defaults to public addresses only: the entries resolveIssuer answers for fetch from public addresses', () => {
+    expect(resolveAuthOptions({ resolveIssuer: () => null }).issuers?.addresses).toBe('public');
+    expect(entryFor({ jwksUrl: 'https://keys.example.com/jwks' })?.publicAddressesOnly).toBe(true);
+    expect(entryFor({ jwksUrl: 'https://keys.example.com/jwks' }, { resolveIssuerAddresses: 'any' })?.publicAddressesOnly).toBeUndefined();
+  });
+
+  it.each([
+    ['http://127.0.0.1:8080/jwks'],
+    ['http://localhost:8080/jwks'],
+    ['https://10.1.2.3/jwks'],
+    ['https://[::1]/jwks'],
+    ['https://[::ffff:169.254.169.254]/jwks'],
+    ['https://tenant.localhost/jwks'],
+  ])('refuses an answered jwksUrl of %s at once, naming it', (jwksUrl) => {
+    expect(optionOf(() => entryFor({ jwksUrl }))).toBe('resolveIssuer().jwksUrl');
+    expect(optionOf(() => entryFor({ jwksUrl }, { resolveIssuerAddresses: 'any' }))).toBe('accepted');
+  });
+
+  it('checks the issuer when its discovery document would be fetched, and nothing when no key is fetched', () => {
+    const settings = resolveAuthOptions({ resolveIssuer: () => null }).issuers;
+    expect(optionOf(() => settings?.entryFor('https://127.0.0.1:9999', {}))).toBe('resolveIssuer().issuer');
+    expect(optionOf(() => settings?.entryFor('https://127.0.0.1:9999', { secret: SECRET }))).toBe('accepted');
+  });
+});

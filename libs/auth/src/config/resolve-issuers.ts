@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AuthConfigError, labelled } from './auth-config-error.js';
 import { AUTH_OPTION_NAMES, checkKeys } from './known-options.js';
 import { numberOption } from './option-checks.js';
+import { isPublicAddress } from '../verification/public-address.js';
 import { ISSUER_KEY_OPTIONS, ISSUER_OPTION_NAMES, ISSUER_RESOLUTION_DEFAULTS, type SeveralIssuersOptions } from './issuer-options.js';
 import { resolveIssuerConfig } from './resolve-issuer-config.js';
 import type { IssuerConfig, ResolvedIssuers } from './resolved-options.js';
@@ -9,7 +11,7 @@ import type { IssuerConfig, ResolvedIssuers } from './resolved-options.js';
 export type { ResolvedIssuers } from './resolved-options.js';
 export { labelled } from './auth-config-error.js';
 
-const RESOLUTION_OPTIONS = ['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs'] as const;
+const RESOLUTION_OPTIONS = ['maxIssuers', 'resolveIssuerTtlInMs', 'resolveIssuerMaxCalls', 'resolveIssuerTimeoutInMs', 'resolveIssuerAddresses'] as const;
 // Stryker disable next-line MethodExpression: the key options are refused at the top level before defaults are read.
 const INHERITED = ISSUER_OPTION_NAMES.filter((name) => !(ISSUER_KEY_OPTIONS as readonly string[]).includes(name));
 
@@ -42,6 +44,8 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
       if (options[name] !== undefined) throw new AuthConfigError(name, 'applies only with resolveIssuer');
     }
   }
+  const addresses = options.resolveIssuerAddresses ?? ISSUER_RESOLUTION_DEFAULTS.resolveIssuerAddresses;
+  if (addresses !== 'public' && addresses !== 'any') throw new AuthConfigError('resolveIssuerAddresses', "expected 'public' or 'any'");
   const defaults: AuthModuleOptions = {};
   // Stryker disable next-line ConditionalExpression: an option set to undefined is the same as an absent one to resolveIssuerConfig.
   for (const name of INHERITED) if (options[name] !== undefined) Object.assign(defaults, { [name]: options[name] });
@@ -58,6 +62,7 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
     ttlInMs: wholeNumber(options, 'resolveIssuerTtlInMs', ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTtlInMs),
     maxCalls: wholeNumber(options, 'resolveIssuerMaxCalls', ISSUER_RESOLUTION_DEFAULTS.resolveIssuerMaxCalls),
     timeoutInMs: wholeNumber(options, 'resolveIssuerTimeoutInMs', ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTimeoutInMs),
+    addresses,
     entryFor: (iss, answer) => {
       if (!answer || typeof answer !== 'object' || Array.isArray(answer)) {
         throw new AuthConfigError('resolveIssuer', 'must answer issuer options or null');
@@ -66,7 +71,10 @@ export function resolveIssuers(options: AuthModuleOptions & SeveralIssuersOption
       if (named !== undefined && named !== iss) {
         throw new AuthConfigError('resolveIssuer', 'answered options whose issuer is not the token iss it was asked about');
       }
-      return resolveEntry('resolveIssuer()', { ...answer, issuer: iss }, defaults);
+      const entry = resolveEntry('resolveIssuer()', { ...answer, issuer: iss }, defaults);
+      if (addresses === 'any') return entry;
+      checkPublicKeyUrl(entry);
+      return { ...entry, publicAddressesOnly: true };
     },
     authorizedParties: parties.length ? [...new Set(parties)] : undefined,
   };
@@ -82,6 +90,7 @@ function singleIssuer(entry: IssuerConfig): ResolvedIssuers {
     ttlInMs: ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTtlInMs,
     maxCalls: ISSUER_RESOLUTION_DEFAULTS.resolveIssuerMaxCalls,
     timeoutInMs: ISSUER_RESOLUTION_DEFAULTS.resolveIssuerTimeoutInMs,
+    addresses: 'any',
     entryFor: () => {
       throw new AuthConfigError('resolveIssuer', 'is not set');
     },
@@ -123,4 +132,24 @@ function wholeNumber(options: SeveralIssuersOptions, name: (typeof RESOLUTION_OP
   const value = numberOption(options as AuthModuleOptions, name, fallback, 1);
   if (!Number.isSafeInteger(value)) throw new AuthConfigError(name, 'expected a whole number >= 1');
   return value;
+}
+
+/**
+ * Under `resolveIssuerAddresses: 'public'`, what can be told without DNS: an answered `jwksUrl` (or,
+ * without one, the issuer whose discovery document would be fetched) whose host is `localhost` or
+ * an IP address that is not public is refused at once, naming the option. Host names are checked
+ * when they are resolved, before each connection.
+ */
+function checkPublicKeyUrl(entry: IssuerConfig): void {
+  const [option, location] = entry.jwksUrl !== undefined ? ['jwksUrl', entry.jwksUrl] : ['issuer', entry.issuer?.[0]];
+  if (location === undefined || entry.jwks !== undefined || entry.jwtKey !== undefined || entry.secret !== undefined) return;
+  let host: string;
+  try {
+    host = new URL(location).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return; // not a URL: nothing will be fetched from it (the key source refuses it)
+  }
+  if (/^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host) || (isIP(host) !== 0 && !isPublicAddress(host))) {
+    throw new AuthConfigError(`resolveIssuer().${option}`, "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
+  }
 }

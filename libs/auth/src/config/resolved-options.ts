@@ -36,6 +36,8 @@ export interface IssuerConfig {
   /** The classes routes accept when their decorator does not say. */
   acceptsToken: AcceptsToken;
   classifyToken: TokenClassifier | undefined;
+  /** The claim this issuer's scopes are read from for every class; undefined: the claim each class defines. */
+  scopeClaim: string | undefined;
   treatPendingAsSignedOut: boolean;
   getTokenTemplate: TokenTemplateProvider | undefined;
   checkClaims: ClaimsCheck | undefined;
@@ -45,6 +47,11 @@ export interface IssuerConfig {
   jwksCacheMaxAgeInMs: number;
   jwksMaxBytes: number;
   jwksStaleIfErrorInMs: number;
+  /**
+   * Key material is fetched from public internet addresses only: set on the issuers `resolveIssuer`
+   * answers for, under `resolveIssuerAddresses: 'public'`.
+   */
+  publicAddressesOnly?: boolean;
 }
 
 /** The issuers a module trusts, after validation. */
@@ -62,6 +69,8 @@ export interface ResolvedIssuers {
   ttlInMs: number;
   maxCalls: number;
   timeoutInMs: number;
+  /** `resolveIssuerAddresses`: where the key material of resolved issuers may be fetched from. */
+  addresses: 'public' | 'any';
   /** The config for what `resolveIssuer` answered for `iss`. Throws `AuthConfigError`. */
   entryFor(iss: string, answer: unknown): IssuerConfig;
   /** Every `authorizedParties` value, of every entry: origins whose pages may send the session cookie. */

@@ -23,3 +23,16 @@ describe('options acceptsToken and classifyToken', () => {
     expect(() => resolveAuthOptions({ ...base, classifyToken: 'clerk' as never })).toThrow(/"classifyToken"/);
   });
 });
+
+describe('option scopeClaim', () => {
+  it('is unset by default (each class reads its own claim) and kept as given, also per issuer entry', () => {
+    expect(resolveAuthOptions(base).issuers.entries[0].scopeClaim).toBeUndefined();
+    expect(resolveAuthOptions({ ...base, scopeClaim: 'scp' }).issuers.entries[0].scopeClaim).toBe('scp');
+    const several = resolveAuthOptions({ scopeClaim: 'scope', issuers: [{ ...base, issuer: 'https://a.test' }, { ...base, issuer: 'https://b.test', scopeClaim: 'scp' }] });
+    expect(several.issuers?.entries.map((entry) => entry.scopeClaim)).toEqual(['scope', 'scp']);
+  });
+
+  it.each([[''], ['a b'], ['scp\n'], [5], [['scp']], [null]])('refuses %p at boot, naming the option', (value) => {
+    expect(() => resolveAuthOptions({ ...base, scopeClaim: value as never })).toThrow(/"scopeClaim"/);
+  });
+});

@@ -97,7 +97,7 @@ describe('IssuerRegistry', () => {
     expect(s.calls).toHaveLength(1);
   });
 
-  it('spends at most resolveIssuerMaxCalls calls per window; beyond, 503 until the window ends', async () => {
+  it('spends at most resolveIssuerMaxCalls calls on made-up issuers; beyond, 503 until the budget refills', async () => {
     const s = setup(() => null, { resolveIssuerMaxCalls: 3 });
     const reasons = [];
     for (let i = 0; i < 10; i += 1) reasons.push(await reasonOf(() => s.registry.get(`https://made-up-${i}.example.com`)));
@@ -109,10 +109,77 @@ describe('IssuerRegistry', () => {
     } catch (error) {
       retryAfter = (error as AuthError).retryAfterSeconds;
     }
-    expect(retryAfter).toBe(60);
-    s.clock.now += 60_000;
-    expect(await reasonOf(() => s.registry.get('https://made-up-99.example.com'))).toBe('token-invalid-issuer');
+    // The budget refills continuously, 3 calls per TTL (60 s): one call every 20 s.
+    expect(retryAfter).toBe(20);
+    s.clock.now += 19_999;
+    expect(await reasonOf(() => s.registry.get('https://made-up-97.example.com'))).toBe('issuer-unavailable');
+    s.clock.now += 1;
+    expect(await reasonOf(() => s.registry.get('https://made-up-98.example.com'))).toBe('token-invalid-issuer');
+    expect(await reasonOf(() => s.registry.get('https://made-up-99.example.com'))).toBe('issuer-unavailable');
     expect(s.calls).toHaveLength(4);
+    s.clock.now += 60_000; // a whole TTL refills the whole budget, and no more
+    for (let i = 0; i < 4; i += 1) reasons.push(await reasonOf(() => s.registry.get(`https://later-${i}.example.com`)));
+    expect(reasons.slice(-4)).toEqual(['token-invalid-issuer', 'token-invalid-issuer', 'token-invalid-issuer', 'issuer-unavailable']);
+  });
+
+  it('charges the budget for answers that trust no issuer only: a lookup that finds a tenant gives its call back', async () => {
+    const tenants = Array.from({ length: 5 }, (_, i) => `https://t${i}.example.com`);
+    const s = setup((iss) => (tenants.includes(iss) ? { jwks: tenant.jwks } : null), { resolveIssuerMaxCalls: 3 });
+    // One after the other: a call is taken while the resolver is asked, so concurrent lookups stay within the budget.
+    for (const iss of tenants) await s.registry.get(iss);
+    expect(s.registry.size).toBe(5);
+    expect(s.calls).toEqual(tenants);
+    // Five tenants found, and the whole budget is still there for made-up issuers.
+    const reasons = [];
+    for (let i = 0; i < 4; i += 1) reasons.push(await reasonOf(() => s.registry.get(`https://made-up-${i}.example.com`)));
+    expect(reasons).toEqual(['token-invalid-issuer', 'token-invalid-issuer', 'token-invalid-issuer', 'issuer-unavailable']);
+  });
+
+  it('lets a tenant it knows re-validate outside the budget that made-up issuers spend, window after window', async () => {
+    const s = setup(tenantAnswer, { resolveIssuerMaxCalls: 2 });
+    const known = await s.registry.get(tenant.issuer);
+    for (let window = 0; window < 5; window += 1) {
+      s.clock.now += 60_000; // the tenant is due again
+      // Junk spends the budget first...
+      for (let i = 0; i < 3; i += 1) await reasonOf(() => s.registry.get(`https://junk-${window}-${i}.example.com`));
+      expect(await reasonOf(() => s.registry.get(`https://junk-${window}-x.example.com`))).toBe('issuer-unavailable');
+      // ...and the tenant is asked again all the same, and kept.
+      expect(await s.registry.get(tenant.issuer)).toBe(known);
+    }
+    expect(s.calls.filter((iss) => iss === tenant.issuer)).toHaveLength(6);
+  });
+
+  it('asks again about a known tenant whose re-validation failed no more than once per retry delay, serving its last answer meanwhile', async () => {
+    let failing = false;
+    const s = setup((iss) => {
+      if (failing) throw new Error('db down');
+      return tenantAnswer(iss);
+    });
+    const known = await s.registry.get(tenant.issuer);
+    failing = true;
+    s.clock.now += 60_000;
+    for (let i = 0; i < 20; i += 1) expect(await s.registry.get(tenant.issuer)).toBe(known);
+    expect(s.calls).toHaveLength(2);
+    s.clock.now += 5_000;
+    expect(await s.registry.get(tenant.issuer)).toBe(known);
+    expect(s.calls).toHaveLength(3);
+    failing = false;
+    s.clock.now += 5_000;
+    expect(await s.registry.get(tenant.issuer)).toBe(known);
+    expect(s.calls).toHaveLength(4);
+    // Re-validated: answered from memory for a whole TTL again.
+    s.clock.now += 59_999;
+    expect(s.registry.get(tenant.issuer)).toBe(known);
+    expect(s.calls).toHaveLength(4);
+  });
+
+  it('reserves no memory for the budget or the issuer limit up front: a budget of 20 million costs what it holds', () => {
+    const before = process.memoryUsage();
+    const s = setup(tenantAnswer, { resolveIssuerMaxCalls: 20_000_000, maxIssuers: 20_000_000 });
+    const after = process.memoryUsage();
+    const grown = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+    expect(s.registry.size).toBe(0);
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
   });
 
   it('keeps at most maxIssuers issuers, retiring the least recently used', async () => {
@@ -171,7 +238,7 @@ describe('IssuerRegistry', () => {
     expect(s.registry.size).toBe(0);
   });
 
-  it('keeps a known issuer on its last answer for one more TTL while the resolver fails or the budget is spent', async () => {
+  it('keeps a known issuer on its last answer for one more TTL while the resolver fails, whatever the budget', async () => {
     let failing = false;
     const s = setup((iss) => {
       if (failing) throw new Error('db down');
@@ -182,11 +249,13 @@ describe('IssuerRegistry', () => {
     s.clock.now += 60_000; // the answer is due
     expect(await s.registry.get(tenant.issuer)).toBe(known);
     expect(s.calls).toHaveLength(2);
-    // The budget (1 call per window) is spent now: no call, still the last answer.
-    expect(await s.registry.get(tenant.issuer)).toBe(known);
-    expect(s.calls).toHaveLength(2);
+    // The failed lookup of an unknown issuer spends the budget (1 call): the next one is 503 without a call.
     expect(await reasonOf(() => s.registry.get('https://t2.example.com'))).toBe('issuer-unavailable');
-    s.clock.now += 60_000; // one more TTL: the last answer is too old
+    expect(await reasonOf(() => s.registry.get('https://t3.example.com'))).toBe('issuer-unavailable');
+    expect(s.calls).toHaveLength(3);
+    s.clock.now += 59_999; // still within one more TTL
+    expect(await s.registry.get(tenant.issuer)).toBe(known);
+    s.clock.now += 1; // one more TTL: the last answer is too old
     expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('issuer-unavailable');
   });
 

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { IssuerConfig } from '../config/resolved-options.js';
 import type { IssuerVerifier } from '../verification/issuer-verifier.js';
+import { LookupBudget } from './lookup-budget.js';
 import { sameAnswer } from './same-answer.js';
 import { AuthConfigError, labelled } from '../config/auth-config-error.js';
 import type { ResolvedIssuers } from '../config/resolved-options.js';
@@ -12,11 +13,18 @@ interface Known {
   answer: unknown;
   /** The answer is asked for again from this instant (ms, the module's clock). */
   validUntil: number;
+  /** After a failed re-validation, the resolver is not asked about this issuer again before this instant. */
+  retryAt?: number;
 }
 
 /** Bytes the refused `iss` values may take together (each counted by its length, plus overhead). */
 const REFUSED_MAX_BYTES = 1024 * 1024;
 const REFUSED_ENTRY_OVERHEAD = 64;
+/**
+ * A known issuer whose re-validation failed is asked again after this long (at most its TTL): its
+ * re-validations spend no budget, so a resolver that fails fast must not be asked once per request.
+ */
+const REVALIDATION_RETRY_IN_MS = 5000;
 
 /** What the registry reports to operators: a fixed text, or an option error's own message (which never holds a value). */
 export type IssuerFailureListener = (message: string) => void;
@@ -24,15 +32,18 @@ export type IssuerFailureListener = (message: string) => void;
 /**
  * The issuers `resolveIssuer` answered for, each with its own key source: at most `maxIssuers` at
  * once (the least recently used is retired), every answer (null included) kept for the TTL, one
- * call at a time per `iss`, at most `maxCalls` calls per TTL window. So a flood of made-up `iss`
- * values costs neither memory nor key fetches nor more lookups than the budget. Framework-free.
+ * call at a time per `iss`. Issuers not known yet are looked up within a budget of `maxCalls` calls
+ * per TTL ({@link LookupBudget}: refilled continuously; a lookup that finds a working issuer gives
+ * its call back), so a flood of made-up `iss` values costs neither memory nor key fetches nor more
+ * lookups than the budget. Issuers already known re-validate outside that budget (at most once per
+ * TTL each, or per retry delay after a failure): junk can never starve the tenants the app serves.
+ * No memory is reserved for the configured limits: the registry holds what it holds. Framework-free.
  */
 export class IssuerRegistry {
   private readonly known: LRUCache<string, Known>;
   private readonly refused: LRUCache<string, number>;
   private readonly pending = new Map<string, Promise<IssuerVerifier>>();
-  private windowStart = -Infinity;
-  private callsInWindow = 0;
+  private readonly budget: LookupBudget;
   private failing = false;
 
   constructor(
@@ -41,12 +52,13 @@ export class IssuerRegistry {
     private readonly clock: () => number,
     private readonly onFailure: IssuerFailureListener = () => undefined,
   ) {
-    this.known = new LRUCache<string, Known>({ max: settings.maxIssuers, dispose: (entry) => entry.verifier.retire() });
+    // Bounded by size, not `max`: lru-cache reserves arrays of `max` slots up front.
+    this.known = new LRUCache<string, Known>({ maxSize: settings.maxIssuers, sizeCalculation: () => 1, dispose: (entry) => entry.verifier.retire() });
     this.refused = new LRUCache<string, number>({
-      max: settings.maxCalls,
       maxSize: REFUSED_MAX_BYTES,
       sizeCalculation: (_until, iss) => iss.length + REFUSED_ENTRY_OVERHEAD,
     });
+    this.budget = new LookupBudget(settings.maxCalls, settings.ttlInMs);
   }
 
   /** Issuers held now. */
@@ -63,9 +75,9 @@ export class IssuerRegistry {
   /**
    * The verifier of `iss`: at once when a valid answer is held, else after asking `resolveIssuer`.
    * Throws (or rejects with) {@link AuthError}: `token-invalid-issuer` when the app does not trust
-   * `iss`, `issuer-unavailable` when that cannot be known now. An issuer whose answer is due but
-   * cannot be asked again (the resolver fails, or the budget is spent) keeps its last answer for at
-   * most one more TTL; only a `null` answer ends it at once.
+   * `iss`, `issuer-unavailable` when that cannot be known now. A known issuer whose answer is due and
+   * whose resolver fails keeps its last answer for at most one more TTL; only a `null` answer ends it
+   * at once.
    */
   get(iss: string): IssuerVerifier | Promise<IssuerVerifier> {
     const now = this.clock();
@@ -75,21 +87,14 @@ export class IssuerRegistry {
     if (refusedUntil !== undefined && now < refusedUntil) throw notTrusted();
     const inFlight = this.pending.get(iss);
     if (inFlight) return inFlight;
-    // A tenant known before keeps its last answer for one more TTL while it cannot be asked again.
-    const stale = held && now < held.validUntil + this.settings.ttlInMs ? held.verifier : undefined;
-    try {
-      this.spendCall(now);
-    } catch (error) {
-      if (stale) return stale;
-      throw error;
+    const lookup = held ? this.revalidate(iss, held, now) : this.lookUpUnknown(iss, now);
+    if (lookup instanceof Promise) {
+      this.pending.set(iss, lookup);
+      void lookup.then(
+        () => this.pending.delete(iss),
+        () => this.pending.delete(iss),
+      );
     }
-    const lookup = this.lookUp(iss, held, now)
-      .catch((error: unknown) => {
-        if (stale && error instanceof AuthError && error.reason === AuthErrorReason.IssuerUnavailable) return stale;
-        throw error;
-      })
-      .finally(() => this.pending.delete(iss));
-    this.pending.set(iss, lookup);
     return lookup;
   }
 
@@ -99,16 +104,28 @@ export class IssuerRegistry {
     this.refused.clear();
   }
 
-  private spendCall(now: number): void {
-    if (now - this.windowStart >= this.settings.ttlInMs) {
-      this.windowStart = now;
-      this.callsInWindow = 0;
+  /** An issuer not known: spends a call of the budget (throws when it is spent), given back when the answer works. */
+  private lookUpUnknown(iss: string, now: number): Promise<IssuerVerifier> {
+    this.budget.take(now);
+    return this.lookUp(iss, undefined, now).then((verifier) => {
+      this.budget.giveBack(this.clock());
+      return verifier;
+    });
+  }
+
+  /** A known issuer whose answer is due: asked again outside the budget, its last answer kept for one more TTL while that fails. */
+  private revalidate(iss: string, held: Known, now: number): IssuerVerifier | Promise<IssuerVerifier> {
+    const stale = now < held.validUntil + this.settings.ttlInMs ? held.verifier : undefined;
+    if (held.retryAt !== undefined && now < held.retryAt) {
+      if (stale) return stale;
+      throw new AuthError(AuthErrorReason.IssuerUnavailable, 'resolveIssuer failed or did not answer in time', Math.max(1, Math.ceil((held.retryAt - now) / 1000)));
     }
-    if (this.callsInWindow >= this.settings.maxCalls) {
-      const retryAfter = Math.ceil((this.windowStart + this.settings.ttlInMs - now) / 1000);
-      throw new AuthError(AuthErrorReason.IssuerUnavailable, 'too many resolveIssuer calls in this window', retryAfter);
-    }
-    this.callsInWindow += 1;
+    return this.lookUp(iss, held, now).catch((error: unknown) => {
+      if (!(error instanceof AuthError) || error.reason !== AuthErrorReason.IssuerUnavailable) throw error;
+      held.retryAt = now + Math.min(REVALIDATION_RETRY_IN_MS, this.settings.ttlInMs);
+      if (stale) return stale;
+      throw error;
+    });
   }
 
   private async lookUp(iss: string, held: Known | undefined, now: number): Promise<IssuerVerifier> {
@@ -121,6 +138,7 @@ export class IssuerRegistry {
     }
     if (held && sameAnswer(held.answer, answer)) {
       held.validUntil = validUntil;
+      held.retryAt = undefined;
       held.verifier.cache?.retireAt(validUntil);
       return held.verifier;
     }

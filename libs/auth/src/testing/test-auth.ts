@@ -76,6 +76,7 @@ const KEY_OPTIONS = [
   'resolveIssuerTtlInMs',
   'resolveIssuerMaxCalls',
   'resolveIssuerTimeoutInMs',
+  'resolveIssuerAddresses',
 ] as const;
 
 /**

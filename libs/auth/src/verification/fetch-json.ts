@@ -1,3 +1,5 @@
+import { AddressNotPublicError, requestPublicOnly, type PublicRequest } from './public-request.js';
+
 /**
  * Why a key-material fetch failed. Stable codes, safe to log: never the URL, a key or a body.
  */
@@ -11,7 +13,8 @@ export type KeyFetchProblem =
   | 'invalid-shape'
   | 'private-key'
   | 'no-usable-key'
-  | 'issuer-mismatch';
+  | 'issuer-mismatch'
+  | 'address-not-public';
 
 /** What is known of a failed fetch besides its problem; every field is safe to log. */
 export interface KeyFetchDetails {
@@ -55,6 +58,11 @@ export interface FetchLimits {
   timeoutInMs: number;
   /** Abort as soon as the body grows past this many bytes; it is never buffered whole. */
   maxBytes: number;
+  /**
+   * Connect only to public internet addresses: the host is resolved and checked before the socket
+   * connects, and the socket connects to the checked address (`resolveIssuerAddresses: 'public'`).
+   */
+  publicAddressesOnly?: boolean;
 }
 
 /**
@@ -71,22 +79,24 @@ const JSON_CONTENT_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 /**
  * GETs a JSON document under {@link FetchLimits} (or POSTs a form, with `post`): no redirects
  * followed, status 200 only, a JSON content type, the body read as a stream and cut off at the byte
- * cap. Throws {@link KeyFetchError}.
+ * cap; with `publicAddressesOnly`, public internet addresses only. Throws {@link KeyFetchError}.
  */
 export async function fetchJson(url: URL, limits: FetchLimits, accept = 'application/json', post?: FormPost): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limits.timeoutInMs);
   try {
     let response: Response;
+    const init: PublicRequest = {
+      method: post ? 'POST' : 'GET',
+      headers: post ? { ...post.headers, accept, 'content-type': 'application/x-www-form-urlencoded' } : { accept },
+      body: post?.form,
+    };
     try {
-      response = await fetch(url, {
-        method: post ? 'POST' : 'GET',
-        redirect: 'manual',
-        headers: post ? { ...post.headers, accept, 'content-type': 'application/x-www-form-urlencoded' } : { accept },
-        body: post?.form,
-        signal: controller.signal,
-      });
+      response = limits.publicAddressesOnly
+        ? await requestPublicOnly(url, init, controller.signal)
+        : await fetch(url, { ...init, redirect: 'manual', signal: controller.signal });
     } catch (error) {
+      if (error instanceof AddressNotPublicError) throw new KeyFetchError('address-not-public', 'the host is not a public address', { code: error.code });
       if (controller.signal.aborted) throw new KeyFetchError('timeout');
       throw new KeyFetchError('network', 'network', { code: systemCode(error) });
     }

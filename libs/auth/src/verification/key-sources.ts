@@ -100,6 +100,7 @@ function remoteJwksSource(options: IssuerConfig, location: RemoteJwksLocation, e
     cooldownInMs: options.jwksCooldownInMs,
     cacheMaxAgeInMs: options.jwksCacheMaxAgeInMs,
     staleIfErrorInMs: options.jwksStaleIfErrorInMs,
+    publicAddressesOnly: options.publicAddressesOnly === true,
     clock,
     onError: events.onKeySourceError && ((error) => events.onKeySourceError?.(error)),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { opaqueTokenType, isBearerTokenSyntax } from './opaque-token-type.js';
+import { opaqueTokenClassifier, opaqueTokenType, isBearerTokenSyntax } from './opaque-token-type.js';
 import { validateOpaqueClaims } from './opaque-token-claims.js';
 import { toAuthError } from './token-verifier.js';
 
@@ -74,6 +74,11 @@ describe('opaqueTokenType', () => {
     expect(opaqueTokenType('oat_1')).toBe('oauth_token');
     expect(opaqueTokenType('Xk2mQ8-_')).toBe('oauth_token');
     expect(opaqueTokenType('MT_1')).toBe('oauth_token');
+  });
+
+  it("reads Clerk's prefixes only where asked to: otherwise every opaque token is an OAuth access token", () => {
+    expect(['mt_1', 'ak_1', 'oat_1', 'x'].map(opaqueTokenClassifier(true))).toEqual(['m2m_token', 'api_key', 'oauth_token', 'oauth_token']);
+    expect(['mt_1', 'ak_1', 'oat_1', 'x'].map(opaqueTokenClassifier(false))).toEqual(['oauth_token', 'oauth_token', 'oauth_token', 'oauth_token']);
   });
 
   it('accepts RFC 6750 b64token characters only', () => {

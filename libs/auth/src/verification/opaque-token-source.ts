@@ -4,7 +4,7 @@ import type { ResolvedOpaqueTokens } from '../config/opaque-token-options.js';
 import { IntrospectionClient } from './introspection-client.js';
 import { validateOpaqueClaims } from './opaque-token-claims.js';
 import { checkTimeWindow } from './time-window.js';
-import type { OpaqueTokenType } from './opaque-token-type.js';
+import { opaqueTokenClassifier, type OpaqueTokenType } from './opaque-token-type.js';
 import { OpaqueTokenVerifier, type OpaqueTokenSource } from './opaque-token-verifier.js';
 
 /** What the module's verifier lends its opaque-token verifier: its clock, its claim rules and its error mapping. */
@@ -60,5 +60,6 @@ export function createOpaqueTokenVerifier<T extends object>(
     return build(token, tokenType, claims);
   };
   const { clockSkewInMs, maxTokenAgeInMs, clock, onFailure } = rules;
-  return new OpaqueTokenVerifier<T>(source, { ...settings, clockSkewInMs, maxTokenAgeInMs, clock, onFailure }, admit);
+  const classify = opaqueTokenClassifier(settings.classesByPrefix);
+  return new OpaqueTokenVerifier<T>(source, { ...settings, clockSkewInMs, maxTokenAgeInMs, clock, onFailure, classify }, admit);
 }

@@ -20,7 +20,8 @@ const PREFIXES: ReadonlyArray<readonly [string, OpaqueTokenType]> = [
  * The class of an opaque token, from its prefix as Clerk issues them: `mt_` is an M2M token, `ak_`
  * an API key, and everything else (Clerk's `oat_`, any provider's opaque access token) an OAuth
  * access token. The prefix only names the class: whether the token is valid is for introspection or
- * the `verifyOpaqueToken` hook to say.
+ * the `verifyOpaqueToken` hook to say. Modules read it only for Clerk's tokens or their own hook
+ * (see {@link opaqueTokenClassifier}).
  *
  * @example
  * opaqueTokenType('mt_3f9a...') // 'm2m_token'
@@ -29,6 +30,20 @@ const PREFIXES: ReadonlyArray<readonly [string, OpaqueTokenType]> = [
 export function opaqueTokenType(token: string): OpaqueTokenType {
   for (const [prefix, type] of PREFIXES) if (token.startsWith(prefix)) return type;
   return 'oauth_token';
+}
+
+/**
+ * How a module tells the class of its opaque tokens. Clerk's prefixes (`mt_`, `ak_`, `oat_`) name a
+ * class only where Clerk's tokens are expected (`byPrefix`: the `clerk()` preset, or the app's own
+ * `verifyOpaqueToken` hook, which is told the class and answers for it). Any other authorization
+ * server's opaque token is an OAuth access token, whatever it starts with: RFC 7662 introspects
+ * access tokens, and a prefix chosen by a server that is not Clerk names nothing.
+ *
+ * @example
+ * opaqueTokenClassifier(false)('mt_3f9a...') // 'oauth_token'
+ */
+export function opaqueTokenClassifier(byPrefix: boolean): (token: string) => OpaqueTokenType {
+  return byPrefix ? opaqueTokenType : () => 'oauth_token';
 }
 
 /** True when `token` is made only of RFC 6750 `b64token` characters. */

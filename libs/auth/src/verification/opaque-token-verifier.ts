@@ -32,6 +32,8 @@ export interface OpaqueTokenVerifierSettings {
   maxEntries: number;
   maxBytes: number;
   clock: () => number;
+  /** The class of a token before it is verified. Default: Clerk's prefixes ({@link opaqueTokenType}). */
+  classify?: (token: string) => OpaqueTokenType;
   /**
    * Told when the source starts failing (the first failure after a quiet cooldown window), with a
    * fixed text safe to log: never the token, a secret, a URL or what a hook threw.
@@ -122,7 +124,7 @@ export class OpaqueTokenVerifier<T extends object> {
   }
 
   private async ask(token: string): Promise<T> {
-    const tokenType = opaqueTokenType(token);
+    const tokenType = (this.settings.classify ?? opaqueTokenType)(token);
     let answer: unknown;
     try {
       answer = await this.withTimeout(Promise.resolve().then(() => this.source(token, tokenType)));

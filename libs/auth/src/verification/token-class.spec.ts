@@ -31,8 +31,6 @@ describe('defaultTokenClass', () => {
     ['at+jwt with the ignore cat', { typ: 'at+jwt', cat: CAT.ignore }, user, 'oauth_token'],
     ['mch_ subject', {}, machine, 'm2m_token'],
     ['m2m cat', { cat: CAT.m2m, typ: 'JWT' }, machine, 'm2m_token'],
-    ['m2m cat, non-mch subject', { cat: CAT.m2m }, user, 'm2m_token'],
-    ['mch_ subject with the ignore cat', { cat: CAT.ignore }, machine, 'm2m_token'],
   ])('%s', (_name, extra, claims, expected) => {
     expect(defaultTokenClass(header(extra), claims)).toBe(expected);
   });
@@ -52,6 +50,12 @@ describe('defaultTokenClass', () => {
     ['a session cat on an mch_ subject', { cat: CAT.session }, machine],
     ['an m2m cat on an at+jwt token', { cat: CAT.m2m, typ: 'at+jwt' }, machine],
     ['an mch_ subject on an at+jwt token', { typ: 'at+jwt' }, machine],
+    // Clerk refuses these too: an M2M cat needs an mch_ subject, an mch_ subject the M2M cat or none.
+    ['an m2m cat on a user_ subject', { cat: CAT.m2m }, user],
+    ['an m2m cat on an MCH_ subject (the prefix is case-sensitive)', { cat: CAT.m2m }, { sub: 'MCH_1' }],
+    ['an m2m cat on an org_ subject', { cat: CAT.m2m, typ: 'JWT' }, { sub: 'org_1' }],
+    ['an m2m cat without a subject string', { cat: CAT.m2m }, { sub: 1 } as never],
+    ['an mch_ subject with the ignore cat', { cat: CAT.ignore }, machine],
   ])('refuses %s', (_name, extra, claims) => {
     expect(defaultTokenClass(header(extra), claims)).toBeNull();
   });
@@ -125,7 +129,9 @@ describe('token classes, value by value', () => {
 
   it('reads the literal Clerk headers', () => {
     expect(defaultTokenClass(header({ cat: 'cl_B7d4PD111AAA' }), machine)).toBeNull();
-    expect(defaultTokenClass(header({ cat: 'cl_B7d4PD333AAA' }), user)).toBe('m2m_token');
+    expect(defaultTokenClass(header({ cat: 'cl_B7d4PD333AAA' }), machine)).toBe('m2m_token');
+    expect(defaultTokenClass(header({ cat: 'cl_B7d4PD333AAA' }), user)).toBeNull();
+    expect(defaultTokenClass(header({ cat: 'cl_I7d4PD111III' }), machine)).toBeNull();
     expect(defaultTokenClass(header({ cat: 'cl_I7d4PD111III' }), user)).toBe('session_token');
     expect(defaultTokenClass(header({ cat: 'cl_B7d4PD222AAA' }), user)).toBeNull();
     expect(() => classifyToken(() => 'session_token', header({ cat: 'cl_B7d4PD222AAA' }), user)).toThrow(
@@ -143,8 +149,9 @@ describe('token classes, value by value', () => {
   it('lets clerkTokenClass pass refusals and OAuth tokens through as they are', () => {
     expect(clerkTokenClass(header({ cat: 'unknown' }), user)).toBeNull();
     expect(clerkTokenClass(header({ typ: 'at+jwt' }), user)).toBe('oauth_token');
-    expect(clerkTokenClass(header({ cat: CAT.m2m }), user)).toBe('m2m_token');
-    expect(clerkTokenClass(header({ cat: CAT.m2m, typ: 'id_token' }), user)).toBeNull();
+    expect(clerkTokenClass(header({ cat: CAT.m2m }), machine)).toBe('m2m_token');
+    expect(clerkTokenClass(header({ cat: CAT.m2m }), user)).toBeNull();
+    expect(clerkTokenClass(header({ cat: CAT.m2m, typ: 'id_token' }), machine)).toBeNull();
   });
 
   it('gives the classifier the header and claims, and says why it refuses its answer', () => {

@@ -25,8 +25,8 @@ export const TOKEN_TYPES: readonly TokenType[] = Object.freeze(['session_token',
 
 /**
  * Clerk's token categories, the protected header `cat`: they tell apart the classes of JWT that one
- * Clerk instance signs with the same key. `ignore` is stamped on every class by instances that turned
- * categories off, so it says nothing.
+ * Clerk instance signs with the same key. `ignore` is stamped by instances that turned categories
+ * off: it tells nothing about a session or OAuth token, and `@clerk/backend` refuses it on an M2M token.
  */
 export const CLERK_TOKEN_CATEGORIES = Object.freeze({
   session: 'cl_B7d4PD111AAA',
@@ -52,10 +52,12 @@ const M2M_SUBJECT_PREFIX = 'mch_';
 /**
  * The built-in rules, for any issuer:
  * - Clerk's header `cat`: session, M2M; a JWT template, an unknown or a non-string `cat` is refused;
- *   `cl_I7d4PD111III` or no `cat` carries no class information;
+ *   `cl_I7d4PD111III` or no `cat` leaves the class to the signs below;
  * - `typ: at+jwt` / `application/at+jwt` (any case, RFC 9068) is an OAuth access token;
- * - `sub` starting with `mch_` is a Clerk M2M token;
- * - contradicting signs (an M2M `cat` or subject with `typ: at+jwt`, a session `cat` on either) refuse;
+ * - `sub` starting with `mch_` (case-sensitive) is a Clerk M2M token;
+ * - contradicting signs refuse, as `@clerk/backend` refuses them: an M2M `cat` or subject with
+ *   `typ: at+jwt`, a session `cat` on either, an M2M `cat` without an `mch_` subject, an `mch_`
+ *   subject with the `ignore` `cat`;
  * - anything else is a session.
  *
  * @example
@@ -69,7 +71,9 @@ export function defaultTokenClass(header: JWTHeaderParameters, claims: JWTPayloa
   const oauth = typeof header.typ === 'string' && OAUTH_TYP.test(header.typ);
   const machineSubject = typeof claims.sub === 'string' && claims.sub.startsWith(M2M_SUBJECT_PREFIX);
   if (cat === CLERK_TOKEN_CATEGORIES.session) return oauth || machineSubject ? null : 'session_token';
-  if (cat === CLERK_TOKEN_CATEGORIES.m2m || machineSubject) return oauth ? null : 'm2m_token';
+  // Clerk's own pair: an M2M cat needs an mch_ subject, and an mch_ subject the M2M cat or none at all.
+  if (cat === CLERK_TOKEN_CATEGORIES.m2m) return machineSubject && !oauth ? 'm2m_token' : null;
+  if (machineSubject) return cat === undefined && !oauth ? 'm2m_token' : null;
   return oauth ? 'oauth_token' : 'session_token';
 }
 

@@ -36,7 +36,7 @@ function withHook(answer: (token: string) => JWTPayload | null, extra: AuthModul
 
 describe('TokenVerifier with opaque tokens', () => {
   it('makes the machine verification of the class the prefix names, cached for the synchronous path', async () => {
-    const { verifier, calls } = withHook(() => ({ sub: 'mch_billing', exp: EXP, scope: 'a b', jti: 'mt_id' }));
+    const { verifier, calls } = withHook(() => ({ sub: 'mch_billing', exp: EXP, scopes: 'a b', jti: 'mt_id' }));
     const verified = await verifier.verify('mt_abc');
     expect(verified).toMatchObject({ tokenType: 'm2m_token', header: undefined, fields: null, auth: { tokenType: 'm2m_token', machineId: 'mch_billing', id: 'mt_id', scopes: ['a', 'b'] } });
     expect(Object.isFrozen(verified)).toBe(true);

@@ -20,7 +20,7 @@ export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
 
 /** What opaque tokens are checked against: the only issuer's rules, or (several issuers) these. */
-type OpaqueIssuerRules = Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs' | 'authorization' | 'authorizedParties' | 'getTokenTemplate'>;
+type OpaqueIssuerRules = Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs' | 'authorization' | 'authorizedParties' | 'getTokenTemplate' | 'scopeClaim'>;
 
 const SEVERAL_ISSUERS_OPAQUE_RULES: OpaqueIssuerRules = {
   issuer: undefined,
@@ -31,6 +31,7 @@ const SEVERAL_ISSUERS_OPAQUE_RULES: OpaqueIssuerRules = {
   authorization: undefined,
   authorizedParties: undefined,
   getTokenTemplate: undefined,
+  scopeClaim: undefined,
 };
 
 /** Milliseconds since the epoch; injectable so tests control time. */

@@ -25,8 +25,8 @@ export interface VerifiedToken {
   auth: SignedInAuthObject | MachineAuthObject;
 }
 
-/** The options of one issuer (entry) that shape the result: grants, authorized parties, token templates. */
-export type VerifiedTokenRules = Pick<IssuerConfig, 'authorization' | 'authorizedParties' | 'getTokenTemplate'>;
+/** The options of one issuer (entry) that shape the result: grants, authorized parties, token templates, the scope claim. */
+export type VerifiedTokenRules = Pick<IssuerConfig, 'authorization' | 'authorizedParties' | 'getTokenTemplate' | 'scopeClaim'>;
 
 /**
  * Turns the claims of a token whose signature (or introspection) and standard claim checks passed
@@ -43,13 +43,13 @@ export function buildVerifiedToken(
 ): VerifiedToken {
   const grants = rules.authorization ? readGrants(rules.authorization, claims) : undefined;
   if (tokenType !== 'session_token') {
-    const auth = machineAuthObject(tokenType, claims, token, grants);
+    const auth = machineAuthObject(tokenType, claims, token, grants, rules.scopeClaim);
     return deepFreeze({ token, tokenType, header, claims, fields: null, auth });
   }
   checkAuthorizedParty(rules.authorizedParties, claims);
   const fields = readSessionFields(claims);
   fields.grants = grants;
-  fields.scopes = readScopes(claims, tokenType);
+  fields.scopes = readScopes(claims, tokenType, rules.scopeClaim);
   const auth = signedInAuthObject(claims, fields, token, rules.getTokenTemplate);
   return deepFreeze({ token, tokenType, header, claims, fields, auth });
 }
