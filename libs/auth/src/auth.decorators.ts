@@ -5,10 +5,10 @@ import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
 import { acceptedResultOf } from './carrier-verification.js';
 import { guardResultOf } from './get-auth.js';
-import { routePolicy, type AuthPolicy, type AuthPredicate, type OptionalAuthOptions, type RequireAuthOptions } from './route-policy.js';
+import { routePolicy, type AuthPolicy, type AuthPredicate, type OptionalAuthOptions, type RequireAuthOptions } from './policy/route-policy.js';
 import { getAuthCarrier } from './request-context.js';
 
-export type { AuthPolicy, AuthPredicate, OptionalAuthOptions, RequireAuthOptions } from './route-policy.js';
+export type { AuthPolicy, AuthPredicate, OptionalAuthOptions, RequireAuthOptions } from './policy/route-policy.js';
 
 /**
  * Signed out -> 401. With a check, signed in but `has(check)` false -> 403 (`insufficient_scope`;

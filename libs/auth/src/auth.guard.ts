@@ -6,7 +6,7 @@ import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
 import { unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
 import { observerOf } from './auth-events.js';
 import { AUTH_DEFAULTS, type ResolvedAuthOptions } from './config/resolve-auth-options.js';
-import { signedInDenial } from './policy-decision.js';
+import { signedInDenial } from './policy/signed-in-denial.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
 import { resultForAccepted } from './auth-object/auth-object-for.js';

@@ -1,6 +1,6 @@
 import { AUTH_POLICY_METADATA } from '../auth.constants.js';
 import type { ResolvedAuthOptions } from '../config/resolved-options.js';
-import type { AuthPolicy } from '../route-policy.js';
+import type { AuthPolicy } from '../policy/route-policy.js';
 import { methodsOf, scannedClasses, type CoverageTools } from './guard-coverage.js';
 
 /**

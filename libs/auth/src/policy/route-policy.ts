@@ -1,9 +1,9 @@
-import type { AuthorizationCheck } from './auth-object/auth-object.js';
-import { reverificationRequirement, type ReverificationRequirement } from './auth-object/reverification.js';
-import { askedScopes, isScopeToken } from './auth-object/scopes.js';
-import { validateStepUpRequirement, type StepUpRequirement } from './auth-object/step-up.js';
-import { nonEmptyStrings } from './config/option-checks.js';
-import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
+import type { AuthorizationCheck } from '../auth-object/auth-object.js';
+import { reverificationRequirement, type ReverificationRequirement } from '../auth-object/reverification.js';
+import { askedScopes, isScopeToken } from '../auth-object/scopes.js';
+import { validateStepUpRequirement, type StepUpRequirement } from '../auth-object/step-up.js';
+import { nonEmptyStrings } from '../config/option-checks.js';
+import { checkAcceptsToken, type AcceptsToken } from '../verification/token-class.js';
 
 /** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */
 export interface AuthPolicy {

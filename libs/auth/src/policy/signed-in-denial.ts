@@ -1,9 +1,9 @@
-import type { AnyAuthObject } from './auth-object/auth-object-for.js';
-import { meetsStepUp } from './auth-object/step-up.js';
-import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from './auth.exceptions.js';
-import type { ResolvedAuthOptions } from './config/resolved-options.js';
+import type { AnyAuthObject } from '../auth-object/auth-object-for.js';
+import { meetsStepUp } from '../auth-object/step-up.js';
+import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from '../auth.exceptions.js';
+import type { ResolvedAuthOptions } from '../config/resolved-options.js';
 import type { AuthPolicy } from './route-policy.js';
-import { optionsFor } from './issuers/issuer-of.js';
+import { optionsFor } from '../issuers/issuer-of.js';
 
 /**
  * What a required route makes of a signed-in caller: null to let it through, else the denial. In
