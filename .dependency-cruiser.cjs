@@ -1,6 +1,6 @@
 // The layering of DESIGN.md ("One request, one path"), checked by `npm run lint:deps`.
 const LIB = '^libs/auth/src/';
-const CORE = `${LIB}(verification|token|auth-object|issuers|revocation)/`;
+const CORE = `${LIB}(verification|token|auth-object|issuers|revocation|policy)/`;
 const CONFIG = `${LIB}config/`;
 const CONFIG_VALIDATION = `${CONFIG}(resolve-|known-options|option-checks|key-material-checks|boot-warnings|closest-name)`;
 const INTEGRATIONS = `${LIB}integrations/`;

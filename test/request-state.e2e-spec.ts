@@ -86,8 +86,10 @@ describe.each(ADAPTERS)('the guard result on the request on %s', (adapter) => {
 
   it('verifies once per request when two guards run on it, and answers cached tokens without verify()', async () => {
     const { verifier } = app.get(AuthService);
-    const verify = jest.spyOn(verifier, 'verify');
-    const cached = jest.spyOn(verifier, 'verifyCached');
+    // A full verification is the issuer's; every request is authenticated once, its second guard rechecks.
+    const verify = jest.spyOn(verifier.issuers.fixed[0], 'verify');
+    const cached = jest.spyOn(verifier, 'authenticate');
+    const rechecked = jest.spyOn(verifier, 'recheck');
     try {
       const token = await issuer.sign({ sub: 'user_2' });
       for (let i = 1; i <= 4; i += 1) {
@@ -97,9 +99,11 @@ describe.each(ADAPTERS)('the guard result on the request on %s', (adapter) => {
       // Requests 1 and 2 verify (the second stores the token), 3 and 4 are cache hits: one lookup each, never two.
       expect(verify).toHaveBeenCalledTimes(2);
       expect(cached).toHaveBeenCalledTimes(4);
+      expect(rechecked).toHaveBeenCalledTimes(4);
     } finally {
       verify.mockRestore();
       cached.mockRestore();
+      rechecked.mockRestore();
     }
   });
 });

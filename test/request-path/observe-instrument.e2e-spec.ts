@@ -67,8 +67,7 @@ describe('a Nest 12 starter with the @nestjs/observe instrument', () => {
     await collector?.close();
   });
 
-  // Pinned: fails on the current request path (issue 21/22); flipped to it() by the fix.
-  it.failing('answers a repeated token from the cache', async () => {
+  it('answers a repeated token from the cache', async () => {
     const token = await issuer.sign({ sub: 'user_observed' });
     for (let i = 0; i < 5; i += 1) {
       const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`).expect(200);

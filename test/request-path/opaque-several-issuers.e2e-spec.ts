@@ -57,8 +57,7 @@ describe('opaque tokens with several issuers', () => {
     expect((await machine(app, token).expect(200)).body).toEqual({ clientId: 'payroll-service', issuer: op.issuer });
   });
 
-  // Pinned: fails on the current request path (issue 21/22); flipped to it() by the fix.
-  it.failing('refuses a token issued for another audience than its entry accepts', async () => {
+  it('refuses a token issued for another audience than its entry accepts', async () => {
     const app = await startApp({
       issuers: [
         { issuer: other.issuer, jwks: other.jwks, audience: OPAQUE_API },
@@ -70,8 +69,7 @@ describe('opaque tokens with several issuers', () => {
     expect((await machine(app, token).expect(401)).body.reason).toBe('token-invalid-audience');
   });
 
-  // Pinned: fails on the current request path (issue 21/22); flipped to it() by the fix.
-  it.failing('refuses a token whose answer names an issuer no entry trusts', async () => {
+  it('refuses a token whose answer names an issuer no entry trusts', async () => {
     const app = await startApp({
       issuers: [{ issuer: other.issuer, jwks: other.jwks, audience: OPAQUE_API, acceptsToken: 'oauth_token' }],
       introspection: introspection(),
@@ -80,14 +78,14 @@ describe('opaque tokens with several issuers', () => {
     expect((await machine(app, token).expect(401)).body.reason).toBe('token-invalid-issuer');
   });
 
-  // Pinned: fails on the current request path (issue 21/22); flipped to it() by the fix.
-  it.failing('asks resolveIssuer about the issuer the answer names, and applies what it answers', async () => {
+  it('asks resolveIssuer about the issuer the answer names, and applies what it answers', async () => {
     const asked: string[] = [];
     const app = await startApp({
       resolveIssuer: (iss) => {
         asked.push(iss);
         return iss === op.issuer ? { jwksUrl: `${op.issuer}/jwks`, audience: 'https://other.api.example.com', acceptsToken: 'oauth_token' } : null;
       },
+      resolveIssuerAddresses: 'any', // the provider runs on 127.0.0.1
       introspection: introspection(),
     });
     const token = await op.issueToken();

@@ -63,6 +63,7 @@ describe('a stored graphql-ws verdict and resolveIssuer', () => {
           global: true,
           clock: () => clock.now,
           resolveIssuerTtlInMs: TTL_MS,
+          resolveIssuerAddresses: 'any', // the tenant's keys are served on 127.0.0.1
           resolveIssuer: (iss) => (trusted.has(iss) ? { jwksUrl: served.jwksUrl, audience: 'api' } : null),
         }),
       ],
@@ -117,8 +118,7 @@ describe('a stored graphql-ws verdict and resolveIssuer', () => {
     });
   }
 
-  // Pinned: fails on the current request path (issue 21/22); flipped to it() by the fix.
-  it.failing('refuses new subscriptions on an open socket once the issuer is no longer trusted', async () => {
+  it('refuses new subscriptions on an open socket once the issuer is no longer trusted', async () => {
     trusted.add(issuer.issuer);
     const token = await issuer.sign({ ...clerkSessionClaims({ userId: 'user_tenant', sessionId: 'sess_tenant' }), aud: 'api' }, {
       now: clock.now,

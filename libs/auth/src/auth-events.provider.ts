@@ -1,11 +1,10 @@
 import type { Provider } from '@nestjs/common';
-import { AUTH_OPTIONS } from './auth.constants.js';
+import { AUTH_OBSERVER, AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { AuthService } from './auth.service.js';
 import { createAuthObserver, type AuthObserver } from './auth-events.js';
 
-/** Injection token of the module's observer (metrics, event hooks); null when nothing observes. */
-export const AUTH_OBSERVER = Symbol.for('nestjs-warden:observer');
+export { AUTH_OBSERVER } from './auth.constants.js';
 
 /**
  * Builds the observer at boot, before any lifecycle hook: the boot's key warm-up is counted, and a

@@ -4,8 +4,11 @@ export const AUTH_OPTIONS = Symbol.for('nestjs-warden:options');
 /** Metadata key of `@RequireAuth()` / `@OptionalAuth()`. A string, so two copies of the library agree. */
 export const AUTH_POLICY_METADATA = 'nestjs-warden:policy';
 
-/** Key on `globalThis` of the map of guard results whose auth object is not one of this library's. */
-export const AUTH_STATE = Symbol.for('nestjs-warden:auth-state');
+/** Injection token of the module's observer (metrics, event hooks); null when nothing observes. */
+export const AUTH_OBSERVER = Symbol.for('nestjs-warden:observer');
+
+/** Key (on a request, handshake or message) of the verification the guard stored there. */
+export const AUTH_VERIFICATION = Symbol.for('nestjs-warden:verification');
 
 /**
  * Metadata key set on a handler (class, method name) by `@Auth()`, so the boot check finds handlers

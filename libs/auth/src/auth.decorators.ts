@@ -3,8 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { AuthorizationCheck } from './auth-object/auth-object.js';
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
-import { acceptedResultOf } from './carrier-verification.js';
-import { guardResultOf } from './get-auth.js';
+import { admittedAuth } from './get-auth.js';
 import { routePolicy, type AuthPolicy, type AuthPredicate, type OptionalAuthOptions, type RequireAuthOptions } from './policy/route-policy.js';
 import { getAuthCarrier } from './request-context.js';
 
@@ -57,8 +56,7 @@ const authParam = createParamDecorator((field: AuthField | undefined, context: E
   const carrier = getAuthCarrier(context) ?? {};
   // This route's own classes: the carrier may be shared with routes that accept others (GraphQL fields).
   const policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [context.getHandler(), context.getClass()]);
-  const result = acceptedResultOf(carrier, policy?.acceptsToken, policy?.issuer) ?? guardResultOf(carrier);
-  const auth = result.auth as Partial<Record<AuthField, unknown>>;
+  const auth = admittedAuth(carrier, { acceptsToken: policy?.acceptsToken, issuer: policy?.issuer }) as Partial<Record<AuthField, unknown>>;
   return field ? (field in auth ? auth[field] : null) : auth;
 });
 

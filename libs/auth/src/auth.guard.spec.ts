@@ -9,6 +9,7 @@ import type { AuthPolicy } from './auth.decorators.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { type ResolvedAuthOptions } from './config/resolved-options.js';
 import { AuthService } from './auth.service.js';
+import type { TokenOrigin } from './verification/verification.js';
 import { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 
 class Base {
@@ -77,18 +78,34 @@ describe('AuthGuard deciding a cached token', () => {
     expect(guard.canActivate(contextFor(token))).toBe(true);
   });
 
-  it('leaves every token to an AuthService that has its own authenticate()', async () => {
+  it('leaves every token to an AuthService that overrides verification(), whatever the cache holds', async () => {
     const seen: Array<string | null | undefined> = [];
     class CountingService extends AuthService {
-      override authenticate(token: string | null | undefined) {
+      override verification(token: string | null, source: TokenOrigin | null) {
         seen.push(token);
-        return super.authenticate(token);
+        return super.verification(token, source);
       }
     }
     const guard = new AuthGuard(new Reflector(), new CountingService(options), options);
     const token = await sign('user_2');
     for (let i = 0; i < 3; i += 1) expect(await guard.canActivate(contextFor(token))).toBe(true);
     expect(seen).toEqual([token, token, token]);
+  });
+  it('keeps answering a cached token at once when every method of the service is wrapped (tracing proxies, APM agents)', async () => {
+    // What @nestjs/observe and OpenTelemetry-style instrumentation do: a proxy whose methods are new
+    // functions that call the original, returning its value as it is.
+    const service = new AuthService(options);
+    const wrapped = new Proxy(service, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args) : value;
+      },
+    });
+    const guard = new AuthGuard(new Reflector(), wrapped, options);
+    const token = await sign('user_3');
+    expect(await guard.canActivate(contextFor(token))).toBe(true);
+    expect(await guard.canActivate(contextFor(token))).toBe(true); // verified again, and stored
+    expect(guard.canActivate(contextFor(token))).toBe(true); // not a promise: the cache answered
   });
 });
 

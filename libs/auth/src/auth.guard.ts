@@ -1,36 +1,38 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { AUTH_GUARD_MARKER, AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
-import type { AuthPolicy } from './auth.decorators.js';
-import { AuthError, AuthErrorReason, isUnavailable } from './auth.errors.js';
-import { unauthorizedDenial, unavailableDenial, type AuthDenial } from './auth.exceptions.js';
-import { observerOf } from './auth-events.js';
-import { AUTH_DEFAULTS, type ResolvedAuthOptions } from './config/resolve-auth-options.js';
-import { signedInDenial } from './policy/signed-in-denial.js';
-import { AuthService, type AuthResult } from './auth.service.js';
-import { authStateOf, contextTypeOf, getAuthCarrier, setAuthState, type AuthCarrier } from './request-context.js';
-import { resultForAccepted } from './auth-object/auth-object-for.js';
-import { signedOutResult } from './auth-object/auth-object.js';
-import { rememberVerification, verificationOf } from './carrier-verification.js';
-import { sessionCookieRefusal } from './token/cookie-origin.js';
-import { optionsFor } from './issuers/issuer-of.js';
+import type { AuthResult } from './auth-object/auth-result.js';
+import { AUTH_GUARD_MARKER, AUTH_OBSERVER, AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
+import { AuthError, AuthErrorReason } from './auth.errors.js';
+import type { AuthObserver } from './auth-events.js';
+import { AuthService } from './auth.service.js';
+import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { logRefusal } from './operator-log.js';
-import { recheckStoredResult } from './stored-verdict.js';
-import { extractToken } from './token/extract-token.js';
+import { decide, type Outcome } from './policy/decide.js';
+import type { AuthDenial } from './policy/denials.js';
+import type { AuthPolicy } from './policy/route-policy.js';
+import { attachVerification, contextTypeOf, getAuthCarrier, storedVerification, type AuthCarrier } from './request-context.js';
+import { sessionCookieRefusal } from './token/cookie-origin.js';
+import { extractToken, type ExtractedToken } from './token/extract-token.js';
 import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
 import { toTransportException } from './transport-exceptions.js';
+import { asVerification, signedOutVerification, type TokenOrigin, type Verification } from './verification/verification.js';
+
+/** A request with nothing the guard can read (a transport it does not know): no token. */
+const NO_CARRIER = signedOutVerification(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false);
 
 /**
- * Authenticates every request it guards and enforces the route's policy:
- * 1. policy: the method's decorator, else the class's, else `defaultPolicy`;
- * 2. the request behind the context (HTTP, GraphQL, a WebSocket handshake, an RPC message);
- * 3. the token: header first, then cookie;
- * 4. verification (signed out with a reason on failure), once per request or message; a token of a
- *    class the route does not accept (`acceptsToken`) is signed out;
- * 5. the auth object, attached as `req.auth` for `@Auth()` and `getAuth(req)`;
- * 6. required and signed out -> 401, keys, introspection or revocation status unavailable -> 503,
- *    check failed -> 403, as the transport's error: HttpException, GraphQL error code, WsException,
- *    RpcException.
+ * Authenticates every request it guards and enforces the route's policy, along one path (each step a
+ * protected method, in this order):
+ * 1. {@link getPolicy}: the method's decorator, else the class's, else `defaultPolicy`;
+ * 2. {@link getCarrier}: the request behind the context (HTTP, GraphQL, a WebSocket handshake, an RPC message);
+ * 3. the verification: {@link recheck} of one stored on the carrier by an earlier guard run, else
+ *    {@link getToken} (header first, then cookie) and {@link authenticate} (the cache, or a full verification);
+ * 4. {@link decide}: every acceptance rule of the route (classes, issuers, `azp`, pending sessions,
+ *    `has()`, reverification, step-up), giving what the route sees and the refusal, if any;
+ * 5. {@link attach}: the verification stored on the carrier, the route's auth object as `req.auth`;
+ * 6. {@link observe}: metrics and event hooks (once per request);
+ * 7. {@link deny}: 401, 403 or 503 as the transport's error (HttpException, GraphQL error code,
+ *    WsException, RpcException).
  *
  * Register it for the whole app with `AuthModule.forRoot({ global: true })`, or per controller with
  * `@UseGuards(AuthGuard)`. Subclass it and override the protected steps to customise.
@@ -40,6 +42,9 @@ export class AuthGuard implements CanActivate {
   /** Route policies by handler, then class (a handler inherited by a subclass may differ): metadata never changes after boot. */
   private readonly policies = new WeakMap<object, Map<object, AuthPolicy>>();
 
+  /** The module's metrics and event hooks; null when nothing observes. Injected by property, so subclasses need not pass it. */
+  @Optional() @Inject(AUTH_OBSERVER) protected readonly observer: AuthObserver | null = null;
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly authService: AuthService,
@@ -47,62 +52,25 @@ export class AuthGuard implements CanActivate {
     @Optional() protected readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  /** Synchronous when the request can be decided at once (a cached token, a result already attached). */
+  /** Synchronous when the request can be decided at once (a cached token, a verification already stored). */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.getPolicy(context);
     const carrier = this.getCarrier(context);
-    if (!carrier) {
-      if (policy.mode === 'optional') return true;
-      return this.refuse(context, unauthorizedDenial(new AuthError(AuthErrorReason.TokenMissing), this.options.realm, false));
-    }
-    // A WebSocket is `live`: each message is checked again, so a token expiring mid-connection stops working.
-    // A result stored on any other carrier (which may outlive it: a graphql-ws upgrade request) is re-checked.
-    const stored = Object.hasOwn(carrier, 'live') && carrier.live ? undefined : (verificationOf(carrier, true)?.result ?? authStateOf(carrier));
-    const result = stored ? recheckStoredResult(stored, this.authService.verifier) : (this.crossOriginCookie(carrier) ?? this.authenticateCarrier(carrier));
+    // A WebSocket is `live`: each message is verified again, so a token expiring mid-connection stops working.
+    const stored = carrier && !(Object.hasOwn(carrier, 'live') && carrier.live) ? storedVerification(carrier) : undefined;
+    const verification = stored ? this.recheck(stored) : carrier ? this.verifyCarrier(carrier) : NO_CARRIER;
     // `fresh`: decided here, not by a guard before this one on the same request (observed once).
     const fresh = stored === undefined;
-    if (typeof (result as PromiseLike<AuthResult>).then === 'function') {
-      return Promise.resolve(result).then((settled) => this.decide(context, policy, carrier, settled, fresh && 'miss'));
-    }
-    return this.decide(context, policy, carrier, result as AuthResult, fresh && 'hit');
+    if (verification instanceof Promise) return verification.then((v) => this.conclude(context, policy, carrier, v, fresh));
+    return this.conclude(context, policy, carrier, verification, fresh);
   }
 
-  /** Steps 3 and 4; a token header under another scheme than Bearer gets its own reason. */
-  private authenticateCarrier(carrier: AuthCarrier): AuthResult | Promise<AuthResult> {
-    const token = this.getToken(carrier);
-    const result = this.authenticate(token);
-    if (token !== null || !sentWithAnotherScheme(carrier.headers, this.options)) return result;
-    return Promise.resolve(result).then(withSchemeReason);
-  }
-
-  private decide(
-    context: ExecutionContext,
-    policy: AuthPolicy,
-    carrier: AuthCarrier,
-    result: AuthResult,
-    fresh: 'hit' | 'miss' | false,
-  ): boolean | Promise<boolean> {
-    const admitted = this.admitTokenType(policy, carrier, result);
-    this.attach(carrier, admitted);
-    const verdict = this.enforce(context, policy, admitted);
-    if (fresh) observerOf(this.options)?.decided(context, policy.mode, admitted, verdict, fresh === 'hit', result);
-    return verdict;
-  }
-
-  /**
-   * Step 4b: a token of a class the route does not accept (`acceptsToken`), or of an issuer it does
-   * not (`issuer`), is signed out, before any `has()`; machine tokens count only outside the session
-   * cookie. Synchronous.
-   */
-  protected admitTokenType(policy: AuthPolicy, carrier: AuthCarrier, result: AuthResult): AuthResult {
-    const { auth } = result;
-    const fromCookie =
-      auth.isAuthenticated && auth.tokenType !== 'session_token' && extractToken(carrier.headers, this.options, carrier.token)?.source === 'cookie';
-    // The default: the token's issuer's (several issuers), else the module's.
-    const accepts = optionsFor(auth, this.options).acceptsToken;
-    // Kept as verified: the next route on this carrier (a GraphQL field) may accept other classes.
-    rememberVerification(carrier, { result, accepts, fromCookie });
-    return resultForAccepted(result, policy.acceptsToken ?? accepts, fromCookie, policy.issuer);
+  /** Steps 4 to 7, once the verification is known. */
+  private conclude(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier | undefined, v: Verification, fresh: boolean): boolean | Promise<boolean> {
+    const outcome = this.decide(policy, v);
+    if (carrier) this.attach(carrier, v, outcome);
+    if (fresh) this.observe(context, policy, v, outcome);
+    return outcome.denial ? this.deny(context, outcome.denial) : true;
   }
 
   /** Step 1: what this route requires. */
@@ -127,70 +95,54 @@ export class AuthGuard implements CanActivate {
   }
 
   /**
-   * Before step 3: a request whose token would come from a session cookie it must not trust is
-   * refused: sent by a page on an origin that is neither the API's own nor in `authorizedParties`
-   * (cross-site request forgery), or sent twice with different values (cookie tossing). See
-   * `sessionCookieRefusal`; cheap for requests without an `Origin` header.
+   * Step 3, for a carrier an earlier guard run verified (a second guard, another GraphQL field, the
+   * upgrade request of a graphql-ws connection): checked again as a new request with the same token
+   * would be (time window, issuer still trusted, revocation), never simply reused.
    */
-  private crossOriginCookie(carrier: AuthCarrier): AuthResult | undefined {
-    const refusal = sessionCookieRefusal(carrier, this.options, this.options.issuers.authorizedParties);
-    return refusal && signedOutResult(refusal, true);
-  }
-
-  /** Step 3: the raw token, or null. */
-  protected getToken(carrier: AuthCarrier): string | null {
-    return extractToken(carrier.headers, this.options, carrier.token)?.token ?? null;
+  protected recheck(stored: Verification): Verification | Promise<Verification> {
+    return this.authService.recheck(stored);
   }
 
   /**
-   * Step 4: verification; never throws. A token the cache holds is answered at once, unless the
-   * `AuthService` was replaced by one with its own `authenticate()`, which then sees every token.
+   * Step 3: the token and where it was found, extracted once: the token header first, then the
+   * session cookie (in the configured order). Override to read it elsewhere: a bare string counts
+   * as a header token.
    */
-  protected authenticate(token: string | null): AuthResult | Promise<AuthResult> {
-    if (token && this.authService.authenticate === AuthService.prototype.authenticate) {
-      const cached = this.authService.authenticateCached(token);
-      if (cached) return cached;
-    }
-    const observer = token ? observerOf(this.options) : undefined;
-    if (!observer?.metrics) return this.authService.authenticate(token);
-    const started = performance.now();
-    return observer.timed(this.authService.authenticate(token), started);
+  protected getToken(carrier: AuthCarrier): ExtractedToken | string | null {
+    return extractToken(carrier.headers, this.options, carrier.token);
   }
 
-  /** Step 5: make the result visible to `@Auth()`, `getAuth(req)` and `req.auth`. */
-  protected attach(carrier: AuthCarrier, result: AuthResult): void {
-    setAuthState(carrier, result);
+  /**
+   * Step 3: the verification of the token (null: none was found). Never throws. The default asks
+   * {@link AuthService.verification}, which the cache answers at once for a token it holds. An
+   * override may return a plain {@link AuthResult}: its issuer is then unknown, and the module's
+   * defaults apply to it.
+   */
+  protected authenticate(token: string | null, source: TokenOrigin | null = token === null ? null : 'header'): Verification | AuthResult | Promise<Verification | AuthResult> {
+    const started = this.observer?.metrics && token ? performance.now() : undefined;
+    const verification = this.authService.verification(token, source);
+    if (started === undefined || !(verification instanceof Promise)) return verification;
+    return (this.observer as AuthObserver).timed(verification, started);
   }
 
-  /** Step 6: allow, or refuse with 401 / 403 / 503 (a rejected promise). */
-  protected enforce(context: ExecutionContext, policy: AuthPolicy, result: AuthResult): boolean | Promise<boolean> {
-    if (policy.mode === 'optional') return true;
-    const { auth, error } = result;
-    if (!auth.isAuthenticated) {
-      if (result.tokenPresent && isUnavailable(error)) {
-        return this.refuse(context, unavailableDenial(error, this.retryAfterSeconds(error)));
-      }
-      return this.refuse(context, unauthorizedDenial(error, this.options.realm, this.options.debug === true));
-    }
-    const denial = signedInDenial(policy, auth, this.options);
-    return denial ? this.refuse(context, denial) : true;
+  /** Step 4: every acceptance rule of the route, on the verification (see `decide`). */
+  protected decide(policy: AuthPolicy, v: Verification): Outcome {
+    return decide(policy, v, this.options);
   }
 
-  /** When a retry makes sense after an "unavailable" reason without its own hint: the source's cooldown. */
-  private retryAfterSeconds(error: AuthError): number {
-    const cooldownMs =
-      error.reason === AuthErrorReason.IntrospectionUnavailable ? (this.options.opaque?.cooldownInMs ?? 0) : (this.options.issuers.entries[0]?.jwksCooldownInMs ?? AUTH_DEFAULTS.jwksCooldownInMs);
-    return cooldownMs / 1000;
+  /** Step 5: the verification stays on the carrier for later routes; the route's auth object becomes `req.auth`. */
+  protected attach(carrier: AuthCarrier, v: Verification, outcome: Outcome): void {
+    attachVerification(carrier, v, outcome.result.auth);
   }
 
-  private async refuse(context: ExecutionContext, denial: AuthDenial): Promise<never> {
-    observerOf(this.options)?.noteDenial(context, denial);
-    if (this.options.debug === true) logRefusal(context, denial);
-    throw await this.deny(context, denial);
+  /** Step 6: metrics and event hooks hear the decision; they never change it. */
+  protected observe(context: ExecutionContext, policy: AuthPolicy, v: Verification, outcome: Outcome): void {
+    this.observer?.record(context, policy.mode, v, outcome);
+    if (outcome.denial && this.options.debug) logRefusal(context, outcome.denial);
   }
 
-  /** Turns a denial into the exception of the transport, with its headers on HTTP responses. */
-  protected deny(context: ExecutionContext, denial: AuthDenial): Promise<Error> {
+  /** Step 7: the transport's exception for a denial, with its headers on HTTP responses (a rejected promise). */
+  protected async deny(context: ExecutionContext, denial: AuthDenial): Promise<never> {
     const type = contextTypeOf(context);
     if (type === 'http') {
       const adapter = this.adapterHost?.httpAdapter;
@@ -199,7 +151,25 @@ export class AuthGuard implements CanActivate {
         for (const [name, value] of Object.entries(denial.headers)) adapter.setHeader(response, name, value);
       }
     }
-    return toTransportException(type, denial, this.options.debug === true);
+    throw await toTransportException(type, denial, this.options.debug);
+  }
+
+  /** Step 3 for a carrier without a stored verification: the token, the session cookie's own rules, then verification. */
+  private verifyCarrier(carrier: AuthCarrier): Verification | Promise<Verification> {
+    const given = this.getToken(carrier);
+    const found: ExtractedToken | null = typeof given === 'string' ? { token: given, source: 'header' } : given;
+    const token = found?.token ?? null;
+    const source = found?.source ?? null;
+    const refusal = sessionCookieRefusal(carrier, source, this.options, this.options.issuers.authorizedParties);
+    if (refusal) return signedOutVerification(refusal, true, { token, source });
+    // A token header under another scheme than Bearer (`Token x`, `Basic x`): no token, but one was probably meant.
+    const otherScheme = token === null && sentWithAnotherScheme(carrier.headers, this.options);
+    const complete = (result: Verification | AuthResult): Verification => {
+      const verification = asVerification(result, token, source, this.options.issuers.single ? this.options.issuers.entries[0] : null);
+      return otherScheme ? withSchemeReason(verification) : verification;
+    };
+    const result = this.authenticate(token, source);
+    return result instanceof Promise ? result.then(complete) : complete(result);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { AUTH_OPTIONS } from './auth.constants.js';
+import { AUTH_OBSERVER, AUTH_OPTIONS } from './auth.constants.js';
 import { authOptionsProviders } from './auth-options.providers.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
@@ -56,7 +56,7 @@ export class AuthModule extends ConfigurableAuthModule {
       imports: [...(definition.imports ?? []), DiscoveryModule],
       global: true,
       providers,
-      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AuthService, AuthGuard],
+      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AUTH_OBSERVER, AuthService, AuthGuard],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { AuthService } from './auth.service.js';
+import type { Verification } from './verification/verification.js';
 import { clerkM2MClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from './testing/index.js';
 
 let issuer: TestIssuer;
@@ -48,9 +49,10 @@ describe('AuthService', () => {
     const token = await issuer.sign({ ...clerkM2MClaims({ machineId: 'mch_1' }), sts: 'pending' });
     await service.authenticate(token);
     await service.authenticate(token); // second sighting: stored
-    const cached = service.authenticateCached(token);
-    expect(cached?.auth).toMatchObject({ isAuthenticated: true, tokenType: 'm2m_token', machineId: 'mch_1' });
-    await expect(service.verifyToken(token, { acceptsToken: 'm2m_token' })).resolves.toBe(cached?.auth);
+    const cached = service.verification(token, 'header');
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect((cached as Verification).auth).toMatchObject({ isAuthenticated: true, tokenType: 'm2m_token', machineId: 'mch_1' });
+    await expect(service.verifyToken(token, { acceptsToken: 'm2m_token' })).resolves.toBe((cached as Verification).auth);
   });
 
   it("with several issuers, each token gets its own issuer's defaults: acceptsToken and treatPendingAsSignedOut", async () => {

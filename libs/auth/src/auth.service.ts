@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { AuthError, AuthErrorReason } from './auth.errors.js';
+import type { SignedInAuthObject } from './auth-object/auth-object.js';
+import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
+import type { AuthResult } from './auth-object/auth-result.js';
+import type { MachineAuthObject } from './auth-object/machine-auth-object.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import type { ResolvedAuthOptions } from './config/resolved-options.js';
-import { signedInResult, signedOutResult, type AuthResult, type SignedInAuthObject } from './auth-object/auth-object.js';
-import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
-import type { MachineAuthObject } from './auth-object/machine-auth-object.js';
 import { logKeySourceError } from './operator-log.js';
-import { optionsFor } from './issuers/issuer-of.js';
-import { checkAcceptsToken, isTokenTypeAccepted, type AcceptsToken } from './verification/token-class.js';
-import { TokenVerifier, toAuthError } from './verification/token-verifier.js';
+import { admit } from './policy/admit.js';
+import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
+import { TokenVerifier } from './verification/token-verifier.js';
+import { verifiedVerification, type TokenOrigin, type Verification } from './verification/verification.js';
 
-export type { AuthResult } from './auth-object/auth-object.js';
+export type { AuthResult } from './auth-object/auth-result.js';
 
 /** How long the boot waits for a revocation store's first sync. */
 const REVOCATION_BOOT_WAIT_MS = 3000;
@@ -28,8 +29,8 @@ export interface VerifyTokenOptions<A extends AcceptsToken = AcceptsToken> {
 }
 
 /**
- * Verification for one AuthModule instance. Use it where there is no HTTP request: a WebSocket
- * handshake, a queue worker, a CLI.
+ * Verification for one AuthModule instance: what the guard asks for every request, and the same
+ * for code where there is no HTTP request (a WebSocket handshake, a queue worker, a CLI).
  *
  * @example
  * const auth = await this.authService.verifyToken(token); // throws AuthError
@@ -72,10 +73,38 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * The guard's verification step: what one request's token is (see {@link Verification}), never
+   * throwing. Synchronous when the verified-token cache answers. Whatever wraps this service's
+   * methods (tracing proxies, APM agents) keeps that: the guard asks this method for every token.
+   * Override it to see or replace every verification the guard makes, e.g. to count tokens; call
+   * `super.verification()` to keep the cache.
+   *
+   * @example
+   * class CountingAuthService extends AuthService {
+   *   override verification(token: string | null, source: TokenOrigin | null) {
+   *     metrics.count(source);
+   *     return super.verification(token, source);
+   *   }
+   * }
+   */
+  verification(token: string | null, source: TokenOrigin | null = 'header'): Verification | Promise<Verification> {
+    return this.verifier.authenticate(token, source);
+  }
+
+  /**
+   * Checks a verification stored on a carrier again (a second guard, another GraphQL field, a
+   * graphql-ws connection), exactly as far as a new request with its token would be. Never throws.
+   */
+  recheck(stored: Verification): Verification | Promise<Verification> {
+    return this.verifier.recheck(stored);
+  }
+
+  /**
    * Verifies a token exactly as the guard does and returns the signed-in auth object of its class.
-   * Throws {@link AuthError} when it is refused: a class `acceptsToken` (default: the issuer's, else the module's) does
-   * not admit (`token-type-not-accepted`), or a pending session when `treatPendingAsSignedOut` is on.
-   * Without options the result is typed as a session, the module's default class.
+   * Throws {@link AuthError} when it is refused, with the guard's reason: a class `acceptsToken`
+   * (default: the issuer's, else the module's) does not admit (`token-type-not-accepted`), an `azp`
+   * not authorized, a pending session when `treatPendingAsSignedOut` is on. Without options the
+   * result is typed as a session, the module's default class.
    *
    * @example
    * const machine = await authService.verifyToken(token, { acceptsToken: 'm2m_token' });
@@ -85,49 +114,17 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject>;
   async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject | MachineAuthObject> {
     const asked = options?.acceptsToken === undefined ? undefined : checkAcceptsToken(options.acceptsToken, 'verifyToken({ acceptsToken })');
-    const { auth } = await this.verifier.verify(token);
-    const accepts = asked ?? optionsFor(auth, this.options).acceptsToken;
-    if (!isTokenTypeAccepted(auth.tokenType, accepts)) {
-      throw new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the token is of a class that is not accepted');
-    }
-    return this.admit(auth);
-  }
-
-  /** Never throws: a missing or refused token gives the signed-out object and the reason. */
-  async authenticate(token: string | null | undefined): Promise<AuthResult> {
-    if (!token) return signedOutResult(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false);
-    try {
-      const { auth } = await this.verifier.verify(token);
-      return signedInResult(this.admit(auth));
-    } catch (error) {
-      return signedOutResult(toAuthError(error), true);
-    }
+    const verified = await this.verifier.verify(token);
+    const { auth, error } = admit(verifiedVerification(verified, null, false), { acceptsToken: asked }, this.options.acceptsToken);
+    if (!auth.isAuthenticated) throw error;
+    return auth as SignedInAuthObject | MachineAuthObject;
   }
 
   /**
-   * The result for a token the cache can answer at once, without an await (see
-   * `TokenVerifier.verifyCached`); undefined otherwise, and then {@link authenticate} decides.
+   * Never throws: a missing or refused token gives the signed-out object and the reason. Any class
+   * of token signs in; `azp` and pending sessions are decided as on every route.
    */
-  authenticateCached(token: string): AuthResult | undefined {
-    let verified;
-    try {
-      verified = this.verifier.verifyCached(token);
-    } catch (error) {
-      // The revocation store refused the cached token, or cannot answer: decided without an await.
-      return signedOutResult(toAuthError(error), true);
-    }
-    if (!verified || this.heldBack(verified.auth)) return undefined;
-    return signedInResult(verified.auth);
-  }
-
-  /** A verified token, unless it is a pending session and that counts as signed out (then AuthError). */
-  private admit<T extends SignedInAuthObject | MachineAuthObject>(auth: T): T {
-    if (this.heldBack(auth)) throw new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
-    return auth;
-  }
-
-  /** `treatPendingAsSignedOut` concerns sessions only. */
-  private heldBack(auth: SignedInAuthObject | MachineAuthObject): boolean {
-    return auth.tokenType === 'session_token' && auth.sessionStatus === 'pending' && optionsFor(auth, this.options).treatPendingAsSignedOut === true;
+  async authenticate(token: string | null | undefined): Promise<AuthResult> {
+    return admit(await this.verifier.authenticate(token ?? null), { acceptsToken: 'any' }, 'any');
   }
 }

@@ -1,8 +1,9 @@
-import type { AuthObject, AuthResult } from './auth-object/auth-object.js';
-import { resultForAccepted, type AuthObjectFor } from './auth-object/auth-object-for.js';
-import { acceptedResultOf } from './carrier-verification.js';
-import { authStateOf, carrierOf } from './request-context.js';
+import type { AuthObject } from './auth-object/auth-object.js';
+import type { AuthObjectFor } from './auth-object/auth-object-for.js';
+import { admit, type Admission } from './policy/admit.js';
+import { carrierOf, storedVerification } from './request-context.js';
 import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
+import type { Verification } from './verification/verification.js';
 
 /** Options of {@link getAuth}. */
 export interface GetAuthOptions<A extends AcceptsToken = AcceptsToken> {
@@ -28,20 +29,29 @@ export function getAuth<A extends AcceptsToken>(request: object, options: GetAut
 export function getAuth(request: object): AuthObject;
 export function getAuth(request: object, options?: GetAuthOptions): AuthObjectFor<AcceptsToken> {
   const accepts = options === undefined ? 'session_token' : checkAcceptsToken(options?.acceptsToken, 'getAuth({ acceptsToken })');
-  const result = acceptedResultOf(request, accepts) ?? resultForAccepted(guardResultOf(request), accepts);
-  return result.auth as AuthObjectFor<AcceptsToken>;
+  return admittedAuth(request, { acceptsToken: accepts }) as AuthObjectFor<AcceptsToken>;
 }
 
-/** What the guard attached to the request, whatever its class (for `@Auth()`). Throws like {@link getAuth}. */
-export function guardResultOf(request: object): AuthResult {
+/**
+ * What a route that admits `route` sees of the verification the guard stored for `request` (a
+ * request, a WebSocket client, an RPC context): the same rules as the guard's decision. Throws like
+ * {@link getAuth} when the guard never ran.
+ */
+export function admittedAuth(request: object, route: Admission): AuthObjectFor<AcceptsToken> {
+  // Undefined `acceptsToken`: the token issuer's default, as on the route itself.
+  return admit(verificationFor(request), route, 'session_token').auth as AuthObjectFor<AcceptsToken>;
+}
+
+/** The verification the guard stored for `request` (or the carrier behind a WebSocket client or an RPC context). */
+function verificationFor(request: object): Verification {
   const carrier = request !== null && typeof request === 'object' ? request : undefined;
   const indirect = carrierOf(request);
-  const state = (carrier && authStateOf(carrier)) ?? (indirect && authStateOf(indirect));
-  if (!state) {
+  const stored = (carrier && storedVerification(carrier)) ?? (indirect && storedVerification(indirect));
+  if (!stored) {
     throw new Error(
       'nestjs-warden: getAuth() found no auth on this request: AuthGuard did not run for it. ' +
         'Import AuthModule.forRoot({ ..., global: true }) or add @UseGuards(AuthGuard) to the controller.',
     );
   }
-  return state;
+  return stored;
 }

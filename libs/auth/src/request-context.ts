@@ -1,12 +1,12 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { AnyAuthObject } from './auth-object/auth-result.js';
+import { AUTH_VERIFICATION } from './auth.constants.js';
 import type { AuthContextType } from './config/event-options.js';
+import type { RequestHeaders } from './token/extract-token.js';
+import type { Verification } from './verification/verification.js';
+import { wsHandshakeOf } from './ws-handshake.js';
 
 export type { AuthContextType } from './config/event-options.js';
-import { authResultOf, type AuthResult } from './auth-object/auth-object.js';
-import type { AnyAuthObject } from './auth-object/auth-object-for.js';
-import { AUTH_STATE } from './auth.constants.js';
-import type { RequestHeaders } from './token/extract-token.js';
-import { wsHandshakeOf } from './ws-handshake.js';
 
 /** The parts of a request the guard reads and writes, whatever the transport. */
 export interface AuthCarrier {
@@ -28,31 +28,22 @@ export interface AuthCarrier {
 }
 
 /**
- * Results whose auth object is not one of this library's (a guard subclass built it), which
- * {@link authResultOf} cannot read back: kept beside the carrier. One map per process, on
- * `globalThis` under {@link AUTH_STATE}, so two copies of the library still agree.
+ * The verification the guard stored on this carrier (request, handshake, message), if any: the
+ * value every later route on the carrier decides from (GraphQL runs the guard once per field).
+ * Stored under a `Symbol.for()` key, so two copies of the library still agree.
  */
-const foreignStates: WeakMap<object, AuthResult> = ((globalThis as unknown as Record<symbol, WeakMap<object, AuthResult> | undefined>)[
-  AUTH_STATE
-] ??= new WeakMap());
-
-/**
- * The result the guard attached to this carrier (request, handshake, message), if any. Read from the
- * carrier's `auth` itself, so the guard leaves one property on a request (`req.auth`), not two, and
- * no weak-map entry for the garbage collector to clear.
- */
-export function authStateOf(carrier: object): AuthResult | undefined {
-  // An own-property check: looking up a missing `auth` walks an Express request's whole prototype chain.
-  const own = Object.hasOwn(carrier, 'auth') ? authResultOf((carrier as AuthCarrier).auth) : undefined;
-  return own ?? foreignStates.get(carrier);
+export function storedVerification(carrier: object): Verification | undefined {
+  // An own-property check: a missing key would walk an Express request's whole prototype chain.
+  return Object.hasOwn(carrier, AUTH_VERIFICATION) ? (carrier as Record<symbol, Verification | undefined>)[AUTH_VERIFICATION] : undefined;
 }
 
-/** Attaches the guard's result to a carrier as `auth` (see {@link authStateOf}). */
-export function setAuthState(carrier: AuthCarrier, result: AuthResult): void {
-  carrier.auth = result.auth;
-  const own = authResultOf(result.auth);
-  if (own?.error !== result.error || own.tokenPresent !== result.tokenPresent) foreignStates.set(carrier, result);
-  else foreignStates.delete(carrier);
+/**
+ * Stores the verification on a carrier (not enumerable: it never shows in a log of the request) and
+ * attaches what the route sees as `auth`, for `@Auth()`, `getAuth(req)` and `req.auth`.
+ */
+export function attachVerification(carrier: AuthCarrier, verification: Verification, auth: AnyAuthObject): void {
+  Object.defineProperty(carrier, AUTH_VERIFICATION, { value: verification, writable: true, configurable: true, enumerable: false });
+  carrier.auth = auth;
 }
 
 /** Where an RPC message carries its token. */

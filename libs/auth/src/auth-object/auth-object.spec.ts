@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import { AUTH_RESULT, authResultOf, signedInAuthObject, signedInResult, signedOutAuthObject, signedOutResult } from './auth-object.js';
+import { signedInAuthObject, signedOutAuthObject } from './auth-object.js';
+import { signedOutResult } from './auth-result.js';
 import { hasAuthorization } from './has-authorization.js';
 import { readSessionFields } from './claims.js';
 
@@ -197,21 +198,6 @@ describe('auth objects, field by field', () => {
     );
   });
 
-  it('a signed-in object stands for one frozen result, the same every time', () => {
-    const auth = signedInAuthObject(v1, readSessionFields(v1), 't.o.k');
-    const result = authResultOf(auth);
-    expect(result).toEqual({ auth, error: null, tokenPresent: true });
-    expect(result?.auth).toBe(auth);
-    expect(Object.isFrozen(result)).toBe(true);
-    expect(authResultOf(auth)).toBe(result);
-    expect(signedInResult(auth)).toBe(result);
-  });
-
-  it('signedInResult makes a result for a signed-in object of another origin', () => {
-    const foreign = { isAuthenticated: true, tokenType: 'session_token' } as never;
-    expect(signedInResult(foreign)).toEqual({ auth: foreign, error: null, tokenPresent: true });
-  });
-
   it('a signed-out object remembers why, and whether a token came', () => {
     const error = new AuthError(AuthErrorReason.TokenExpired);
     const result = signedOutResult(error, true);
@@ -219,22 +205,10 @@ describe('auth objects, field by field', () => {
     expect(result.error).toBe(error);
     expect(Object.isFrozen(result)).toBe(true);
     expect(Object.isFrozen(result.auth)).toBe(true);
-    expect(authResultOf(result.auth)).toBe(result);
-    expect(authResultOf(signedOutAuthObject())).toEqual({ auth: expect.anything(), error: null, tokenPresent: false });
+    expect(result.auth.debug()).toMatchObject({ reason: 'token-expired', tokenPresent: true });
+    expect(signedOutAuthObject().debug()).toMatchObject({ reason: null, tokenPresent: false });
     const pending = signedOutAuthObject(new AuthError(AuthErrorReason.SessionPending), true);
-    expect(authResultOf(pending)).toMatchObject({ tokenPresent: true, error: { reason: 'session-pending' } });
-  });
-
-  it('authResultOf is undefined for anything that is not one of its auth objects', () => {
-    for (const value of [null, undefined, 'auth', 1, {}, { [AUTH_RESULT]: 'not a function' }, () => undefined]) {
-      expect(authResultOf(value)).toBeUndefined();
-    }
-    const carrier = {
-      mark: 'mine',
-      [AUTH_RESULT]() {
-        return { auth: this, error: null, tokenPresent: true };
-      },
-    };
-    expect(authResultOf(carrier)).toEqual({ auth: carrier, error: null, tokenPresent: true });
+    expect(pending.debug()).toMatchObject({ tokenPresent: true, reason: 'session-pending' });
+    expect(pending.sessionStatus).toBe('pending');
   });
 });

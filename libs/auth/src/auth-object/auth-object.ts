@@ -2,7 +2,6 @@ import type { JWTPayload } from 'jose';
 import { AuthErrorReason, type AuthError } from '../auth.errors.js';
 import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './auth-debug.js';
 import type { ActorClaim, SessionFields } from './claims.js';
-import type { AnyAuthObject } from './auth-object-for.js';
 import { hasAuthorization, type AuthorizationCheck } from './has-authorization.js';
 
 // Kept importable from here: has() lived in this file before it grew past the size limit.
@@ -82,29 +81,6 @@ export type AuthObject<TClaims extends object = object> = SignedInAuthObject<TCl
  */
 export type TokenTemplateProvider = (auth: SignedInAuthObject, template: string, options: GetTokenOptions) => Promise<string | null>;
 
-/** The outcome of authenticating one request: always an auth object, and why it is signed out. */
-export interface AuthResult {
-  /** A session's auth object, or a machine's (narrow on `tokenType`). */
-  auth: AnyAuthObject;
-  /** Null when signed in, or when no token was sent. */
-  error: AuthError | null;
-  /** Whether the request carried a token at all. */
-  tokenPresent: boolean;
-}
-
-/**
- * Key (shared by every copy of the library) of a method on the prototype of the auth objects this
- * library makes: it gives the {@link AuthResult} the object stands for. So `req.auth` alone tells
- * `getAuth(req)` and a second guard what the first one decided, and an `auth` some other middleware
- * put on the request is never mistaken for ours.
- */
-export const AUTH_RESULT = Symbol.for('nestjs-warden:auth-result');
-
-/** An object that may be one of this library's auth objects. */
-export interface AuthResultCarrier {
-  [AUTH_RESULT]?: () => AuthResult;
-}
-
 class SignedInAuth implements SignedInAuthObject {
   sessionId: string | null;
   userId: string;
@@ -123,9 +99,6 @@ class SignedInAuth implements SignedInAuthObject {
   factorVerificationAge: [number, number] | null;
   has: (check: AuthorizationCheck) => boolean;
   debug: () => AuthDebugInfo;
-  /** Made on first use and kept: a cached token's requests all share it. Private fields stay writable when frozen. */
-  #result: AuthResult | undefined;
-
   constructor(claims: JWTPayload, fields: SessionFields, token: string, templates?: TokenTemplateProvider) {
     this.sessionId = fields.sessionId;
     this.userId = fields.userId;
@@ -154,10 +127,6 @@ class SignedInAuth implements SignedInAuthObject {
     this.has = (check) => hasAuthorization(check, fields);
     this.debug = () => signedInDebugInfo(claims, fields);
   }
-
-  [AUTH_RESULT](): AuthResult {
-    return (this.#result ??= Object.freeze({ auth: this, error: null, tokenPresent: true }));
-  }
 }
 
 class SignedOutAuth implements SignedOutAuthObject {
@@ -178,16 +147,10 @@ class SignedOutAuth implements SignedOutAuthObject {
   factorVerificationAge = null;
   has = (): boolean => false;
   debug: () => AuthDebugInfo;
-  readonly #result: AuthResult;
 
   constructor(error: AuthError | null, tokenPresent: boolean) {
     this.sessionStatus = error?.reason === AuthErrorReason.SessionPending ? 'pending' : null;
     this.debug = () => signedOutDebugInfo(error, tokenPresent, this.sessionStatus);
-    this.#result = Object.freeze({ auth: this, error, tokenPresent });
-  }
-
-  [AUTH_RESULT](): AuthResult {
-    return this.#result;
   }
 }
 
@@ -204,20 +167,4 @@ export function signedInAuthObject(
 /** The signed-out auth object, remembering why (for `getAuth` and a second guard on the request); frozen. */
 export function signedOutAuthObject(error: AuthError | null = null, tokenPresent = false): SignedOutAuthObject {
   return Object.freeze(new SignedOutAuth(error, tokenPresent));
-}
-
-/** A signed-out result (frozen) whose auth object remembers why. */
-export function signedOutResult(error: AuthError | null, tokenPresent: boolean): AuthResult {
-  return Object.freeze(new SignedOutAuth(error, tokenPresent))[AUTH_RESULT]();
-}
-
-/** The (frozen, shared) result of a signed-in auth object. */
-export function signedInResult(auth: AnyAuthObject & { isAuthenticated: true }): AuthResult {
-  return authResultOf(auth) ?? { auth, error: null, tokenPresent: true };
-}
-
-/** The result an auth object of this library stands for, or undefined for any other value. */
-export function authResultOf(value: unknown): AuthResult | undefined {
-  const method = value !== null && typeof value === 'object' ? (value as AuthResultCarrier)[AUTH_RESULT] : undefined;
-  return typeof method === 'function' ? method.call(value) : undefined;
 }

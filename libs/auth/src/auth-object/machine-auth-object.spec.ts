@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AuthError } from '../auth.errors.js';
-import { authResultOf } from './auth-object.js';
+import { signedOutResult } from './auth-result.js';
 import { hasMachineAuthorization, machineAuthObject, signedOutMachineAuthObject } from './machine-auth-object.js';
 import { readScopes } from './scopes.js';
 
@@ -35,7 +35,7 @@ describe('machineAuthObject', () => {
     });
     await expect(auth.getToken()).resolves.toBe('the-token');
     expect(Object.isFrozen(auth)).toBe(true);
-    expect(authResultOf(auth)).toEqual({ auth, error: null, tokenPresent: true });
+    expect(auth.isAuthenticated).toBe(true);
   });
 
   it('builds an OAuth object: userId from sub, clientId from client_id, scopes from scope (scp only as the issuer\'s scopeClaim)', () => {
@@ -213,9 +213,9 @@ describe('machine auth objects, claim by claim', () => {
     const error = new AuthError('token-expired');
     const auth = signedOutMachineAuthObject('m2m_token', error, true);
     expect(Object.isFrozen(auth)).toBe(true);
-    expect(authResultOf(auth)).toEqual({ auth, error, tokenPresent: true });
-    expect(authResultOf(auth)?.error).toBe(error);
-    expect(authResultOf(signedOutMachineAuthObject('api_key'))).toMatchObject({ error: null, tokenPresent: false });
+    expect(auth.debug()).toMatchObject({ reason: 'token-expired', tokenPresent: true, tokenType: 'm2m_token' });
+    expect(signedOutResult(error, true, 'm2m_token')).toMatchObject({ error, tokenPresent: true, auth: { tokenType: 'm2m_token', isAuthenticated: false } });
+    expect(signedOutMachineAuthObject('api_key').debug()).toMatchObject({ reason: null, tokenPresent: false });
     expect(signedOutMachineAuthObject('oauth_token').debug()).toMatchObject({ reason: null, tokenPresent: false, tokenType: 'oauth_token', sessionStatus: null });
     await expect(signedOutMachineAuthObject('api_key').getToken()).resolves.toBeNull();
     expect(signedOutMachineAuthObject('api_key').has({ scope: 'a' })).toBe(false);
@@ -229,13 +229,6 @@ describe('machine auth objects, claim by claim', () => {
     const check = Object.assign(() => undefined, { scope: 'a' });
     expect(hasMachineAuthorization(check as never, ['a'])).toBe(false);
     expect(hasMachineAuthorization({ scope: 'a' }, ['a'])).toBe(true);
-  });
-
-  it('a signed-in machine object stands for one frozen result, the same every time', () => {
-    const auth = machineAuthObject('oauth_token', { sub: 'user_1' }, 't');
-    const result = authResultOf(auth);
-    expect(Object.isFrozen(result)).toBe(true);
-    expect(authResultOf(auth)).toBe(result);
   });
 });
 

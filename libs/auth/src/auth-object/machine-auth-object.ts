@@ -2,7 +2,7 @@ import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { MachineTokenType } from '../verification/token-class.js';
 import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './auth-debug.js';
-import { AUTH_RESULT, type AuthorizationCheck, type AuthResult } from './auth-object.js';
+import type { AuthorizationCheck } from './has-authorization.js';
 import { grantsAllow, type AuthorizationGrants } from './authorization-grants.js';
 import { askedScopes, hasScopes, readScopes } from './scopes.js';
 
@@ -95,28 +95,17 @@ export type SignedOutMachineAuthObject<T extends MachineTokenType = MachineToken
 
 class MachineAuth {
   readonly isAuthenticated = true as const;
-  #result: AuthResult | undefined;
 
   constructor(fields: Record<string, unknown>) {
     Object.assign(this, fields);
-  }
-
-  [AUTH_RESULT](): AuthResult {
-    return (this.#result ??= Object.freeze({ auth: this as unknown as MachineAuthObject, error: null, tokenPresent: true }));
   }
 }
 
 class SignedOutMachineAuth {
   readonly isAuthenticated = false as const;
-  readonly #result: AuthResult;
 
-  constructor(fields: Record<string, unknown>, error: AuthError | null, tokenPresent: boolean) {
+  constructor(fields: Record<string, unknown>) {
     Object.assign(this, fields);
-    this.#result = Object.freeze({ auth: this as unknown as SignedOutMachineAuthObject, error, tokenPresent });
-  }
-
-  [AUTH_RESULT](): AuthResult {
-    return this.#result;
   }
 }
 
@@ -162,10 +151,7 @@ export function machineAuthObject<T extends MachineTokenType>(
   return Object.freeze(new MachineAuth(fields)) as unknown as MachineAuthObject<T>;
 }
 
-/**
- * The signed-out object of a route that accepts only `tokenType`, remembering why (for `getAuth`
- * and a second guard); frozen.
- */
+/** The signed-out object of a route that accepts only `tokenType`; its `debug()` tells why. Frozen. */
 export function signedOutMachineAuthObject<T extends MachineTokenType>(
   tokenType: T,
   error: AuthError | null = null,
@@ -182,7 +168,7 @@ export function signedOutMachineAuthObject<T extends MachineTokenType>(
     has: (): false => false,
     debug: () => signedOutDebugInfo(error, tokenPresent, null, tokenType),
   });
-  return Object.freeze(new SignedOutMachineAuth(fields, error, tokenPresent)) as unknown as SignedOutMachineAuthObject<T>;
+  return Object.freeze(new SignedOutMachineAuth(fields)) as unknown as SignedOutMachineAuthObject<T>;
 }
 
 /** `has()` of a machine: scopes always; the other dimensions only through grants. */

@@ -1,5 +1,8 @@
 import type { AuthModuleOptions } from './auth-options.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { nonEmptyStrings } from '../policy/non-empty-strings.js';
+
+export { nonEmptyStrings } from '../policy/non-empty-strings.js';
 import { checkKnownCacheSettings } from './known-options.js';
 import { isAllowedKeyUrl } from '../verification/oidc-discovery.js';
 import { CACHE_DEFAULTS, type VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
@@ -71,12 +74,6 @@ export function stringList(options: AuthModuleOptions, name: keyof AuthModuleOpt
   return list;
 }
 
-/** One non-empty string or a non-empty list of them, as a new list; null for anything else. */
-export function nonEmptyStrings(value: unknown): string[] | null {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) return null;
-  return [...(list as string[])];
-}
 
 /** `scopeClaim`: the name of one claim (a non-empty string of printable ASCII), or undefined when absent. */
 export function scopeClaimOption(options: AuthModuleOptions): string | undefined {

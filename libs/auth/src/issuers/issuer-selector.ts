@@ -53,7 +53,17 @@ export class IssuerSelector {
   /** The verifier for `token`; throws (or rejects with) {@link AuthError}. The token has the shape of a compact JWS. */
   select(token: string): IssuerVerifier | Promise<IssuerVerifier> {
     if (this.only) return this.only;
-    const iss = unverifiedIssuer(token);
+    return this.forIssuer(unverifiedIssuer(token));
+  }
+
+  /**
+   * The verifier an `iss` selects (a module with one issuer: that one): an entry of `issuers`, else
+   * what `resolveIssuer` answers, as for a new token. Throws (or rejects with) {@link AuthError}:
+   * `token-invalid-issuer` when the app does not trust `iss`, `issuer-unavailable` when that cannot
+   * be known now.
+   */
+  forIssuer(iss: string): IssuerVerifier | Promise<IssuerVerifier> {
+    if (this.only) return this.only;
     const fixed = this.byIssuer.get(iss);
     if (fixed) return fixed;
     if (!this.registry) throw new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the token iss names no configured issuer');

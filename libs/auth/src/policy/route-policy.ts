@@ -2,7 +2,7 @@ import type { AuthorizationCheck } from '../auth-object/auth-object.js';
 import { reverificationRequirement, type ReverificationRequirement } from '../auth-object/reverification.js';
 import { askedScopes, isScopeToken } from '../auth-object/scopes.js';
 import { validateStepUpRequirement, type StepUpRequirement } from '../auth-object/step-up.js';
-import { nonEmptyStrings } from '../config/option-checks.js';
+import { nonEmptyStrings } from './non-empty-strings.js';
 import { checkAcceptsToken, type AcceptsToken } from '../verification/token-class.js';
 
 /** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */

@@ -1,9 +1,16 @@
 import type { AnyAuthObject } from '../auth-object/auth-object-for.js';
 import { meetsStepUp } from '../auth-object/step-up.js';
-import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from '../auth.exceptions.js';
-import type { ResolvedAuthOptions } from '../config/resolved-options.js';
+import { forbiddenDenial, reverificationDenial, stepUpDenial, type AuthDenial } from './denials.js';
 import type { AuthPolicy } from './route-policy.js';
-import { optionsFor } from '../issuers/issuer-of.js';
+
+/** What the signed-in rules need besides the policy: the challenge's realm, debug mode, the time and the token issuer's skew. */
+export interface SignedInRules {
+  realm: string;
+  debug: boolean;
+  /** Now, in ms since the epoch. */
+  now: number;
+  clockSkewInMs: number;
+}
 
 /**
  * What a required route makes of a signed-in caller: null to let it through, else the denial. In
@@ -13,15 +20,12 @@ import { optionsFor } from '../issuers/issuer-of.js';
  * 2. Clerk reverification not met: 403 with Clerk's `clerk_error` body;
  * 3. RFC 9470 `acr` / `auth_time` not met: 401 `insufficient_user_authentication`.
  */
-export function signedInDenial(policy: AuthPolicy, auth: AnyAuthObject & { isAuthenticated: true }, options: ResolvedAuthOptions): AuthDenial | null {
-  const debug = options.debug === true;
-  if (policy.predicate && !predicateAllows(policy.predicate, auth)) return forbiddenDenial(options.realm, debug);
-  if (policy.check && !auth.has(policy.check)) return forbiddenDenial(options.realm, debug, policy.scopes);
+export function signedInDenial(policy: AuthPolicy, auth: AnyAuthObject & { isAuthenticated: true }, rules: SignedInRules): AuthDenial | null {
+  const { realm, debug } = rules;
+  if (policy.predicate && !predicateAllows(policy.predicate, auth)) return forbiddenDenial(realm, debug);
+  if (policy.check && !auth.has(policy.check)) return forbiddenDenial(realm, debug, policy.scopes);
   if (policy.reverification && !auth.has({ reverification: policy.reverification })) return reverificationDenial(policy.reverification);
-  if (policy.stepUp) {
-    const now = (options.clock ?? Date.now)() / 1000;
-    if (!meetsStepUp(policy.stepUp, auth.claims, now, optionsFor(auth, options).clockSkewInMs / 1000)) return stepUpDenial(options.realm, policy.stepUp, debug);
-  }
+  if (policy.stepUp && !meetsStepUp(policy.stepUp, auth.claims, rules.now / 1000, rules.clockSkewInMs / 1000)) return stepUpDenial(realm, policy.stepUp, debug);
   return null;
 }
 

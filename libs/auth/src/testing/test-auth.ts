@@ -14,6 +14,7 @@ import {
   type KeySource,
   type ResolvedAuthOptions,
 } from '../index.js';
+import type { TokenOrigin, Verification } from '../verification/verification.js';
 import { tokenHeaderOf, type TestClaims } from './machine-claims.js';
 import { refuseInProduction } from './production-refusal.js';
 
@@ -144,6 +145,12 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       super(resolved);
       appOptions = resolved;
       (this as { verifier: TokenVerifier }).verifier = new TokenVerifier(resolved, keySource, resolved.clock);
+    }
+
+    /** A request without a token is the signed-in test user, if any: the rest of the path is the app's own. */
+    override verification(raw: string | null, source: TokenOrigin | null = 'header'): Verification | Promise<Verification> {
+      if (raw || !current) return super.verification(raw, source);
+      return token(current).then((signed) => super.verification(signed, 'header'));
     }
 
     override async authenticate(raw: string | null | undefined): Promise<AuthResult> {

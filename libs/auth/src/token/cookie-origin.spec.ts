@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { cookieOriginAllowed, requestScheme, sessionCookieRefusal, type OriginRequest } from './cookie-origin.js';
-import type { RequestHeaders, TokenExtractionOptions } from './extract-token.js';
+import { extractToken, type RequestHeaders, type TokenExtractionOptions } from './extract-token.js';
 
 /** A request the server received over `protocol` (what Express and Fastify say in `req.protocol`). */
 const over = (protocol: string, headers: RequestHeaders): OriginRequest => ({ protocol, headers });
@@ -85,14 +85,17 @@ describe('requestScheme', () => {
 
 describe('sessionCookieRefusal', () => {
   const options: TokenExtractionOptions = { tokenSources: ['header', 'cookie'], headerName: 'authorization', cookieName: '__session' };
-  const reason = (request: OriginRequest & { token?: string }, opts = options, parties?: string[]) => sessionCookieRefusal(request, opts, parties)?.reason;
+  // The source is where the guard found the token: the same extraction it runs once per request.
+  const sourceOf = (request: OriginRequest & { token?: string }, opts = options) => extractToken(request.headers, opts, request.token)?.source ?? null;
+  const reason = (request: OriginRequest & { token?: string }, opts = options, parties?: string[]) =>
+    sessionCookieRefusal(request, sourceOf(request, opts), opts, parties)?.reason;
   const tossed = '__session=a.a.a; __session=b.b.b';
 
   it('refuses a cookie sent twice with different values, with or without Origin, when no other source has a token', () => {
     expect(reason({ headers: { cookie: tossed } })).toBe('cookie-duplicated');
     expect(reason(over('https', { cookie: tossed, origin: 'https://api.example.com', host: 'api.example.com' }))).toBe('cookie-duplicated');
     expect(reason({ headers: { cookie: tossed, authorization: 'Basic x' } })).toBe('cookie-duplicated');
-    expect(sessionCookieRefusal({ headers: { cookie: tossed } }, options, undefined)?.message).toBe('the session cookie was sent twice with different values');
+    expect(sessionCookieRefusal({ headers: { cookie: tossed } }, null, options, undefined)?.message).toBe('the session cookie was sent twice with different values');
   });
 
   it('leaves a duplicated cookie alone when the header (or a carried token) holds the token, or cookies are no source', () => {

@@ -1,5 +1,6 @@
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import { extractToken, sessionCookieDuplicated, type RequestHeaders, type TokenExtractionOptions } from './extract-token.js';
+import type { TokenSource } from '../config/auth-options.js';
+import { sessionCookieDuplicated, type RequestHeaders, type TokenExtractionOptions } from './extract-token.js';
 
 /**
  * What the origin rule reads from a request (an Express or Fastify request, a WebSocket handshake,
@@ -91,26 +92,25 @@ export function cookieOriginAllowed(request: OriginRequest, authorizedParties: r
 /**
  * Why the session cookie must not sign this request in, before any verification; undefined when it
  * may (or when the token does not come from the cookie: the Authorization header is never judged
- * here). Two reasons:
+ * here). `source` is where the request's token was found (null: nowhere). Two reasons:
  * - `cookie-duplicated`: the cookie came twice with different values (cookie tossing from a sibling
  *   subdomain), and no other source holds a token;
  * - `cookie-cross-origin`: the token would come from the cookie and {@link cookieOriginAllowed} says no.
  * Cheap for the usual request: no `Origin` and the cookie name once.
  *
  * @example
- * sessionCookieRefusal({ headers: { cookie: '__session=a; __session=b' } }, options, undefined)?.reason // 'cookie-duplicated'
+ * sessionCookieRefusal({ headers: { cookie: '__session=a; __session=b' } }, null, options, undefined)?.reason // 'cookie-duplicated'
  */
 export function sessionCookieRefusal(
-  request: OriginRequest & { token?: string },
+  request: OriginRequest,
+  source: TokenSource | null,
   options: TokenExtractionOptions,
   authorizedParties: readonly string[] | undefined,
 ): AuthError | undefined {
   const headers = request.headers;
   if (!headers) return undefined;
   const duplicated = options.tokenSources.includes('cookie') && sessionCookieDuplicated(headers, options.cookieName);
-  if (!duplicated && (headers.origin === undefined || cookieOriginAllowed(request, authorizedParties))) return undefined;
-  // Only now the extraction: the cookie matters only when it is where the token would come from.
-  const source = extractToken(headers, options, request.token)?.source;
-  if (duplicated) return source === undefined ? new AuthError(AuthErrorReason.CookieDuplicated, 'the session cookie was sent twice with different values') : undefined;
-  return source === 'cookie' ? new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin') : undefined;
+  if (duplicated) return source === null ? new AuthError(AuthErrorReason.CookieDuplicated, 'the session cookie was sent twice with different values') : undefined;
+  if (source !== 'cookie' || headers.origin === undefined || cookieOriginAllowed(request, authorizedParties)) return undefined;
+  return new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { signedInResult, signedOutResult } from '../auth-object/auth-object.js';
+import { signedOutVerification, type Verification } from '../verification/verification.js';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import { sentWithAnotherScheme, withSchemeReason } from './token-scheme.js';
 
@@ -19,13 +19,13 @@ describe('sentWithAnotherScheme', () => {
 
 describe('withSchemeReason', () => {
   it('turns token-missing into token-scheme-not-bearer, still without a token present', () => {
-    const result = withSchemeReason(signedOutResult(new AuthError(AuthErrorReason.TokenMissing), false));
+    const result = withSchemeReason(signedOutVerification(new AuthError(AuthErrorReason.TokenMissing), false));
     expect([result.error?.reason, result.tokenPresent, result.auth.isAuthenticated]).toEqual(['token-scheme-not-bearer', false, false]);
   });
   it('leaves any other result alone', () => {
-    const invalid = signedOutResult(new AuthError(AuthErrorReason.TokenInvalid), true);
+    const invalid = signedOutVerification(new AuthError(AuthErrorReason.TokenInvalid), true);
     expect(withSchemeReason(invalid)).toBe(invalid);
-    const signedIn = signedInResult({ isAuthenticated: true } as never);
+    const signedIn = { auth: { isAuthenticated: true }, error: null, tokenPresent: true } as unknown as Verification;
     expect(withSchemeReason(signedIn)).toBe(signedIn);
   });
 });

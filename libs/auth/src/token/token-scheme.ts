@@ -1,5 +1,5 @@
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import { signedOutResult, type AuthResult } from '../auth-object/auth-object.js';
+import { signedOutVerification, type Verification } from '../verification/verification.js';
 import type { RequestHeaders, TokenExtractionOptions } from './extract-token.js';
 
 const BEARER_SCHEME = /^[ \t]*Bearer([ \t]|$)/i;
@@ -20,11 +20,11 @@ export function sentWithAnotherScheme(headers: RequestHeaders | undefined, optio
 }
 
 /**
- * The signed-out result for a request whose token header used another scheme than `Bearer`: reason
+ * The signed-out verification for a request whose token header used another scheme than `Bearer`: reason
  * `token-scheme-not-bearer`, and like a missing token (RFC 6750 section 3.1: no error code in the
- * challenge, since no bearer token was sent). Any other result is returned as it is.
+ * challenge, since no bearer token was sent). Any other verification is returned as it is.
  */
-export function withSchemeReason(result: AuthResult): AuthResult {
+export function withSchemeReason(result: Verification): Verification {
   if (result.auth.isAuthenticated || result.error?.reason !== AuthErrorReason.TokenMissing) return result;
-  return signedOutResult(new AuthError(AuthErrorReason.TokenSchemeNotBearer, 'the token header does not use the Bearer scheme'), false);
+  return signedOutVerification(new AuthError(AuthErrorReason.TokenSchemeNotBearer, 'the token header does not use the Bearer scheme'), false);
 }

@@ -58,7 +58,7 @@ export class IssuerVerifier {
       const options = this.clock === Date.now ? this.baseOptions : { ...this.baseOptions, currentDate: new Date(now) };
       verified = await jwtVerifyNoticingReplacedKeys(token, this.key, options, this.keySource);
     } catch (error) {
-      throw (error instanceof errors.JWSInvalid && headerFault(token)) || toAuthError(error);
+      throw (error instanceof errors.JWSInvalid && headerFault(token)) || this.withRetryHint(toAuthError(error));
     }
     const { payload: claims, protectedHeader } = verified;
     checkTimeWindow(claims, now, this.options);
@@ -70,6 +70,12 @@ export class IssuerVerifier {
     if (pending) await pending;
     this.cache?.set(result, now, generation, thumbprintOf(verified.key));
     return result;
+  }
+
+  /** Keys this issuer cannot have now are worth asking for again after its key-source cooldown: the 503's `Retry-After`. */
+  private withRetryHint(error: AuthError): AuthError {
+    if (error.reason !== AuthErrorReason.KeysUnavailable || error.retryAfterSeconds !== undefined) return error;
+    return new AuthError(error.reason, error.message, this.options.jwksCooldownInMs / 1000);
   }
 
   /**

@@ -1,7 +1,7 @@
-import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import { AuthError, AuthErrorReason, isUnavailable } from '../auth.errors.js';
 import { OpaqueTokenCache } from './opaque-token-cache.js';
 import { opaqueTokenType, type OpaqueTokenType } from './opaque-token-type.js';
-import { refusedFrom } from './time-window.js';
+import { refusedFrom, type TimeWindowRules } from './time-window.js';
 
 /**
  * Asks whoever knows (an introspection endpoint, the `verifyOpaqueToken` hook) about one opaque
@@ -10,8 +10,12 @@ import { refusedFrom } from './time-window.js';
  */
 export type OpaqueTokenSource = (token: string, tokenType: OpaqueTokenType) => unknown;
 
-/** Checks the claims a source returned and builds the verification; throws {@link AuthError} to refuse. */
-export type OpaqueTokenAdmission<T> = (claims: Record<string, unknown>, tokenType: OpaqueTokenType, token: string, now: number) => T;
+/**
+ * Checks the claims a source returned and builds the verification; throws (or rejects with)
+ * {@link AuthError} to refuse. An "unavailable" error (the issuer could not be looked up) is not
+ * remembered as a refusal.
+ */
+export type OpaqueTokenAdmission<T> = (claims: Record<string, unknown>, tokenType: OpaqueTokenType, token: string, now: number) => T | Promise<T>;
 
 /** Time rules and bounds of an {@link OpaqueTokenVerifier}; durations in ms. */
 export interface OpaqueTokenVerifierSettings {
@@ -65,6 +69,8 @@ export class OpaqueTokenVerifier<T extends object> {
     private readonly source: OpaqueTokenSource,
     private readonly settings: OpaqueTokenVerifierSettings,
     private readonly admit: OpaqueTokenAdmission<T>,
+    /** The time rules of an accepted verification (its issuer's); default: the settings' own. */
+    private readonly timeRulesOf: (verified: T) => TimeWindowRules = () => settings,
   ) {
     this.cache = new OpaqueTokenCache<T>(settings);
   }
@@ -142,13 +148,15 @@ export class OpaqueTokenVerifier<T extends object> {
       if (typeof answer !== 'object' || Array.isArray(answer)) {
         throw new AuthError(AuthErrorReason.TokenInvalidClaims, 'the token claims are not an object');
       }
-      verified = this.admit(answer as Record<string, unknown>, tokenType, token, now);
+      verified = await this.admit(answer as Record<string, unknown>, tokenType, token, now);
     } catch (error) {
+      // Not a verdict on the token: who would judge it could not be asked (resolveIssuer down).
+      if (error instanceof AuthError && isUnavailable(error)) throw error;
       const refusal = error instanceof AuthError ? error : new AuthError(AuthErrorReason.TokenInvalid, 'the token was refused');
       this.cache.refuse(token, refusal, now, now + this.settings.refusedTtlInMs);
       throw refusal;
     }
-    this.cache.accept(token, verified, now, this.expiryOf(answer as Record<string, unknown>, now), claimsBytes(answer));
+    this.cache.accept(token, verified, now, this.expiryOf(answer as Record<string, unknown>, now, this.timeRulesOf(verified)), claimsBytes(answer));
     return verified;
   }
 
@@ -157,8 +165,8 @@ export class OpaqueTokenVerifier<T extends object> {
    * `maxTokenAgeInMs`, with the skew), capped by `cacheMaxAgeInMs`; admission already proved `exp`
    * and `iat` have their types.
    */
-  private expiryOf(claims: Record<string, unknown>, now: number): number {
-    const byClaims = refusedFrom(claims, this.settings);
+  private expiryOf(claims: Record<string, unknown>, now: number, rules: TimeWindowRules): number {
+    const byClaims = refusedFrom(claims, rules);
     const maxAge = this.settings.cacheMaxAgeInMs;
     return maxAge === undefined ? byClaims : Math.min(byClaims, now + maxAge);
   }

@@ -7,7 +7,9 @@ import { memoryRevocationStore } from '../revocation/memory-revocation-store.js'
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import type { KeySource } from './key-sources.js';
 import { rememberThumbprint } from './key-thumbprint.js';
+import { admitted } from './reason-of.spec-support.js';
 import { TokenVerifier } from './token-verifier.js';
+import { asVerification, type Verification } from './verification.js';
 
 // The edges of TokenVerifier: exact limits, the messages that go with each reason, and the paths a
 // regression would slip through (a cached token and revocation, a retired issuer, boot warm-up).
@@ -86,7 +88,8 @@ describe('TokenVerifier at its edges', () => {
   });
 
   it('says which azp rule refused a session', async () => {
-    expect(await refusal(verifier({ authorizedParties: ['https://app'] }).verify(await sign({ azp: 'https://evil' })))).toEqual([
+    // Decided on the route (an acceptance rule), from the verification: the same reason and message.
+    expect(await refusal(admitted(verifier({ authorizedParties: ['https://app'] }), await sign({ azp: 'https://evil' })))).toEqual([
       'token-invalid-authorized-party',
       'the token azp is not an authorized party',
     ]);
@@ -121,18 +124,19 @@ describe('TokenVerifier: cached tokens and revocation', () => {
   it('checks a stored verdict again: its time window when it has exp, and revocation (hook or store)', async () => {
     let revoked = false;
     const hooked = verifier({ isRevoked: () => revoked });
-    const { claims } = await hooked.verify(await sign());
-    expect(await refusal(() => hooked.recheck(claims))).toBe('accepted');
+    const first = await hooked.authenticate(await sign());
+    expect((await hooked.recheck(first)).error).toBeNull();
     revoked = true;
-    expect(await refusal(() => hooked.recheck(claims))).toEqual(['token-revoked', expect.any(String)]);
+    expect((await hooked.recheck(first)).error?.reason).toBe('token-revoked');
     const store = memoryRevocationStore();
     const stored = verifier({ revocation: store });
-    const verified = await stored.verify(await sign({ sid: 'sess_9' }));
-    expect(stored.recheck(verified.claims)).toBeUndefined();
+    const verified = await stored.authenticate(await sign({ sid: 'sess_9' }));
+    expect(stored.recheck(verified)).toBe(verified);
     await store.revoke({ sid: 'sess_9' });
-    expect(await refusal(() => stored.recheck(verified.claims))).toEqual(['token-revoked', expect.any(String)]);
+    expect((stored.recheck(verified) as Verification).error?.reason).toBe('token-revoked');
     // Claims without exp (an opaque token's may lack one) have no time window to check.
-    expect(verifier().recheck({ sub: 'mch_1' })).toBeUndefined();
+    const opaque = asVerification({ auth: { isAuthenticated: true, claims: { sub: 'mch_1' } }, error: null, tokenPresent: true } as never, 'opaque', 'header');
+    expect(verifier().recheck(opaque)).toBe(opaque);
   });
 });
 

@@ -4,7 +4,7 @@ import { type AuthModuleOptions } from '../config/auth-options.js';
 import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { TokenVerifier } from './token-verifier.js';
-import { reasonOf } from './reason-of.spec-support.js';
+import { admitted, reasonOf } from './reason-of.spec-support.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const ISS = 'https://issuer.test';
@@ -86,10 +86,11 @@ describe('TokenVerifier', () => {
     });
     it('checks azp against authorizedParties; no azp is refused when set', async () => {
       const v = verifier({ authorizedParties: ['https://app.test'] });
-      await expect(v.verify(await sign({ azp: 'https://app.test' }))).resolves.toBeDefined();
-      expect(await reasonOf(v.verify(await sign({ azp: 'https://evil.test' })))).toBe('token-invalid-authorized-party');
-      expect(await reasonOf(v.verify(await sign()))).toBe('token-invalid-authorized-party');
-      await expect(verifier().verify(await sign({ azp: 'https://anything.test' }))).resolves.toBeDefined();
+      // Decided on the route (an acceptance rule), from the verification.
+      await expect(admitted(v, await sign({ azp: 'https://app.test' }))).resolves.toBeDefined();
+      expect(await reasonOf(admitted(v, await sign({ azp: 'https://evil.test' })))).toBe('token-invalid-authorized-party');
+      expect(await reasonOf(admitted(v, await sign()))).toBe('token-invalid-authorized-party');
+      await expect(admitted(verifier(), await sign({ azp: 'https://anything.test' }))).resolves.toBeDefined();
     });
     it('checks typ when configured, case-insensitively', async () => {
       const v = verifier({ typ: 'at+jwt' });

@@ -1,10 +1,9 @@
-import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { IssuerConfig, ResolvedAuthOptions } from '../config/resolved-options.js';
-import { rememberIssuerEntry } from '../issuers/issuer-of.js';
 import { IssuerSelector } from '../issuers/issuer-selector.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
-import { IssuerVerifier, jwtClaimRules } from './issuer-verifier.js';
+import { IssuerVerifier } from './issuer-verifier.js';
 import { toAuthError } from './jose-errors.js';
 import type { KeySourceEvents } from './key-source-events.js';
 import { createKeySource, type KeySource } from './key-sources.js';
@@ -12,27 +11,12 @@ import { createOpaqueTokenVerifier } from './opaque-token-source.js';
 import { isBearerTokenSyntax } from './opaque-token-type.js';
 import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
 import { checkTimeWindow } from './time-window.js';
-import type { TokenType } from './token-class.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { buildVerifiedToken, type VerifiedToken } from './verified-token.js';
+import { signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification.js';
 
 export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
-
-/** What opaque tokens are checked against: the only issuer's rules, or (several issuers) these. */
-type OpaqueIssuerRules = Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs' | 'authorization' | 'authorizedParties' | 'getTokenTemplate' | 'scopeClaim'>;
-
-const SEVERAL_ISSUERS_OPAQUE_RULES: OpaqueIssuerRules = {
-  issuer: undefined,
-  audience: undefined,
-  requiredClaims: ['exp', 'sub'],
-  clockSkewInMs: 5000,
-  maxTokenAgeInMs: undefined,
-  authorization: undefined,
-  authorizedParties: undefined,
-  getTokenTemplate: undefined,
-  scopeClaim: undefined,
-};
 
 /** Milliseconds since the epoch; injectable so tests control time. */
 export type Clock = () => number;
@@ -52,14 +36,17 @@ export interface TokenVerifierHooks {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * Verifies tokens for one module instance: size and shape, the issuer entry the token's `iss`
- * selects (with several issuers), then that issuer's jose `jwtVerify` with the pinned algorithms,
- * header rules and claim checks ({@link IssuerVerifier}); opaque tokens through introspection or the
- * hook; revocation for all. One cache for the module, partitioned by issuer. Framework-free.
+ * Verifies tokens for one module instance, along one path whatever the token: size and shape, the
+ * cache (one probe), the issuer entry the token's `iss` selects (several issuers; for an opaque token,
+ * the `iss` its introspection answer names), that issuer's jose `jwtVerify` with the pinned
+ * algorithms, header rules and claim checks ({@link IssuerVerifier}) or introspection, the class,
+ * then revocation. Its answer is a {@link Verification}. One cache for the module, partitioned by
+ * issuer. Framework-free.
  *
  * @example
  * const verifier = new TokenVerifier(resolveAuthOptions({ jwksUrl, issuer }));
- * const { claims } = await verifier.verify(token); // throws AuthError
+ * const v = await verifier.authenticate(token, 'header'); // never throws
+ * if (v.auth.isAuthenticated) console.log(v.tokenType, v.issuer?.issuer);
  */
 export class TokenVerifier {
   /** The module's verified-token cache (every issuer's partition); null with `cache: false`. */
@@ -69,11 +56,9 @@ export class TokenVerifier {
   readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
   /** Picks the issuer entry that verifies a token: the only one, or by the token's `iss`. */
   readonly issuers: IssuerSelector;
-  /** The rules opaque tokens meet (the only issuer's, with one). */
-  private readonly opaqueRules: OpaqueIssuerRules;
 
   /**
-   * @param keySource the key source of a module with one issuer (default: built from the options);
+   * @param keySource the key source of a module with one issuer (default: built from its options);
    *   with several issuers each entry builds its own, and this must be undefined.
    */
   constructor(
@@ -87,12 +72,18 @@ export class TokenVerifier {
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { clockSkewInMs: 0 });
     const finalCheck = (claims: JWTPayload, token: string) => (this.revocation.active ? this.checkRevoked(claims, token) : undefined);
     if (keySource && !options.issuers.single) throw new TypeError('nestjs-warden: a module with several issuers builds a key source per issuer');
-    const build = (entry: IssuerConfig) => new IssuerVerifier(entry, keySource ?? createKeySource(entry, hooks.keySourceEvents, clock), clock, this.cache, finalCheck);
+    const build = (entry: IssuerConfig) =>
+      new IssuerVerifier(entry, keySource ?? createKeySource(entry, hooks.keySourceEvents, clock), clock, this.cache, finalCheck);
     this.issuers = new IssuerSelector(options.issuers, build, clock, hooks.onIssuerFailure);
-    this.opaqueRules = options.issuers.single ? options.issuers.entries[0] : SEVERAL_ISSUERS_OPAQUE_RULES;
-    const opaqueRules = this.opaqueRules;
-    const rules = { clockSkewInMs: opaqueRules.clockSkewInMs, maxTokenAgeInMs: opaqueRules.maxTokenAgeInMs, clock, claims: jwtClaimRules(opaqueRules), toAuthError, onFailure: hooks.onOpaqueFailure };
-    this.opaque = options.opaque ? createOpaqueTokenVerifier(options.opaque, rules, (token, type, claims) => this.toVerifiedToken(token, type, claims)) : null;
+    this.opaque = options.opaque
+      ? createOpaqueTokenVerifier(options.opaque, {
+          clock,
+          issuerFor: (iss) => this.opaqueIssuer(iss),
+          toAuthError,
+          build: (token, tokenType, claims, issuer) => buildVerifiedToken(issuer, token, tokenType, claims),
+          onFailure: hooks.onOpaqueFailure,
+        })
+      : null;
   }
 
   /** The key source of a module with one issuer; undefined with several (see {@link onKeySource}). */
@@ -111,6 +102,29 @@ export class TokenVerifier {
   }
 
   /**
+   * The {@link Verification} of one request's token, found at `source`: never throws. Synchronous
+   * when the cache answers and revocation can be told at once (no `isRevoked` hook to wait for); a
+   * token not cached is probed once, then verified in full.
+   */
+  authenticate(token: string | null | undefined, source: TokenOrigin | null = 'header'): Verification | Promise<Verification> {
+    if (typeof token !== 'string' || token.length === 0) return signedOutVerification(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false);
+    const refused = (error: unknown) => signedOutVerification(toAuthError(error), true, { token, source });
+    let cached: VerifiedToken | undefined;
+    let pending: void | Promise<void>;
+    try {
+      cached = this.probe(token);
+      pending = cached && this.revocation.active ? this.checkRevoked(cached.claims, token) : undefined;
+    } catch (error) {
+      return refused(error);
+    }
+    if (cached) {
+      const hit = verifiedVerification(cached, source, true);
+      return pending ? pending.then(() => hit, refused) : hit;
+    }
+    return this.verifyUncached(token).then((verified) => verifiedVerification(verified, source, false), refused);
+  }
+
+  /**
    * The cached verification of `token` when it can be given at once, without an await: cached, inside
    * its time window, and no `isRevoked` hook to ask (a revocation store answers synchronously and is
    * asked here). Undefined otherwise: then call {@link verify}. Throws {@link AuthError} when the
@@ -119,54 +133,93 @@ export class TokenVerifier {
   verifyCached(token: string): VerifiedToken | undefined {
     // Stryker disable next-line ConditionalExpression: a value that is not a string is in no cache; the test only saves the lookups.
     if (!this.revocation.synchronous || typeof token !== 'string') return undefined;
-    const cached = this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
+    const cached = this.probe(token);
     if (cached !== undefined && this.revocation.active) this.checkRevoked(cached.claims, token);
     return cached;
   }
 
   /**
-   * Verifies one token. Throws {@link AuthError} with the reason on any failure. A token verified
-   * before is answered from the cache while it is within its time window; `isRevoked` is asked
-   * every time.
+   * Verifies one token and returns what it is, whatever routes will make of it. Throws
+   * {@link AuthError} with the reason on any failure. A token verified before is answered from the
+   * cache while it is within its time window; revocation is asked every time.
    */
   async verify(token: string): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0) {
       throw new AuthError(AuthErrorReason.TokenMissing, 'no token');
     }
-    const now = this.clock();
-    const cached = this.cache?.get(token, now);
-    if (cached !== undefined) {
-      // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
-      if (this.revocation.active) await this.checkRevoked(cached.claims, token);
-      return cached;
-    }
-    if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
-    this.checkShape(token);
-    // With several issuers, the unverified iss picks the entry before any key is looked up.
-    const selected = this.issuers.select(token);
-    const issuer = selected instanceof Promise ? await selected : selected;
-    const result = await issuer.verify(token, now);
-    if (!this.options.issuers.single) rememberIssuerEntry(result.auth, issuer.options);
-    return result;
+    const cached = this.probe(token);
+    if (cached === undefined) return this.verifyUncached(token);
+    // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
+    if (this.revocation.active) await this.checkRevoked(cached.claims, token);
+    return cached;
   }
 
   /**
-   * Checks a verification made earlier again before a stored result is reused (a request or
-   * connection that outlives one check): its time window at this verifier's clock, to the
-   * millisecond, with its issuer's skew, and revocation (the `isRevoked` hook or the revocation
-   * store). Throws {@link AuthError}; synchronous unless an `isRevoked` hook is set.
+   * Checks a verification made earlier (stored on a request or connection that outlives one check)
+   * again, exactly as far as a new request with the same token would be checked: its time window at
+   * this verifier's clock, to the millisecond, with its issuer's skew; whether its issuer is still
+   * trusted (with `resolveIssuer`, asked again once its answer is due: a changed answer verifies the
+   * token again under the new rules); and revocation. A signed-out verification is returned as it is.
+   * Never throws; synchronous unless an `isRevoked` hook or `resolveIssuer` has to be asked.
    */
-  recheck(claims: JWTPayload): void | Promise<void> {
-    const rules = this.issuers.peek(claims.iss)?.options ?? this.opaqueRules;
-    // Claims without exp (an opaque token's may have none) pass: their nbf and iat passed already.
-    checkTimeWindow(claims, this.clock(), rules);
-    // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
-    if (this.revocation.active) return this.checkRevoked(claims);
+  recheck(stored: Verification): Verification | Promise<Verification> {
+    const { claims, issuer, token } = stored;
+    if (!stored.auth.isAuthenticated || claims === null) return stored;
+    const refused = (error: unknown) => signedOutVerification(toAuthError(error), true, { token, source: stored.source, issuer });
+    let trusted: IssuerVerifier | Promise<IssuerVerifier> | undefined;
+    try {
+      // Claims without exp (an opaque token's may have none) pass: their nbf and iat passed already.
+      checkTimeWindow(claims, this.clock(), issuer ?? { clockSkewInMs: 0 });
+      trusted = this.stillTrusted(stored);
+    } catch (error) {
+      return refused(error);
+    }
+    const revocationCheck = (): Verification | Promise<Verification> => {
+      let pending: void | Promise<void>;
+      try {
+        // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
+        pending = this.revocation.active ? this.checkRevoked(claims) : undefined;
+      } catch (error) {
+        return refused(error);
+      }
+      return pending ? pending.then(() => stored, refused) : stored;
+    };
+    // The issuer's answer changed since: what the token is worth now is what a new request gets.
+    const withIssuer = (current: IssuerVerifier) => (current.options !== issuer && token !== null ? this.authenticate(token, stored.source) : revocationCheck());
+    if (trusted === undefined) return revocationCheck();
+    return trusted instanceof Promise ? trusted.then(withIssuer, refused) : withIssuer(trusted);
   }
 
   /** Retires the issuers `resolveIssuer` answered for (module shutdown). */
   close(): void {
     this.issuers.close();
+  }
+
+  /**
+   * Whether a stored verification's issuer is still trusted: undefined when nothing can have changed
+   * (one issuer, an entry of `issuers`, or a verification made by a guard subclass without an issuer),
+   * else the verifier the token's `iss` selects now. Throws {@link AuthError} when it selects none.
+   */
+  private stillTrusted(stored: Verification): IssuerVerifier | Promise<IssuerVerifier> | undefined {
+    const iss = stored.claims?.iss;
+    if (this.options.issuers.single || !this.options.issuers.resolve || stored.issuer === null || typeof iss !== 'string') return undefined;
+    if (this.issuers.fixed.some((verifier) => verifier.options === stored.issuer)) return undefined;
+    return this.issuers.forIssuer(iss);
+  }
+
+  /** The cached verification of `token`, inside its time window now; undefined when none. */
+  private probe(token: string): VerifiedToken | undefined {
+    return this.cache?.get(token, this.clock()) ?? this.opaque?.peek(token);
+  }
+
+  /** Verifies a token the cache does not hold: opaque tokens through introspection or the hook, JWTs through their issuer's verifier. */
+  private async verifyUncached(token: string): Promise<VerifiedToken> {
+    if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
+    this.checkShape(token);
+    // With several issuers, the unverified iss picks the entry before any key is looked up.
+    const selected = this.issuers.select(token);
+    const issuer = selected instanceof Promise ? await selected : selected;
+    return issuer.verify(token, this.clock());
   }
 
   /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
@@ -178,13 +231,12 @@ export class TokenVerifier {
     return result;
   }
 
-  /**
-   * The final, frozen {@link VerifiedToken} of a token of class `tokenType` whose claims passed the
-   * signature (or introspection) and the standard checks, with the module's own rules (see
-   * `buildVerifiedToken`). Throws {@link AuthError}; synchronous.
-   */
-  toVerifiedToken(token: string, tokenType: TokenType, claims: JWTPayload, header?: JWTHeaderParameters): VerifiedToken {
-    return buildVerifiedToken(this.opaqueRules, token, tokenType, claims, header);
+  /** The issuer entry an opaque token's answer names (a module with one issuer: that one). */
+  private opaqueIssuer(iss: unknown): IssuerConfig | Promise<IssuerConfig> {
+    if (this.options.issuers.single) return this.options.issuers.entries[0];
+    if (typeof iss !== 'string') throw new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the answer for the opaque token names no issuer');
+    const selected = this.issuers.forIssuer(iss);
+    return selected instanceof Promise ? selected.then((verifier) => verifier.options) : selected.options;
   }
 
   /**

@@ -4,7 +4,6 @@ import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
 import { readScopes } from '../auth-object/scopes.js';
-import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { IssuerConfig } from '../config/resolved-options.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { TokenType } from './token-class.js';
@@ -20,44 +19,41 @@ export interface VerifiedToken {
   /** The JWS protected header; absent for a token verified without one (an opaque token). */
   header?: JWTHeaderParameters;
   claims: JWTPayload;
+  /** The issuer entry whose rules verified the token: its classes, pending rule and skew travel with it. */
+  issuer: IssuerConfig;
   /** The session fields; null for machine tokens. */
   fields: SessionFields | null;
   auth: SignedInAuthObject | MachineAuthObject;
 }
 
-/** The options of one issuer (entry) that shape the result: grants, authorized parties, token templates, the scope claim. */
-export type VerifiedTokenRules = Pick<IssuerConfig, 'authorization' | 'authorizedParties' | 'getTokenTemplate' | 'scopeClaim'>;
-
 /**
  * Turns the claims of a token whose signature (or introspection) and standard claim checks passed
- * into the final, frozen {@link VerifiedToken} of its class: the class's own checks (`azp` for
- * sessions), the typed fields and the auth object. The one place that builds results, for every
- * way of verifying a token. Throws {@link AuthError}; synchronous. `claims` are frozen in place.
+ * into the final, frozen {@link VerifiedToken} of its class, for the issuer entry that verified it:
+ * the typed fields and the auth object. Whether a route accepts it (class, `azp`, pending sessions)
+ * is decided later, from the verification (`decide`). The one place that builds results, for every
+ * way of verifying a token. Throws {@link AuthError} for claims of the wrong type; synchronous.
+ * `claims` are frozen in place; the issuer entry is not.
  */
 export function buildVerifiedToken(
-  rules: VerifiedTokenRules,
+  issuer: IssuerConfig,
   token: string,
   tokenType: TokenType,
   claims: JWTPayload,
   header?: JWTHeaderParameters,
 ): VerifiedToken {
-  const grants = rules.authorization ? readGrants(rules.authorization, claims) : undefined;
+  const grants = issuer.authorization ? readGrants(issuer.authorization, claims) : undefined;
   if (tokenType !== 'session_token') {
-    const auth = machineAuthObject(tokenType, claims, token, grants, rules.scopeClaim);
-    return deepFreeze({ token, tokenType, header, claims, fields: null, auth });
+    const auth = machineAuthObject(tokenType, claims, token, grants, issuer.scopeClaim);
+    return withIssuer(deepFreeze({ token, tokenType, header, claims, fields: null, auth }), issuer);
   }
-  checkAuthorizedParty(rules.authorizedParties, claims);
   const fields = readSessionFields(claims);
   fields.grants = grants;
-  fields.scopes = readScopes(claims, tokenType, rules.scopeClaim);
-  const auth = signedInAuthObject(claims, fields, token, rules.getTokenTemplate);
-  return deepFreeze({ token, tokenType, header, claims, fields, auth });
+  fields.scopes = readScopes(claims, tokenType, issuer.scopeClaim);
+  const auth = signedInAuthObject(claims, fields, token, issuer.getTokenTemplate);
+  return withIssuer(deepFreeze({ token, tokenType, header, claims, fields, auth }), issuer);
 }
 
-function checkAuthorizedParty(parties: readonly string[] | undefined, claims: JWTPayload): void {
-  if (!parties) return;
-  const azp = (claims as { azp?: unknown }).azp;
-  if (typeof azp !== 'string' || !parties.includes(azp)) {
-    throw new AuthError(AuthErrorReason.TokenInvalidAuthorizedParty, 'the token azp is not an authorized party');
-  }
+/** The frozen result with its issuer entry: the entry is shared config, never frozen with it. */
+function withIssuer(frozen: Omit<VerifiedToken, 'issuer'>, issuer: IssuerConfig): VerifiedToken {
+  return Object.freeze({ ...frozen, issuer });
 }

@@ -1,0 +1,62 @@
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
+import { signedOutResult, type AuthResult } from '../auth-object/auth-result.js';
+import { isTokenTypeAccepted, singleMachineClass, type AcceptsToken, type TokenType } from '../verification/token-class.js';
+import type { Verification } from '../verification/verification.js';
+
+/** What a route says about who may be signed in on it; absent fields take the token issuer's defaults. */
+export interface Admission {
+  /** The classes of token the route accepts; default: the token issuer's `acceptsToken`, else `fallback`. */
+  acceptsToken?: AcceptsToken;
+  /** Only tokens whose issuer (`auth.issuer`) is one of these count as signed in. */
+  issuer?: readonly string[];
+}
+
+/**
+ * What a route sees of a verification: the same result when the route admits it; otherwise signed
+ * out with the reason, as Clerk does. In this order, the rules every route applies to a verified
+ * token, whatever it requires besides:
+ * 1. a session token whose `azp` is not among its issuer's `authorizedParties` (`token-invalid-authorized-party`);
+ * 2. a class the route does not accept, or a machine token from the session cookie (`token-type-not-accepted`);
+ * 3. an issuer the route does not name (`token-invalid-issuer`);
+ * 4. a pending session while its issuer treats pending as signed out (`session-pending`).
+ * A route that accepts exactly one machine class sees the signed-out object of that class. Synchronous,
+ * and the same object when nothing changes, so cache hits stay cheap. `fallback` is the module's
+ * `acceptsToken`, for verifications whose issuer is unknown.
+ *
+ * @example
+ * admit(verification, { acceptsToken: 'm2m_token' }, 'session_token').auth.isAuthenticated
+ */
+export function admit(v: Verification, route: Admission, fallback: AcceptsToken): AuthResult {
+  const accepts = route.acceptsToken ?? v.issuer?.acceptsToken ?? fallback;
+  const machine = singleMachineClass(accepts);
+  const { auth } = v;
+  if (!auth.isAuthenticated) {
+    if (machine === undefined || auth.tokenType === machine) return v;
+    return signedOutResult(v.error, v.tokenPresent, machine);
+  }
+  const error = refusal(v, accepts, route.issuer);
+  return error ? signedOutResult(error, true, machine) : v;
+}
+
+function refusal(v: Verification, accepts: AcceptsToken, issuers: readonly string[] | undefined): AuthError | undefined {
+  const { auth } = v;
+  const type: TokenType = v.tokenType ?? 'session_token';
+  if (type === 'session_token') {
+    const parties = v.issuer?.authorizedParties;
+    const azp = (v.claims as { azp?: unknown } | null)?.azp;
+    if (parties && (typeof azp !== 'string' || !parties.includes(azp))) {
+      return new AuthError(AuthErrorReason.TokenInvalidAuthorizedParty, 'the token azp is not an authorized party');
+    }
+  }
+  // Machine tokens count only from the Authorization header (or a transport's token field), as in @clerk/backend.
+  if (!isTokenTypeAccepted(type, accepts) || (v.source === 'cookie' && type !== 'session_token')) {
+    return new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the route does not accept this class of token');
+  }
+  if (issuers && !issuers.includes((auth as { issuer?: unknown }).issuer as string)) {
+    return new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the route does not accept tokens of this issuer');
+  }
+  if (type === 'session_token' && (auth as { sessionStatus?: unknown }).sessionStatus === 'pending' && (v.issuer?.treatPendingAsSignedOut ?? true)) {
+    return new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+import type { JWTPayload } from 'jose';
+import type { AuthError } from '../auth.errors.js';
+import { signedOutResult, type AuthResult } from '../auth-object/auth-result.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
+import type { TokenType } from './token-class.js';
+import type { VerifiedToken } from './verified-token.js';
+
+/**
+ * Where a request's token was found: the token header (or a transport's own token field: socket.io's
+ * `auth.token`, an RPC message field), or the session cookie. A guard subclass's own `getToken()`
+ * that returns a bare string counts as `'header'`.
+ */
+export type TokenOrigin = 'header' | 'cookie';
+
+/**
+ * What verifying one request's token yields, built once per request (or per message of a live
+ * connection) and carried by value through the rest of the request path: the token and where it was
+ * found, the issuer entry whose rules verified it, its class and claims, and the auth object (signed
+ * in, or signed out with the reason). It says nothing yet about any route: which classes, issuers or
+ * grants a route accepts is decided from it (`decide`), so one value serves every route a carrier
+ * reaches (GraphQL runs the guard once per field).
+ */
+export interface Verification extends AuthResult {
+  /** The token as sent; null when none was found. */
+  readonly token: string | null;
+  /** Where the token was found; null when none was. */
+  readonly source: TokenOrigin | null;
+  /** The issuer entry whose rules verified the token; null when none was selected (signed out before that). */
+  readonly issuer: IssuerConfig | null;
+  /** The token's class; null when signed out. */
+  readonly tokenType: TokenType | null;
+  /** The verified claims; null when signed out. */
+  readonly claims: JWTPayload | null;
+  /** The verified-token cache answered: no signature was checked for this request. */
+  readonly cacheHit: boolean;
+}
+
+/** What a signed-out verification knows about the token it refused. */
+export interface RefusedToken {
+  token?: string | null;
+  source?: TokenOrigin | null;
+  issuer?: IssuerConfig | null;
+}
+
+/**
+ * The signed-out verification: `error` says why (null: no token was sent), `tokenPresent` whether
+ * one was. Frozen.
+ *
+ * @example
+ * signedOutVerification(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false)
+ */
+export function signedOutVerification(error: AuthError | null, tokenPresent: boolean, refused: RefusedToken = {}): Verification {
+  const { auth } = signedOutResult(error, tokenPresent);
+  return Object.freeze({
+    auth,
+    error,
+    tokenPresent,
+    token: refused.token ?? null,
+    source: refused.source ?? null,
+    issuer: refused.issuer ?? null,
+    tokenType: null,
+    claims: null,
+    cacheHit: false,
+  });
+}
+
+/** The signed-in verification of a token that passed every check. Frozen. */
+export function verifiedVerification(verified: VerifiedToken, source: TokenOrigin | null, cacheHit: boolean): Verification {
+  return Object.freeze({
+    auth: verified.auth,
+    error: null,
+    tokenPresent: true,
+    token: verified.token,
+    source,
+    issuer: verified.issuer,
+    tokenType: verified.tokenType,
+    claims: verified.claims,
+    cacheHit,
+  });
+}
+
+/**
+ * The verification a result stands for: itself when it is one, else (a guard subclass's own
+ * `authenticate()` built a plain {@link AuthResult}) one made from it, with what the guard knows of
+ * the token; its issuer is `issuer` when the module has only one, else unknown (null), and then the
+ * module's defaults apply.
+ */
+export function asVerification(result: AuthResult, token: string | null, source: TokenOrigin | null, issuer: IssuerConfig | null = null): Verification {
+  if (isVerification(result)) return result;
+  const { auth } = result;
+  const signedIn = auth.isAuthenticated;
+  return Object.freeze({
+    auth,
+    error: result.error,
+    tokenPresent: result.tokenPresent,
+    token,
+    source,
+    issuer,
+    // An auth object without a class (a subclass's own) counts as a session.
+    tokenType: signedIn ? ((auth.tokenType as TokenType | undefined) ?? 'session_token') : null,
+    claims: signedIn ? ((auth.claims as JWTPayload | undefined) ?? null) : null,
+    cacheHit: false,
+  });
+}
+
+function isVerification(result: AuthResult): result is Verification {
+  return 'cacheHit' in result && 'issuer' in result && 'source' in result && 'tokenType' in result;
+}
