@@ -6,8 +6,9 @@ const CONFIG_VALIDATION = `${CONFIG}(resolve-|known-options|option-checks|key-ma
 const INTEGRATIONS = `${LIB}integrations/`;
 const TESTING = `${LIB}testing/`;
 // The Nest layer: the files at the root of the library (guard, module, service, decorators, ...).
-const NEST_LAYER = `${LIB}(?!auth\\.errors\\.ts$)[^/]+$`;
-// auth.errors.ts (the reasons, AuthError, the RFC 6750 challenge) is core, though it sits at the root.
+const NEST_LAYER = `${LIB}(?!auth\\.errors\\.ts$|auth\\.constants\\.ts$)[^/]+$`;
+// auth.errors.ts (the reasons, AuthError, the RFC 6750 challenge) and auth.constants.ts (keys and
+// tokens, no imports) are framework-free, though they sit at the root.
 
 module.exports = {
   forbidden: [
@@ -24,6 +25,13 @@ module.exports = {
     { name: 'core-no-config-validation', severity: 'error', comment: 'The core reads resolved config types only.', from: { path: CORE }, to: { path: CONFIG_VALIDATION } },
     { name: 'config-no-nest-layer', severity: 'error', from: { path: CONFIG }, to: { path: NEST_LAYER } },
     { name: 'config-no-integrations', severity: 'error', from: { path: CONFIG }, to: { path: INTEGRATIONS } },
+    {
+      name: 'core-entry-framework-free',
+      severity: 'error',
+      comment: 'nestjs-warden/core re-exports the framework-free core only: no Nest layer, no integration.',
+      from: { path: `${LIB}core/` },
+      to: { path: [NEST_LAYER, INTEGRATIONS, '^(node_modules/)?@nestjs'] },
+    },
     { name: 'nothing-imports-testing', severity: 'error', from: { path: LIB, pathNot: TESTING }, to: { path: TESTING } },
     { name: 'library-not-demo', severity: 'error', from: { path: LIB }, to: { path: '^src/' } },
   ],

@@ -1,7 +1,7 @@
 // RSS before and after N distinct valid tokens through one nestjs-warden verifier (run with --expose-gc).
 // Each token is verified twice, so every one is admitted to the cache (a token used once never is):
 // the worst case for memory. Usage: node --expose-gc memory.mjs <tokens> [cache|nocache]. Prints one JSON line.
-import { resolveAuthOptions, TokenVerifier } from './.build/nestjs-warden/index.js';
+import { resolveAuthOptions, TokenVerifier } from './.build/nestjs-warden/core/index.js';
 import { createHmacIssuer } from './lib/tokens.mjs';
 
 const count = Number(process.argv[2] ?? 1_000_000);

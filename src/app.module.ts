@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { AuthModule, ClerkWebhooksModule } from 'nestjs-warden';
+import { AuthModule } from 'nestjs-warden';
+import { ClerkWebhooksModule } from 'nestjs-warden/clerk-webhooks';
 import { authOptionsFromEnv } from './auth.config.js';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module.js';
 import { demoPort, isDevIssuerMode } from './dev-issuer/dev-issuer.mode.js';

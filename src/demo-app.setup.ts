@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { AUTH_OPTIONS, type ResolvedAuthOptions } from 'nestjs-warden';
+import { AUTH_OPTIONS } from 'nestjs-warden';
+import { type ResolvedAuthOptions } from 'nestjs-warden/core';
 import { setupOpenApi } from './openapi.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { applyAuthToOpenApi } from 'nestjs-warden';
+import { applyAuthToOpenApi } from 'nestjs-warden/openapi';
 
 /** The demo's OpenAPI document: what Swagger sees, plus each route's nestjs-warden policy. */
 export async function createOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {

@@ -23,7 +23,7 @@ describe('docs/options-boot-checks.md', () => {
   });
 
   it('quotes the real unknown-option error', async () => {
-    const { resolveAuthOptions } = await import('nestjs-warden');
+    const { resolveAuthOptions } = await import('nestjs-warden/core');
     const error = (() => {
       try {
         resolveAuthOptions({ secret: 'a-shared-secret-of-at-least-32-bytes!', audiences: 'api' } as never);

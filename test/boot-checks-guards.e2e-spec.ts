@@ -5,18 +5,8 @@ import { Query, Resolver } from '@nestjs/graphql';
 import { MessagePattern, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Test } from '@nestjs/testing';
-import {
-  Auth,
-  AuthBootCheckError,
-  AuthConfigError,
-  AuthGuard,
-  AuthModule,
-  ClerkWebhook,
-  ClerkWebhooksModule,
-  OptionalAuth,
-  RequireAuth,
-  type AuthModuleOptions,
-} from 'nestjs-warden';
+import { Auth, AuthBootCheckError, AuthConfigError, AuthGuard, AuthModule, OptionalAuth, RequireAuth, type AuthModuleOptions } from 'nestjs-warden';
+import { ClerkWebhook, ClerkWebhooksModule } from 'nestjs-warden/clerk-webhooks';
 import request from 'supertest';
 import { newSigningSecret } from './support/clerk-webhook-sender.js';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';

@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { AUTH_OPTIONS, type ResolvedAuthOptions } from 'nestjs-warden';
+import { AUTH_OPTIONS } from 'nestjs-warden';
+import { type ResolvedAuthOptions } from 'nestjs-warden/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { hasSystemBinary } from './support/system-binary.js';

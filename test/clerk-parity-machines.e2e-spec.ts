@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { Auth, AuthModule, clerk, CLERK_TOKEN_CATEGORIES as CAT, RequireAuth, type AnyAuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, clerk, RequireAuth, type AnyAuthObject } from 'nestjs-warden';
+import { CLERK_TOKEN_CATEGORIES as CAT } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { clerkBackend, type ClerkBackend } from './support/clerk-backend.js';

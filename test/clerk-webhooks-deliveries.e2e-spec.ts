@@ -2,16 +2,8 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Injectable, Post, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import {
-  AuthConfigError,
-  AuthModule,
-  ClerkEvent,
-  ClerkWebhook,
-  ClerkWebhooksModule,
-  memoryRevocationStore,
-  type ClerkWebhookEvent,
-  type RevocationStore,
-} from 'nestjs-warden';
+import { AuthConfigError, AuthModule, memoryRevocationStore, type RevocationStore } from 'nestjs-warden';
+import { ClerkEvent, ClerkWebhook, ClerkWebhooksModule, type ClerkWebhookEvent } from 'nestjs-warden/clerk-webhooks';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, type AdapterName } from './support/http-app.js';

@@ -2,18 +2,8 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Module, Post, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import {
-  Auth,
-  AuthConfigError,
-  AuthModule,
-  ClerkEvent,
-  ClerkWebhook,
-  ClerkWebhooksModule,
-  memoryRevocationStore,
-  RequireAuth,
-  type ClerkWebhookEvent,
-  type RevocationStore,
-} from 'nestjs-warden';
+import { Auth, AuthConfigError, AuthModule, memoryRevocationStore, RequireAuth, type RevocationStore } from 'nestjs-warden';
+import { ClerkEvent, ClerkWebhook, ClerkWebhooksModule, type ClerkWebhookEvent } from 'nestjs-warden/clerk-webhooks';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, type AdapterName } from './support/http-app.js';

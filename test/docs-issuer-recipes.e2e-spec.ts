@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { SignJWT } from 'jose';
-import { Auth, AuthModule, auth0, clerk, cognito, keycloak, scopeList, stringList, type SignedInAuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, auth0, clerk, cognito, keycloak, type SignedInAuthObject } from 'nestjs-warden';
+import { scopeList, stringList } from 'nestjs-warden/core';
 import request from 'supertest';
 
 // The examples of docs/issuer-recipes.md: each preset call gives the issuer and key URL its comment

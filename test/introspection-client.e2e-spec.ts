@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthError, IntrospectionClient, type IntrospectionClientOptions } from 'nestjs-warden';
+import { AuthError } from 'nestjs-warden';
+import { IntrospectionClient, type IntrospectionClientOptions } from 'nestjs-warden/core';
 
 /**
  * The RFC 7662 client against a scripted HTTP server on 127.0.0.1: what it sends, and every way an

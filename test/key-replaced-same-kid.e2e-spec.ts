@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS } from 'nestjs-warden';
+import { AUTH_DEFAULTS } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import { ADAPTERS } from './support/http-app.js';
 import { useSecurityFixtures, type SecurityFixture } from './support/security-fixture.js';

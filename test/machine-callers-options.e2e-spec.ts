@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Auth, AuthModule, defaultTokenClass, RequireAuth, type AuthModuleOptions, type AuthObjectFor } from 'nestjs-warden';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type AuthObjectFor } from 'nestjs-warden';
+import { defaultTokenClass } from 'nestjs-warden/core';
 import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestAuth, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';

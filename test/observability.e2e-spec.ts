@@ -10,16 +10,9 @@ import {
   type DataPoint,
   type Histogram,
 } from '@opentelemetry/sdk-metrics';
-import {
-  Auth,
-  AUTH_METRIC_NAMES,
-  AuthConfigError,
-  AuthModule,
-  OptionalAuth,
-  RequireAuth,
-  type AuthEventContext,
-  type MetricsMeter,
-} from 'nestjs-warden';
+import { Auth, AuthConfigError, AuthModule, OptionalAuth, RequireAuth, type AuthEventContext } from 'nestjs-warden';
+import { type MetricsMeter } from 'nestjs-warden/core';
+import { AUTH_METRIC_NAMES } from 'nestjs-warden/metrics';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { expectDocShowsRegions } from './support/doc-region-match.js';

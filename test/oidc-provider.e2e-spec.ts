@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { AuthModule, scopeList, type AuthModuleOptions } from 'nestjs-warden';
+import { AuthModule, type AuthModuleOptions } from 'nestjs-warden';
+import { scopeList } from 'nestjs-warden/core';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { authorizationCodeWithPkce, clientCredentials, discover, type ProviderMetadata } from './support/oauth-client.js';

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Auth, AuthModule, clerk, RequireAuth, type AuthModuleOptions, type MachineAuthObject, type OpaqueTokenType } from 'nestjs-warden';
+import { Auth, AuthModule, clerk, RequireAuth, type AuthModuleOptions, type MachineAuthObject } from 'nestjs-warden';
+import { type OpaqueTokenType } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

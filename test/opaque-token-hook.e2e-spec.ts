@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type MachineAuthObject, type OpaqueTokenType, type VerifyOpaqueToken } from 'nestjs-warden';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type MachineAuthObject } from 'nestjs-warden';
+import { type OpaqueTokenType, type VerifyOpaqueToken } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';

@@ -3,7 +3,8 @@ import { Controller, type INestApplication, type INestMicroservice } from '@nest
 import { MessagePattern, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type VerifyOpaqueToken } from 'nestjs-warden';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions } from 'nestjs-warden';
+import { type VerifyOpaqueToken } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Auth, AUTH_DEFAULTS, AuthModule, RequireAuth, type AuthModuleOptions, type AuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type AuthObject } from 'nestjs-warden';
+import { AUTH_DEFAULTS } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';

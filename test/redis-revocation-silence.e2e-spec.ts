@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import { Auth, AuthModule, RequireAuth, RevocationUnavailableError, redisRevocationStore, type RevocationStore } from 'nestjs-warden';
+import { Auth, AuthModule, RequireAuth, redisRevocationStore, type RevocationStore } from 'nestjs-warden';
+import { RevocationUnavailableError } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { hasSystemBinary } from './support/system-binary.js';

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { Test } from '@nestjs/testing';
-import { AuthModule, RevocationUnavailableError, redisRevocationStore, type RevocationStore } from 'nestjs-warden';
+import { AuthModule, redisRevocationStore, type RevocationStore } from 'nestjs-warden';
+import { RevocationUnavailableError } from 'nestjs-warden/core';
 import { hasSystemBinary } from './support/system-binary.js';
 import { freePort, REDIS_SERVER, startRedis, within, type RedisProcess } from './support/redis-server.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Auth, AuthConfigError, AuthModule, resolveAuthOptions, type AuthModuleOptions, type SignedInAuthObject } from 'nestjs-warden';
+import { Auth, AuthConfigError, AuthModule, type AuthModuleOptions, type SignedInAuthObject } from 'nestjs-warden';
+import { resolveAuthOptions } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -3,7 +3,9 @@ import { Controller, Get, Injectable, Module, type INestApplication } from '@nes
 import { Test } from '@nestjs/testing';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Auth, AUTH_OPTIONS_OVERRIDE, AuthModule, AuthService, resolveAuthOptions, type AuthOptionsOverride, type SignedInAuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, AuthService, type SignedInAuthObject } from 'nestjs-warden';
+import { resolveAuthOptions } from 'nestjs-warden/core';
+import { AUTH_OPTIONS_OVERRIDE, type AuthOptionsOverride } from 'nestjs-warden';
 import { createTestIssuer, serveJwks, type ServedJwks, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { createHttpApp } from './support/http-app.js';

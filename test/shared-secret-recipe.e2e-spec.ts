@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { SignJWT, type JWTPayload } from 'jose';
-import { AuthModule, stringList } from 'nestjs-warden';
+import { AuthModule } from 'nestjs-warden';
+import { stringList } from 'nestjs-warden/core';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { ProbeController } from './support/probe.controller.js';

@@ -4,7 +4,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type 
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
-import { Auth, AuthModule, getAuth, OptionalAuth, RequireAuth, rememberWsHandshake, type AuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, getAuth, OptionalAuth, rememberWsHandshake, RequireAuth, type AuthObject } from 'nestjs-warden';
 import { clerkSessionClaims, createTestAuth, createTestIssuer, type TestAuth, type TestIssuer } from 'nestjs-warden/testing';
 import { connectWsClient, createWsApp, WS_ADAPTERS, type WsTestClient } from './support/ws-app.js';
 

@@ -1,5 +1,5 @@
 import { Controller, Logger, Post } from '@nestjs/common';
-import { ClerkEvent, ClerkWebhook, type ClerkWebhookEvent } from 'nestjs-warden';
+import { ClerkEvent, ClerkWebhook, type ClerkWebhookEvent } from 'nestjs-warden/clerk-webhooks';
 
 /**
  * Clerk webhooks (registered when CLERK_WEBHOOK_SIGNING_SECRET is set). Session endings and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { calculateJwkThumbprint } from 'jose';
-import { AUTH_DEFAULTS } from 'nestjs-warden';
+import { AUTH_DEFAULTS } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import { ADAPTERS } from '../support/http-app.js';
 import { useSecurityFixtures } from '../support/security-fixture.js';

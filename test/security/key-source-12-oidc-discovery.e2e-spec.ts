@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { AuthConfigError, resolveAuthOptions } from 'nestjs-warden';
+import { AuthConfigError } from 'nestjs-warden';
+import { resolveAuthOptions } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS } from '../support/http-app.js';

@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import { describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS, resolveAuthOptions } from 'nestjs-warden';
+import { AUTH_DEFAULTS, resolveAuthOptions } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import { generateKeyPair, exportJWK } from 'jose';
 import { ADAPTERS } from '../support/http-app.js';

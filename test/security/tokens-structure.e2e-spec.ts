@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUTH_DEFAULTS, AuthErrorReason } from 'nestjs-warden';
+import { AuthErrorReason } from 'nestjs-warden';
+import { AUTH_DEFAULTS } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS } from '../support/http-app.js';

@@ -1,30 +1,9 @@
-import type { ReverificationErrorBody } from './auth-object/reverification.js';
 import type { AuthDenial } from './auth.exceptions.js';
 import { toHttpException, UNAVAILABLE_MESSAGE } from './auth.exceptions.js';
+import { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './policy/denials.js';
+
+export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './policy/denials.js';
 import type { AuthContextType } from './request-context.js';
-
-/** The GraphQL error code (`extensions.code`) of each denial, as Apollo and Mercurius clients expect. */
-export const GRAPHQL_ERROR_CODES = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE' } as const;
-
-/**
- * What a WebSocket client receives (as the `exception` event) and an RPC client receives (as the
- * error): the HTTP body's fields plus the GraphQL-style `code`. Nothing from the token.
- */
-export interface AuthDenialPayload {
-  status: 'error';
-  statusCode: 401 | 403 | 503;
-  error: string;
-  message: string;
-  code: (typeof GRAPHQL_ERROR_CODES)[keyof typeof GRAPHQL_ERROR_CODES];
-  /** 503 only: seconds before a retry makes sense. */
-  retryAfter?: number;
-  /** Debug mode only. */
-  reason?: string;
-  /** 403 reverification: Clerk's `clerk_error` (type, reason, and the level and minutes required). */
-  clerk_error?: ReverificationErrorBody['clerk_error'];
-  /** 401 step-up (RFC 9470): the acr values and the maximum authentication age the route requires. */
-  stepUp?: { acr?: string[]; maxAgeSeconds?: number };
-}
 
 type ExceptionClass = new (error: string | object) => Error;
 

@@ -1,7 +1,8 @@
 // docs/migrating-from-passport.md, "after": the same app on nestjs-warden, run by
 // test/docs-migrating.e2e-spec.ts beside the passport version.
 import { Controller, Get, Module } from '@nestjs/common';
-import { Auth, AuthModule, OptionalAuth, RequireAuth, stringList } from 'nestjs-warden';
+import { Auth, AuthModule, OptionalAuth, RequireAuth } from 'nestjs-warden';
+import { stringList } from 'nestjs-warden/core';
 
 // #region readme:passport-after-controller
 @Controller('invoices')

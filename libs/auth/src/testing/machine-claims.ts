@@ -1,4 +1,4 @@
-import { CLERK_TOKEN_CATEGORIES } from '../index.js';
+import { CLERK_TOKEN_CATEGORIES } from '../core/index.js';
 import type { JWTPayload } from 'jose';
 
 /**

@@ -2,19 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { SignJWT, type JWTPayload } from 'jose';
-import {
-  AUTH_OPTIONS,
-  AUTH_OPTIONS_OVERRIDE,
-  AuthService,
-  resolveAuthOptions,
-  TokenVerifier,
-  type AuthModuleOptions,
-  type AuthOptionsOverride,
-  type AuthResult,
-  type KeySource,
-  type ResolvedAuthOptions,
-} from '../index.js';
-import type { TokenOrigin, Verification } from '../verification/verification.js';
+import { resolveAuthOptions, TokenVerifier, type KeySource, type ResolvedAuthOptions, type TokenOrigin, type Verification } from '../core/index.js';
+import { AUTH_OPTIONS, AUTH_OPTIONS_OVERRIDE, AuthService, type AuthModuleOptions, type AuthOptionsOverride, type AuthResult } from '../index.js';
 import { tokenHeaderOf, type TestClaims } from './machine-claims.js';
 import { refuseInProduction } from './production-refusal.js';
 

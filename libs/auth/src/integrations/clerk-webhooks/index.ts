@@ -1,3 +1,4 @@
+// `nestjs-warden/clerk-webhooks`: Clerk webhooks (Svix signatures) that feed the revocation store.
 export { ClerkWebhooksModule, type ClerkWebhooksAsyncOptions } from './clerk-webhooks.module.js';
 export { ClerkWebhook, ClerkEvent } from './clerk-webhook.decorators.js';
 export { ClerkWebhookGuard, clerkEventOf } from './clerk-webhook.guard.js';
