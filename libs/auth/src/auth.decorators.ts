@@ -52,10 +52,26 @@ export type AuthField = KeysOfUnion<AnyAuthObject>;
 
 const reflector = new Reflector();
 
+/** Route policies by handler, then class, as the guard keeps them: metadata never changes after boot. */
+const policies = new WeakMap<object, Map<object, AuthPolicy | null>>();
+
+function routePolicyOf(context: ExecutionContext): AuthPolicy | undefined {
+  const handler = context.getHandler();
+  const type = context.getClass();
+  let byClass = policies.get(handler);
+  let policy = byClass?.get(type);
+  if (policy === undefined) {
+    policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [handler, type]) ?? null;
+    if (!byClass) policies.set(handler, (byClass = new Map()));
+    byClass.set(type, policy);
+  }
+  return policy ?? undefined;
+}
+
 const authParam = createParamDecorator((field: AuthField | undefined, context: ExecutionContext) => {
   const carrier = getAuthCarrier(context) ?? {};
   // This route's own classes: the carrier may be shared with routes that accept others (GraphQL fields).
-  const policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [context.getHandler(), context.getClass()]);
+  const policy = routePolicyOf(context);
   const auth = admittedAuth(carrier, { acceptsToken: policy?.acceptsToken, issuer: policy?.issuer }) as Partial<Record<AuthField, unknown>>;
   return field ? (field in auth ? auth[field] : null) : auth;
 });

@@ -38,11 +38,11 @@ export function storedVerification(carrier: object): Verification | undefined {
 }
 
 /**
- * Stores the verification on a carrier (not enumerable: it never shows in a log of the request) and
- * attaches what the route sees as `auth`, for `@Auth()`, `getAuth(req)` and `req.auth`.
+ * Stores the verification on a carrier and attaches what the route sees as `auth`, for `@Auth()`,
+ * `getAuth(req)` and `req.auth`. Under a symbol key: `JSON.stringify` and `Object.keys` never see it.
  */
 export function attachVerification(carrier: AuthCarrier, verification: Verification, auth: AnyAuthObject): void {
-  Object.defineProperty(carrier, AUTH_VERIFICATION, { value: verification, writable: true, configurable: true, enumerable: false });
+  (carrier as Record<symbol, Verification>)[AUTH_VERIFICATION] = verification;
   carrier.auth = auth;
 }
 

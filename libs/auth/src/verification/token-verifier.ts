@@ -118,7 +118,7 @@ export class TokenVerifier {
       return refused(error);
     }
     if (cached) {
-      const hit = verifiedVerification(cached, source, true);
+      const hit = source === null ? verifiedVerification(cached, source, true) : (cached.hits[source] ??= verifiedVerification(cached, source, true));
       return pending ? pending.then(() => hit, refused) : hit;
     }
     return this.verifyUncached(token).then((verified) => verifiedVerification(verified, source, false), refused);

@@ -3,7 +3,6 @@ import type { AuthError } from '../auth.errors.js';
 import { signedOutResult, type AuthResult } from '../auth-object/auth-result.js';
 import type { IssuerConfig } from '../config/resolved-options.js';
 import type { TokenType } from './token-class.js';
-import type { VerifiedToken } from './verified-token.js';
 
 /**
  * Where a request's token was found: the token header (or a transport's own token field: socket.io's
@@ -64,8 +63,17 @@ export function signedOutVerification(error: AuthError | null, tokenPresent: boo
   });
 }
 
-/** The signed-in verification of a token that passed every check. Frozen. */
-export function verifiedVerification(verified: VerifiedToken, source: TokenOrigin | null, cacheHit: boolean): Verification {
+/** What {@link verifiedVerification} takes of a token that passed every check (a `VerifiedToken`). */
+export interface VerifiedParts {
+  token: string;
+  tokenType: TokenType;
+  claims: JWTPayload;
+  issuer: IssuerConfig;
+  auth: AuthResult['auth'] & { isAuthenticated: true };
+}
+
+/** The signed-in verification of a token that passed every check (a `VerifiedToken`). Frozen. */
+export function verifiedVerification(verified: VerifiedParts, source: TokenOrigin | null, cacheHit: boolean): Verification {
   return Object.freeze({
     auth: verified.auth,
     error: null,

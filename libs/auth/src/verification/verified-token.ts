@@ -7,6 +7,7 @@ import { readScopes } from '../auth-object/scopes.js';
 import type { IssuerConfig } from '../config/resolved-options.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { TokenType } from './token-class.js';
+import type { TokenOrigin, Verification } from './verification.js';
 
 /**
  * A token that passed every check, with its class and the signed-in auth object made from it.
@@ -24,6 +25,11 @@ export interface VerifiedToken {
   /** The session fields; null for machine tokens. */
   fields: SessionFields | null;
   auth: SignedInAuthObject | MachineAuthObject;
+  /**
+   * The verification a cache hit answers, by where the token was found: made on the first hit from
+   * each source and kept, so a cached token's requests share one frozen value.
+   */
+  readonly hits: Partial<Record<TokenOrigin, Verification>>;
 }
 
 /**
@@ -54,6 +60,6 @@ export function buildVerifiedToken(
 }
 
 /** The frozen result with its issuer entry: the entry is shared config, never frozen with it. */
-function withIssuer(frozen: Omit<VerifiedToken, 'issuer'>, issuer: IssuerConfig): VerifiedToken {
-  return Object.freeze({ ...frozen, issuer });
+function withIssuer(frozen: Omit<VerifiedToken, 'issuer' | 'hits'>, issuer: IssuerConfig): VerifiedToken {
+  return Object.freeze({ ...frozen, issuer, hits: {} });
 }
