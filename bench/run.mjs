@@ -33,6 +33,8 @@ const settings = {
   coldPool: flag('cold-pool', quick ? 4_000 : 60_000),
   herd: 1000,
   memoryTokens: flag('memory-tokens', quick ? 5_000 : 1_000_000),
+  // `--only=no-auth,header-guard,nestjs-warden`: the servers (by script) of a partial run, for development.
+  only: args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(','),
 };
 const SERVER_CPU = 1;
 const LOAD_CPU = 0;
@@ -44,6 +46,7 @@ const SERVERS = [
   { label: 'a guard that only checks the header is there', script: 'header-guard', tokens: 'same', floor: true },
   { label: 'nestjs-warden (same token)', script: 'nestjs-warden', tokens: 'same' },
   { label: 'nestjs-warden (same token, metrics on)', script: 'nestjs-warden-metrics', tokens: 'same' },
+  { label: 'nestjs-warden in a Nest 12 starter with the @nestjs/observe instrument (same token)', script: 'nestjs-warden-observe', tokens: 'same' },
   { label: 'nestjs-warden, three issuers configured (same token)', script: 'nestjs-warden-issuers', tokens: 'same' },
   { label: 'nestjs-warden + Redis revocation (same token)', script: 'nestjs-warden-redis', tokens: 'same', needsRedis: true },
   { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
@@ -146,7 +149,7 @@ async function main() {
   const poolFile = `${BENCH}results/tokens.txt`;
   writeFileSync(poolFile, Array.from({ length: settings.coldPool }, (_, i) => issuer.token(i + 1)).join('\n'));
 
-  const servers = SERVERS.filter((s) => !s.needsRedis || redis).map((s) => ({ ...s, runs: [] }));
+  const servers = SERVERS.filter((s) => (!s.needsRedis || redis) && (!settings.only || settings.only.includes(s.script))).map((s) => ({ ...s, runs: [] }));
   for (let round = 1; round <= settings.rounds; round += 1) {
     const shift = (round - 1) % servers.length;
     await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
@@ -169,6 +172,8 @@ async function main() {
   const metricsRatio = pairRatio(servers, 'nestjs-warden (same token, metrics on)', 'nestjs-warden (same token)');
   const revocationRatio = pairRatio(servers, 'nestjs-warden + Redis revocation (same token)', 'nestjs-warden (same token)');
   const issuersRatio = pairRatio(servers, 'nestjs-warden, three issuers configured (same token)', 'nestjs-warden (same token)');
+  const floorRatio = pairRatio(servers, 'nestjs-warden (same token)', 'a guard that only checks the header is there');
+  const observeRatio = pairRatio(servers, 'nestjs-warden in a Nest 12 starter with the @nestjs/observe instrument (same token)', 'nestjs-warden (same token)');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
   const report = [
@@ -182,6 +187,8 @@ async function main() {
     `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
     `Metrics on (OpenTelemetry SDK), same token: ${metricsRatio.toFixed(2)} of the req/s with metrics off in the same round (median; target >= 0.95).`,
     `Three issuers configured, same token: ${issuersRatio.toFixed(2)} of the req/s with one issuer in the same round (median; target: within noise of 1).`,
+    `Same token, nestjs-warden's req/s over the header-only guard's of the same round (median): ${floorRatio.toFixed(2)} (target >= 0.95).`,
+    `Nest 12 starter with the @nestjs/observe instrument, same token: ${observeRatio.toFixed(2)} of plain nestjs-warden's req/s in the same round (median); the instrument's own cost included.`,
     '',
     Number.isFinite(revocationRatio)
       ? `Redis revocation store (1000 revoked sessions, answered from the local mirror), req/s over plain nestjs-warden's, same token, same round (median): ${revocationRatio.toFixed(2)}x (target >= 0.95).`
