@@ -172,15 +172,20 @@ describe('resolveIssuer', () => {
   }, 120_000);
 
   it('answers 503 with Retry-After once the budget is spent, and keeps serving the tenants it knows', async () => {
-    // The budget refills one call per 300 ms while the suite runs: a few made-up issuers in a row meet it spent.
+    // The budget refills one call per 300 ms while the suite runs: made-up issuers sent 20 at once meet
+    // it spent, however slow the machine (one at a time, each slower than a refill, never would).
     const statuses: number[] = [];
     let retryAfter: string | undefined;
-    for (let i = 1; i <= 20 && retryAfter === undefined; i += 1) {
-      const res = await request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${madeUpToken(MADE_UP + i)}`);
-      statuses.push(res.status);
-      if (res.status === 503) retryAfter = res.headers['retry-after'];
+    for (let batch = 0; batch < 5 && retryAfter === undefined; batch += 1) {
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${madeUpToken(MADE_UP + 1 + batch * 20 + i)}`)),
+      );
+      for (const res of responses) {
+        statuses.push(res.status);
+        if (res.status === 503) retryAfter ??= res.headers['retry-after'];
+      }
     }
-    expect(statuses.at(-1)).toBe(503);
+    expect(statuses).toContain(503);
     expect(statuses.filter((status) => status !== 401 && status !== 503)).toEqual([]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     const token = await tenants[7].keys.sign({ sub: 'user_7', aud: API });

@@ -61,7 +61,7 @@ export class AuthGuard implements CanActivate {
     const verification = stored ? this.recheck(stored) : carrier ? this.verifyCarrier(carrier) : NO_CARRIER;
     // `fresh`: decided here, not by a guard before this one on the same request (observed once).
     const fresh = stored === undefined;
-    if (verification instanceof Promise) return verification.then((v) => this.conclude(context, policy, carrier, v, fresh));
+    if (isThenable(verification)) return Promise.resolve(verification).then((v) => this.conclude(context, policy, carrier, v, fresh));
     return this.conclude(context, policy, carrier, verification, fresh);
   }
 
@@ -169,8 +169,13 @@ export class AuthGuard implements CanActivate {
       return otherScheme ? withSchemeReason(verification) : verification;
     };
     const result = this.authenticate(token, source);
-    return result instanceof Promise ? result.then(complete) : complete(result);
+    return isThenable(result) ? Promise.resolve(result).then(complete) : complete(result);
   }
+}
+
+/** A promise, or any thenable an override returns (another library's promise). */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
 
 // The boot check recognises AuthGuard and its subclasses by this mark, not by `instanceof`: an app

@@ -5,7 +5,8 @@ import 'reflect-metadata';
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
-const lib = await import(process.argv[2]);
+// argv[2]: the compiled main entry; Clerk webhooks come from their own entry beside it.
+const lib = { ...(await import(process.argv[2])), ...(await import(new URL('integrations/clerk-webhooks/index.js', `file://${process.argv[2]}`).href)) };
 const config = JSON.parse(process.env.REPLICA_CONFIG ?? '{}');
 
 const method = (decorators, target, key) => {
