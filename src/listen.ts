@@ -13,7 +13,8 @@ export async function listenDemo(
 ): Promise<string> {
   const host = demoHost(env);
   await (host === undefined ? app.listen(demoPort(env)) : app.listen(demoPort(env), host));
-  const url = listeningUrl(app.getHttpServer().address() as AddressInfo | string | null);
+  const server = app.getHttpServer() as { address(): AddressInfo | string | null };
+  const url = listeningUrl(server.address());
   log(`Listening on ${url}`);
   return url;
 }

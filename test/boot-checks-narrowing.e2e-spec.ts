@@ -22,7 +22,7 @@ function keycloakError(options: Parameters<typeof keycloak>[0]): AuthConfigError
 async function bootWarnings(options: AuthModuleOptions | DynamicModule): Promise<string[]> {
   const warnings: string[] = [];
   const capture: LoggerService = { log() {}, error() {}, warn: (message: unknown) => warnings.push(String(message)) };
-  const module = 'module' in options ? options : AuthModule.forRoot(options as AuthModuleOptions);
+  const module = 'module' in options ? options : AuthModule.forRoot(options);
   const moduleRef = await Test.createTestingModule({ imports: [module] }).setLogger(capture).compile();
   await moduleRef.close();
   return warnings;

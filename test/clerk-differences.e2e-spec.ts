@@ -21,7 +21,7 @@ class FieldsController {
   @RequireAuth({ acceptsToken: 'any' })
   @Get('fields')
   async fields(@Auth() auth: AnyAuthObject) {
-    const { getToken, has, debug: _debug, ...fields } = auth as AnyAuthObject & { debug: unknown };
+    const { getToken, has, debug: _debug, ...fields } = auth;
     return { ...fields, token: await getToken(), hasPermission: has({ permission: 'org:a:read' }) };
   }
 }

@@ -27,7 +27,7 @@ class AnyClassController {
   @RequireAuth({ acceptsToken: 'any' })
   @Get('any')
   async any(@Auth() auth: AnyAuthObject) {
-    const { getToken, has: _has, debug: _debug, ...fields } = auth as AnyAuthObject & { debug: unknown };
+    const { getToken, has: _has, debug: _debug, ...fields } = auth;
     return { ...fields, token: await getToken() };
   }
 }

@@ -52,8 +52,8 @@ function startIssuer(args: string[]): Promise<Started> {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => reject(new Error(`dev-issuer did not start in 20 s:\n${stdout}\n${stderr}`)), 20_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
       stdout += chunk;
       if (!/^AUTH_ISSUER=.*\n/m.test(stdout)) return;
       clearTimeout(timer);

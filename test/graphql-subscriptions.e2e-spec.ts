@@ -73,7 +73,7 @@ describe('GraphQL subscriptions over graphql-ws (Apollo): a verdict stored on th
     url = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/graphql`;
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    await Promise.all(clients.splice(0).map((client) => Promise.resolve(client.dispose())));
   });
   afterAll(() => app?.close());
 

@@ -33,7 +33,7 @@ let issuer: TestIssuer;
 let options: AuthModuleOptions;
 beforeAll(async () => {
   issuer = await createTestIssuer();
-  options = issuer.moduleOptions({ verifyOpaqueToken, opaqueTokens: { cooldownInMs: 0 }, global: true } as AuthModuleOptions);
+  options = issuer.moduleOptions({ verifyOpaqueToken, opaqueTokens: { cooldownInMs: 0 }, global: true });
 });
 
 describe('GraphQL', () => {

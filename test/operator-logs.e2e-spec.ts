@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Auth, AuthModule, RequireAuth, type AuthModuleOptions, type AuthObject } from 'nestjs-warden';
+import { Auth, AuthModule, RequireAuth, type AuthModuleOptions } from 'nestjs-warden';
 import { AUTH_DEFAULTS } from 'nestjs-warden/core';
 import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
@@ -59,7 +59,7 @@ const SECRET_QUERY = 'api_key=s3cr3t-in-the-query';
 const issuerPromise = createTestIssuer({ issuer: 'https://issuer.test', kid: 'key-1' });
 
 describe('operator logs (Nest Logger, custom LoggerService)', () => {
-  const open: Array<{ close(): Promise<unknown> | unknown }> = [];
+  const open: Array<{ close(): unknown }> = [];
   afterEach(async () => {
     for (const item of open.splice(0).reverse()) await item.close();
   });

@@ -157,7 +157,7 @@ describe('README: Platforms', () => {
       socket.on('message', (raw) => {
         clearTimeout(timer);
         socket.close();
-        resolve(String(raw));
+        resolve(Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw as ArrayBuffer)]).toString());
       });
     });
     expect(JSON.parse(reply)).toEqual({ event: 'whoami', data: 'user_1' });

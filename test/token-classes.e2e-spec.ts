@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Auth, AuthModule, clerk, RequireAuth, type AnyAuthObject, type AuthModuleOptions } from 'nestjs-warden';
-import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
+import { clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 

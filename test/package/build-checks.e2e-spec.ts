@@ -21,7 +21,7 @@ interface ManifestInput {
   mainEntryPackages: Map<string, string>;
 }
 interface Helpers {
-  buildManifest(input: ManifestInput): Record<string, any>;
+  buildManifest(input: ManifestInput): Record<string, unknown>;
   importsOf(file: string): { staticImports: string[]; dynamicImports: string[]; topLevelAwait: number | null };
   packageOf(specifier: string): string | null;
   readEntryPoints(root: string, packageName: string, sourceDir: string): Entry[];

@@ -34,6 +34,8 @@ let tempRoot: string;
 let DIST: string;
 let tarball: string;
 let packedFiles: string[];
+// The packed package.json, as JSON: its fields are whatever the build wrote.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 let manifest: Record<string, any>;
 let cjsApp: ThrowawayApp;
 let esmApp: ThrowawayApp;

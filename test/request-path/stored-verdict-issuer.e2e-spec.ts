@@ -74,7 +74,7 @@ describe('a stored graphql-ws verdict and resolveIssuer', () => {
     url = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/graphql`;
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    await Promise.all(clients.splice(0).map((client) => Promise.resolve(client.dispose())));
   });
   afterAll(async () => {
     await app?.close();

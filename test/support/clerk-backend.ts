@@ -26,7 +26,7 @@ export function clerkBackend(frontendApi: string, jwtKey: string): ClerkBackend 
   return {
     async auth(token, extra) {
       const { getToken: _getToken, has: _has, debug: _debug, ...fields } = await toAuth(token, extra);
-      return fields as ClerkAuth;
+      return fields;
     },
     async getToken(token) {
       return (await toAuth(token)).getToken();

@@ -41,6 +41,8 @@ const INTROSPECTION_PATH = '/token/introspection';
  * endpoint fail or lag, with every timer cleared on close.
  */
 export async function startIntrospectionProvider(): Promise<IntrospectionProvider> {
+  // Assigned once the server listens (the provider needs its URL); the handler reads it before.
+  // eslint-disable-next-line prefer-const
   let provider: Provider | undefined;
   let calls = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -48,14 +50,14 @@ export async function startIntrospectionProvider(): Promise<IntrospectionProvide
   const server: Server = createServer((req, res) => {
     if (!provider) return void res.writeHead(503).end();
     const callback = provider.callback();
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== INTROSPECTION_PATH) return void callback(req, res);
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== INTROSPECTION_PATH) return void Promise.resolve(callback(req, res));
     calls += 1;
     if (state.mode === 'down') return void req.socket.destroy();
     if (state.mode === 'up') return void callback(req, res);
     const timer = setTimeout(() => {
       timers.delete(timer);
       // A caller that gave up meanwhile has closed the connection: nothing left to answer.
-      if (!req.socket.destroyed) callback(req, res);
+      if (!req.socket.destroyed) void Promise.resolve(callback(req, res));
     }, state.slowMs);
     timers.add(timer);
   });

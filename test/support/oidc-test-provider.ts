@@ -27,11 +27,13 @@ export const ACR = { password: 'urn:example:acr:pwd', mfa: 'urn:example:acr:mfa'
  * endpoints that finish the interaction, as a real app's forms would.
  */
 export async function startOidcProvider(options: { signingKey?: JWK } = {}): Promise<OidcTestProvider> {
+  // Assigned once the server listens (the provider needs its URL); the handler reads it before.
+  // eslint-disable-next-line prefer-const
   let provider: Provider | undefined;
   const server: Server = createServer((req, res) => {
     if (!provider) return void res.writeHead(503).end();
     if (req.url?.startsWith('/interaction/')) return void interaction(provider, req, res).catch(() => res.writeHead(500).end());
-    provider.callback()(req, res);
+    void Promise.resolve(provider.callback()(req, res));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

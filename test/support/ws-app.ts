@@ -97,7 +97,7 @@ async function connectWs(port: number, options: WsConnectOptions): Promise<WsTes
     call: (event, data = {}) =>
       withTimeout((resolve) => {
         const onMessage = (raw: WebSocket.RawData) => {
-          const frame = JSON.parse(String(raw)) as { event: string; data: unknown };
+          const frame = JSON.parse(Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw as ArrayBuffer)]).toString()) as { event: string; data: unknown };
           if (frame.event === 'reply') resolve({ reply: frame.data });
           if (frame.event === 'exception') resolve({ exception: frame.data as Record<string, unknown> });
         };

@@ -45,6 +45,7 @@ assertType<Equal<AuthObjectFor<'session_token'>, AuthObject>>();
 export async function verifyByClass(service: AuthService, token: string): Promise<void> {
   const machine = await service.verifyToken(token, { acceptsToken: 'm2m_token' });
   assertType<Equal<typeof machine.machineId, string>>();
+  void machine;
 }
 
 // @Auth(key) takes the keys of the auth objects (sessions and machines), nothing else.
@@ -125,6 +126,7 @@ export const opaqueTokenOptions: AuthModuleOptions = {
 };
 export const opaqueHook: VerifyOpaqueToken = async (token, tokenType) => {
   assertType<Equal<typeof tokenType, OpaqueTokenType>>();
+  void tokenType;
   assertType<Equal<OpaqueTokenType, 'oauth_token' | 'm2m_token' | 'api_key'>>();
   return token.startsWith('ak_') ? { sub: 'user_1', exp: 1 } : null;
 };

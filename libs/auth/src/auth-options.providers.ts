@@ -51,7 +51,7 @@ function tolerantOptionsFactory(provider: FactoryProvider): FactoryProvider {
     inject: [AUTH_OPTIONS_OVERRIDE, ...inject],
     useFactory: async (override: AuthOptionsOverride | null, ...deps: unknown[]) => {
       try {
-        return await provider.useFactory(...deps);
+        return (await provider.useFactory(...deps)) as AuthModuleOptions | undefined;
       } catch (error) {
         if (override) return undefined;
         throw error;

@@ -1,6 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthorizationCheck } from './auth-object/auth-object.js';
 import type { AnyAuthObject } from './auth-object/auth-object-for.js';
 import { AUTH_PARAM_METADATA, AUTH_POLICY_METADATA } from './auth.constants.js';
 import { admittedAuth } from './get-auth.js';
@@ -62,7 +61,7 @@ function routePolicyOf(context: ExecutionContext): AuthPolicy | undefined {
   let policy = byClass?.get(type);
   if (policy === undefined) {
     policy = reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [handler, type]) ?? null;
-    if (!byClass) policies.set(handler, (byClass = new Map()));
+    if (!byClass) policies.set(handler, (byClass = new Map<object, AuthPolicy | null>()));
     byClass.set(type, policy);
   }
   return policy ?? undefined;

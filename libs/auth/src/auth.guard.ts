@@ -83,7 +83,7 @@ export class AuthGuard implements CanActivate {
       policy = this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY_METADATA, [handler, type]) ?? {
         mode: this.options.defaultPolicy,
       };
-      if (!byClass) this.policies.set(handler, (byClass = new Map()));
+      if (!byClass) this.policies.set(handler, (byClass = new Map<object, AuthPolicy>()));
       byClass.set(type, policy);
     }
     return policy;

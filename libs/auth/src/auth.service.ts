@@ -4,6 +4,7 @@ import type { SignedInAuthObjectFor } from './auth-object/auth-object-for.js';
 import type { AuthResult } from './auth-object/auth-result.js';
 import type { MachineAuthObject } from './auth-object/machine-auth-object.js';
 import { AUTH_OPTIONS } from './auth.constants.js';
+import { AuthError, AuthErrorReason } from './auth.errors.js';
 import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { logKeySourceError } from './operator-log.js';
 import { admit } from './policy/admit.js';
@@ -116,8 +117,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const asked = options?.acceptsToken === undefined ? undefined : checkAcceptsToken(options.acceptsToken, 'verifyToken({ acceptsToken })');
     const verified = await this.verifier.verify(token);
     const { auth, error } = admit(verifiedVerification(verified, null, false), { acceptsToken: asked }, this.options.acceptsToken);
-    if (!auth.isAuthenticated) throw error;
-    return auth as SignedInAuthObject | MachineAuthObject;
+    if (!auth.isAuthenticated) throw error ?? new AuthError(AuthErrorReason.TokenInvalid, 'the token was refused');
+    return auth;
   }
 
   /**

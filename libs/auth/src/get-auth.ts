@@ -29,7 +29,7 @@ export function getAuth<A extends AcceptsToken>(request: object, options: GetAut
 export function getAuth(request: object): AuthObject;
 export function getAuth(request: object, options?: GetAuthOptions): AuthObjectFor<AcceptsToken> {
   const accepts = options === undefined ? 'session_token' : checkAcceptsToken(options?.acceptsToken, 'getAuth({ acceptsToken })');
-  return admittedAuth(request, { acceptsToken: accepts }) as AuthObjectFor<AcceptsToken>;
+  return admittedAuth(request, { acceptsToken: accepts });
 }
 
 /**
@@ -39,7 +39,7 @@ export function getAuth(request: object, options?: GetAuthOptions): AuthObjectFo
  */
 export function admittedAuth(request: object, route: Admission): AuthObjectFor<AcceptsToken> {
   // Undefined `acceptsToken`: the token issuer's default, as on the route itself.
-  return admit(verificationFor(request), route, 'session_token').auth as AuthObjectFor<AcceptsToken>;
+  return admit(verificationFor(request), route, 'session_token').auth;
 }
 
 /** The verification the guard stored for `request` (or the carrier behind a WebSocket client or an RPC context). */

@@ -77,7 +77,7 @@ export function getAuthCarrier(context: ExecutionContext, options: RpcTokenOptio
     case 'http':
       return asCarrier(context.switchToHttp().getRequest());
     case 'graphql': {
-      const gqlContext = context.getArgByIndex(2) as { req?: unknown; request?: unknown; reply?: { request?: unknown } } | undefined;
+      const gqlContext = context.getArgByIndex<{ req?: unknown; request?: unknown; reply?: { request?: unknown } } | undefined>(2);
       return asCarrier(gqlContext?.req ?? gqlContext?.request ?? gqlContext?.reply?.request);
     }
     case 'ws':
@@ -130,5 +130,5 @@ function isObject(value: unknown): value is object {
 }
 
 function asCarrier(value: unknown): AuthCarrier | undefined {
-  return isObject(value) ? (value as AuthCarrier) : undefined;
+  return isObject(value) ? (value) : undefined;
 }

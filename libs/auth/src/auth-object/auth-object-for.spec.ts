@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { bearerChallenge } from '../auth.errors.js';
 import { hasAuthorization } from './auth-object.js';
 import { readSessionFields } from './claims.js';

@@ -133,7 +133,7 @@ class SignedOutAuth implements SignedOutAuthObject {
   sessionId = null;
   userId = null;
   orgId = null;
-  getToken = async (): Promise<null> => null;
+  getToken = (): Promise<null> => Promise.resolve(null);
   claims = null;
   sessionClaims = null;
   isAuthenticated = false as const;

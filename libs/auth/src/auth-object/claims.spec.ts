@@ -166,7 +166,7 @@ describe('readSessionFields', () => {
     ['fea and pla', { fea: null, pla: null }, { features: null, plans: null }],
     ['v2 o', { v: 2, o: null }, { orgId: null, orgRole: null, orgSlug: null, orgPermissions: null }],
   ])('accepts an explicit null %s as absent', (_name, patch, expected) => {
-    expect(readSessionFields({ ...base, ...patch } as Record<string, unknown>)).toMatchObject(expected);
+    expect(readSessionFields({ ...base, ...patch })).toMatchObject(expected);
   });
 
   it('reads v: 1 and no v as v1, only v: 2 as v2', () => {

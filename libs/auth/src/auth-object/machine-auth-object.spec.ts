@@ -156,7 +156,7 @@ describe('machine auth objects, claim by claim', () => {
     const oauth = machineAuthObject('oauth_token', { sub: 'user_1', jti: null, client_id: null } as never, 'tok');
     expect(oauth).toMatchObject({ id: '', clientId: '' });
     await expect(oauth.getToken()).resolves.toBe('tok');
-    expect(machineAuthObject('api_key', { sub: 'user_1', name: null } as never, 't')).toMatchObject({ name: '' });
+    expect(machineAuthObject('api_key', { sub: 'user_1', name: null }, 't')).toMatchObject({ name: '' });
   });
 
   it.each([

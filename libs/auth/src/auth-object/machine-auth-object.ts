@@ -144,7 +144,7 @@ export function machineAuthObject<T extends MachineTokenType>(
   }
   fields.claims = claims;
   fields.issuer = typeof claims.iss === 'string' ? claims.iss : null;
-  fields.getToken = async (): Promise<string> => token;
+  fields.getToken = (): Promise<string> => Promise.resolve(token);
   fields.has = (check: AuthorizationCheck): boolean => hasMachineAuthorization(check, scopes, grants);
   const userId = (fields.userId as string | null | undefined) ?? null;
   fields.debug = () => signedInDebugInfo(claims, { userId, sessionId: null, sessionStatus: null }, tokenType);
@@ -164,7 +164,7 @@ export function signedOutMachineAuthObject<T extends MachineTokenType>(
   Object.assign(fields, {
     claims: null,
     issuer: null,
-    getToken: async (): Promise<null> => null,
+    getToken: (): Promise<null> => Promise.resolve(null),
     has: (): false => false,
     debug: () => signedOutDebugInfo(error, tokenPresent, null, tokenType),
   });

@@ -29,7 +29,7 @@ export function validateStepUpRequirement(requirement: StepUpRequirement): StepU
     if (!Array.isArray(acr) || acr.length === 0 || !acr.every((v) => typeof v === 'string' && ACR_VALUE.test(v))) {
       throw new Error('nestjs-warden: @RequireAuth({ acr }) must be a non-empty list of acr values (printable, no spaces or quotes)');
     }
-    result.acr = Object.freeze([...acr]);
+    result.acr = Object.freeze([...(acr as readonly string[])]);
   }
   if (maxAgeSeconds !== undefined) {
     // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for anything that is not a number, so the typeof test alone decides nothing

@@ -79,9 +79,13 @@ export function* scannedClasses(discovery: DiscoveryService): Iterable<Type> {
   }
 }
 
+/** A method of a class, as the scan sees it. */
+type Method = (...args: never[]) => unknown;
+
 /** The methods of a class (its own and inherited) as `[name, function]`. */
-export function* methodsOf(scanner: MetadataScanner, type: Type): Iterable<[string, Function]> {
-  for (const name of scanner.getAllMethodNames(type.prototype)) yield [name, (type.prototype as Record<string, unknown>)[name] as Function];
+export function* methodsOf(scanner: MetadataScanner, type: Type): Iterable<[string, Method]> {
+  const prototype = type.prototype as Record<string, unknown>;
+  for (const name of scanner.getAllMethodNames(prototype)) yield [name, prototype[name] as Method];
 }
 
 /** The class of a controller or provider built from a class; null for values, factories and aliases. */
@@ -103,6 +107,6 @@ function safeInstance(wrapper: Wrapper): unknown {
  * `@MessagePattern`, `@SubscribeMessage`, `@Query`, `@ResolveField`, ...) stores metadata on the
  * method function itself; a plain helper method carries none.
  */
-function isHandler(method: Function): boolean {
+function isHandler(method: Method): boolean {
   return Reflect.getMetadataKeys(method).length > 0;
 }

@@ -91,7 +91,7 @@ const KEY_SOURCES = ['jwksUrl', 'jwks', 'jwtKey', 'secret'] as const;
 export function checkKeySource(options: AuthModuleOptions): void {
   const given = KEY_SOURCES.filter((k) => options[k] !== undefined && options[k] !== null);
   const discovery = given.length === 0 && typeof options.issuer === 'string';
-  if (discovery) checkKeyUrl('issuer', options.issuer as string);
+  if (discovery) checkKeyUrl('issuer', options.issuer);
   if (given.length !== 1 && !discovery) {
     throw new AuthConfigError(
       given.length ? given.join(', ') : 'jwksUrl',

@@ -32,7 +32,7 @@ describe('known options', () => {
 
   it('keeps a key from a config file to one short printable line', () => {
     const error = refusal(() => checkKnownOptions({ [`evil\n\u001b[31m${'x'.repeat(200)}`]: 1 }));
-    expect(error.message).not.toMatch(/[\n\u001b]/);
+    expect(error.message.includes('\n') || error.message.includes('\u001b')).toBe(false);
     expect(error.message.length).toBeLessThan(200);
   });
 });

@@ -10,7 +10,7 @@ const credentials = { clientId: 'api', clientSecret: 's3cret-value' };
 
 function optionNamed(options: Partial<AuthModuleOptions>): string {
   try {
-    resolveAuthOptions({ secret: SECRET, ...options } as AuthModuleOptions);
+    resolveAuthOptions({ secret: SECRET, ...options });
   } catch (error) {
     expect(error).toBeInstanceOf(AuthConfigError);
     expect((error as Error).message).not.toContain('s3cret-value');

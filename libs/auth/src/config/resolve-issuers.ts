@@ -129,7 +129,7 @@ function checkDistinctIssuers(entries: IssuerConfig[]): void {
 }
 
 function wholeNumber(options: SeveralIssuersOptions, name: (typeof RESOLUTION_OPTIONS)[number], fallback: number): number {
-  const value = numberOption(options as AuthModuleOptions, name, fallback, 1);
+  const value = numberOption(options, name, fallback, 1);
   if (!Number.isSafeInteger(value)) throw new AuthConfigError(name, 'expected a whole number >= 1');
   return value;
 }

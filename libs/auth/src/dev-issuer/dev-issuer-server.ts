@@ -62,16 +62,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, issuer: DevIssu
   if (refusal) return send(res, refusal.status, { error: refusal.error });
   const path = (req.url ?? '/').split('?')[0];
   const routes: Record<string, [string, () => Promise<void>]> = {
-    '/.well-known/jwks.json': ['GET', async () => send(res, 200, issuer.jwks)],
+    '/.well-known/jwks.json': ['GET', () => Promise.resolve(send(res, 200, issuer.jwks))],
     '/.well-known/openid-configuration': [
       'GET',
-      async () =>
-        send(res, 200, {
-          issuer: issuer.issuer,
-          jwks_uri: `${issuer.issuer}/.well-known/jwks.json`,
-          token_endpoint: `${issuer.issuer}/tokens`,
-          id_token_signing_alg_values_supported: ['RS256'],
-        }),
+      () =>
+        Promise.resolve(
+          send(res, 200, {
+            issuer: issuer.issuer,
+            jwks_uri: `${issuer.issuer}/.well-known/jwks.json`,
+            token_endpoint: `${issuer.issuer}/tokens`,
+            id_token_signing_alg_values_supported: ['RS256'],
+          }),
+        ),
     ],
     '/tokens': ['POST', () => mintFromBody(req, res, issuer)],
   };

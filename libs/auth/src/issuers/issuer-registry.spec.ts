@@ -92,7 +92,7 @@ describe('IssuerRegistry', () => {
 
   it('makes one call for many concurrent requests naming the same iss', async () => {
     const s = setup(async (iss) => tenantAnswer(iss));
-    const results = await Promise.all(Array.from({ length: 50 }, () => s.registry.get(tenant.issuer)));
+    const results = await Promise.all(Array.from({ length: 50 }, () => Promise.resolve(s.registry.get(tenant.issuer))));
     expect(new Set(results).size).toBe(1);
     expect(s.calls).toHaveLength(1);
   });
@@ -105,7 +105,7 @@ describe('IssuerRegistry', () => {
     expect(s.calls).toHaveLength(3);
     let retryAfter: number | undefined;
     try {
-      s.registry.get('https://one-more.example.com');
+      void s.registry.get('https://one-more.example.com');
     } catch (error) {
       retryAfter = (error as AuthError).retryAfterSeconds;
     }

@@ -101,8 +101,8 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
   if (scopes && !scopes.every(isScopeToken)) {
     throw new Error(`nestjs-warden: ${name} { scope, scopes } must be OAuth scope tokens (printable ASCII, no space, quote or backslash)`);
   }
-  policy.check = { ...rest, ...(rest.scopes ? { scopes: [...rest.scopes] } : {}) };
-  if (scopes) policy.scopes = [...new Set(scopes as string[])];
+  policy.check = { ...rest, ...(rest.scopes ? { scopes: [...(rest.scopes as readonly string[])] } : {}) };
+  if (scopes) policy.scopes = [...new Set<string>(scopes)];
   return policy;
 }
 

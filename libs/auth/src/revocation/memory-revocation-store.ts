@@ -64,7 +64,7 @@ export function memoryRevocationStore(options: MemoryRevocationStoreOptions = {}
         for (const key of keys) mirror.add(key, until, now);
         return Promise.resolve();
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
     isRevoked(claims: JWTPayload): boolean {

@@ -241,7 +241,7 @@ class RedisRevocationStore implements RevocationStore {
     if (!Array.isArray(pairs)) return;
     const now = this.clock();
     for (let i = 0; i + 1 < pairs.length; i += 2) {
-      const [key, until] = [pairs[i], Number(pairs[i + 1])];
+      const [key, until] = [pairs[i] as unknown, Number(pairs[i + 1])];
       if (typeof key === 'string' && Number.isFinite(until)) this.mirror.add(key, until, now);
     }
   }

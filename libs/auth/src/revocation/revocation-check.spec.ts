@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import { REVOCATION_RETRY_AFTER_SECONDS, RevocationCheck, revoked, unavailable, type RevocationHook } from './revocation-check.js';
+import { REVOCATION_RETRY_AFTER_SECONDS, RevocationCheck, revoked, unavailable } from './revocation-check.js';
 import { RevocationUnavailableError, type RevocationStore } from './revocation-store.js';
 
 const claims: JWTPayload = { sub: 'user_1', sid: 'sess_1' };
@@ -58,7 +58,7 @@ describe('RevocationCheck', () => {
     ['a promise of false', () => Promise.resolve(false), 'allowed'],
     ['a promise of null', () => Promise.resolve(null), 'allowed'],
   ])('settles %s', async (_name, hook, expected) => {
-    const check = new RevocationCheck(hook as RevocationHook, 1000);
+    const check = new RevocationCheck(hook, 1000);
     const result = check.check(claims);
     expect(result).toBeInstanceOf(Promise);
     const end = await (result as Promise<void>).then(

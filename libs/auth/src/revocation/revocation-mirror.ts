@@ -22,7 +22,7 @@ export class RevocationMirror {
     if (!parsed) return;
     const issuers = this.byField[parsed.field];
     let map = issuers.get(parsed.iss);
-    if (!map) issuers.set(parsed.iss, (map = new Map()));
+    if (!map) issuers.set(parsed.iss, (map = new Map<string, number>()));
     const known = map.get(parsed.value);
     if (known === undefined) this.count += 1;
     // Stryker disable next-line EqualityOperator: setting an until equal to the one held changes nothing

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
-import { SignJWT, type JWTPayload } from 'jose';
+import { SignJWT } from 'jose';
 import { resolveAuthOptions, TokenVerifier, type KeySource, type ResolvedAuthOptions, type TokenOrigin, type Verification } from '../core/index.js';
 import { AUTH_OPTIONS, AUTH_OPTIONS_OVERRIDE, AuthService, type AuthModuleOptions, type AuthOptionsOverride, type AuthResult } from '../index.js';
 import { tokenHeaderOf, type TestClaims } from './machine-claims.js';

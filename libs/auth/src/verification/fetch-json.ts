@@ -126,7 +126,7 @@ async function readCapped(response: Response, maxBytes: number, signal: AbortSig
     throw new KeyFetchError('too-large');
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {

@@ -35,7 +35,7 @@ export class MemoizedKeys {
     await rememberThumbprint(key);
     if (memoable(header)) {
       let byKid = this.found.get(header.alg);
-      if (!byKid) this.found.set(header.alg, (byKid = new Map()));
+      if (!byKid) this.found.set(header.alg, (byKid = new Map<string | undefined, ResolvedKey>()));
       byKid.set(header.kid, key);
     }
     return key;

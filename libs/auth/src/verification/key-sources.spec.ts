@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importPKCS8, SignJWT } from 'jose';
@@ -48,7 +48,7 @@ describe('createKeySource', () => {
   beforeAll(async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     rsaPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    rsaJwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+    rsaJwk = publicKey.export({ format: 'jwk' });
   });
 
   it('pins HS256 for a secret, and only HS* may be configured', () => {

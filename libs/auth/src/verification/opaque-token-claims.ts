@@ -36,7 +36,7 @@ export function validateOpaqueClaims(raw: Readonly<Record<string, unknown>>, opt
   // the very same rules run, with no signature involved (the claims came over an authenticated channel).
   let encoded: string;
   try {
-    encoded = new UnsecuredJWT(claims as JWTPayload).encode();
+    encoded = new UnsecuredJWT(claims).encode();
   } catch {
     throw new AuthError(AuthErrorReason.TokenInvalidClaims, 'the claims are not a JSON object');
   }

@@ -70,10 +70,10 @@ export function requestPublicOnly(url: URL, init: PublicRequest, signal: AbortSi
         resolve(new Response(stream, { status, headers: answered }));
       } catch (error) {
         res.destroy();
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
-    const req = send(url, { method: init.method, headers, lookup: checkedLookup(isAllowed) as never, signal, agent: false }, onResponse);
+    const req = send(url, { method: init.method, headers, lookup: checkedLookup(isAllowed), signal, agent: false }, onResponse);
     req.on('error', reject);
     req.end(body);
   });

@@ -13,7 +13,7 @@ import {
   type TokenClassifier,
 } from './token-class.js';
 
-const header = (extra: Record<string, unknown> = {}): JWTHeaderParameters => ({ alg: 'RS256', ...extra }) as JWTHeaderParameters;
+const header = (extra: Record<string, unknown> = {}): JWTHeaderParameters => ({ alg: 'RS256', ...extra });
 const user = { sub: 'user_1' };
 const machine = { sub: 'mch_1' };
 

@@ -144,10 +144,10 @@ describe('TokenVerifier: key sources', () => {
   /** A local key set that says when its keys were fetched, like a remote one. */
   function fetchedSource(fetchedAt: () => number | null): KeySource {
     const key: JWTVerifyGetKey = async () => {
-      const found = await issuer.jwks.keys[0];
+      const found = issuer.jwks.keys[0];
       const { importJWK } = await import('jose');
       const imported = await importJWK(found, 'RS256');
-      await rememberThumbprint(imported as never);
+      await rememberThumbprint(imported);
       return imported;
     };
     return { kind: 'jwksUrl', algorithms: ['RS256'], key, keysFetchedAt: fetchedAt, warmUp: async () => undefined };

@@ -48,7 +48,7 @@ describe('TokenVerifier extension points', () => {
 
   it('authorization attaches type-checked grants to the fields', async () => {
     const token = await issuer.sign({ groups: ['admin', 7] }, { now: NOW });
-    const result = await verifier({ authorization: (c) => ({ roles: (c.groups as unknown[]).filter((g) => typeof g === 'string') as string[] }) }).verify(token);
+    const result = await verifier({ authorization: (c) => ({ roles: (c.groups as unknown[]).filter((g): g is string => typeof g === 'string') }) }).verify(token);
     expect(result.fields?.grants).toEqual({ roles: ['admin'], permissions: [], features: [], plans: [] });
     expect((await verifier({}).verify(token)).fields?.grants).toBeUndefined();
     expect(await reasonOf(verifier({ authorization: (c) => ({ roles: c.groups as string[] }) }).verify(token))).toBe('token-invalid-claims');
@@ -58,7 +58,7 @@ describe('TokenVerifier extension points', () => {
     for (const option of ['checkClaims', 'authorization'] as const) {
       let caught: unknown;
       try {
-        resolveAuthOptions(issuer.moduleOptions({ [option]: 'yes' } as never));
+        resolveAuthOptions(issuer.moduleOptions({ [option]: 'yes' }));
       } catch (error) {
         caught = error;
       }

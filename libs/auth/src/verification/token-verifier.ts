@@ -98,7 +98,7 @@ export class TokenVerifier {
 
   /** Fetches the keys of every remote key source known now (boot). Never throws. */
   async warmUp(): Promise<void> {
-    await Promise.all(this.issuers.fixed.map((verifier) => verifier.keySource.warmUp?.()));
+    await Promise.all(this.issuers.fixed.map((verifier) => verifier.keySource.warmUp?.() ?? Promise.resolve()));
   }
 
   /**
@@ -134,7 +134,8 @@ export class TokenVerifier {
     // Stryker disable next-line ConditionalExpression: a value that is not a string is in no cache; the test only saves the lookups.
     if (!this.revocation.synchronous || typeof token !== 'string') return undefined;
     const cached = this.probe(token);
-    if (cached !== undefined && this.revocation.active) this.checkRevoked(cached.claims, token);
+    // A store answers synchronously (a hook would have made `synchronous` false): nothing to await.
+    if (cached !== undefined && this.revocation.active) void this.checkRevoked(cached.claims, token);
     return cached;
   }
 
@@ -250,7 +251,11 @@ export class TokenVerifier {
     } catch (error) {
       throw this.forgetIfRevoked(error, token);
     }
-    if (pending) return pending.catch((error: unknown) => Promise.reject(this.forgetIfRevoked(error, token)));
+    if (pending) {
+      return pending.catch((error: unknown) => {
+        throw this.forgetIfRevoked(error, token);
+      });
+    }
   }
 
   private forgetIfRevoked(error: unknown, token: string | undefined): unknown {

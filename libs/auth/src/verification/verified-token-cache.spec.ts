@@ -4,7 +4,6 @@ import { type AuthModuleOptions } from '../config/auth-options.js';
 import { AuthConfigError } from '../config/auth-config-error.js';
 import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
-import type { KeySource } from './key-sources.js';
 import { rememberThumbprint } from './key-thumbprint.js';
 import { TokenVerifier } from './token-verifier.js';
 import { CACHE_DEFAULTS, estimateEntryBytes, VerifiedTokenCache } from './verified-token-cache.js';
@@ -59,7 +58,7 @@ function countingSource(withKeyEvents = true) {
 function setup(extra: AuthModuleOptions = {}, source = countingSource()) {
   const clock = { now: NOW };
   const options = resolveAuthOptions({ jwks: { keys: [k1.publicJwk, k2.publicJwk] }, issuer: ISS, ...extra });
-  const verifier = new TokenVerifier(options, source as KeySource, () => clock.now);
+  const verifier = new TokenVerifier(options, source, () => clock.now);
   return { verifier, source, clock };
 }
 

@@ -83,7 +83,7 @@ function markedOperations(
   try {
     handlers.forEach((handler, index) => Reflect.defineMetadata(key, { ...saved[index][1], [ROUTE_MARK]: index }, handler));
     const config = { openapi: document.openapi, info: document.info ?? { title: '', version: '' }, paths: {} };
-    scanned = swagger.SwaggerModule.createDocument(app, config as never, documentOptions) as unknown as OpenApiDocumentLike;
+    scanned = swagger.SwaggerModule.createDocument(app, config as never, documentOptions);
   } finally {
     handlers.forEach((handler, index) => {
       if (saved[index][0]) Reflect.defineMetadata(key, saved[index][1], handler);
@@ -97,7 +97,8 @@ function markedOperations(
       const candidates = typeof mark === 'number' ? byHandler.get(handlers[mark]) : undefined;
       if (!candidates) continue;
       // One handler inherited by several controllers: the operation id names the controller.
-      const operationId = String((operation as { operationId?: unknown }).operationId ?? '');
+      const given = (operation as { operationId?: unknown }).operationId;
+      const operationId = typeof given === 'string' ? given : '';
       const route = candidates.length === 1 ? candidates[0] : (candidates.find((r) => operationId.startsWith(`${r.controller.name}_`)) ?? candidates[0]);
       (result[path] ??= {})[method] = route;
     }

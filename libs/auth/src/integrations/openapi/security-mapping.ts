@@ -83,7 +83,7 @@ function requiredScopes(policy: AuthPolicy): string[] {
     for (const key of ['scope', 'scopes']) {
       const value = holder[key];
       if (typeof value === 'string') found.push(...value.split(' '));
-      else if (Array.isArray(value)) found.push(...value);
+      else if (Array.isArray(value)) found.push(...(value as unknown[]).filter((scope): scope is string => typeof scope === 'string'));
     }
   }
   return [...new Set(found.filter((s): s is string => typeof s === 'string' && s !== ''))];
