@@ -126,3 +126,17 @@ export {
   type ApplyAuthToOpenApiOptions,
   type OpenApiDocumentLike,
 } from './integrations/openapi/apply-auth-to-openapi.js';
+// DPoP / mTLS / JWE
+export type { SenderConstraintMode, DpopProofOptions, ClientCertificateOptions } from './config/sender-constraint-options.js';
+export type { DecryptionOptions } from './config/decryption-options.js';
+export type { TokenBinding } from './auth-object/token-binding.js';
+export { memoryReplayStore, type MemoryReplayStoreOptions } from './revocation/memory-replay-store.js';
+export { redisReplayStore, type RedisReplayStoreOptions, type RedisSetClient } from './revocation/redis-replay-store.js';
+export { ReplayStoreUnavailableError, type ReplayStore } from './revocation/replay-store.js';
+export { DPOP_ALGORITHMS, verifyDpopProof, type DpopProofRules, type DpopRequest, type VerifiedDpopProof } from './verification/dpop/dpop-proof.js';
+export { DpopNonces, UseDpopNonceError, type DpopNonceSettings } from './verification/dpop/dpop-nonces.js';
+export { accessTokenHash, normalisedHtu } from './verification/dpop/htu.js';
+export { certificateFromHeader, certificateThumbprint } from './verification/mtls/client-certificate.js';
+export { SenderConstraints, type PresentedToken } from './verification/sender-constraints.js';
+export { TokenDecrypter } from './verification/token-decryption.js';
+export type { TokenScheme } from './verification/verification.js';
