@@ -10,7 +10,7 @@ import { logRefusal } from './operator-log.js';
 import { decide, type Outcome } from './policy/decide.js';
 import type { AuthDenial } from './policy/denials.js';
 import type { AuthPolicy } from './policy/route-policy.js';
-import { attachVerification, contextTypeOf, getAuthCarrier, presentedToken, storedVerification, type AuthCarrier } from './request-context.js';
+import { attachVerification, contextTypeOf, getAuthCarrier, presentedToken, sharedProofCheck, storedVerification, type AuthCarrier } from './request-context.js';
 import { sessionCookieRefusal } from './token/cookie-origin.js';
 import { extractToken, type ExtractedToken } from './token/extract-token.js';
 import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
@@ -132,7 +132,10 @@ export class AuthGuard implements CanActivate {
    * certificate). The verified token stays cached; only its proof is checked per request. Never throws.
    */
   protected checkProof(carrier: AuthCarrier, v: Verification, scheme: TokenScheme | null): Verification | Promise<Verification> {
-    return this.authService.checkProof(v, presentedToken(carrier, scheme, this.options, v.token));
+    const presented = presentedToken(carrier, scheme, this.options, v.token);
+    if (scheme !== 'dpop' || !v.auth.isAuthenticated) return this.authService.checkProof(v, presented);
+    // GraphQL guards a query's fields at once: one proof, checked once per request.
+    return sharedProofCheck(carrier, `${v.token}\n${presented.dpopProofs.join(',')}`, () => this.authService.checkProof(v, presented));
   }
 
   /** Step 4: every acceptance rule of the route, on the verification (see `decide`). */

@@ -56,6 +56,23 @@ export function attachVerification(carrier: AuthCarrier, verification: Verificat
   carrier.auth = auth;
 }
 
+const PROOF_CHECK = Symbol.for('nestjs-warden.proof-check');
+
+/**
+ * The proof check of one carrier, shared by the guard runs that overlap on it: GraphQL resolves the
+ * fields of a query at once, each behind the guard, before any has stored its verification; the same
+ * DPoP proof checked twice would count as its own replay. A check for the same `key` (token and proof)
+ * on the same carrier is run once, its result shared. Kept on the carrier (not enumerable), like the
+ * stored verification.
+ */
+export function sharedProofCheck<T>(carrier: object, key: string, check: () => T | Promise<T>): T | Promise<T> {
+  const held = Object.hasOwn(carrier, PROOF_CHECK) ? (carrier as Record<symbol, { key: string; result: Promise<T> } | undefined>)[PROOF_CHECK] : undefined;
+  if (held?.key === key) return held.result;
+  const result = check();
+  if (result instanceof Promise) Object.defineProperty(carrier, PROOF_CHECK, { value: { key, result }, writable: true, configurable: true, enumerable: false });
+  return result;
+}
+
 /** Where an RPC message carries its token. */
 export interface RpcTokenOptions {
   /** Top-level field of the message data. Default `'authorization'`. */
