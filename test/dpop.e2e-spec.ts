@@ -148,3 +148,27 @@ describe.each(ADAPTERS)('DPoP off, the default (%s)', (adapter) => {
     expect(res.body.reason).toBe('token-invalid-claims');
   });
 });
+
+describe('the testing kit, as docs/sender-constrained.md shows it', () => {
+  let app: INestApplication;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('signs a DPoP-bound token and makes the proof of a request', async () => {
+    let url = '';
+    const start = async (issuer: TestIssuer) => {
+      ({ app, url } = await startSenderConstrainedApp('express', issuer, { dpop: 'allowed' }));
+    };
+    // #region readme:sender-constrained-testing
+    const issuer = await createTestIssuer();
+    await start(issuer); // AuthModule.forRoot(issuer.moduleOptions({ dpop: 'allowed', global: true })), listening
+    const key = await createDpopKey(); // ES256 unless { alg } says otherwise
+    const token = await issuer.sign({ sub: 'user_1', cnf: key.cnf });
+    await request(url)
+      .get('/orders')
+      .set(await key.headers(token, { method: 'GET', url: `${url}/orders` }))
+      .expect(200);
+    // #endregion
+  });
+});

@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { CompactEncrypt, exportJWK, generateKeyPair, importJWK } from 'jose';
-import { AuthConfigError, AuthModule, resolveAuthOptions, type AuthModuleOptions } from 'nestjs-warden';
+import { AuthConfigError, AuthModule, resolveAuthOptions, type AuthModuleOptions, type DecryptionOptions } from 'nestjs-warden';
 import { createTestDecryptionKey, createTestIssuer, encryptToken, type TestDecryptionKey, type TestIssuer } from 'nestjs-warden/testing';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { ProbeController } from './support/probe.controller.js';
+
+// #region readme:sender-constrained-jwe
+/** Encrypted tokens: the app's private keys (a kid each: rotation), and room for the larger tokens. */
+export function encryptedTokens(decryptionJwks: NonNullable<DecryptionOptions['jwks']>): Partial<AuthModuleOptions> {
+  return { decryption: { jwks: decryptionJwks }, maxTokenBytes: 16384 };
+}
+// #endregion
 
 /**
  * Encrypted tokens (JWE): nested JWTs, signed by the issuer then encrypted to the app's key with
@@ -45,7 +52,7 @@ describe.each(ADAPTERS)('encrypted tokens (%s)', (adapter) => {
   });
 
   it('picks the key by kid while keys rotate: tokens to the old and the new key both work', async () => {
-    const app = await start({ decryption: { jwks: { keys: [current.privateJwk, previous.privateJwk, ecdh.privateJwk] } } });
+    const app = await start(encryptedTokens({ keys: [current.privateJwk, previous.privateJwk, ecdh.privateJwk] }));
     for (const key of [current, previous, ecdh]) await me(app, await key.encrypt(await issuer.sign({ sub: `user_${key.kid}` }))).expect(200);
   });
 
