@@ -26,7 +26,11 @@ let url: string;
 async function token(args: string[]): Promise<string> {
   let out = '';
   let err = '';
-  const { code } = await runCli(['token', '--sub', 'user_cli', '--issuer', ISSUER, '--key-file', keyFile, ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir });
+  const { code } = await runCli(['token', '--sub', 'user_cli', '--issuer', ISSUER, '--key-file', keyFile, ...args], {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    cwd: dir,
+  });
   if (code !== 0) throw new Error(`exit ${code}: ${err}`);
   return out.trim();
 }
@@ -37,7 +41,17 @@ beforeAll(async () => {
   await loadOrCreateDevIssuerKey(keyFile);
   const dev = await DevIssuer.open({ issuer: ISSUER, keyFile });
   app = await createHttpApp('express', {
-    imports: [AuthModule.forRoot({ jwks: dev.jwks, issuer: ISSUER, dpop: 'allowed', mtls: 'allowed', debug: true, decryption: { keys: [(await decryptionKey).privateJwk], required: false }, global: true })],
+    imports: [
+      AuthModule.forRoot({
+        jwks: dev.jwks,
+        issuer: ISSUER,
+        dpop: 'allowed',
+        mtls: 'allowed',
+        debug: true,
+        decryption: { keys: [(await decryptionKey).privateJwk], required: false },
+        global: true,
+      }),
+    ],
     controllers: [SenderConstrainedController],
   });
   await app.listen(0, '127.0.0.1');
@@ -53,7 +67,10 @@ it('--dpop-jkt binds the token to a DPoP key: accepted with its proof, refused a
   const key = await createDpopKey();
   const bound = await token(['--dpop-jkt', key.jkt]);
   expect(decodeJwt(bound).cnf).toEqual({ jkt: key.jkt });
-  await request(url).get('/orders').set(await key.headers(bound, { method: 'GET', url: `${url}/orders` })).expect(200);
+  await request(url)
+    .get('/orders')
+    .set(await key.headers(bound, { method: 'GET', url: `${url}/orders` }))
+    .expect(200);
   await request(url).get('/orders').set('authorization', `Bearer ${bound}`).expect(401);
 });
 

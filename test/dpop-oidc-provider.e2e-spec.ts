@@ -31,7 +31,10 @@ const haveRedis = hasSystemBinary(REDIS_SERVER, 'DPoP with oidc-provider and oau
   let nonceApp: string;
   /** The API's public origin: both replicas answer for it, behind a "load balancer" (a custom fetch). */
   const PUBLIC = 'https://orders.api.example.com';
-  const balancer = (replica: number): typeof fetch => (url, init) => fetch(String(url).replace(PUBLIC, replicas[replica]), init);
+  const balancer =
+    (replica: number): typeof fetch =>
+    (url, init) =>
+      fetch(String(url).replace(PUBLIC, replicas[replica]), init);
 
   async function start(options: Partial<AuthModuleOptions>): Promise<string> {
     const moduleRef = await Test.createTestingModule({
@@ -74,16 +77,28 @@ const haveRedis = hasSystemBinary(REDIS_SERVER, 'DPoP with oidc-provider and oau
   beforeAll(async () => {
     op = await startOidcProvider();
     redis = await startRedis();
-    as = await oauth.processDiscoveryResponse(new URL(op.issuer), await oauth.discoveryRequest(new URL(op.issuer), { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }));
+    as = await oauth.processDiscoveryResponse(
+      new URL(op.issuer),
+      await oauth.discoveryRequest(new URL(op.issuer), { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }),
+    );
     keyPair = await oauth.generateKeyPair('ES256');
-    const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(SERVICE_CLIENT.secret), { resource: API_RESOURCE, scope: API_SCOPE }, {
-      DPoP: oauth.DPoP(client, keyPair),
-      [oauth.allowInsecureRequests]: true,
-    });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(SERVICE_CLIENT.secret),
+      { resource: API_RESOURCE, scope: API_SCOPE },
+      {
+        DPoP: oauth.DPoP(client, keyPair),
+        [oauth.allowInsecureRequests]: true,
+      },
+    );
     const result = await oauth.processClientCredentialsResponse(as, client, response);
     expect(result.token_type).toBe('dpop');
     token = result.access_token;
-    replicas = [await start({ dpopProof: { publicOrigin: PUBLIC, replayStore: sharedStore() } }), await start({ dpopProof: { publicOrigin: PUBLIC, replayStore: sharedStore() } })];
+    replicas = [
+      await start({ dpopProof: { publicOrigin: PUBLIC, replayStore: sharedStore() } }),
+      await start({ dpopProof: { publicOrigin: PUBLIC, replayStore: sharedStore() } }),
+    ];
     nonceApp = await start({ dpopProof: { nonce: { secret: 'a nonce secret shared by every replica', rotationInMs: 60_000 } } });
   });
   afterAll(async () => {
@@ -100,11 +115,17 @@ const haveRedis = hasSystemBinary(REDIS_SERVER, 'DPoP with oidc-provider and oau
   it('oauth4webapi calls the API with the token and its proofs, through either replica: accepted, the binding on the auth object', async () => {
     const DPoP = oauth.DPoP(client, keyPair);
     for (const replica of [0, 1]) {
-      const res = await oauth.protectedResourceRequest(token, 'GET', new URL(`${PUBLIC}/orders`), new Headers(), null, { DPoP, [oauth.customFetch]: balancer(replica) });
+      const res = await oauth.protectedResourceRequest(token, 'GET', new URL(`${PUBLIC}/orders`), new Headers(), null, {
+        DPoP,
+        [oauth.customFetch]: balancer(replica),
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ isAuthenticated: true, subject: SERVICE_CLIENT.id, binding: { type: 'dpop', jkt: await DPoP.calculateThumbprint() } });
     }
-    const post = await oauth.protectedResourceRequest(token, 'POST', new URL(`${PUBLIC}/orders`), new Headers(), null, { DPoP, [oauth.customFetch]: balancer(1) });
+    const post = await oauth.protectedResourceRequest(token, 'POST', new URL(`${PUBLIC}/orders`), new Headers(), null, {
+      DPoP,
+      [oauth.customFetch]: balancer(1),
+    });
     expect(post.status).toBe(201);
   });
 

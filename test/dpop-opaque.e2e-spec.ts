@@ -4,7 +4,14 @@ import type { INestApplication } from '@nestjs/common';
 import { AuthModule } from 'nestjs-warden';
 import * as oauth from 'oauth4webapi';
 import { SenderConstrainedController } from './support/dpop-app.js';
-import { INTROSPECTING_CLIENT, OPAQUE_API, OPAQUE_CLIENT, OPAQUE_SCOPE, startIntrospectionProvider, type IntrospectionProvider } from './support/oidc-introspection-provider.js';
+import {
+  INTROSPECTING_CLIENT,
+  OPAQUE_API,
+  OPAQUE_CLIENT,
+  OPAQUE_SCOPE,
+  startIntrospectionProvider,
+  type IntrospectionProvider,
+} from './support/oidc-introspection-provider.js';
 
 /**
  * Opaque DPoP-bound tokens: oidc-provider issues an opaque access token bound to the client's key;
@@ -20,12 +27,21 @@ let keyPair: oauth.CryptoKeyPair;
 
 beforeAll(async () => {
   op = await startIntrospectionProvider();
-  const as = await oauth.processDiscoveryResponse(new URL(op.issuer), await oauth.discoveryRequest(new URL(op.issuer), { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }));
+  const as = await oauth.processDiscoveryResponse(
+    new URL(op.issuer),
+    await oauth.discoveryRequest(new URL(op.issuer), { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }),
+  );
   keyPair = await oauth.generateKeyPair('ES256');
-  const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(OPAQUE_CLIENT.secret), { resource: OPAQUE_API, scope: OPAQUE_SCOPE }, {
-    DPoP: oauth.DPoP(client, keyPair),
-    [oauth.allowInsecureRequests]: true,
-  });
+  const response = await oauth.clientCredentialsGrantRequest(
+    as,
+    client,
+    oauth.ClientSecretBasic(OPAQUE_CLIENT.secret),
+    { resource: OPAQUE_API, scope: OPAQUE_SCOPE },
+    {
+      DPoP: oauth.DPoP(client, keyPair),
+      [oauth.allowInsecureRequests]: true,
+    },
+  );
   token = (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -57,7 +73,10 @@ it('the token is opaque', () => {
 it('accepted with its proofs; the binding comes from the introspection answer', async () => {
   const DPoP = oauth.DPoP(client, keyPair);
   for (let i = 0; i < 2; i += 1) {
-    const res = await oauth.protectedResourceRequest(token, 'GET', new URL(`${url}/orders`), new Headers(), null, { DPoP, [oauth.allowInsecureRequests]: true });
+    const res = await oauth.protectedResourceRequest(token, 'GET', new URL(`${url}/orders`), new Headers(), null, {
+      DPoP,
+      [oauth.allowInsecureRequests]: true,
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ isAuthenticated: true, subject: OPAQUE_CLIENT.id, binding: { type: 'dpop', jkt: await DPoP.calculateThumbprint() } });
   }
@@ -69,7 +88,10 @@ it('refused as a bearer token, and with another key', async () => {
   expect(((await bearer.json()) as { reason: string }).reason).toBe('dpop-bound-token-as-bearer');
   let error: unknown;
   try {
-    await oauth.protectedResourceRequest(token, 'GET', new URL(`${url}/orders`), new Headers(), null, { DPoP: oauth.DPoP(client, await oauth.generateKeyPair('ES256')), [oauth.allowInsecureRequests]: true });
+    await oauth.protectedResourceRequest(token, 'GET', new URL(`${url}/orders`), new Headers(), null, {
+      DPoP: oauth.DPoP(client, await oauth.generateKeyPair('ES256')),
+      [oauth.allowInsecureRequests]: true,
+    });
   } catch (e) {
     error = e;
   }

@@ -63,7 +63,8 @@ describe.each(ADAPTERS)('GraphQL over HTTP (%s)', (adapter) => {
   });
   afterAll(() => app?.close());
 
-  const gql = async (headers: Record<string, string>) => (await request(url).post('/graphql').set(headers).send({ query: '{ me orders }' })).body as GraphqlBody;
+  const gql = async (headers: Record<string, string>) =>
+    (await request(url).post('/graphql').set(headers).send({ query: '{ me orders }' })).body as GraphqlBody;
 
   it('one proof for the POST to /graphql signs in every field of the query', async () => {
     const body = await gql(await key.headers(bound, { method: 'POST', url: `${url}/graphql` }));
@@ -85,7 +86,10 @@ describe.each(WS_ADAPTERS)('WebSocket handshake (%s)', (adapter) => {
   // The upgrade request's URL: ws connects to /, socket.io to /socket.io/ (its query is ignored).
   const path = adapter === 'ws' ? '/' : '/socket.io/';
   beforeAll(async () => {
-    ({ app, port } = await createWsApp(adapter, { imports: [AuthModule.forRoot(issuer.moduleOptions({ dpop: 'allowed', global: true }))], providers: [BoundGateway] }));
+    ({ app, port } = await createWsApp(adapter, {
+      imports: [AuthModule.forRoot(issuer.moduleOptions({ dpop: 'allowed', global: true }))],
+      providers: [BoundGateway],
+    }));
   });
   afterAll(() => app?.close());
 

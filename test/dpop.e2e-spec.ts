@@ -25,7 +25,10 @@ describe.each(ADAPTERS)('DPoP (%s)', (adapter) => {
     issuer = await createTestIssuer();
     key = await createDpopKey();
     bound = await issuer.sign({ sub: 'user_dpop', cnf: key.cnf });
-    ({ app, url } = await startSenderConstrainedApp(adapter, issuer, { dpop: 'allowed', onAuthenticated: (_auth, event) => void seenCacheHits.push(event.cacheHit) }));
+    ({ app, url } = await startSenderConstrainedApp(adapter, issuer, {
+      dpop: 'allowed',
+      onAuthenticated: (_auth, event) => void seenCacheHits.push(event.cacheHit),
+    }));
   });
   afterAll(async () => {
     await app?.close();
@@ -36,7 +39,10 @@ describe.each(ADAPTERS)('DPoP (%s)', (adapter) => {
   it('accepts a bound token with a proof of the request; the auth object names the binding', async () => {
     const res = await get('/orders', await key.headers(bound, { method: 'GET', url: `${url}/orders` })).expect(200);
     expect(res.body).toEqual({ isAuthenticated: true, subject: 'user_dpop', binding: { type: 'dpop', jkt: key.jkt } });
-    const post = await request(url).post('/orders').set(await key.headers(bound, { method: 'POST', url: `${url}/orders` })).expect(201);
+    const post = await request(url)
+      .post('/orders')
+      .set(await key.headers(bound, { method: 'POST', url: `${url}/orders` }))
+      .expect(201);
     expect(post.body.binding).toEqual({ type: 'dpop', jkt: key.jkt });
   });
 
@@ -48,7 +54,10 @@ describe.each(ADAPTERS)('DPoP (%s)', (adapter) => {
 
   it('ignores the query string, and takes the htu in any normalised form', async () => {
     const proof = await key.proof({ method: 'GET', url: `${url.replace('http', 'HTTP')}/orders`, accessToken: bound });
-    await request(url).get('/orders?page=2').set({ authorization: `DPoP ${bound}`, dpop: proof }).expect(200);
+    await request(url)
+      .get('/orders?page=2')
+      .set({ authorization: `DPoP ${bound}`, dpop: proof })
+      .expect(200);
   });
 
   it.each([
@@ -60,7 +69,13 @@ describe.each(ADAPTERS)('DPoP (%s)', (adapter) => {
     ['a proof from 1 minute in the future', { iat: Math.floor(Date.now() / 1000) + 60 }, 'dpop-proof-stale', 'invalid_dpop_proof'],
   ])('refuses %s', async (_name, change, reason, code) => {
     const target = (change as { url?: string }).url ?? '/orders';
-    const proof = await key.proof({ method: 'GET', url: target.startsWith('http') ? target : `${url}${target}`, accessToken: bound, ...change, ...('url' in change ? { url: target.startsWith('http') ? target : `${url}${target}` } : {}) });
+    const proof = await key.proof({
+      method: 'GET',
+      url: target.startsWith('http') ? target : `${url}${target}`,
+      accessToken: bound,
+      ...change,
+      ...('url' in change ? { url: target.startsWith('http') ? target : `${url}${target}` } : {}),
+    });
     const res = await get('/orders', { authorization: `DPoP ${bound}`, dpop: proof }).expect(401);
     expect(res.body.reason).toBe(reason);
     expect(res.headers['www-authenticate']).toBe(`Bearer realm="api", DPoP realm="api", algs="${ALGS}", error="${code}", error_description="${reason}"`);
@@ -88,7 +103,9 @@ describe.each(ADAPTERS)('DPoP (%s)', (adapter) => {
   it('never downgrades: the bound token as a bearer token is refused, with both challenges', async () => {
     const res = await get('/orders', { authorization: `Bearer ${bound}` }).expect(401);
     expect(res.body.reason).toBe('dpop-bound-token-as-bearer');
-    expect(res.headers['www-authenticate']).toBe(`Bearer realm="api", error="invalid_token", error_description="dpop-bound-token-as-bearer", DPoP realm="api", algs="${ALGS}"`);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="api", error="invalid_token", error_description="dpop-bound-token-as-bearer", DPoP realm="api", algs="${ALGS}"`,
+    );
   });
 
   it('takes an unbound token as a bearer token, and refuses it under DPoP', async () => {
@@ -135,16 +152,25 @@ describe.each(ADAPTERS)('DPoP off, the default (%s)', (adapter) => {
   it('refuses a DPoP-bound token whichever way it is sent; the challenge stays Bearer alone', async () => {
     const key = await createDpopKey();
     const bound = await issuer.sign({ sub: 'u', cnf: key.cnf });
-    const asBearer = await request(url).get('/orders').set({ authorization: `Bearer ${bound}` }).expect(401);
+    const asBearer = await request(url)
+      .get('/orders')
+      .set({ authorization: `Bearer ${bound}` })
+      .expect(401);
     expect(asBearer.body.reason).toBe('dpop-bound-token-as-bearer');
     expect(asBearer.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="dpop-bound-token-as-bearer"');
-    const asDpop = await request(url).get('/orders').set(await key.headers(bound, { method: 'GET', url: `${url}/orders` })).expect(401);
+    const asDpop = await request(url)
+      .get('/orders')
+      .set(await key.headers(bound, { method: 'GET', url: `${url}/orders` }))
+      .expect(401);
     expect(asDpop.body.reason).toBe('dpop-not-allowed');
     expect(asDpop.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 
   it('refuses a token whose cnf binds it to something it cannot check', async () => {
-    const res = await request(url).get('/orders').set({ authorization: `Bearer ${await issuer.sign({ sub: 'u', cnf: { jwk: { kty: 'EC' } } })}` }).expect(401);
+    const res = await request(url)
+      .get('/orders')
+      .set({ authorization: `Bearer ${await issuer.sign({ sub: 'u', cnf: { jwk: { kty: 'EC' } } })}` })
+      .expect(401);
     expect(res.body.reason).toBe('token-invalid-claims');
   });
 });

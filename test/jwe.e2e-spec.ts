@@ -28,7 +28,10 @@ describe.each(ADAPTERS)('encrypted tokens (%s)', (adapter) => {
   const apps: INestApplication[] = [];
 
   async function start(options: Partial<AuthModuleOptions>): Promise<INestApplication> {
-    const app = await createHttpApp(adapter, { imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, maxTokenBytes: 16_384, ...options, global: true }))], controllers: [ProbeController] });
+    const app = await createHttpApp(adapter, {
+      imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, maxTokenBytes: 16_384, ...options, global: true }))],
+      controllers: [ProbeController],
+    });
     apps.push(app);
     return app;
   }
@@ -36,7 +39,11 @@ describe.each(ADAPTERS)('encrypted tokens (%s)', (adapter) => {
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    [current, previous, ecdh] = await Promise.all([createTestDecryptionKey({ kid: 'enc-2025-06' }), createTestDecryptionKey({ kid: 'enc-2025-01' }), createTestDecryptionKey({ alg: 'ECDH-ES+A256KW', kid: 'enc-ec' })]);
+    [current, previous, ecdh] = await Promise.all([
+      createTestDecryptionKey({ kid: 'enc-2025-06' }),
+      createTestDecryptionKey({ kid: 'enc-2025-01' }),
+      createTestDecryptionKey({ alg: 'ECDH-ES+A256KW', kid: 'enc-ec' }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
@@ -76,7 +83,9 @@ describe.each(ADAPTERS)('encrypted tokens (%s)', (adapter) => {
     const signed = await issuer.sign({ sub: 'u' });
     expect((await me(app, await current.encrypt(signed, { enc: 'A128GCM' })).expect(401)).body.reason).toBe('token-decryption-failed');
     expect((await me(app, await encryptToken(signed, current.publicJwk, { alg: 'RSA-OAEP' })).expect(401)).body.reason).toBe('token-decryption-failed');
-    const dir = await new CompactEncrypt(new TextEncoder().encode(signed)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid }).encrypt(new Uint8Array(32));
+    const dir = await new CompactEncrypt(new TextEncoder().encode(signed))
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid })
+      .encrypt(new Uint8Array(32));
     expect((await me(app, dir).expect(401)).body.reason).toBe('token-decryption-failed');
   });
 

@@ -46,7 +46,10 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
       imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, mtls: 'allowed', ...options, global: true }))],
       controllers: [SenderConstrainedController],
     }).compile();
-    const app = adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter({ https }), { logger: false }) : moduleRef.createNestApplication({ logger: false, httpsOptions: https });
+    const app =
+      adapter === 'fastify'
+        ? moduleRef.createNestApplication(new FastifyAdapter({ https }), { logger: false })
+        : moduleRef.createNestApplication({ logger: false, httpsOptions: https });
     await app.listen(0, '127.0.0.1');
     return { app, url: `https://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
   }
@@ -68,7 +71,10 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
 
     it('accepts the token with the certificate it is bound to; the auth object names the binding', async () => {
       const res = await get('/orders', bound, 'client-a');
-      expect(res).toEqual({ status: 200, body: { isAuthenticated: true, subject: 'svc_a', binding: { type: 'mtls', x5tS256: certificateCnf(certs.clients['client-a'].cert)['x5t#S256'] } } });
+      expect(res).toEqual({
+        status: 200,
+        body: { isAuthenticated: true, subject: 'svc_a', binding: { type: 'mtls', x5tS256: certificateCnf(certs.clients['client-a'].cert)['x5t#S256'] } },
+      });
     });
 
     it('refuses it with another certificate of the same CA, and with a certificate of the same subject under another key', async () => {
@@ -93,7 +99,10 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
       const { app, url } = await startHttps('express', { mtls: undefined });
       try {
         const bound = await issuer.sign({ sub: 'svc_a', cnf: certificateCnf(certs.clients['client-a'].cert) });
-        expect(await httpsGet(`${url}/orders`, certs.ca.cert, { authorization: `Bearer ${bound}` }, certs.clients['client-a'])).toMatchObject({ status: 401, body: { reason: 'mtls-not-allowed' } });
+        expect(await httpsGet(`${url}/orders`, certs.ca.cert, { authorization: `Bearer ${bound}` }, certs.clients['client-a'])).toMatchObject({
+          status: 401,
+          body: { reason: 'mtls-not-allowed' },
+        });
       } finally {
         await app.close();
       }
@@ -110,7 +119,8 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
         imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, ...behindProxy(trustedProxies), global: true }))],
         controllers: [SenderConstrainedController],
       }).compile();
-      const app = adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+      const app =
+        adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
       await app.init();
       if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
       apps.push(app);
@@ -120,7 +130,10 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
     it('reads the certificate from the header of a trusted proxy (URL-encoded PEM, as nginx sends it)', async () => {
       const app = await plainApp(['127.0.0.1', '::1']);
       const bound = await issuer.sign({ sub: 'svc_a', cnf: certificateCnf(certs.clients['client-a'].cert) });
-      const send = (cert: string) => request(app.getHttpServer()).get('/orders').set({ authorization: `Bearer ${bound}`, 'x-client-cert': encodeURIComponent(cert) });
+      const send = (cert: string) =>
+        request(app.getHttpServer())
+          .get('/orders')
+          .set({ authorization: `Bearer ${bound}`, 'x-client-cert': encodeURIComponent(cert) });
       expect((await send(certs.clients['client-a'].cert).expect(200)).body.binding).toMatchObject({ type: 'mtls' });
       expect((await send(certs.clients['client-b'].cert).expect(401)).body.reason).toBe('mtls-certificate-mismatch');
       expect((await send('not a certificate').expect(401)).body.reason).toBe('mtls-certificate-missing');
@@ -129,7 +142,10 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
     it('ignores the header from a peer that is not a trusted proxy: anyone can send a header', async () => {
       const app = await plainApp(['10.0.0.0/8']);
       const bound = await issuer.sign({ sub: 'svc_a', cnf: certificateCnf(certs.clients['client-a'].cert) });
-      const res = await request(app.getHttpServer()).get('/orders').set({ authorization: `Bearer ${bound}`, 'x-client-cert': encodeURIComponent(certs.clients['client-a'].cert) }).expect(401);
+      const res = await request(app.getHttpServer())
+        .get('/orders')
+        .set({ authorization: `Bearer ${bound}`, 'x-client-cert': encodeURIComponent(certs.clients['client-a'].cert) })
+        .expect(401);
       expect(res.body.reason).toBe('mtls-certificate-missing');
     });
   });

@@ -28,7 +28,10 @@ describe.each(ADAPTERS)('DPoP hostile inputs (%s)', (adapter) => {
     key = await createDpopKey();
     bound = await issuer.sign({ sub: 'victim', cnf: key.cnf });
     ({ app, url } = await startSenderConstrainedApp(adapter, issuer, { dpop: 'allowed' }));
-    ({ app: nonceApp, url: nonceUrl } = await startSenderConstrainedApp(adapter, issuer, { dpop: 'allowed', dpopProof: { nonce: { secret: 's'.repeat(32), rotationInMs: 60_000 } } }));
+    ({ app: nonceApp, url: nonceUrl } = await startSenderConstrainedApp(adapter, issuer, {
+      dpop: 'allowed',
+      dpopProof: { nonce: { secret: 's'.repeat(32), rotationInMs: 60_000 } },
+    }));
     trap = createServer((_req, res) => {
       outbound += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
@@ -74,7 +77,8 @@ describe.each(ADAPTERS)('DPoP hostile inputs (%s)', (adapter) => {
       { method: 'GET', url: target.href.replace('http:', 'https:') },
       { method: 'GET', url: target.href.replace(`:${target.port}`, `:${Number(target.port) + 1}`) },
     ];
-    for (const other of others) expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop: await key.proof({ ...other, accessToken: bound }) })).toBe('dpop-proof-mismatch');
+    for (const other of others)
+      expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop: await key.proof({ ...other, accessToken: bound }) })).toBe('dpop-proof-mismatch');
   });
 
   it('D5 signed token swapping: a proof made for another token of the same key is refused (ath)', async () => {
@@ -86,13 +90,18 @@ describe.each(ADAPTERS)('DPoP hostile inputs (%s)', (adapter) => {
   it('D6 a proof pre-generated for later (iat ahead) or kept too long (iat behind) is refused', async () => {
     const now = Math.floor(Date.now() / 1000);
     for (const iat of [now + 3600, now - 3600]) {
-      expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop: await key.proof({ method: 'GET', url: `${url}/orders`, accessToken: bound, iat }) })).toBe('dpop-proof-stale');
+      expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop: await key.proof({ method: 'GET', url: `${url}/orders`, accessToken: bound, iat }) })).toBe(
+        'dpop-proof-stale',
+      );
     }
   });
 
   it('D7 where nonces are required, a proof without one, with a made-up one or with a stale one is refused (no nonce downgrade)', async () => {
     for (const nonce of [undefined, 'made-up', `0.${'A'.repeat(22)}`]) {
-      const res = await orders({ authorization: `DPoP ${bound}`, dpop: await key.proof({ method: 'GET', url: `${nonceUrl}/orders`, accessToken: bound, nonce }) }, nonceUrl).expect(401);
+      const res = await orders(
+        { authorization: `DPoP ${bound}`, dpop: await key.proof({ method: 'GET', url: `${nonceUrl}/orders`, accessToken: bound, nonce }) },
+        nonceUrl,
+      ).expect(401);
       expect(res.body.reason).toBe('dpop-nonce-required');
       expect(res.headers['dpop-nonce']).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
     }
@@ -110,7 +119,9 @@ describe.each(ADAPTERS)('DPoP hostile inputs (%s)', (adapter) => {
   it('D9 a private key in the jwk header is refused', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const privateJwk = await exportJWK(privateKey);
-    const proof = await new SignJWT({ jti: 'x', htm: 'GET', htu: `${url}/orders`, iat: Math.floor(Date.now() / 1000) }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk }).sign(privateKey);
+    const proof = await new SignJWT({ jti: 'x', htm: 'GET', htu: `${url}/orders`, iat: Math.floor(Date.now() / 1000) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk })
+      .sign(privateKey);
     expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop: proof })).toBe('dpop-proof-invalid');
   });
 
@@ -125,12 +136,18 @@ describe.each(ADAPTERS)('DPoP hostile inputs (%s)', (adapter) => {
   });
 
   it('D11 a proof typed JWT (another kind of JWT passed off as a proof) is refused', async () => {
-    expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop: await key.proof({ method: 'GET', url: `${url}/orders`, accessToken: bound, header: { typ: 'JWT' } }) })).toBe('dpop-proof-invalid');
+    expect(
+      await reasonOf({
+        authorization: `DPoP ${bound}`,
+        dpop: await key.proof({ method: 'GET', url: `${url}/orders`, accessToken: bound, header: { typ: 'JWT' } }),
+      }),
+    ).toBe('dpop-proof-invalid');
   });
 
   it('D12 two proofs in one request, an oversized proof and garbage are refused without a 500', async () => {
     const a = await key.proof({ method: 'GET', url: `${url}/orders`, accessToken: bound });
-    for (const dpop of [`${a},${a}`, 'x'.repeat(9000), '%%%', 'a.b.c', '{}']) expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop })).toMatch(/^dpop-proof-(invalid|missing)$/);
+    for (const dpop of [`${a},${a}`, 'x'.repeat(9000), '%%%', 'a.b.c', '{}'])
+      expect(await reasonOf({ authorization: `DPoP ${bound}`, dpop })).toMatch(/^dpop-proof-(invalid|missing)$/);
   });
 
   it('D13 an unbound token sent under DPoP is refused (a proof cannot bind a bearer token after the fact)', async () => {

@@ -28,7 +28,10 @@ const haveOpenssl = hasSystemBinary(TLS_CERTIFICATE_TOOL, 'mTLS hostile inputs (
       imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, mtls: 'allowed', ...options, global: true }))],
       controllers: [SenderConstrainedController],
     }).compile();
-    const app = adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter({ https }), { logger: false }) : moduleRef.createNestApplication({ logger: false, httpsOptions: https });
+    const app =
+      adapter === 'fastify'
+        ? moduleRef.createNestApplication(new FastifyAdapter({ https }), { logger: false })
+        : moduleRef.createNestApplication({ logger: false, httpsOptions: https });
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     return `https://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -72,7 +75,12 @@ const haveOpenssl = hasSystemBinary(TLS_CERTIFICATE_TOOL, 'mTLS hostile inputs (
   it('M5 garbage, a long value or several certificates in the trusted header are no certificate, never a 500', async () => {
     const url = await start({ clientCertificate: { header: 'x-client-cert', trustedProxies: ['127.0.0.1', '::1'] } });
     const pem = certs.clients.victim.cert;
-    for (const value of ['-----BEGIN CERTIFICATE-----AAAA-----END CERTIFICATE-----', 'x'.repeat(12_000), '%E0%A4%A', Buffer.from('not der').toString('base64')]) {
+    for (const value of [
+      '-----BEGIN CERTIFICATE-----AAAA-----END CERTIFICATE-----',
+      'x'.repeat(12_000),
+      '%E0%A4%A',
+      Buffer.from('not der').toString('base64'),
+    ]) {
       expect(await reasonOf(url, { authorization: `Bearer ${bound}`, 'x-client-cert': value })).toBe('mtls-certificate-missing');
     }
     // A chain: the first certificate is the client's.

@@ -5,7 +5,11 @@ import { createHttpApp, type AdapterName, type HttpAppSettings } from './http-ap
 
 /** What a route answers: who is signed in and how the token was bound. */
 function seen(auth: AnyAuthObject) {
-  return { isAuthenticated: auth.isAuthenticated, subject: auth.isAuthenticated ? (auth.claims?.sub ?? null) : null, binding: (auth as { binding?: unknown }).binding ?? null };
+  return {
+    isAuthenticated: auth.isAuthenticated,
+    subject: auth.isAuthenticated ? (auth.claims?.sub ?? null) : null,
+    binding: (auth as { binding?: unknown }).binding ?? null,
+  };
 }
 
 /** Routes of the sender-constraint suites: the module's mode, DPoP required, DPoP off, mTLS required, optional. */
@@ -53,7 +57,11 @@ export async function startSenderConstrainedApp(
   options: Partial<AuthModuleOptions>,
   settings: HttpAppSettings = {},
 ): Promise<{ app: INestApplication; url: string }> {
-  const app = await createHttpApp(adapter, { imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, ...options, global: true }))], controllers: [SenderConstrainedController] }, settings);
+  const app = await createHttpApp(
+    adapter,
+    { imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, ...options, global: true }))], controllers: [SenderConstrainedController] },
+    settings,
+  );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `${settings.tls ? 'https' : 'http'}://127.0.0.1:${address.port}` };

@@ -35,7 +35,23 @@ export function makeMtlsCertificates(clientNames: string[], twins: string[] = []
     const signed = (name: string, subject: string, extensions: string) => {
       writeFileSync(file(`${name}.ext`), extensions);
       openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '1',
+        '-extfile',
+        `${name}.ext`,
+      );
       return { key: read(`${name}.key`), cert: read(`${name}.pem`) };
     };
     const server = signed('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
@@ -49,14 +65,23 @@ export function makeMtlsCertificates(clientNames: string[], twins: string[] = []
 }
 
 /** GET over https with an optional client certificate; resolves the status and the JSON body. */
-export function httpsGet(url: string, ca: string, headers: Record<string, string>, client?: KeyAndCertificate): Promise<{ status: number; body: Record<string, unknown> }> {
+export function httpsGet(
+  url: string,
+  ca: string,
+  headers: Record<string, string>,
+  client?: KeyAndCertificate,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: 'GET', headers, ca, ...(client ? { key: client.key, cert: client.cert } : {}), agent: false, timeout: 5000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
-    });
+    const req = httpsRequest(
+      url,
+      { method: 'GET', headers, ca, ...(client ? { key: client.key, cert: client.cert } : {}), agent: false, timeout: 5000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end();

@@ -54,10 +54,12 @@ const ENCRYPTIONS = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-
 /** Validates `decryption`: the keys are parsed now, so a bad one stops the boot naming it. Throws {@link AuthConfigError}. */
 export function resolveDecryption(options: DecryptionOptions | undefined): ResolvedDecryption | undefined {
   if (options === undefined) return undefined;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new AuthConfigError('decryption', 'expected { keys | jwks, algorithms?, encryptionAlgorithms?, required? }');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new AuthConfigError('decryption', 'expected { keys | jwks, algorithms?, encryptionAlgorithms?, required? }');
   checkKeys(options, ['keys', 'jwks', 'algorithms', 'encryptionAlgorithms', 'required'], 'decryption.');
   if ((options.keys === undefined) === (options.jwks === undefined)) throw new AuthConfigError('decryption', 'give exactly one of keys and jwks');
-  const [option, given] = options.keys !== undefined ? ['decryption.keys', options.keys] : ['decryption.jwks', (options.jwks as { keys?: unknown } | null)?.keys];
+  const [option, given] =
+    options.keys !== undefined ? ['decryption.keys', options.keys] : ['decryption.jwks', (options.jwks as { keys?: unknown } | null)?.keys];
   if (!Array.isArray(given) || given.length === 0) throw new AuthConfigError(option, 'expected a non-empty list of private keys');
   const keys = given.map((entry: unknown, i) => decryptionKey(entry, `${option}[${i}]`));
   const kids = keys.map((k) => k.kid);
@@ -65,11 +67,17 @@ export function resolveDecryption(options: DecryptionOptions | undefined): Resol
     throw new AuthConfigError(option, 'with several keys, each needs its own kid (the token header names the one it was encrypted to)');
   }
   const usable = keys.flatMap((k) => k.algorithms);
-  const algorithms = list(options.algorithms, 'decryption.algorithms', [...RSA, ...ECDH, ...SYMMETRIC]) ?? DEFAULT_ALGORITHMS.filter((alg) => usable.includes(alg));
+  const algorithms =
+    list(options.algorithms, 'decryption.algorithms', [...RSA, ...ECDH, ...SYMMETRIC]) ?? DEFAULT_ALGORITHMS.filter((alg) => usable.includes(alg));
   if (!algorithms.some((alg) => usable.includes(alg))) throw new AuthConfigError('decryption.algorithms', 'no listed algorithm fits the keys');
   const required = options.required ?? true;
   if (typeof required !== 'boolean') throw new AuthConfigError('decryption.required', 'expected true or false');
-  return { keys, algorithms, encryptionAlgorithms: list(options.encryptionAlgorithms, 'decryption.encryptionAlgorithms', ENCRYPTIONS) ?? ENCRYPTIONS, required };
+  return {
+    keys,
+    algorithms,
+    encryptionAlgorithms: list(options.encryptionAlgorithms, 'decryption.encryptionAlgorithms', ENCRYPTIONS) ?? ENCRYPTIONS,
+    required,
+  };
 }
 
 function list(value: unknown, option: string, known: readonly string[]): string[] | undefined {
@@ -88,10 +96,14 @@ function decryptionKey(entry: unknown, option: string): DecryptionKey {
       key = createPrivateKey(entry);
     } else if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
       const jwk = entry as JWK;
-      if (jwk.use !== undefined && jwk.use !== 'enc') throw new AuthConfigError(option, 'is a signing key (use: "sig"); decryption keys have use "enc" or none');
+      if (jwk.use !== undefined && jwk.use !== 'enc')
+        throw new AuthConfigError(option, 'is a signing key (use: "sig"); decryption keys have use "enc" or none');
       if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid === '')) throw new AuthConfigError(option, 'kid must be a non-empty string');
       kid = jwk.kid;
-      key = jwk.kty === 'oct' ? createSecretKey(Buffer.from(String(jwk.k), 'base64url')) : createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      key =
+        jwk.kty === 'oct'
+          ? createSecretKey(Buffer.from(String(jwk.k), 'base64url'))
+          : createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
     } else {
       throw new AuthConfigError(option, 'expected a private JWK or a PKCS#8 PEM string');
     }

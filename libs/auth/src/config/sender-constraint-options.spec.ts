@@ -62,7 +62,10 @@ describe('dpop, mtls, dpopProof, clientCertificate', () => {
   ])('%p stops the boot naming %s', (options, option) => fails(options, option));
 
   it('takes addresses and CIDR ranges of both families for trusted proxies', () => {
-    const { mtls } = resolveAuthOptions({ ...base, clientCertificate: { header: 'X-Client-Cert', trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1'] } });
+    const { mtls } = resolveAuthOptions({
+      ...base,
+      clientCertificate: { header: 'X-Client-Cert', trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1'] },
+    });
     expect(mtls.header).toBe('x-client-cert');
     expect(mtls.trustedProxies?.check('10.1.2.3', 'ipv4')).toBe(true);
     expect(mtls.trustedProxies?.check('11.1.2.3', 'ipv4')).toBe(false);

@@ -88,11 +88,12 @@ export function senderConstraintMode(value: unknown, option: string): SenderCons
 
 /** Validates `dpopProof` and applies defaults; `mode` is the module's `dpop`. */
 export function resolveDpop(options: DpopProofOptions | undefined, mode: SenderConstraintMode): ResolvedDpop {
-  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) throw new AuthConfigError('dpopProof', 'expected an object');
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
+    throw new AuthConfigError('dpopProof', 'expected an object');
   const given = options ?? {};
   checkKeys(given, ['algorithms', 'maxAgeInMs', 'clockSkewInMs', 'nonce', 'replayStore', 'publicOrigin'], 'dpopProof.');
   const algorithms = given.algorithms ?? DPOP_ALGORITHMS;
-  if (!Array.isArray(algorithms) || algorithms.length === 0 || algorithms.some((alg) => !DPOP_ALGORITHMS.includes(alg))) {
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || (algorithms as readonly unknown[]).some((alg) => typeof alg !== 'string' || !DPOP_ALGORITHMS.includes(alg))) {
     throw new AuthConfigError('dpopProof.algorithms', `expected a non-empty list of ${DPOP_ALGORITHMS.join(', ')}`);
   }
   const maxAgeInMs = positive(given.maxAgeInMs, 300_000, 'dpopProof.maxAgeInMs', 1000);
@@ -115,12 +116,17 @@ export function resolveDpop(options: DpopProofOptions | undefined, mode: SenderC
 /** Validates `clientCertificate`; `mode` is the module's `mtls`. */
 export function resolveMtls(options: ClientCertificateOptions | undefined, mode: SenderConstraintMode): ResolvedMtls {
   if (options === undefined) return { mode, header: undefined, trustedProxies: undefined };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new AuthConfigError('clientCertificate', 'expected { header, trustedProxies }');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new AuthConfigError('clientCertificate', 'expected { header, trustedProxies }');
   checkKeys(options, ['header', 'trustedProxies'], 'clientCertificate.');
-  if (typeof options.header !== 'string' || !/^[A-Za-z0-9-]+$/.test(options.header)) throw new AuthConfigError('clientCertificate.header', 'expected a header name');
+  if (typeof options.header !== 'string' || !/^[A-Za-z0-9-]+$/.test(options.header))
+    throw new AuthConfigError('clientCertificate.header', 'expected a header name');
   const proxies = options.trustedProxies;
   if (!Array.isArray(proxies) || proxies.length === 0) {
-    throw new AuthConfigError('clientCertificate.trustedProxies', 'expected the addresses or CIDR ranges of the proxies that set the header; a header anyone can send proves nothing');
+    throw new AuthConfigError(
+      'clientCertificate.trustedProxies',
+      'expected the addresses or CIDR ranges of the proxies that set the header; a header anyone can send proves nothing',
+    );
   }
   const list = new BlockList();
   for (const entry of proxies) {

@@ -35,7 +35,8 @@ export function redisReplayStore(options: RedisReplayStoreOptions): ReplayStore 
   if ((options.client === undefined) === (options.url === undefined)) throw new TypeError('redisReplayStore: give exactly one of client and url');
   for (const name of ['commandTimeoutInMs', 'retryAfterSeconds'] as const) {
     const value = options[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) throw new TypeError(`redisReplayStore: ${name} must be a number > 0`);
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0))
+      throw new TypeError(`redisReplayStore: ${name} must be a number > 0`);
   }
   return new RedisReplayStore(options);
 }

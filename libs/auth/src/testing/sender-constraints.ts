@@ -60,7 +60,12 @@ export async function createDpopKey(options: { alg?: TestDpopAlgorithm } = {}): 
     jkt,
     cnf: { jkt },
     proof(input) {
-      const payload: Record<string, unknown> = { jti: input.jti ?? randomUUID(), htm: input.method, htu: input.url, iat: input.iat ?? Math.floor(Date.now() / 1000) };
+      const payload: Record<string, unknown> = {
+        jti: input.jti ?? randomUUID(),
+        htm: input.method,
+        htu: input.url,
+        iat: input.iat ?? Math.floor(Date.now() / 1000),
+      };
       if (input.accessToken !== undefined) payload.ath = createHash('sha256').update(input.accessToken, 'ascii').digest('base64url');
       if (input.nonce !== undefined) payload.nonce = input.nonce;
       Object.assign(payload, input.claims);

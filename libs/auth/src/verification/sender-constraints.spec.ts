@@ -15,10 +15,15 @@ async function setup(replayStore?: ReplayStore) {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const jwk = await exportJWK(publicKey);
   const jkt = await calculateJwkThumbprint(jwk);
-  const sign = (claims: object) => new SignJWT({ iss: 'https://issuer.test', sub: 'u', exp: Math.floor(Date.now() / 1000) + 60, ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+  const sign = (claims: object) =>
+    new SignJWT({ iss: 'https://issuer.test', sub: 'u', exp: Math.floor(Date.now() / 1000) + 60, ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
   const verify = async (token: string) => (await new TokenVerifier(options).authenticate(token, 'header')) as Verification;
   const proof = (token: string, jti = `j-${Math.random()}`) =>
-    new SignJWT({ jti, htm: 'GET', htu: URL_, iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(token) }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
+    new SignJWT({ jti, htm: 'GET', htu: URL_, iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(token) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .sign(privateKey);
   const presented = (dpop: string[], extra: Partial<PresentedToken> = {}): PresentedToken => ({
     scheme: 'dpop',
     dpopProofs: dpop,

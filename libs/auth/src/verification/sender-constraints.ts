@@ -53,8 +53,10 @@ export class SenderConstraints {
     const refused = (error: unknown) => signedOutVerification(asAuthError(error), true, { token: v.token, source: v.source, issuer: v.issuer, scheme });
     if (binding?.x5tS256 !== undefined) {
       const thumbprint = presented.certificateThumbprint();
-      if (thumbprint === undefined) return refused(new AuthError(AuthErrorReason.MtlsCertificateMissing, 'the token is bound to a client certificate and none was presented'));
-      if (!sameText(thumbprint, binding.x5tS256)) return refused(new AuthError(AuthErrorReason.MtlsCertificateMismatch, 'the client certificate is not the one the token is bound to'));
+      if (thumbprint === undefined)
+        return refused(new AuthError(AuthErrorReason.MtlsCertificateMissing, 'the token is bound to a client certificate and none was presented'));
+      if (!sameText(thumbprint, binding.x5tS256))
+        return refused(new AuthError(AuthErrorReason.MtlsCertificateMismatch, 'the client certificate is not the one the token is bound to'));
     }
     if (scheme !== 'dpop') {
       if (binding?.type === 'dpop') return refused(new AuthError(AuthErrorReason.DpopBoundTokenAsBearer, 'a DPoP-bound token was sent as a bearer token'));
@@ -85,7 +87,8 @@ export class SenderConstraints {
 
 function asAuthError(error: unknown): AuthError {
   if (error instanceof AuthError) return error;
-  if (error instanceof ReplayStoreUnavailableError) return new AuthError(AuthErrorReason.DpopReplayUnavailable, 'the replay store cannot tell', error.retryAfterSeconds);
+  if (error instanceof ReplayStoreUnavailableError)
+    return new AuthError(AuthErrorReason.DpopReplayUnavailable, 'the replay store cannot tell', error.retryAfterSeconds);
   // A custom store that fails in its own way: unknown, so never "first use".
   return new AuthError(AuthErrorReason.DpopReplayUnavailable, 'the replay store failed');
 }

@@ -222,7 +222,7 @@ export class TokenVerifier {
     if (this.opaque && token.length <= this.options.maxTokenBytes && !encrypted && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
     this.checkShape(token, encrypted);
     // An encrypted token is opened first; what it holds is verified as a signed token, and the sent one is what is kept.
-    const signed = encrypted ? await (this.decrypter as TokenDecrypter).decrypt(token) : token;
+    const signed = encrypted ? await this.decrypter.decrypt(token) : token;
     // With several issuers, the unverified iss picks the entry before any key is looked up.
     const selected = this.issuers.select(signed);
     const issuer = selected instanceof Promise ? await selected : selected;

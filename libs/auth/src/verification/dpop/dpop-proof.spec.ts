@@ -41,7 +41,9 @@ describe('normalisedHtu (RFC 9449 section 4.3, RFC 3986 section 6.2)', () => {
     ['https://api.example.com/%7euser/%2f', 'https://api.example.com/~user/%2F'],
   ])('%s -> %s', (uri, expected) => expect(normalisedHtu(uri)).toBe(expected));
 
-  it.each(['ftp://api.example.com/', 'not a url', 'https://user:pw@api.example.com/', '/orders'])('%s is no htu', (uri) => expect(normalisedHtu(uri)).toBeUndefined());
+  it.each(['ftp://api.example.com/', 'not a url', 'https://user:pw@api.example.com/', '/orders'])('%s is no htu', (uri) =>
+    expect(normalisedHtu(uri)).toBeUndefined(),
+  );
 
   it('ath is the base64url SHA-256 of the token', () => {
     expect(accessTokenHash('abc')).toBe(createHash('sha256').update('abc').digest('base64url'));
@@ -58,7 +60,15 @@ describe('verifyDpopProof', () => {
 
   it('normalises htu and ignores the query', async () => {
     const key = await proofKey();
-    await expect(verifyDpopProof(await proof(key, { htu: 'HTTPS://api.EXAMPLE.com:443/orders' }), { method: 'POST', url: 'https://api.example.com/orders?page=2' }, TOKEN, RULES, NOW)).resolves.toMatchObject({ jkt: key.jkt });
+    await expect(
+      verifyDpopProof(
+        await proof(key, { htu: 'HTTPS://api.EXAMPLE.com:443/orders' }),
+        { method: 'POST', url: 'https://api.example.com/orders?page=2' },
+        TOKEN,
+        RULES,
+        NOW,
+      ),
+    ).resolves.toMatchObject({ jkt: key.jkt });
   });
 
   it.each([
@@ -102,10 +112,26 @@ describe('verifyDpopProof', () => {
     expect(await reason(verifyDpopProof(await proof(key, {}, { jwk: other.jwk }), REQUEST, TOKEN, RULES, NOW))).toBe('dpop-proof-invalid');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const privateJwk = privateKey.export({ format: 'jwk' }) as JWK;
-    expect(await reason(verifyDpopProof(await new SignJWT({ jti: 'j', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000, ath: accessTokenHash(TOKEN) }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk }).sign(privateKey), REQUEST, TOKEN, RULES, NOW))).toBe('dpop-proof-invalid');
-    const noJwk = await new SignJWT({ jti: 'j', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000 }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt' }).sign(key.privateKey);
+    expect(
+      await reason(
+        verifyDpopProof(
+          await new SignJWT({ jti: 'j', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000, ath: accessTokenHash(TOKEN) })
+            .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk })
+            .sign(privateKey),
+          REQUEST,
+          TOKEN,
+          RULES,
+          NOW,
+        ),
+      ),
+    ).toBe('dpop-proof-invalid');
+    const noJwk = await new SignJWT({ jti: 'j', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000 })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt' })
+      .sign(key.privateKey);
     expect(await reason(verifyDpopProof(noJwk, REQUEST, TOKEN, RULES, NOW))).toBe('dpop-proof-invalid');
-    const hmac = await new SignJWT({ jti: 'j', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000 }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } as never }).sign(new Uint8Array(32));
+    const hmac = await new SignJWT({ jti: 'j', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } as never })
+      .sign(new Uint8Array(32));
     expect(await reason(verifyDpopProof(hmac, REQUEST, TOKEN, RULES, NOW))).toBe('dpop-proof-invalid');
     expect(await reason(verifyDpopProof(await proof(key), REQUEST, TOKEN, { ...RULES, algorithms: ['EdDSA'] }, NOW))).toBe('dpop-proof-invalid');
   });

@@ -57,7 +57,13 @@ function invalid(message: string): AuthError {
  * const proof = await verifyDpopProof(header, { method: 'GET', url: 'https://api.example.com/orders' }, token, rules, Date.now());
  * if (proof.jkt !== claims.cnf.jkt) throw ...
  */
-export async function verifyDpopProof(proof: string, request: DpopRequest, accessToken: string, rules: DpopProofRules, now: number): Promise<VerifiedDpopProof> {
+export async function verifyDpopProof(
+  proof: string,
+  request: DpopRequest,
+  accessToken: string,
+  rules: DpopProofRules,
+  now: number,
+): Promise<VerifiedDpopProof> {
   if (typeof proof !== 'string' || proof.length > MAX_PROOF_BYTES || !COMPACT_JWS.test(proof)) throw invalid('the DPoP proof is not a compact JWS');
   let payload: JWTPayload;
   let header: JWTHeaderParameters;
@@ -75,23 +81,26 @@ export async function verifyDpopProof(proof: string, request: DpopRequest, acces
   }
   const { jti, htm, htu, iat, ath, nonce } = payload as Record<string, unknown>;
   if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw invalid('the DPoP proof jti is not a string of 1 to 256 characters');
-  if (typeof htm !== 'string' || typeof htu !== 'string' || typeof iat !== 'number' || !Number.isFinite(iat)) throw invalid('the DPoP proof claims have the wrong types');
+  if (typeof htm !== 'string' || typeof htu !== 'string' || typeof iat !== 'number' || !Number.isFinite(iat))
+    throw invalid('the DPoP proof claims have the wrong types');
   if (nonce !== undefined && (typeof nonce !== 'string' || nonce === '')) throw invalid('the DPoP proof nonce is not a string');
   if (htm !== request.method) throw new AuthError(AuthErrorReason.DpopProofMismatch, 'the DPoP proof htm is not the request method');
   const expected = normalisedHtu(request.url);
-  if (expected === undefined || normalisedHtu(htu) !== expected) throw new AuthError(AuthErrorReason.DpopProofMismatch, 'the DPoP proof htu is not the request URL');
+  if (expected === undefined || normalisedHtu(htu) !== expected)
+    throw new AuthError(AuthErrorReason.DpopProofMismatch, 'the DPoP proof htu is not the request URL');
   const issuedAt = iat * 1000;
   if (issuedAt > now + rules.clockSkewInMs || issuedAt < now - rules.maxAgeInMs - rules.clockSkewInMs) {
     throw new AuthError(AuthErrorReason.DpopProofStale, 'the DPoP proof iat is outside the accepted window');
   }
-  if (typeof ath !== 'string' || ath !== accessTokenHash(accessToken)) throw new AuthError(AuthErrorReason.DpopProofMismatch, 'the DPoP proof ath is not the hash of the access token');
+  if (typeof ath !== 'string' || ath !== accessTokenHash(accessToken))
+    throw new AuthError(AuthErrorReason.DpopProofMismatch, 'the DPoP proof ath is not the hash of the access token');
   let jkt: string;
   try {
     jkt = await calculateJwkThumbprint(header.jwk as JWK, 'sha256');
   } catch {
     throw invalid('the DPoP proof key has no thumbprint');
   }
-  return { jkt, jti, iat, nonce: nonce as string | undefined };
+  return { jkt, jti, iat, nonce };
 }
 
 /** What jose threw, as a `dpop-*` reason; nothing of its message leaks. */
