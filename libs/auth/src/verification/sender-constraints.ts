@@ -5,6 +5,7 @@ import type { ResolvedDpop } from '../config/sender-constraint-options.js';
 import { ReplayStoreUnavailableError } from '../revocation/replay-store.js';
 import { UseDpopNonceError } from './dpop/dpop-nonces.js';
 import { verifyDpopProof, type DpopRequest } from './dpop/dpop-proof.js';
+import { ProofKeys } from './dpop/proof-keys.js';
 import { presentedVerification, signedOutVerification, type TokenScheme, type Verification } from './verification.js';
 
 /** How one request presented its token, besides the token: what a sender constraint is proved with. */
@@ -40,6 +41,9 @@ export interface PresentedToken {
  * const v2 = await new SenderConstraints(options.dpop, Date.now).check(v, presented);
  */
 export class SenderConstraints {
+  /** The proof keys this module imported: a client's key once, not per request. */
+  private readonly keys = new ProofKeys();
+
   constructor(
     private readonly dpop: ResolvedDpop,
     private readonly clock: () => number,
@@ -74,7 +78,7 @@ export class SenderConstraints {
   /** The proof itself, its key against the token's, the nonce, then (last: only valid proofs take room) replay. */
   private async prove(proof: string, request: DpopRequest, token: string, jkt: string): Promise<void> {
     const now = this.clock();
-    const verified = await verifyDpopProof(proof, request, token, this.dpop, now);
+    const verified = await verifyDpopProof(proof, request, token, this.dpop, now, this.keys);
     if (!sameText(verified.jkt, jkt)) throw new AuthError(AuthErrorReason.DpopKeyMismatch, 'the DPoP proof key is not the key the token is bound to');
     const nonces = this.dpop.nonces;
     if (nonces && !nonces.isValid(verified.nonce, now)) throw new UseDpopNonceError(nonces.current(now));

@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK }
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { DPOP_ALGORITHMS, verifyDpopProof, type DpopProofRules } from './dpop-proof.js';
 import { accessTokenHash, normalisedHtu } from './htu.js';
+import { ProofKeys } from './proof-keys.js';
 
 const NOW = 1_750_000_000_000;
 const RULES: DpopProofRules = { algorithms: DPOP_ALGORITHMS, maxAgeInMs: 300_000, clockSkewInMs: 5000 };
@@ -144,5 +145,26 @@ describe('verifyDpopProof', () => {
     for (const bad of [tampered, none, 'a.b.c', '', 'x'.repeat(9000), `${good}.x`]) {
       expect(await reason(verifyDpopProof(bad, REQUEST, TOKEN, RULES, NOW))).toBe('dpop-proof-invalid');
     }
+  });
+
+  it('with a key memo shared by requests: the same answers, a refused key never remembered, another signer still refused', async () => {
+    const keys = new ProofKeys(10);
+    const key = await proofKey();
+    for (let i = 0; i < 3; i += 1) {
+      await expect(verifyDpopProof(await proof(key, { jti: `j${i}` }), REQUEST, TOKEN, RULES, NOW, keys)).resolves.toMatchObject({ jkt: key.jkt });
+    }
+    // A proof naming the remembered key but signed by another one.
+    const other = await proofKey();
+    const forged = await new SignJWT({ jti: 'x', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000, ath: accessTokenHash(TOKEN) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
+      .sign(other.privateKey);
+    expect(await reason(verifyDpopProof(forged, REQUEST, TOKEN, RULES, NOW, keys))).toBe('dpop-proof-invalid');
+    // A private key is refused each time: a refusal is never remembered as a key.
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateJwk = privateKey.export({ format: 'jwk' }) as JWK;
+    const withPrivate = await new SignJWT({ jti: 'p', htm: 'POST', htu: REQUEST.url, iat: NOW / 1000, ath: accessTokenHash(TOKEN) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk })
+      .sign(privateKey);
+    for (let i = 0; i < 2; i += 1) expect(await reason(verifyDpopProof(withPrivate, REQUEST, TOKEN, RULES, NOW, keys))).toBe('dpop-proof-invalid');
   });
 });

@@ -1,6 +1,7 @@
-import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { AuthError, AuthErrorReason } from '../../auth.errors.js';
 import { accessTokenHash, normalisedHtu } from './htu.js';
+import { ProofKeys } from './proof-keys.js';
 
 /** Asymmetric JWS algorithms a DPoP proof may be signed with by default: never `none`, never HMAC. */
 export const DPOP_ALGORITHMS: readonly string[] = ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
@@ -47,7 +48,8 @@ function invalid(message: string): AuthError {
 /**
  * Verifies one DPoP proof (RFC 9449 section 4.3) for `request` and the access token it comes with,
  * at `now` (ms): a compact JWS of type `dpop+jwt`, signed with an allowed asymmetric algorithm by the
- * public key in its `jwk` header (jose's `EmbeddedJWK`: a private key there is refused), carrying
+ * public key in its `jwk` header (jose's `EmbeddedJWK`: a private key there is refused; `keys`
+ * remembers the keys it imported, so a client's key is imported once), carrying
  * `jti`, `htm`, `htu` and `iat`; `htm` and `htu` match the request (`htu` normalised, query ignored),
  * `iat` lies inside the window, and `ath` is the hash of the access token. Whether the key is the
  * one the token is bound to, the nonce and replay are the caller's (they need the token and the
@@ -63,12 +65,13 @@ export async function verifyDpopProof(
   accessToken: string,
   rules: DpopProofRules,
   now: number,
+  keys: ProofKeys = new ProofKeys(1),
 ): Promise<VerifiedDpopProof> {
   if (typeof proof !== 'string' || proof.length > MAX_PROOF_BYTES || !COMPACT_JWS.test(proof)) throw invalid('the DPoP proof is not a compact JWS');
   let payload: JWTPayload;
-  let header: JWTHeaderParameters;
+  const resolver = keys.resolver();
   try {
-    ({ payload, protectedHeader: header } = await jwtVerify(proof, EmbeddedJWK, {
+    ({ payload } = await jwtVerify(proof, resolver.getKey, {
       typ: 'dpop+jwt',
       algorithms: [...rules.algorithms],
       requiredClaims: ['jti', 'htm', 'htu', 'iat'],
@@ -94,12 +97,8 @@ export async function verifyDpopProof(
   }
   if (typeof ath !== 'string' || ath !== accessTokenHash(accessToken))
     throw new AuthError(AuthErrorReason.DpopProofMismatch, 'the DPoP proof ath is not the hash of the access token');
-  let jkt: string;
-  try {
-    jkt = await calculateJwkThumbprint(header.jwk as JWK, 'sha256');
-  } catch {
-    throw invalid('the DPoP proof key has no thumbprint');
-  }
+  const jkt = await resolver.jkt();
+  if (jkt === undefined) throw invalid('the DPoP proof key has no thumbprint');
   return { jkt, jti, iat, nonce };
 }
 
