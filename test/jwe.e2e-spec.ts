@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { CompactEncrypt, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { AuthConfigError, AuthModule, resolveAuthOptions, type AuthModuleOptions, type DecryptionOptions } from 'nestjs-warden';
-import { createTestDecryptionKey, createTestIssuer, encryptToken, type TestDecryptionKey, type TestIssuer } from 'nestjs-warden/testing';
+import { createTestAuth, createTestDecryptionKey, createTestIssuer, encryptToken, type TestDecryptionKey, type TestIssuer } from 'nestjs-warden/testing';
+import { Test } from '@nestjs/testing';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
@@ -132,5 +133,32 @@ describe('decryption options at boot', () => {
     expect(() => resolveAuthOptions(issuer.moduleOptions({ decryption: { keys: [publicJwk] } }))).toThrow(/decryption.keys\[0\]/);
     const jwk = await exportJWK(privateKey);
     expect(() => resolveAuthOptions(issuer.moduleOptions({ decryption: { keys: [jwk, jwk] } }))).toThrow(/its own kid/);
+  });
+});
+
+describe('createTestAuth() in an app that expects encrypted tokens', () => {
+  it("replaces the app's decryption keys with its own key, as it replaces the signing keys: its tokens sign in", async () => {
+    const appKey = await createTestDecryptionKey();
+    const issuer = await createTestIssuer();
+    const testAuth = createTestAuth();
+    const moduleRef = await testAuth
+      .override(
+        Test.createTestingModule({
+          imports: [AuthModule.forRoot(issuer.moduleOptions({ decryption: appKey.decryption(), global: true }))],
+          controllers: [ProbeController],
+        }),
+      )
+      .compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const res = await request(app.getHttpServer())
+        .get('/me')
+        .set(await testAuth.headers({ sub: 'user_kit' }))
+        .expect(200);
+      expect(res.body.userId).toBe('user_kit');
+    } finally {
+      await app.close();
+    }
   });
 });
