@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { createDpopKey, createTestIssuer, type TestDpopKey, type TestIssuer } from 'nestjs-warden/testing';
+import { createDpopKey, createTestAuth, createTestIssuer, type TestDpopKey, type TestIssuer } from 'nestjs-warden/testing';
+import { Test } from '@nestjs/testing';
+import { AuthModule } from 'nestjs-warden';
+import { SenderConstrainedController } from './support/dpop-app.js';
 import request from 'supertest';
 import { startSenderConstrainedApp } from './support/dpop-app.js';
 import { ADAPTERS } from './support/http-app.js';
@@ -196,5 +199,29 @@ describe('the testing kit, as docs/sender-constrained.md shows it', () => {
       .set(await key.headers(token, { method: 'GET', url: `${url}/orders` }))
       .expect(200);
     // #endregion
+  });
+});
+
+describe("createTestAuth() keeps the app's DPoP mode", () => {
+  it('its bearer tokens sign in where DPoP is allowed, and are refused where it is required', async () => {
+    const issuer = await createTestIssuer();
+    const testAuth = createTestAuth();
+    const moduleRef = await testAuth
+      .override(
+        Test.createTestingModule({
+          imports: [AuthModule.forRoot(issuer.moduleOptions({ dpop: 'allowed', global: true }))],
+          controllers: [SenderConstrainedController],
+        }),
+      )
+      .compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const headers = await testAuth.headers({ sub: 'user_kit' });
+      await request(app.getHttpServer()).get('/orders').set(headers).expect(200);
+      await request(app.getHttpServer()).get('/dpop-only').set(headers).expect(401);
+    } finally {
+      await app.close();
+    }
   });
 });
