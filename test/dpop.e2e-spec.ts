@@ -3,9 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { createDpopKey, createTestAuth, createTestIssuer, type TestDpopKey, type TestIssuer } from 'nestjs-warden/testing';
 import { Test } from '@nestjs/testing';
 import { AuthModule } from 'nestjs-warden';
-import { SenderConstrainedController } from './support/dpop-app.js';
 import request from 'supertest';
-import { startSenderConstrainedApp } from './support/dpop-app.js';
+import { SenderConstrainedController, startSenderConstrainedApp } from './support/dpop-app.js';
 import { ADAPTERS } from './support/http-app.js';
 
 /**
