@@ -1,8 +1,10 @@
 // One autocannon run, in its own process so the runner can pin it to the load core.
-// Input: BENCH_LOAD (JSON): { url, connections, duration, token?, tokensFile?, amount? }.
+// Input: BENCH_LOAD (JSON): { url, connections, duration, token?, tokensFile?, amount?, dpop? }; with
+// `dpop: { token, privateJwk }` every request sends `Authorization: DPoP <token>` and a fresh proof.
 // Output: one JSON line on stdout: { rps, p50, p99, requests, non2xx, errors, tokensUsed, poolExhausted }.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { proofMaker } from './lib/dpop.mjs';
 
 const job = JSON.parse(process.env.BENCH_LOAD);
 const pool = job.tokensFile ? readFileSync(job.tokensFile, 'utf8').split('\n').filter(Boolean) : null;
@@ -15,7 +17,11 @@ const options = {
   ...(job.amount ? { amount: job.amount } : { duration: job.duration }),
   headers: job.token ? { authorization: `Bearer ${job.token}` } : {},
 };
-if (pool) {
+if (job.dpop) {
+  const nextProof = proofMaker({ privateJwk: job.dpop.privateJwk, token: job.dpop.token, path: new URL(job.url).pathname });
+  options.headers = { authorization: `DPoP ${job.dpop.token}` };
+  options.requests = [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, dpop: nextProof() } }) }];
+} else if (pool) {
   // A fresh token for every request: when the pool runs dry the run stops, so no token is ever repeated.
   options.requests = [
     {

@@ -16,11 +16,14 @@ import { canPin, cpuSeconds, runLoad, runNodeJson, startServer } from './lib/pro
 import { pairRatio, summarize, table } from './lib/report.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { createBenchIssuer } from './lib/tokens.mjs';
+import { createDpopClient, DPOP_ORIGIN } from './lib/dpop.mjs';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// `--only=dpop`: the rows whose label holds the text, beside the rows they are read against; no herd, no memory run.
+const only = args.find((a) => a.startsWith('--only='))?.split('=')[1];
 const flag = (name, fallback) => {
   const hit = args.find((a) => a.startsWith(`--${name}=`));
   return hit ? Number(hit.split('=')[1]) : fallback;
@@ -33,12 +36,13 @@ const settings = {
   coldPool: flag('cold-pool', quick ? 4_000 : 60_000),
   herd: 1000,
   memoryTokens: flag('memory-tokens', quick ? 5_000 : 1_000_000),
-  // `--only=no-auth,header-guard,nestjs-warden`: the servers (by script) of a partial run, for development.
-  only: args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(','),
 };
 const SERVER_CPU = 1;
 const LOAD_CPU = 0;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+/** The rows an `--only` run is read against. */
+const REFERENCE_ROWS = ['no auth', 'nestjs-warden (same token)', 'nestjs-warden (fresh token every request)'];
 
 /** Label, server script, how it is loaded. */
 const SERVERS = [
@@ -51,6 +55,8 @@ const SERVERS = [
   { label: 'nestjs-warden + Redis revocation (same token)', script: 'nestjs-warden-redis', tokens: 'same', needsRedis: true },
   { label: 'nestjs-warden (fresh token every request)', script: 'nestjs-warden', tokens: 'fresh' },
   { label: 'nestjs-warden (opaque token, introspection cache)', script: 'nestjs-warden-opaque', tokens: 'opaque' },
+  { label: 'nestjs-warden DPoP (fresh proof every request, memory replay store)', script: 'nestjs-warden-dpop', tokens: 'dpop' },
+  { label: 'nestjs-warden DPoP (fresh proof every request, Redis replay store)', script: 'nestjs-warden-dpop-redis', tokens: 'dpop', needsRedis: true },
   { label: 'plain jose guard', script: 'jose-guard', tokens: 'same' },
   { label: '@nestjs/passport + passport-jwt + jwks-rsa', script: 'passport', tokens: 'same' },
   { label: 'express-oauth2-jwt-bearer', script: 'oauth2-bearer', tokens: 'same' },
@@ -103,10 +109,12 @@ async function measureRound(round, order, config, jwtToken, poolFile) {
     const token = server.tokens === 'opaque' ? config.opaqueToken : jwtToken;
     try {
       // Warm-up: JIT, keys fetched; the fresh-token run warms with the repeated token, which it never sends again.
-      await runLoad({ url: running.url, connections: settings.connections, duration: settings.warmup, token }, LOAD_CPU);
+      const warm = server.tokens === 'dpop' ? { dpop: config.dpop } : { token };
+      await runLoad({ url: running.url, connections: settings.connections, duration: settings.warmup, ...warm }, LOAD_CPU);
       const job = { url: running.url, connections: settings.connections, duration: settings.duration };
       const cpuBefore = cpuSeconds(running.pid);
-      const result = await runLoad(server.tokens === 'fresh' ? { ...job, tokensFile: poolFile } : { ...job, token }, LOAD_CPU);
+      const load = server.tokens === 'fresh' ? { ...job, tokensFile: poolFile } : server.tokens === 'dpop' ? { ...job, dpop: config.dpop } : { ...job, token };
+      const result = await runLoad(load, LOAD_CPU);
       const cpuUs = ((cpuSeconds(running.pid) - cpuBefore) * 1e6) / result.requests;
       server.runs.push({ round, ...result, cpuUs });
       if (result.poolExhausted) server.note = 'token pool ran out: shorter run';
@@ -141,7 +149,9 @@ async function main() {
   const opaqueToken = `${ACTIVE_OPAQUE_PREFIX}${'x'.repeat(32)}`;
   const redis = await startRedis();
   if (!redis) log('redis-server not installed: the Redis revocation row is left out');
-  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience, introspectionUrl: jwks.introspectionUrl, opaqueToken, redisUrl: redis?.url };
+  const dpopClient = createDpopClient();
+  const dpop = { token: issuer.token(0, { cnf: { jkt: dpopClient.jkt } }), privateJwk: dpopClient.privateJwk };
+  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience, introspectionUrl: jwks.introspectionUrl, opaqueToken, redisUrl: redis?.url, dpopOrigin: DPOP_ORIGIN, dpop };
   const token = issuer.token(0);
 
   log(`signing ${settings.coldPool} distinct tokens for the cold path`);
@@ -149,13 +159,16 @@ async function main() {
   const poolFile = `${BENCH}results/tokens.txt`;
   writeFileSync(poolFile, Array.from({ length: settings.coldPool }, (_, i) => issuer.token(i + 1)).join('\n'));
 
-  const servers = SERVERS.filter((s) => (!s.needsRedis || redis) && (!settings.only || settings.only.includes(s.script))).map((s) => ({ ...s, runs: [] }));
+  const chosen = only === undefined ? SERVERS : SERVERS.filter((s) => s.label.toLowerCase().includes(only.toLowerCase()) || REFERENCE_ROWS.includes(s.label));
+  const servers = chosen.filter((s) => !s.needsRedis || redis).map((s) => ({ ...s, runs: [] }));
   for (let round = 1; round <= settings.rounds; round += 1) {
     const shift = (round - 1) % servers.length;
     await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
   }
 
-  const herdServers = quick
+  const herdServers = only !== undefined
+    ? []
+    : quick
     ? servers.filter((s) => s.label === 'nestjs-warden (same token)')
     : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
   const herd = [];
@@ -163,8 +176,7 @@ async function main() {
   await jwks.close();
   await redis?.stop();
 
-  log(`memory: ${settings.memoryTokens} distinct tokens through one verifier`);
-  const memory = runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)]);
+  const memory = only === undefined ? (log(`memory: ${settings.memoryTokens} distinct tokens through one verifier`), runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)])) : null;
 
   const summary = summarize(servers, 'no auth');
   const fresh = 'nestjs-warden (fresh token every request)';
@@ -174,40 +186,58 @@ async function main() {
   const issuersRatio = pairRatio(servers, 'nestjs-warden, three issuers configured (same token)', 'nestjs-warden (same token)');
   const floorRatio = pairRatio(servers, 'nestjs-warden (same token)', 'a guard that only checks the header is there');
   const observeRatio = pairRatio(servers, 'nestjs-warden in a Nest 12 starter with the @nestjs/observe instrument (same token)', 'nestjs-warden (same token)');
+  const dpopRows = servers.filter((s) => s.tokens === 'dpop');
+  const dpopLines = dpopRows.map((row) => {
+    const cpu = (label) => summary.find((r) => r.label === label)?.cpuUs ?? NaN;
+    const extra = cpu(row.label) - cpu('nestjs-warden (same token)');
+    return `${row.label}: ${pairRatio(servers, row.label, fresh).toFixed(2)}x the req/s of a fresh token every request, ${pairRatio(servers, row.label, 'nestjs-warden (same token)').toFixed(2)}x the same token's; ${Math.round(extra)} µs more server CPU a request than the cached token alone.`;
+  });
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
   const info = versions();
   const report = [
     `Machine: ${machine}; server pinned to core ${SERVER_CPU}, autocannon on core ${LOAD_CPU}${canPin ? '' : ' (NOT pinned: no taskset)'}.`,
     `Node ${info.node}; ${info.packages.join(', ')}.`,
     `${settings.rounds} interleaved rounds of ${settings.duration} s, ${settings.connections} connections, GET /me with one RS256 token from a local JWKS; medians.`,
-    `The opaque-token row sends one opaque token, introspected at a local RFC 7662 endpoint (${jwks.introspections} introspection calls in ${settings.rounds} server starts).`,
+    ...(only === undefined ? [`The opaque-token row sends one opaque token, introspected at a local RFC 7662 endpoint (${jwks.introspections} introspection calls in ${settings.rounds} server starts).`] : []),
     '',
     table(summary),
     '',
-    `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
-    `Metrics on (OpenTelemetry SDK), same token: ${metricsRatio.toFixed(2)} of the req/s with metrics off in the same round (median; target >= 0.95).`,
-    `Three issuers configured, same token: ${issuersRatio.toFixed(2)} of the req/s with one issuer in the same round (median; target: within noise of 1).`,
-    `Same token, nestjs-warden's req/s over the header-only guard's of the same round (median): ${floorRatio.toFixed(2)} (target >= 0.95).`,
-    `Nest 12 starter with the @nestjs/observe instrument, same token: ${observeRatio.toFixed(2)} of plain nestjs-warden's req/s in the same round (median); the instrument's own cost included.`,
+    ...(only === undefined
+      ? [
+          `Fresh token every request, nestjs-warden's req/s over the peer's of the same round (median): ${versus.join(', ')}.`,
+          `Metrics on (OpenTelemetry SDK), same token: ${metricsRatio.toFixed(2)} of the req/s with metrics off in the same round (median; target >= 0.95).`,
+          `Three issuers configured, same token: ${issuersRatio.toFixed(2)} of the req/s with one issuer in the same round (median; target: within noise of 1).`,
+          `Same token, nestjs-warden's req/s over the header-only guard's of the same round (median): ${floorRatio.toFixed(2)} (target >= 0.95).`,
+          `Nest 12 starter with the @nestjs/observe instrument, same token: ${observeRatio.toFixed(2)} of plain nestjs-warden's req/s in the same round (median); the instrument's own cost included.`,
+        ]
+      : []),
+    ...(dpopLines.length ? ['', 'DPoP (one bound token, cached; a fresh ES256 proof every request, checked and recorded in the replay store), medians:', ...dpopLines] : []),
     '',
-    Number.isFinite(revocationRatio)
-      ? `Redis revocation store (1000 revoked sessions, answered from the local mirror), req/s over plain nestjs-warden's, same token, same round (median): ${revocationRatio.toFixed(2)}x (target >= 0.95).`
-      : 'Redis revocation row: not run (no redis-server).',
+    ...(only === undefined
+      ? [
+          Number.isFinite(revocationRatio)
+            ? `Redis revocation store (1000 revoked sessions, answered from the local mirror), req/s over plain nestjs-warden's, same token, same round (median): ${revocationRatio.toFixed(2)}x (target >= 0.95).`
+            : 'Redis revocation row: not run (no redis-server).',
+          '',
+          '| 1000 concurrent first requests | JWKS fetches (boot included) | 2xx |',
+          '| --- | ---: | ---: |',
+          ...herd.map((h) => `| ${h.label.replace(' (same token)', '')} | ${h.fetches} | ${h.ok}/${h.requests} |`),
+          '',
+        ]
+      : []),
+    memory
+      ? `Memory: ${memory.tokens.toLocaleString('en-US')} distinct HS256 tokens (${memory.tokenChars} chars), each verified twice so that all ` +
+        `are admitted, through one verifier with the default cache ` +
+        `(maxEntries ${memory.cache.maxEntries}, maxBytes ${memory.cache.maxBytes / 2 ** 20} MiB): RSS ${memory.rssBeforeMiB.toFixed(0)} MiB before, ` +
+        `${memory.rssAfterMiB.toFixed(0)} MiB after (heap ${memory.heapBeforeMiB.toFixed(0)} -> ${memory.heapAfterMiB.toFixed(0)} MiB); ` +
+        `${memory.entries} entries held, ${(memory.estimatedBytes / 2 ** 20).toFixed(1)} MiB estimated.`
+      : `Memory: not run (--only=${only}).`,
     '',
-    '| 1000 concurrent first requests | JWKS fetches (boot included) | 2xx |',
-    '| --- | ---: | ---: |',
-    ...herd.map((h) => `| ${h.label.replace(' (same token)', '')} | ${h.fetches} | ${h.ok}/${h.requests} |`),
-    '',
-    `Memory: ${memory.tokens.toLocaleString('en-US')} distinct HS256 tokens (${memory.tokenChars} chars), each verified twice so that all ` +
-      `are admitted, through one verifier with the default cache ` +
-      `(maxEntries ${memory.cache.maxEntries}, maxBytes ${memory.cache.maxBytes / 2 ** 20} MiB): RSS ${memory.rssBeforeMiB.toFixed(0)} MiB before, ` +
-      `${memory.rssAfterMiB.toFixed(0)} MiB after (heap ${memory.heapBeforeMiB.toFixed(0)} -> ${memory.heapAfterMiB.toFixed(0)} MiB); ` +
-      `${memory.entries} entries held, ${(memory.estimatedBytes / 2 ** 20).toFixed(1)} MiB estimated.`,
-    '',
-    `(${quick ? 'quick mode' : 'full run'}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    `(${quick ? 'quick mode' : 'full run'}${only ? `, only ${only}` : ''}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
   ].join('\n');
-  writeFileSync(`${BENCH}results/latest.json`, JSON.stringify({ settings, machine, info, summary, herd, memory }, null, 2));
-  writeFileSync(`${BENCH}results/latest.md`, `${report}\n`);
+  const name = only ? `latest-${only.replace(/[^a-z0-9-]/gi, '_')}` : 'latest';
+  writeFileSync(`${BENCH}results/${name}.json`, JSON.stringify({ settings, machine, info, summary, herd, memory }, null, 2));
+  writeFileSync(`${BENCH}results/${name}.md`, `${report}\n`);
   process.stdout.write(`${report}\n`);
 }
 

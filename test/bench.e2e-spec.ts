@@ -39,8 +39,9 @@ describe('npm run bench -- --quick', () => {
       '@nestjs/passport + passport-jwt + jwks-rsa',
       'express-oauth2-jwt-bearer',
       '@clerk/backend verifyToken',
+      'nestjs-warden DPoP (fresh proof every request, memory replay store)',
       // Run when redis-server is installed (the bench starts one); left out, with a note, otherwise.
-      ...(existsSync('/usr/bin/redis-server') ? ['nestjs-warden + Redis revocation (same token)'] : []),
+      ...(existsSync('/usr/bin/redis-server') ? ['nestjs-warden + Redis revocation (same token)', 'nestjs-warden DPoP (fresh proof every request, Redis replay store)'] : []),
     ]) {
       // A note such as "token pool ran out" may follow the label; failed requests may not.
       const note = '(?: \\((?![^)]*non-2xx)[^)]*\\))?';
@@ -52,6 +53,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/^Metrics on \(OpenTelemetry SDK\), same token: \d+\.\d\d of the req\/s with metrics off/m);
     expect(stdout).toMatch(/^Three issuers configured, same token: \d+\.\d\d of the req\/s with one issuer in the same round/m);
     if (existsSync('/usr/bin/redis-server')) expect(stdout).toMatch(/^Redis revocation store .*: \d+\.\d\dx \(target >= 0\.95\)\.$/m);
+    expect(stdout).toMatch(/^nestjs-warden DPoP \(fresh proof every request, memory replay store\): \d+\.\d\dx the req\/s of a fresh token every request, \d+\.\d\dx the same token's; -?\d+ µs more server CPU/m);
     expect(stdout).toMatch(/^The opaque-token row sends one opaque token, .* \(2 introspection calls in 2 server starts\)\.$/m);
     expect(stdout).toMatch(/^Memory: 5,000 distinct HS256 tokens .* RSS \d+ MiB before, \d+ MiB after/m);
   }, 300_000);

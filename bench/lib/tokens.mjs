@@ -12,9 +12,9 @@ export function createBenchIssuer({ issuer, audience }) {
   const now = Math.floor(Date.now() / 1000);
   return {
     jwks: { keys: [jwk] },
-    /** A valid session token for user `user_<n>`, valid for an hour. */
-    token(n) {
-      const payload = b64url({ azp: 'http://localhost:3000', aud: audience, exp: now + 3600, iat: now, iss: issuer, nbf: now, sid: `sess_${n}`, sub: `user_${n}` });
+    /** A valid session token for user `user_<n>`, valid for an hour; `extra` claims (e.g. `cnf`) added. */
+    token(n, extra = {}) {
+      const payload = b64url({ azp: 'http://localhost:3000', aud: audience, exp: now + 3600, iat: now, iss: issuer, nbf: now, sid: `sess_${n}`, sub: `user_${n}`, ...extra });
       const input = `${header}.${payload}`;
       return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
     },

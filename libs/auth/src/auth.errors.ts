@@ -40,6 +40,40 @@ export const AuthErrorReason = {
    * subdomain for the whole site (cookie tossing), so neither is used.
    */
   CookieDuplicated: 'cookie-duplicated',
+  /** `Authorization: DPoP <token>` without a `DPoP` proof header (or with several). */
+  DpopProofMissing: 'dpop-proof-missing',
+  /** The `DPoP` proof is not a valid proof: not a `dpop+jwt`, an algorithm not allowed, a private or missing `jwk`, a bad signature, a missing claim. */
+  DpopProofInvalid: 'dpop-proof-invalid',
+  /** The proof was made for another request: its `htm`, `htu` (see `dpopProof.publicOrigin`) or `ath` differ. */
+  DpopProofMismatch: 'dpop-proof-mismatch',
+  /** The proof's `iat` lies outside the accepted window (`dpopProof.maxAgeInMs`, `dpopProof.clockSkewInMs`). */
+  DpopProofStale: 'dpop-proof-stale',
+  /** The proof's `jti` was already used with this key inside its window: a replay. */
+  DpopProofReplayed: 'dpop-proof-replayed',
+  /** The proof is signed by another key than the one the token is bound to (`cnf.jkt`), or the token sent under `DPoP` is not bound at all. */
+  DpopKeyMismatch: 'dpop-key-mismatch',
+  /** The server requires a nonce (`dpopProof.nonce`) and the proof has none, or an old one: retry with the `DPoP-Nonce` given. */
+  DpopNonceRequired: 'dpop-nonce-required',
+  /** A DPoP-bound token (`cnf.jkt`) sent as a bearer token: refused, never downgraded. */
+  DpopBoundTokenAsBearer: 'dpop-bound-token-as-bearer',
+  /** The route (or the token's issuer) requires DPoP (`dpop: 'required'`) and the token is not DPoP-bound. */
+  DpopRequired: 'dpop-required',
+  /** The route (or the token's issuer) has DPoP off (`dpop: 'off'`) and the request used it. */
+  DpopNotAllowed: 'dpop-not-allowed',
+  /** Whether the proof was used before could not be known: the replay store failed (503). */
+  DpopReplayUnavailable: 'dpop-replay-unavailable',
+  /** An mTLS-bound token (`cnf["x5t#S256"]`) came without a client certificate. */
+  MtlsCertificateMissing: 'mtls-certificate-missing',
+  /** An mTLS-bound token came with another client certificate than the one it is bound to. */
+  MtlsCertificateMismatch: 'mtls-certificate-mismatch',
+  /** The route (or the token's issuer) requires mTLS-bound tokens (`mtls: 'required'`) and the token is not bound. */
+  MtlsRequired: 'mtls-required',
+  /** The route (or the token's issuer) has mTLS binding off (`mtls: 'off'`) and the token is mTLS-bound. */
+  MtlsNotAllowed: 'mtls-not-allowed',
+  /** An encrypted token (JWE) could not be decrypted with the `decryption` keys, or is not a nested signed JWT. */
+  TokenDecryptionFailed: 'token-decryption-failed',
+  /** `decryption.required` is on and the token is not encrypted. */
+  TokenNotEncrypted: 'token-not-encrypted',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */
@@ -79,9 +113,10 @@ const UNAVAILABLE_REASONS: ReadonlySet<AuthErrorReason> = new Set([
   AuthErrorReason.IntrospectionUnavailable,
   AuthErrorReason.RevocationUnavailable,
   AuthErrorReason.IssuerUnavailable,
+  AuthErrorReason.DpopReplayUnavailable,
 ]);
 
-/** True for the "unavailable" reasons: `keys-unavailable`, `introspection-unavailable`, `revocation-unavailable`, `issuer-unavailable`. */
+/** True for the "unavailable" reasons: `keys-unavailable`, `introspection-unavailable`, `revocation-unavailable`, `issuer-unavailable`, `dpop-replay-unavailable`. */
 export function isUnavailable(error: AuthError | null | undefined): error is AuthError {
   return error != null && UNAVAILABLE_REASONS.has(error.reason);
 }

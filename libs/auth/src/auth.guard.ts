@@ -10,12 +10,12 @@ import { logRefusal } from './operator-log.js';
 import { decide, type Outcome } from './policy/decide.js';
 import type { AuthDenial } from './policy/denials.js';
 import type { AuthPolicy } from './policy/route-policy.js';
-import { attachVerification, contextTypeOf, getAuthCarrier, storedVerification, type AuthCarrier } from './request-context.js';
+import { attachVerification, contextTypeOf, getAuthCarrier, presentedToken, sharedProofCheck, storedVerification, type AuthCarrier } from './request-context.js';
 import { sessionCookieRefusal } from './token/cookie-origin.js';
 import { extractToken, type ExtractedToken } from './token/extract-token.js';
 import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
 import { toTransportException } from './transport-exceptions.js';
-import { asVerification, signedOutVerification, type TokenOrigin, type Verification } from './verification/verification.js';
+import { asVerification, signedOutVerification, type TokenOrigin, type TokenScheme, type Verification } from './verification/verification.js';
 
 /** A request with nothing the guard can read (a transport it does not know): no token. */
 const NO_CARRIER = signedOutVerification(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false);
@@ -26,7 +26,8 @@ const NO_CARRIER = signedOutVerification(new AuthError(AuthErrorReason.TokenMiss
  * 1. {@link getPolicy}: the method's decorator, else the class's, else `defaultPolicy`;
  * 2. {@link getCarrier}: the request behind the context (HTTP, GraphQL, a WebSocket handshake, an RPC message);
  * 3. the verification: {@link recheck} of one stored on the carrier by an earlier guard run, else
- *    {@link getToken} (header first, then cookie) and {@link authenticate} (the cache, or a full verification);
+ *    {@link getToken} (header first, then cookie), {@link authenticate} (the cache, or a full
+ *    verification) and {@link checkProof} (a DPoP proof or client certificate for a bound token);
  * 4. {@link decide}: every acceptance rule of the route (classes, issuers, `azp`, pending sessions,
  *    `has()`, reverification, step-up), giving what the route sees and the refusal, if any;
  * 5. {@link attach}: the verification stored on the carrier, the route's auth object as `req.auth`;
@@ -125,6 +126,18 @@ export class AuthGuard implements CanActivate {
     return (this.observer as AuthObserver).timed(verification, started);
   }
 
+  /**
+   * Step 3, after {@link authenticate}: the proof of possession of a sender-constrained token, from
+   * this request (RFC 9449 DPoP: the `DPoP` header, the method and URL; RFC 8705 mTLS: the client
+   * certificate). The verified token stays cached; only its proof is checked per request. Never throws.
+   */
+  protected checkProof(carrier: AuthCarrier, v: Verification, scheme: TokenScheme | null): Verification | Promise<Verification> {
+    const presented = presentedToken(carrier, scheme, this.options, v.token);
+    if (scheme !== 'dpop' || !v.auth.isAuthenticated) return this.authService.checkProof(v, presented);
+    // GraphQL guards a query's fields at once: one proof, checked once per request.
+    return sharedProofCheck(carrier, `${v.token}\n${presented.dpopProofs.join(',')}`, () => this.authService.checkProof(v, presented));
+  }
+
   /** Step 4: every acceptance rule of the route, on the verification (see `decide`). */
   protected decide(policy: AuthPolicy, v: Verification): Outcome {
     return decide(policy, v, this.options);
@@ -160,13 +173,14 @@ export class AuthGuard implements CanActivate {
     const found: ExtractedToken | null = typeof given === 'string' ? { token: given, source: 'header' } : given;
     const token = found?.token ?? null;
     const source = found?.source ?? null;
+    const scheme: TokenScheme | null = found?.scheme ?? (source === 'header' ? 'bearer' : null);
     const refusal = sessionCookieRefusal(carrier, source, this.options, this.options.issuers.authorizedParties);
     if (refusal) return signedOutVerification(refusal, true, { token, source });
     // A token header under another scheme than Bearer (`Token x`, `Basic x`): no token, but one was probably meant.
     const otherScheme = token === null && sentWithAnotherScheme(carrier.headers, this.options);
-    const complete = (result: Verification | AuthResult): Verification => {
+    const complete = (result: Verification | AuthResult): Verification | Promise<Verification> => {
       const verification = asVerification(result, token, source, this.options.issuers.single ? this.options.issuers.entries[0] : null);
-      return otherScheme ? withSchemeReason(verification) : verification;
+      return this.checkProof(carrier, otherScheme ? withSchemeReason(verification) : verification, scheme);
     };
     const result = this.authenticate(token, source);
     return isThenable(result) ? Promise.resolve(result).then(complete) : complete(result);

@@ -9,8 +9,10 @@ import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { logKeySourceError } from './operator-log.js';
 import { admit } from './policy/admit.js';
 import { checkAcceptsToken, type AcceptsToken } from './verification/token-class.js';
+import type { TokenBinding } from './auth-object/token-binding.js';
+import { SenderConstraints, type PresentedToken } from './verification/sender-constraints.js';
 import { TokenVerifier } from './verification/token-verifier.js';
-import { verifiedVerification, type TokenOrigin, type Verification } from './verification/verification.js';
+import { signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification/verification.js';
 
 export type { AuthResult } from './auth-object/auth-result.js';
 
@@ -41,6 +43,8 @@ export interface VerifyTokenOptions<A extends AcceptsToken = AcceptsToken> {
 export class AuthService implements OnModuleInit, OnModuleDestroy {
   /** The verifier of this module instance: its keys and results are never shared with another. */
   readonly verifier: TokenVerifier;
+  /** Proofs of possession (DPoP, mTLS) of this module instance: its replay store and nonces. */
+  readonly senderConstraints: SenderConstraints;
 
   constructor(@Inject(AUTH_OPTIONS) readonly options: ResolvedAuthOptions) {
     const logger = new Logger('nestjs-warden');
@@ -50,6 +54,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       onRevocationFailure: (message) => logger.warn(`${message}; requests with a token get 503 revocation-unavailable until it answers`),
       onIssuerFailure: (message) => logger.warn(`${message}; tokens of issuers not yet known get 503 issuer-unavailable until it answers`),
     });
+    this.senderConstraints = new SenderConstraints(options.dpop, options.clock ?? Date.now);
   }
 
   /**
@@ -70,7 +75,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   /** Closes the revocation store's subscriptions and timers, and retires the issuers `resolveIssuer` answered for. */
   async onModuleDestroy(): Promise<void> {
     this.verifier.close();
-    await this.options.revocation?.close?.();
+    await Promise.all([this.options.revocation?.close?.(), this.options.dpop.replayStore.close?.()]);
   }
 
   /**
@@ -90,6 +95,16 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
    */
   verification(token: string | null, source: TokenOrigin | null = 'header'): Verification | Promise<Verification> {
     return this.verifier.authenticate(token, source);
+  }
+
+  /**
+   * The guard's proof-of-possession step, after {@link verification}: a token bound to a DPoP key or
+   * a client certificate counts only with its proof in this request (see `SenderConstraints`); the
+   * verification comes back with how the token was presented, or signed out with the reason. Never
+   * throws; synchronous for a token that is not bound, sent as `Bearer`.
+   */
+  checkProof(v: Verification, presented: PresentedToken): Verification | Promise<Verification> {
+    return this.senderConstraints.check(v, presented);
   }
 
   /**
@@ -116,6 +131,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   async verifyToken(token: string, options?: VerifyTokenOptions): Promise<SignedInAuthObject | MachineAuthObject> {
     const asked = options?.acceptsToken === undefined ? undefined : checkAcceptsToken(options.acceptsToken, 'verifyToken({ acceptsToken })');
     const verified = await this.verifier.verify(token);
+    const unproven = unprovenBinding(verified.auth);
+    if (unproven) throw unproven;
     const { auth, error } = admit(verifiedVerification(verified, null, false), { acceptsToken: asked }, this.options.acceptsToken);
     if (!auth.isAuthenticated) throw error ?? new AuthError(AuthErrorReason.TokenInvalid, 'the token was refused');
     return auth;
@@ -126,6 +143,19 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
    * of token signs in; `azp` and pending sessions are decided as on every route.
    */
   async authenticate(token: string | null | undefined): Promise<AuthResult> {
-    return admit(await this.verifier.authenticate(token ?? null), { acceptsToken: 'any' }, 'any');
+    const v = await this.verifier.authenticate(token ?? null);
+    const unproven = unprovenBinding(v.auth);
+    return admit(unproven ? signedOutVerification(unproven, true, { token: v.token }) : v, { acceptsToken: 'any' }, 'any');
   }
+}
+
+/**
+ * Outside a request there is no proof to check: a token bound to a DPoP key or a client certificate
+ * is refused (`dpop-proof-missing`, `mtls-certificate-missing`) rather than used as a bearer token.
+ */
+function unprovenBinding(auth: object): AuthError | undefined {
+  const binding = (auth as { binding?: TokenBinding }).binding;
+  if (binding?.type === 'dpop') return new AuthError(AuthErrorReason.DpopProofMissing, 'a DPoP-bound token needs a proof of its request');
+  if (binding) return new AuthError(AuthErrorReason.MtlsCertificateMissing, 'an mTLS-bound token needs its client certificate');
+  return undefined;
 }

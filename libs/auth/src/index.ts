@@ -35,3 +35,9 @@ export type { AuthEventContext, AuthRefusalReason } from './config/event-options
 export { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 export { redisRevocationStore } from './revocation/redis-revocation-store.js';
 export type { RevocationStore, RevocationTarget } from './revocation/revocation-store.js';
+
+// Sender-constrained and encrypted tokens (DPoP, mTLS, JWE).
+export type { TokenBinding } from './auth-object/token-binding.js';
+export { memoryReplayStore } from './revocation/memory-replay-store.js';
+export { redisReplayStore } from './revocation/redis-replay-store.js';
+export type { ReplayStore } from './revocation/replay-store.js';

@@ -7,11 +7,13 @@ export interface WsHandshake {
   auth?: Record<string, unknown>;
   /** Whether the connection is TLS (wss:), when known: the scheme of the connection's own origin. */
   secure?: boolean;
+  /** The upgrade request's target (path and query), when known: what a DPoP proof's `htu` names. */
+  url?: string;
 }
 
 /** The shape of a socket.io server-side socket that matters here (no import of socket.io). */
 interface SocketIoClient {
-  handshake: { headers?: RequestHeaders; auth?: Record<string, unknown>; secure?: unknown };
+  handshake: { headers?: RequestHeaders; auth?: Record<string, unknown>; secure?: unknown; url?: unknown };
 }
 
 /** The shape of a WebSocket adapter: Nest calls `bindClientConnect(server, callback)` for each gateway. */
@@ -46,10 +48,11 @@ export function withWsHandshake<T extends ConnectableWsAdapter>(adapter: T): T {
  */
 export function rememberWsHandshake(client: unknown, request: unknown): void {
   if (!isObject(client) || !isObject(request) || wsUpgradeRequests.has(client)) return;
-  const { headers, socket } = request as { headers?: unknown; socket?: unknown };
+  const { headers, socket, url } = request as { headers?: unknown; socket?: unknown; url?: unknown };
   wsUpgradeRequests.set(client, {
     headers: isObject(headers) ? (headers as RequestHeaders) : undefined,
     secure: isObject(socket) ? (socket as { encrypted?: unknown }).encrypted === true : undefined,
+    url: typeof url === 'string' ? url : undefined,
   });
 }
 
@@ -62,6 +65,7 @@ export function wsHandshakeOf(client: unknown): WsHandshake | undefined {
       headers: isObject(handshake.headers) ? handshake.headers : undefined,
       auth: isObject(handshake.auth) ? handshake.auth : undefined,
       secure: typeof handshake.secure === 'boolean' ? handshake.secure : undefined,
+      url: typeof handshake.url === 'string' ? handshake.url : undefined,
     };
   }
   return wsUpgradeRequests.get(client);

@@ -3,6 +3,7 @@ import { AuthErrorReason, type AuthError } from '../auth.errors.js';
 import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './auth-debug.js';
 import type { ActorClaim, SessionFields } from './claims.js';
 import { hasAuthorization, type AuthorizationCheck } from './has-authorization.js';
+import type { TokenBinding } from './token-binding.js';
 
 // Kept importable from here: has() lived in this file before it grew past the size limit.
 export { hasAuthorization, type AuthorizationCheck } from './has-authorization.js';
@@ -56,6 +57,11 @@ export interface SignedInAuthObject<TClaims extends object = object> extends Aut
   claims: JWTPayload & TClaims;
   /** Clerk's name for `claims`: the same object. */
   sessionClaims: JWTPayload & TClaims;
+  /**
+   * Present for a sender-constrained token only (`cnf.jkt`: DPoP, RFC 9449; `cnf["x5t#S256"]`: mTLS,
+   * RFC 8705): the key or certificate it is bound to, which the request proved it holds.
+   */
+  binding?: TokenBinding;
 }
 
 /**
@@ -99,7 +105,8 @@ class SignedInAuth implements SignedInAuthObject {
   factorVerificationAge: [number, number] | null;
   has: (check: AuthorizationCheck) => boolean;
   debug: () => AuthDebugInfo;
-  constructor(claims: JWTPayload, fields: SessionFields, token: string, templates?: TokenTemplateProvider) {
+  declare binding?: TokenBinding;
+  constructor(claims: JWTPayload, fields: SessionFields, token: string, templates?: TokenTemplateProvider, binding?: TokenBinding) {
     this.sessionId = fields.sessionId;
     this.userId = fields.userId;
     this.orgId = fields.orgId;
@@ -126,6 +133,8 @@ class SignedInAuth implements SignedInAuthObject {
     this.factorVerificationAge = fields.factorVerificationAge;
     this.has = (check) => hasAuthorization(check, fields);
     this.debug = () => signedInDebugInfo(claims, fields);
+    // Only on bound tokens: a bearer token's auth object (and its JSON) is Clerk's, field for field.
+    if (binding) this.binding = binding;
   }
 }
 
@@ -160,8 +169,9 @@ export function signedInAuthObject(
   fields: SessionFields,
   token: string,
   templates?: TokenTemplateProvider,
+  binding?: TokenBinding,
 ): SignedInAuthObject {
-  return Object.freeze(new SignedInAuth(claims, fields, token, templates));
+  return Object.freeze(new SignedInAuth(claims, fields, token, templates, binding));
 }
 
 /** The signed-out auth object, remembering why (for `getAuth` and a second guard on the request); frozen. */

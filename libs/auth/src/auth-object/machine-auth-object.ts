@@ -5,6 +5,7 @@ import { signedInDebugInfo, signedOutDebugInfo, type AuthDebugInfo } from './aut
 import type { AuthorizationCheck } from './has-authorization.js';
 import { grantsAllow, type AuthorizationGrants } from './authorization-grants.js';
 import { askedScopes, hasScopes, readScopes } from './scopes.js';
+import type { TokenBinding } from './token-binding.js';
 
 /** What every verified machine token has, with `@clerk/backend`'s field names. */
 interface MachineAuthBase<T extends MachineTokenType> {
@@ -20,6 +21,8 @@ interface MachineAuthBase<T extends MachineTokenType> {
   claims: JWTPayload;
   /** The verified token's `iss` (with several issuers: the entry that verified it); null when it had none. */
   issuer: string | null;
+  /** Present for a sender-constrained token only: the DPoP key or client certificate it is bound to, which the request proved. */
+  binding?: TokenBinding;
   /** The request's own token. */
   getToken(): Promise<string>;
   /**
@@ -130,6 +133,7 @@ export function machineAuthObject<T extends MachineTokenType>(
   token: string,
   grants?: Required<AuthorizationGrants>,
   scopeClaim?: string,
+  binding?: TokenBinding,
 ): MachineAuthObject<T> {
   const subject = optionalString(claims, 'sub');
   if (subject === undefined) throw new AuthError(AuthErrorReason.TokenInvalidClaims, 'claim "sub" must be a non-empty string');
@@ -144,6 +148,7 @@ export function machineAuthObject<T extends MachineTokenType>(
   }
   fields.claims = claims;
   fields.issuer = typeof claims.iss === 'string' ? claims.iss : null;
+  if (binding) fields.binding = binding;
   fields.getToken = (): Promise<string> => Promise.resolve(token);
   fields.has = (check: AuthorizationCheck): boolean => hasMachineAuthorization(check, scopes, grants);
   const userId = (fields.userId as string | null | undefined) ?? null;

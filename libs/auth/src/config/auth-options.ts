@@ -7,6 +7,8 @@ import type { IntrospectionOptions, OpaqueTokensOptions, VerifyOpaqueToken } fro
 import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 import type { RevocationHook } from '../revocation/revocation-check.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
+import type { ClientCertificateOptions, DpopProofOptions } from './sender-constraint-options.js';
+import type { DecryptionOptions } from './decryption-options.js';
 
 // Defaults (auth-defaults.ts), validation (resolve-*.ts) and the resolved shape (resolved-options.ts)
 // live beside: this file is the options as apps write them.
@@ -108,4 +110,24 @@ export interface AuthModuleOptions extends IssuerOptions, SeveralIssuersOptions,
    */
   bootChecks?: BootChecksOptions;
 
+  // DPoP / mTLS / JWE
+
+  /**
+   * How DPoP proofs (RFC 9449) are checked: allowed algorithms, the `iat` window, server nonces, the
+   * replay store (default: in memory, one process) and the public origin behind a proxy. `dpop` sets
+   * whether DPoP is off, allowed or required.
+   */
+  dpopProof?: DpopProofOptions;
+
+  /**
+   * mTLS-bound tokens behind a TLS-terminating proxy: the header carrying the client certificate and
+   * the proxies trusted to set it. Without it, only the TLS connection's own certificate counts.
+   */
+  clientCertificate?: ClientCertificateOptions;
+
+  /**
+   * Encrypted tokens (JWE, nested JWTs: signed, then encrypted): the app's private keys, by `kid`, and
+   * the pinned algorithms. With `required` (default true) an unencrypted token is refused.
+   */
+  decryption?: DecryptionOptions;
 }

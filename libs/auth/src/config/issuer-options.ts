@@ -3,6 +3,7 @@ import type { TokenTemplateProvider } from '../auth-object/auth-object.js';
 import type { AuthorizationMapper } from '../auth-object/authorization-grants.js';
 import type { AuthErrorReason } from '../auth.errors.js';
 import type { AcceptsToken, TokenClassifier } from '../verification/token-class.js';
+import type { SenderConstraintMode } from './sender-constraint-options.js';
 
 /**
  * A provider-specific check of a token that passed the signature and the standard claim checks
@@ -48,6 +49,8 @@ export const ISSUER_OPTION_NAMES = [
   'jwksCacheMaxAgeInMs',
   'jwksMaxBytes',
   'jwksStaleIfErrorInMs',
+  'dpop',
+  'mtls',
 ] as const satisfies ReadonlyArray<keyof IssuerOptions>;
 
 /** The options that name an issuer and its keys: per issuer entry only, never at the top level with several issuers. */
@@ -172,6 +175,22 @@ export interface IssuerOptions {
    * refetches fail (an issuer outage); after that, fail closed (503). Default 3600000 (1 h).
    */
   jwksStaleIfErrorInMs?: number;
+
+  /**
+   * DPoP (RFC 9449): `'off'`, `'allowed'` (default) or `'required'`. Allowed: `Authorization: DPoP`
+   * with a valid proof for tokens bound to a key (`cnf.jkt`), bearer tokens that are not bound.
+   * Required: DPoP-bound tokens only. Off: DPoP-bound tokens are refused. A bound token sent as
+   * `Bearer` is always refused. `@RequireAuth({ dpop })` overrides it per route; `dpopProof` sets how
+   * proofs are checked ([Sender-constrained tokens](../../docs/sender-constrained.md)).
+   */
+  dpop?: SenderConstraintMode;
+
+  /**
+   * mTLS-bound tokens (RFC 8705, `cnf["x5t#S256"]`): `'off'`, `'allowed'` (default) or `'required'`.
+   * A bound token is accepted only with the client certificate it is bound to, from the TLS connection
+   * or a trusted proxy's header (`clientCertificate`).
+   */
+  mtls?: SenderConstraintMode;
 }
 
 /** What `resolveIssuer` may answer for one `iss`: the issuer's options, or null (not trusted). */

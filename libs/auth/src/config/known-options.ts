@@ -59,6 +59,11 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   resolveIssuerMaxCalls: true,
   resolveIssuerTimeoutInMs: true,
   resolveIssuerAddresses: true,
+  dpop: true,
+  mtls: true,
+  dpopProof: true,
+  clientCertificate: true,
+  decryption: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */

@@ -9,6 +9,8 @@ import { resolveIssuers } from './resolve-issuers.js';
 import type { ResolvedAuthOptions } from './resolved-options.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import { acceptsTokenOption } from './token-class-options.js';
+import { resolveDecryption } from './decryption-options.js';
+import { resolveDpop, resolveMtls, senderConstraintMode } from './sender-constraint-options.js';
 
 export { AUTH_DEFAULTS } from './auth-defaults.js';
 export type { IssuerConfig, ResolvedAuthOptions, ResolvedIssuers } from './resolved-options.js';
@@ -53,6 +55,11 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     }
   }
 
+  // The module's own modes: its only issuer's, or the default every entry inherits.
+  const single = issuers.single ? issuers.entries[0] : undefined;
+  const dpop = single?.dpop ?? senderConstraintMode(options.dpop, 'dpop') ?? 'off';
+  const mtls = single?.mtls ?? senderConstraintMode(options.mtls, 'mtls') ?? 'off';
+
   return {
     issuers,
     acceptsToken: issuers.single ? issuers.entries[0].acceptsToken : acceptsTokenOption(options.acceptsToken, options.typ),
@@ -74,5 +81,8 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     metrics: options.metrics,
     onAuthenticated: options.onAuthenticated,
     onRefused: options.onRefused,
+    dpop: resolveDpop(options.dpopProof, dpop),
+    mtls: resolveMtls(options.clientCertificate, mtls),
+    decryption: resolveDecryption(options.decryption),
   };
 }

@@ -5,6 +5,7 @@ import { checkKeySource } from './key-material-checks.js';
 import { booleanOption, numberOption, optionalString, scopeClaimOption, stringList } from './option-checks.js';
 import type { IssuerConfig } from './resolved-options.js';
 import { acceptsTokenOption } from './token-class-options.js';
+import { senderConstraintMode } from './sender-constraint-options.js';
 
 /** The options of one issuer that must be functions when set. */
 const FUNCTION_OPTIONS = ['getTokenTemplate', 'checkClaims', 'authorization', 'classifyToken'] as const;
@@ -50,5 +51,7 @@ export function resolveIssuerConfig(options: AuthModuleOptions, label: string, k
     jwksCacheMaxAgeInMs: numberOption(options, 'jwksCacheMaxAgeInMs', AUTH_DEFAULTS.jwksCacheMaxAgeInMs, 0),
     jwksMaxBytes: numberOption(options, 'jwksMaxBytes', AUTH_DEFAULTS.jwksMaxBytes, 1024),
     jwksStaleIfErrorInMs: numberOption(options, 'jwksStaleIfErrorInMs', AUTH_DEFAULTS.jwksStaleIfErrorInMs, 0),
+    dpop: senderConstraintMode(options.dpop, 'dpop') ?? 'off',
+    mtls: senderConstraintMode(options.mtls, 'mtls') ?? 'off',
   };
 }

@@ -10,6 +10,8 @@ import type { BootChecksOptions } from './boot-checks-option.js';
 import type { AuthEventOptions } from './event-options.js';
 import type { IssuerResolver } from './issuer-options.js';
 import type { ResolvedOpaqueTokens } from './opaque-token-options.js';
+import type { ResolvedDpop, ResolvedMtls, SenderConstraintMode } from './sender-constraint-options.js';
+import type { ResolvedDecryption } from './decryption-options.js';
 
 /**
  * One trusted issuer after validation and defaults: where its keys are and every rule its tokens
@@ -47,6 +49,10 @@ export interface IssuerConfig {
   jwksCacheMaxAgeInMs: number;
   jwksMaxBytes: number;
   jwksStaleIfErrorInMs: number;
+  /** DPoP mode of this issuer's tokens, unless a route says otherwise. */
+  dpop: SenderConstraintMode;
+  /** mTLS-binding mode of this issuer's tokens, unless a route says otherwise. */
+  mtls: SenderConstraintMode;
   /**
    * Key material is fetched from public internet addresses only: set on the issuers `resolveIssuer`
    * answers for, under `resolveIssuerAddresses: 'public'`.
@@ -105,4 +111,10 @@ export interface ResolvedAuthOptions extends AuthEventOptions {
   revocationTimeoutInMs: number;
   revocation: RevocationStore | undefined;
   bootChecks: Required<BootChecksOptions>;
+  /** How DPoP proofs are checked, and the module's DPoP mode. */
+  dpop: ResolvedDpop;
+  /** Where client certificates come from, and the module's mTLS mode. */
+  mtls: ResolvedMtls;
+  /** Keys and algorithms for encrypted tokens; undefined when they are not expected. */
+  decryption: ResolvedDecryption | undefined;
 }

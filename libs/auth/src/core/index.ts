@@ -60,3 +60,17 @@ export type { RevocationHook } from '../revocation/revocation-check.js';
 export type { MemoryRevocationStoreOptions } from '../revocation/memory-revocation-store.js';
 export type { RedisRevocationStoreOptions } from '../revocation/redis-revocation-store.js';
 export type { RedisLikeClient } from '../revocation/redis-client.js';
+
+// Sender-constrained and encrypted tokens: the checks behind the `dpop`, `mtls` and `decryption` options.
+export type { SenderConstraintMode, DpopProofOptions, ClientCertificateOptions } from '../config/sender-constraint-options.js';
+export type { DecryptionOptions } from '../config/decryption-options.js';
+export type { MemoryReplayStoreOptions } from '../revocation/memory-replay-store.js';
+export type { RedisReplayStoreOptions, RedisSetClient } from '../revocation/redis-replay-store.js';
+export { ReplayStoreUnavailableError } from '../revocation/replay-store.js';
+export { DPOP_ALGORITHMS, verifyDpopProof, type DpopProofRules, type DpopRequest, type VerifiedDpopProof } from '../verification/dpop/dpop-proof.js';
+export { DpopNonces, UseDpopNonceError, type DpopNonceSettings } from '../verification/dpop/dpop-nonces.js';
+export { accessTokenHash, normalisedHtu } from '../verification/dpop/htu.js';
+export { certificateFromHeader, certificateThumbprint } from '../verification/mtls/client-certificate.js';
+export { SenderConstraints, type PresentedToken } from '../verification/sender-constraints.js';
+export { TokenDecrypter } from '../verification/token-decryption.js';
+export type { TokenScheme } from '../verification/verification.js';

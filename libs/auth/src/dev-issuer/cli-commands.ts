@@ -1,4 +1,6 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
+import { CompactEncrypt, importJWK, importSPKI, type JWK } from 'jose';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DevIssuer, DevTokenRequestError } from './dev-issuer.js';
@@ -24,7 +26,10 @@ export const CLI_USAGE = `Usage:
       The signing key is kept in the key file (mode 0600), so tokens and apps survive restarts.
   nestjs-warden token --sub user_1 [--org org_1] [--role org:admin] [--permission org:invoices:read]...
       [--sid sess_1] [--azp <origin>] [--expires 600] [--claim name=value]... [--issuer <url>] [--key-file <file>]
-      Prints a token signed with the key file's key; no server needed.
+      [--dpop-jkt <thumbprint>] [--client-cert <cert.pem>] [--encrypt-to <public key: JWK or PEM file>]
+      Prints a token signed with the key file's key; no server needed. --dpop-jkt binds it to a DPoP key
+      (cnf.jkt), --client-cert to a client certificate (cnf["x5t#S256"]); --encrypt-to encrypts it (JWE,
+      RSA-OAEP-256 or ECDH-ES+A256KW, A256GCM) to the app's decryption key.
 Development only: whoever can reach the issuer or read the key file can sign in as anyone.`;
 
 class UsageError extends Error {}
@@ -105,6 +110,9 @@ async function tokenCommand(args: string[], io: CliIo): Promise<CliResult> {
       claim: { type: 'string', multiple: true },
       issuer: { type: 'string' },
       'key-file': { type: 'string' },
+      'dpop-jkt': { type: 'string' },
+      'client-cert': { type: 'string' },
+      'encrypt-to': { type: 'string' },
     },
   });
   const keyFile = path.resolve(io.cwd, values['key-file'] ?? DEFAULT_DEV_ISSUER_KEY_FILE);
@@ -125,9 +133,63 @@ async function tokenCommand(args: string[], io: CliIo): Promise<CliResult> {
   const named = { sub: values.sub, sid: values.sid, org_id: values.org, org_role: values.role, org_permissions: values.permission, azp: values.azp };
   for (const [name, value] of Object.entries(named)) if (value !== undefined) claims[name] = value;
   if (values.expires !== undefined) claims.expiresInSeconds = /^\d+$/.test(values.expires) ? Number(values.expires) : values.expires;
+  const cnf = await confirmation(values['dpop-jkt'], values['client-cert'] && path.resolve(io.cwd, values['client-cert']));
+  if (cnf) claims.cnf = cnf;
   const dev = await DevIssuer.open({ issuer, keyFile });
-  io.stdout(`${await dev.mint(claims)}\n`);
+  const token = await dev.mint(claims);
+  io.stdout(`${values['encrypt-to'] ? await encryptTo(token, path.resolve(io.cwd, values['encrypt-to'])) : token}\n`);
   return { code: 0 };
+}
+
+/** The `cnf` claim of `--dpop-jkt` and `--client-cert` (RFC 9449 / RFC 8705), or undefined. */
+async function confirmation(jkt: string | undefined, certFile: string | undefined): Promise<Record<string, string> | undefined> {
+  if (jkt === undefined && certFile === undefined) return undefined;
+  const cnf: Record<string, string> = {};
+  if (jkt !== undefined) {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(jkt)) throw new UsageError('--dpop-jkt expects the base64url SHA-256 thumbprint (43 characters) of the client DPoP key');
+    cnf.jkt = jkt;
+  }
+  if (certFile !== undefined) {
+    let der: Buffer;
+    try {
+      der = new X509Certificate(await readFile(certFile)).raw;
+    } catch {
+      throw new CommandError(`--client-cert: ${certFile} is not a readable PEM or DER certificate`);
+    }
+    cnf['x5t#S256'] = createHash('sha256').update(der).digest('base64url');
+  }
+  return cnf;
+}
+
+/** The token encrypted (a nested JWT) to the public key in `file`: a JWK (RSA or EC) or SPKI PEM. */
+async function encryptTo(token: string, file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CommandError(`--encrypt-to: cannot read ${file}`);
+  }
+  let jwk: JWK | undefined;
+  try {
+    jwk = JSON.parse(text) as JWK;
+  } catch {
+    jwk = undefined;
+  }
+  let rsa: boolean;
+  try {
+    rsa = jwk ? jwk.kty === 'RSA' : createPublicKey(text).asymmetricKeyType === 'rsa';
+  } catch {
+    throw new CommandError(`--encrypt-to: ${file} holds no public RSA or EC key (a JWK or an SPKI PEM)`);
+  }
+  const alg = typeof jwk?.alg === 'string' && /^(RSA-OAEP|ECDH-ES)/.test(jwk.alg) ? jwk.alg : rsa ? 'RSA-OAEP-256' : 'ECDH-ES+A256KW';
+  let key: Awaited<ReturnType<typeof importJWK>>;
+  try {
+    key = jwk ? await importJWK({ ...jwk, alg }, alg) : await importSPKI(text, alg);
+  } catch {
+    throw new CommandError(`--encrypt-to: ${file} holds no public RSA or EC key (a JWK or an SPKI PEM)`);
+  }
+  const kid = typeof jwk?.kid === 'string' ? { kid: jwk.kid } : {};
+  return new CompactEncrypt(new TextEncoder().encode(token)).setProtectedHeader({ alg, enc: 'A256GCM', cty: 'JWT', ...kid }).encrypt(key);
 }
 
 /** `--claim n=5` -> 5, `--claim tags=["a"]` -> ['a'], anything not JSON stays a string. */

@@ -2,6 +2,8 @@ import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import { signedOutResult, type AuthResult } from '../auth-object/auth-result.js';
 import { isTokenTypeAccepted, singleMachineClass, type AcceptsToken, type TokenType } from '../verification/token-class.js';
 import type { Verification } from '../verification/verification.js';
+import type { TokenBinding } from '../auth-object/token-binding.js';
+import type { SenderConstraintMode } from '../config/sender-constraint-options.js';
 
 /** What a route says about who may be signed in on it; absent fields take the token issuer's defaults. */
 export interface Admission {
@@ -9,6 +11,10 @@ export interface Admission {
   acceptsToken?: AcceptsToken;
   /** Only tokens whose issuer (`auth.issuer`) is one of these count as signed in. */
   issuer?: readonly string[];
+  /** DPoP-bound tokens: refused (`'off'`), accepted (`'allowed'`) or the only ones (`'required'`); default the token issuer's `dpop`. */
+  dpop?: SenderConstraintMode;
+  /** mTLS-bound tokens, the same way; default the token issuer's `mtls`. */
+  mtls?: SenderConstraintMode;
 }
 
 /**
@@ -18,7 +24,10 @@ export interface Admission {
  * 1. a session token whose `azp` is not among its issuer's `authorizedParties` (`token-invalid-authorized-party`);
  * 2. a class the route does not accept, or a machine token from the session cookie (`token-type-not-accepted`);
  * 3. an issuer the route does not name (`token-invalid-issuer`);
- * 4. a pending session while its issuer treats pending as signed out (`session-pending`).
+ * 4. a pending session while its issuer treats pending as signed out (`session-pending`);
+ * 5. a token bound to a DPoP key or a client certificate where the route's mode is `'off'`
+ *    (`dpop-not-allowed`, `mtls-not-allowed`), or not bound where it is `'required'` (`dpop-required`,
+ *    `mtls-required`). Its proof was checked before (`SenderConstraints`): a bound token is never here without it.
  * A route that accepts exactly one machine class sees the signed-out object of that class. Synchronous,
  * and the same object when nothing changes, so cache hits stay cheap. `fallback` is the module's
  * `acceptsToken`, for verifications whose issuer is unknown.
@@ -34,7 +43,7 @@ export function admit(v: Verification, route: Admission, fallback: AcceptsToken)
     if (machine === undefined || auth.tokenType === machine) return v;
     return signedOutResult(v.error, v.tokenPresent, machine);
   }
-  const error = refusal(v, accepts, route.issuer);
+  const error = refusal(v, accepts, route.issuer) ?? bindingRefusal(v, route);
   return error ? signedOutResult(error, true, machine) : v;
 }
 
@@ -58,5 +67,18 @@ function refusal(v: Verification, accepts: AcceptsToken, issuers: readonly strin
   if (type === 'session_token' && (auth as { sessionStatus?: unknown }).sessionStatus === 'pending' && (v.issuer?.treatPendingAsSignedOut ?? true)) {
     return new AuthError(AuthErrorReason.SessionPending, 'the session is pending');
   }
+  return undefined;
+}
+
+/** The route's sender-constraint modes (the route's own, else its token issuer's; no issuer known: off) against the token's binding. */
+function bindingRefusal(v: Verification, route: Admission): AuthError | undefined {
+  const binding = (v.auth as { binding?: TokenBinding }).binding;
+  const dpop = route.dpop ?? v.issuer?.dpop ?? 'off';
+  if (dpop === 'required' && binding?.type !== 'dpop') return new AuthError(AuthErrorReason.DpopRequired, 'the route accepts DPoP-bound tokens only');
+  if (dpop === 'off' && binding?.type === 'dpop') return new AuthError(AuthErrorReason.DpopNotAllowed, 'the route does not take DPoP');
+  const mtls = route.mtls ?? v.issuer?.mtls ?? 'off';
+  const certificate = binding?.x5tS256 !== undefined;
+  if (mtls === 'required' && !certificate) return new AuthError(AuthErrorReason.MtlsRequired, 'the route accepts mTLS-bound tokens only');
+  if (mtls === 'off' && certificate) return new AuthError(AuthErrorReason.MtlsNotAllowed, 'the route does not take mTLS-bound tokens');
   return undefined;
 }

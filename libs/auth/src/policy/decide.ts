@@ -17,15 +17,19 @@ export interface Outcome {
 }
 
 /** The module settings {@link decide} reads. */
-export type DecisionSettings = Pick<ResolvedAuthOptions, 'acceptsToken' | 'realm' | 'debug' | 'clock' | 'opaque'>;
+export type DecisionSettings = Pick<ResolvedAuthOptions, 'acceptsToken' | 'realm' | 'debug' | 'clock' | 'opaque'> & {
+  /** The module's DPoP mode and proof algorithms, for the 401 challenge; absent: Bearer only. */
+  dpop?: Pick<ResolvedAuthOptions['dpop'], 'mode' | 'algorithms'>;
+};
 
 /**
  * Every acceptance rule of a route, in one place, applied to one {@link Verification}:
- * 1. who may be signed in on the route ({@link admit}: `azp`, pending sessions, the classes it
- *    accepts, the issuers it names);
+ * 1. who may be signed in on the route ({@link admit}: `azp`, the classes it accepts, the issuers
+ *    it names, pending sessions, the sender constraints it takes: DPoP, mTLS);
  * 2. an optional route goes on, signed in or out;
  * 3. signed out on a required route: 503 with `Retry-After` when the token could not be judged (keys,
- *    introspection, revocation or issuer unavailable), else 401;
+ *    introspection, revocation, issuer or replay store unavailable), else 401, challenging with Bearer,
+ *    DPoP or both as the route's DPoP mode says (RFC 9449 section 7.1);
  * 4. signed in: `has()`, predicate, reverification and step-up (403 or 401; see `signedInDenial`).
  * Synchronous and pure: the same verification and policy always give the same outcome, at one time.
  *
@@ -38,7 +42,8 @@ export function decide(policy: AuthPolicy, v: Verification, settings: DecisionSe
   const { auth, error } = result;
   if (!auth.isAuthenticated) {
     if (result.tokenPresent && isUnavailable(error)) return { result, denial: unavailableDenial(error, retryAfterSeconds(error, v, settings)) };
-    return { result, denial: unauthorizedDenial(error, settings.realm, settings.debug) };
+    const challenge = { dpop: policy.dpop ?? v.issuer?.dpop ?? settings.dpop?.mode ?? 'off', dpopAlgorithms: settings.dpop?.algorithms ?? [], scheme: v.scheme };
+    return { result, denial: unauthorizedDenial(error, settings.realm, settings.debug, challenge) };
   }
   const rules = {
     realm: settings.realm,

@@ -1,6 +1,8 @@
 import { bearerChallenge, AuthErrorReason, type AuthError } from '../auth.errors.js';
 import { reverificationErrorBody, type ReverificationErrorBody, type ReverificationRequirement } from '../auth-object/reverification.js';
 import { stepUpChallenge, type StepUpRequirement } from '../auth-object/step-up.js';
+import type { TokenScheme } from '../verification/verification.js';
+import { unauthorizedHeaders, type ChallengeSettings } from './challenges.js';
 
 /** What the guard decided to refuse, before it becomes a transport's error. */
 export interface AuthDenial {
@@ -15,24 +17,19 @@ export interface AuthDenial {
   stepUp?: { acr?: string[]; maxAgeSeconds?: number };
 }
 
-/** Reasons that say nothing about the token being bad: no `error="invalid_token"` for them. */
-const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.TokenSchemeNotBearer, AuthErrorReason.SessionPending]);
-
-/** 401: signed out on a required route. */
-export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean): AuthDenial {
+/**
+ * 401: signed out on a required route. The challenge is Bearer's alone unless `challenge` says the
+ * route takes DPoP too (or only); see `unauthorizedHeaders`.
+ */
+export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean, challenge?: RouteChallenge): AuthDenial {
   const reason = error?.reason ?? AuthErrorReason.TokenMissing;
-  const tokenError = !NOT_A_TOKEN_ERROR.has(reason);
-  return {
-    status: 401,
-    reason,
-    headers: {
-      'WWW-Authenticate': bearerChallenge({
-        realm,
-        error: tokenError ? 'invalid_token' : undefined,
-        description: debug && tokenError ? reason : undefined,
-      }),
-    },
-  };
+  const settings = { realm, debug, dpop: challenge?.dpop ?? 'off', dpopAlgorithms: challenge?.dpopAlgorithms ?? [] };
+  return { status: 401, reason, headers: unauthorizedHeaders(error, challenge?.scheme ?? null, settings) };
+}
+
+/** The route's schemes for a 401 challenge, and the scheme the request used. */
+export interface RouteChallenge extends Pick<ChallengeSettings, 'dpop' | 'dpopAlgorithms'> {
+  scheme: TokenScheme | null;
 }
 
 /** 403: signed in, but `has()` refused what the route asks; `scopes`: the OAuth scopes the route needs (RFC 6750 `scope`). */

@@ -26,10 +26,17 @@ describe('routePolicy', () => {
     expect(routePolicy('optional', { acceptsToken: ['session_token', 'api_key'] })).toEqual({ mode: 'optional', acceptsToken: ['session_token', 'api_key'] });
   });
 
+  it('stores the DPoP and mTLS modes of a route', () => {
+    expect(routePolicy('required', { dpop: 'required' })).toEqual({ mode: 'required', dpop: 'required' });
+    expect(routePolicy('optional', { dpop: 'off', mtls: 'allowed' })).toEqual({ mode: 'optional', dpop: 'off', mtls: 'allowed' });
+  });
+
   it.each([
     ['an empty object', 'required', {}, /empty object/],
     ['an unknown key', 'required', { scopez: 'x' }, /"scopez"/],
-    ['a check on @OptionalAuth()', 'optional', { role: 'admin' }, /@OptionalAuth\(\) takes \{ acceptsToken \| issuer \}/],
+    ['a check on @OptionalAuth()', 'optional', { role: 'admin' }, /@OptionalAuth\(\) takes \{ acceptsToken \| issuer \| dpop \| mtls \}/],
+    ['a DPoP mode that is not one', 'required', { dpop: 'on' }, /@RequireAuth\(\) \{ dpop \} must be 'off', 'allowed' or 'required'/],
+    ['an mTLS mode that is not one', 'optional', { mtls: true }, /@OptionalAuth\(\) \{ mtls \} must be/],
     ['a bad class', 'required', { acceptsToken: 'id_token' }, /acceptsToken/],
     ['an empty class list', 'required', { acceptsToken: [] }, /acceptsToken/],
     ['an empty role', 'required', { role: '' }, /role/],

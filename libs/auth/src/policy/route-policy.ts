@@ -4,6 +4,7 @@ import { askedScopes, isScopeToken } from '../auth-object/scopes.js';
 import { validateStepUpRequirement, type StepUpRequirement } from '../auth-object/step-up.js';
 import { nonEmptyStrings } from './non-empty-strings.js';
 import { checkAcceptsToken, type AcceptsToken } from '../verification/token-class.js';
+import type { SenderConstraintMode } from '../config/sender-constraint-options.js';
 
 /** What `@RequireAuth()` / `@OptionalAuth()` store on a class or method. */
 export interface AuthPolicy {
@@ -21,6 +22,10 @@ export interface AuthPolicy {
   reverification?: ReverificationRequirement;
   /** RFC 9470: `acr` / `auth_time` the token must meet, else 401 `insufficient_user_authentication`. */
   stepUp?: StepUpRequirement;
+  /** DPoP (RFC 9449) on this route; absent: the token issuer's `dpop`. */
+  dpop?: SenderConstraintMode;
+  /** mTLS-bound tokens (RFC 8705) on this route; absent: the token issuer's `mtls`. */
+  mtls?: SenderConstraintMode;
 }
 
 /**
@@ -44,6 +49,13 @@ export interface RequireAuthOptions extends AuthorizationCheck, StepUpRequiremen
    * a token of another trusted issuer is signed out (`token-invalid-issuer`).
    */
   issuer?: string | readonly string[];
+  /**
+   * DPoP on this route: `'required'` takes DPoP-bound tokens only (401 with a DPoP challenge
+   * otherwise), `'off'` refuses them, `'allowed'` takes both kinds. Default: the token issuer's `dpop`.
+   */
+  dpop?: SenderConstraintMode;
+  /** mTLS-bound tokens on this route, the same way. Default: the token issuer's `mtls`. */
+  mtls?: SenderConstraintMode;
 }
 
 /** Options of `@OptionalAuth()`. */
@@ -52,11 +64,16 @@ export interface OptionalAuthOptions {
   acceptsToken?: AcceptsToken;
   /** Only tokens of this issuer (or these) are seen as signed in. */
   issuer?: string | readonly string[];
+  /** DPoP on this route (as `@RequireAuth({ dpop })`): a token the mode refuses is seen as signed out. */
+  dpop?: SenderConstraintMode;
+  /** mTLS-bound tokens on this route, the same way. */
+  mtls?: SenderConstraintMode;
 }
 
 const CHECK_KEYS = ['role', 'permission', 'feature', 'plan'] as const;
 const SCOPE_KEYS = ['scope', 'scopes'] as const;
 const STEP_UP_KEYS = ['reverification', 'acr', 'maxAgeSeconds'] as const;
+const MODES: readonly unknown[] = ['off', 'allowed', 'required'] satisfies SenderConstraintMode[];
 
 /**
  * The policy a decorator stores, checked where the decorator is applied (so a typo stops the boot,
@@ -69,14 +86,20 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`nestjs-warden: ${name} takes an options object`);
   }
-  const allowed: readonly string[] = mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken', 'issuer'] : ['acceptsToken', 'issuer'];
+  const allowed: readonly string[] =
+    mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken', 'issuer', 'dpop', 'mtls'] : ['acceptsToken', 'issuer', 'dpop', 'mtls'];
   const keys = Object.keys(options);
   const bad = keys.find((k) => !allowed.includes(k));
   if (bad || (keys.length === 0 && mode === 'required')) {
     throw new Error(`nestjs-warden: ${name} takes { ${allowed.join(' | ')} }, got ${bad ? `"${bad.slice(0, 32)}"` : 'an empty object'}`);
   }
   const policy: AuthPolicy = { mode };
-  const { acceptsToken, issuer, reverification, acr, maxAgeSeconds, ...rest } = options as RequireAuthOptions;
+  const { acceptsToken, issuer, reverification, acr, maxAgeSeconds, dpop, mtls, ...rest } = options as RequireAuthOptions;
+  for (const [key, value] of [['dpop', dpop], ['mtls', mtls]] as const) {
+    if (value === undefined) continue;
+    if (!MODES.includes(value)) throw new Error(`nestjs-warden: ${name} { ${key} } must be 'off', 'allowed' or 'required'`);
+    policy[key] = value;
+  }
   if (acceptsToken !== undefined) policy.acceptsToken = checkAcceptsToken(acceptsToken, `nestjs-warden: ${name} acceptsToken`);
   if (issuer !== undefined) policy.issuer = issuerList(issuer, name);
   if (reverification !== undefined) {

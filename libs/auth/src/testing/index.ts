@@ -20,3 +20,14 @@ export {
   type ClerkOAuthInput,
 } from './machine-claims.js';
 export { createTestAuth, type TestAuth, type TestAuthOptions, type TestClaims } from './test-auth.js';
+export {
+  certificateCnf,
+  createDpopKey,
+  createTestDecryptionKey,
+  encryptToken,
+  type DpopProofInput,
+  type TestDecryptionAlgorithm,
+  type TestDecryptionKey,
+  type TestDpopAlgorithm,
+  type TestDpopKey,
+} from './sender-constraints.js';

@@ -51,8 +51,9 @@ export interface TestAuth {
 }
 
 /**
- * What the kit replaces: the app's key source and the algorithms pinned to it, and its several
- * issuers (test tokens then carry the `iss` their claims give, e.g. for `@RequireAuth({ issuer })`).
+ * What the kit replaces: the app's key source and the algorithms pinned to it, its several issuers
+ * (test tokens then carry the `iss` their claims give, e.g. for `@RequireAuth({ issuer })`), and its
+ * decryption keys (the kit's tokens are signed, not encrypted; the app's keys may not exist in tests).
  */
 const KEY_OPTIONS = [
   'jwksUrl',
@@ -67,6 +68,7 @@ const KEY_OPTIONS = [
   'resolveIssuerMaxCalls',
   'resolveIssuerTimeoutInMs',
   'resolveIssuerAddresses',
+  'decryption',
 ] as const;
 
 /**

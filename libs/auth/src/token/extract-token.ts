@@ -1,5 +1,6 @@
 import { parse as parseCookie } from 'cookie';
 import type { TokenSource } from '../config/auth-options.js';
+import type { TokenScheme } from '../verification/verification.js';
 
 /** Header bag as Node, Express, Fastify and socket.io handshakes all present it. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
@@ -16,12 +17,15 @@ export interface TokenExtractionOptions {
 export interface ExtractedToken {
   token: string;
   source: TokenSource;
+  /** `'dpop'` for `Authorization: DPoP <token>` (RFC 9449); absent for a bearer token or a cookie. */
+  scheme?: TokenScheme;
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+const DPOP = /^DPoP[ \t]+([^\s]+)[ \t]*$/i;
 
 /**
- * Finds the request's token: `Authorization: Bearer <token>` first, then the session cookie (in the
+ * Finds the request's token: `Authorization: Bearer <token>` (or `DPoP <token>`, RFC 9449) first, then the session cookie (in the
  * configured order). Returns null when neither carries one; another scheme (`Basic ...`) or an empty
  * `Bearer` is no token, nor is a cookie sent twice with different values (see
  * {@link sessionCookieDuplicated}). Nothing here parses the token itself.
@@ -40,10 +44,12 @@ export function extractToken(
   // Stryker disable next-line ConditionalExpression: with neither headers nor a carried token no source below finds anything and the loop returns null too
   if (!headers && bearer === undefined) return null;
   for (const source of options.tokenSources) {
-    const token =
-      source === 'header'
-        ? (headers && fromHeader(headers, options.headerName)) || fromBearer(bearer)
-        : headers && fromCookie(headers, options.cookieName);
+    if (source === 'header') {
+      const found = (headers && fromHeader(headers, options.headerName)) || fromBearer(bearer);
+      if (found) return typeof found === 'string' ? { token: found, source } : found;
+      continue;
+    }
+    const token = headers && fromCookie(headers, options.cookieName);
     if (token) return { token, source };
   }
   return null;
@@ -61,11 +67,14 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function fromHeader(headers: RequestHeaders, name: string): string | null {
+function fromHeader(headers: RequestHeaders, name: string): string | ExtractedToken | null {
   const value = firstValue(headers[name]);
   if (typeof value !== 'string') return null;
   const match = BEARER.exec(value);
-  return match ? match[1] : null;
+  if (match) return match[1];
+  // DPoP (RFC 9449): the token comes with a proof, checked once the token is verified.
+  const dpop = DPOP.exec(value);
+  return dpop ? { token: dpop[1], source: 'header', scheme: 'dpop' } : null;
 }
 
 function cookieHeader(headers: RequestHeaders): string | undefined {

@@ -47,9 +47,11 @@ export class IssuerVerifier {
   /**
    * Verifies a compact JWS of the right size and shape at `now`: jose's `jwtVerify` with the pinned
    * algorithms (the header rules run before any key is looked up), the exact time window, the class,
-   * the result, `checkClaims`, then the final check; a success is offered to the cache. Throws {@link AuthError}.
+   * the result, `checkClaims`, then the final check; a success is offered to the cache. `presented`
+   * is the token as the request sent it, when that differs (an encrypted token whose content `token`
+   * is): the result, the cache and `getToken()` hold it. Throws {@link AuthError}.
    */
-  async verify(token: string, now: number): Promise<VerifiedToken> {
+  async verify(token: string, now: number, presented: string = token): Promise<VerifiedToken> {
     const generation = this.cache?.generation ?? 0;
     let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters; key?: unknown };
     try {
@@ -63,9 +65,9 @@ export class IssuerVerifier {
     const { payload: claims, protectedHeader } = verified;
     checkTimeWindow(claims, now, this.options);
     const tokenType = classifyToken(this.options.classifyToken ?? defaultTokenClass, protectedHeader, claims);
-    const result = buildVerifiedToken(this.options, token, tokenType, claims, protectedHeader);
+    const result = buildVerifiedToken(this.options, presented, tokenType, claims, protectedHeader);
     if (this.options.checkClaims) await runClaimsCheck(this.options.checkClaims, claims, protectedHeader);
-    const pending = this.finalCheck(claims, token);
+    const pending = this.finalCheck(claims, presented);
     // Stryker disable next-line ConditionalExpression: awaiting undefined ends the same way; the test only saves a tick.
     if (pending) await pending;
     this.cache?.set(result, now, generation, thumbprintOf(verified.key));

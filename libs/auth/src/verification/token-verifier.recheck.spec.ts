@@ -4,7 +4,7 @@ import { type AuthModuleOptions } from '../config/auth-options.js';
 import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestIssuer, type TestIssuer } from '../testing/index.js';
 import { TokenVerifier } from './token-verifier.js';
-import { signedOutVerification, type Verification } from './verification.js';
+import { presentedVerification, signedOutVerification, type Verification } from './verification.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 let issuer: TestIssuer;
@@ -70,5 +70,18 @@ describe('TokenVerifier.recheck: a verification stored on a carrier', () => {
     answer = null;
     clock.now = NOW + 120_002;
     expect((await verifier.recheck(stored)).error?.reason).toBe(AuthErrorReason.TokenInvalidIssuer);
+  });
+
+  it('keeps how the token was presented (scheme and DPoP proof) when a changed issuer answer judges it again', async () => {
+    const clock = { now: NOW };
+    let answer: { jwks: typeof issuer.jwks; audience?: string } = { jwks: issuer.jwks };
+    const verifier = new TokenVerifier(resolveAuthOptions({ resolveIssuer: () => answer, resolveIssuerTtlInMs: 60_000 }), undefined, () => clock.now);
+    const first = await verifier.authenticate(await issuer.sign({ aud: 'api' }, { now: NOW, expiresInSeconds: 3600 }));
+    const stored = presentedVerification(first, 'dpop', 'the.proof.jws');
+    answer = { jwks: issuer.jwks, audience: 'api' };
+    clock.now = NOW + 60_001;
+    const again = await verifier.recheck(stored);
+    expect(again).not.toBe(stored);
+    expect([again.auth.isAuthenticated, again.scheme, again.proof]).toEqual([true, 'dpop', 'the.proof.jws']);
   });
 });

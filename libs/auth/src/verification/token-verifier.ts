@@ -11,9 +11,10 @@ import { createOpaqueTokenVerifier } from './opaque-token-source.js';
 import { isBearerTokenSyntax } from './opaque-token-type.js';
 import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
 import { checkTimeWindow } from './time-window.js';
+import { COMPACT_JWE, TokenDecrypter } from './token-decryption.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { buildVerifiedToken, type VerifiedToken } from './verified-token.js';
-import { signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification.js';
+import { presentedVerification, signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification.js';
 
 export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
@@ -56,6 +57,8 @@ export class TokenVerifier {
   readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
   /** Picks the issuer entry that verifies a token: the only one, or by the token's `iss`. */
   readonly issuers: IssuerSelector;
+  /** Opens encrypted tokens (JWE); null when the module expects none. */
+  private readonly decrypter: TokenDecrypter | null;
 
   /**
    * @param keySource the key source of a module with one issuer (default: built from its options);
@@ -75,6 +78,7 @@ export class TokenVerifier {
     const build = (entry: IssuerConfig) =>
       new IssuerVerifier(entry, keySource ?? createKeySource(entry, hooks.keySourceEvents, clock), clock, this.cache, finalCheck);
     this.issuers = new IssuerSelector(options.issuers, build, clock, hooks.onIssuerFailure);
+    this.decrypter = options.decryption ? new TokenDecrypter(options.decryption) : null;
     this.opaque = options.opaque
       ? createOpaqueTokenVerifier(options.opaque, {
           clock,
@@ -186,7 +190,13 @@ export class TokenVerifier {
       return pending ? pending.then(() => stored, refused) : stored;
     };
     // The issuer's answer changed since: what the token is worth now is what a new request gets.
-    const withIssuer = (current: IssuerVerifier) => (current.options !== issuer && token !== null ? this.authenticate(token, stored.source) : revocationCheck());
+    // The proof of possession of the stored verification was checked for its request: a judgement under the new rules keeps it.
+    const presented = (v: Verification) => (v.auth.isAuthenticated ? presentedVerification(v, stored.scheme, stored.proof) : v);
+    const judgedAgain = (t: string) => {
+      const v = this.authenticate(t, stored.source);
+      return v instanceof Promise ? v.then(presented) : presented(v);
+    };
+    const withIssuer = (current: IssuerVerifier) => (current.options !== issuer && token !== null ? judgedAgain(token) : revocationCheck());
     if (trusted === undefined) return revocationCheck();
     return trusted instanceof Promise ? trusted.then(withIssuer, refused) : withIssuer(trusted);
   }
@@ -215,12 +225,15 @@ export class TokenVerifier {
 
   /** Verifies a token the cache does not hold: opaque tokens through introspection or the hook, JWTs through their issuer's verifier. */
   private async verifyUncached(token: string): Promise<VerifiedToken> {
-    if (this.opaque && token.length <= this.options.maxTokenBytes && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
-    this.checkShape(token);
+    const encrypted = this.decrypter !== null && COMPACT_JWE.test(token);
+    if (this.opaque && token.length <= this.options.maxTokenBytes && !encrypted && !COMPACT_JWS.test(token)) return this.verifyOpaque(this.opaque, token);
+    this.checkShape(token, encrypted);
+    // An encrypted token is opened first; what it holds is verified as a signed token, and the sent one is what is kept.
+    const signed = encrypted ? await this.decrypter.decrypt(token) : token;
     // With several issuers, the unverified iss picks the entry before any key is looked up.
-    const selected = this.issuers.select(token);
+    const selected = this.issuers.select(signed);
     const issuer = selected instanceof Promise ? await selected : selected;
-    return issuer.verify(token, this.clock());
+    return issuer.verify(signed, this.clock(), token);
   }
 
   /** An opaque token: never parsed here, only handed (if it is a bearer token at all) to introspection or the hook. */
@@ -266,13 +279,15 @@ export class TokenVerifier {
     return error;
   }
 
-  /** Cheap checks before anything is parsed: size, three base64url parts. */
-  private checkShape(token: string): void {
+  /** Cheap checks before anything is parsed: size, three base64url parts (five for an encrypted token the module expects). */
+  private checkShape(token: string, encrypted: boolean): void {
     if (token.length > this.options.maxTokenBytes) {
       throw new AuthError(AuthErrorReason.TokenTooLarge, 'the token is larger than maxTokenBytes');
     }
+    if (encrypted) return;
     if (!COMPACT_JWS.test(token)) {
       throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a compact JWS');
     }
+    if (this.decrypter?.required) throw new AuthError(AuthErrorReason.TokenNotEncrypted, 'the token is not encrypted (decryption.required)');
   }
 }

@@ -11,6 +11,9 @@ import type { TokenType } from './token-class.js';
  */
 export type TokenOrigin = 'header' | 'cookie';
 
+/** The authentication scheme a header token came under: `Authorization: Bearer` (RFC 6750) or `Authorization: DPoP` (RFC 9449). */
+export type TokenScheme = 'bearer' | 'dpop';
+
 /**
  * What verifying one request's token yields, built once per request (or per message of a live
  * connection) and carried by value through the rest of the request path: the token and where it was
@@ -32,6 +35,10 @@ export interface Verification extends AuthResult {
   readonly claims: JWTPayload | null;
   /** The verified-token cache answered: no signature was checked for this request. */
   readonly cacheHit: boolean;
+  /** The scheme of a header token (`'dpop'`: it came with a DPoP proof); null for a cookie, or no token. */
+  readonly scheme: TokenScheme | null;
+  /** The DPoP proof this request proved its token's key with; null when none was checked. */
+  readonly proof: string | null;
 }
 
 /** What a signed-out verification knows about the token it refused. */
@@ -39,6 +46,7 @@ export interface RefusedToken {
   token?: string | null;
   source?: TokenOrigin | null;
   issuer?: IssuerConfig | null;
+  scheme?: TokenScheme | null;
 }
 
 /**
@@ -60,6 +68,8 @@ export function signedOutVerification(error: AuthError | null, tokenPresent: boo
     tokenType: null,
     claims: null,
     cacheHit: false,
+    scheme: refused.scheme ?? schemeOf(refused.source ?? null),
+    proof: null,
   });
 }
 
@@ -84,7 +94,23 @@ export function verifiedVerification(verified: VerifiedParts, source: TokenOrigi
     tokenType: verified.tokenType,
     claims: verified.claims,
     cacheHit,
+    scheme: schemeOf(source),
+    proof: null,
   });
+}
+
+/**
+ * The verification with how its token was presented: under `scheme`, proved by the DPoP `proof`
+ * (null: none). The same object when nothing changes (a bearer token, the usual request). Frozen.
+ */
+export function presentedVerification(v: Verification, scheme: TokenScheme | null, proof: string | null): Verification {
+  if (v.scheme === scheme && v.proof === proof) return v;
+  return Object.freeze({ ...v, scheme, proof });
+}
+
+/** A header token counts as a bearer token until its scheme says otherwise. */
+function schemeOf(source: TokenOrigin | null): TokenScheme | null {
+  return source === 'header' ? 'bearer' : null;
 }
 
 /**
@@ -108,9 +134,11 @@ export function asVerification(result: AuthResult, token: string | null, source:
     tokenType: signedIn ? ((auth.tokenType as TokenType | undefined) ?? 'session_token') : null,
     claims: signedIn ? ((auth.claims as JWTPayload | undefined) ?? null) : null,
     cacheHit: false,
+    scheme: schemeOf(source),
+    proof: null,
   });
 }
 
 function isVerification(result: AuthResult): result is Verification {
-  return 'cacheHit' in result && 'issuer' in result && 'source' in result && 'tokenType' in result;
+  return 'cacheHit' in result && 'issuer' in result && 'source' in result && 'tokenType' in result && 'scheme' in result;
 }

@@ -4,6 +4,7 @@ import { readGrants } from '../auth-object/authorization-grants.js';
 import { readSessionFields, type SessionFields } from '../auth-object/claims.js';
 import { machineAuthObject, type MachineAuthObject } from '../auth-object/machine-auth-object.js';
 import { readScopes } from '../auth-object/scopes.js';
+import { tokenBindingOf } from '../auth-object/token-binding.js';
 import type { IssuerConfig } from '../config/resolved-options.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { TokenType } from './token-class.js';
@@ -48,14 +49,15 @@ export function buildVerifiedToken(
   header?: JWTHeaderParameters,
 ): VerifiedToken {
   const grants = issuer.authorization ? readGrants(issuer.authorization, claims) : undefined;
+  const binding = tokenBindingOf(claims);
   if (tokenType !== 'session_token') {
-    const auth = machineAuthObject(tokenType, claims, token, grants, issuer.scopeClaim);
+    const auth = machineAuthObject(tokenType, claims, token, grants, issuer.scopeClaim, binding);
     return withIssuer(deepFreeze({ token, tokenType, header, claims, fields: null, auth }), issuer);
   }
   const fields = readSessionFields(claims);
   fields.grants = grants;
   fields.scopes = readScopes(claims, tokenType, issuer.scopeClaim);
-  const auth = signedInAuthObject(claims, fields, token, issuer.getTokenTemplate);
+  const auth = signedInAuthObject(claims, fields, token, issuer.getTokenTemplate, binding);
   return withIssuer(deepFreeze({ token, tokenType, header, claims, fields, auth }), issuer);
 }
 

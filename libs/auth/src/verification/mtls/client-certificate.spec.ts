@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { createHash, X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { certificateFromHeader, certificateThumbprint } from './client-certificate.js';
+
+// PEM armour around bytes that are not a whole certificate (cut short).
+const PEM = `-----BEGIN CERTIFICATE-----
+MIIBeTCCAR+gAwIBAgIUQ8h9Hd0d0mBwbBv3XHGSXq0nN1UwCgYIKoZIzj0EAwIw
+ETEPMA0GA1UEAwwGY2xpZW50MCAXDTI1MDEwMTAwMDAwMFoYDzIxMjQxMjA4MDAw
+MDAwWjARMQ8wDQYDVQQDDAZjbGllbnQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC
+AAQ=
+-----END CERTIFICATE-----`;
+
+function certificate(): string {
+  if (!existsSync('/usr/bin/openssl')) return '';
+  return execFileSync(
+    '/usr/bin/openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=client', '-days', '1'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+}
+
+describe('client certificates', () => {
+  const pem = certificate();
+  const run = pem ? it : it.skip;
+
+  run('the thumbprint is the base64url SHA-256 of the DER', () => {
+    const der = new X509Certificate(pem).raw;
+    expect(certificateThumbprint(der)).toBe(createHash('sha256').update(der).digest('base64url'));
+  });
+
+  run('reads PEM, URL-encoded PEM, PEM with spaces for newlines, and base64 DER from a header', () => {
+    const der = new X509Certificate(pem).raw;
+    for (const value of [pem, encodeURIComponent(pem), pem.replace(/\n/g, ' '), der.toString('base64'), [pem]]) {
+      expect(Buffer.from(certificateFromHeader(value) as Uint8Array).equals(der)).toBe(true);
+    }
+  });
+
+  it.each([undefined, '', 'garbage', '%E0%A4%A', PEM, 'x'.repeat(20_000), ['a', 'b']])('reads no certificate from %p', (value) => {
+    expect(certificateFromHeader(value as never)).toBeUndefined();
+  });
+});
