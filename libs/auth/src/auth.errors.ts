@@ -40,6 +40,13 @@ export const AuthErrorReason = {
    * subdomain for the whole site (cookie tossing), so neither is used.
    */
   CookieDuplicated: 'cookie-duplicated',
+  /**
+   * Clerk's cookie rules (`clerkCookies`): a session cookie minted before the client's last sign-in
+   * or sign-out (`__client_uat`): the user signed out, or in again, since (in another tab).
+   */
+  SessionTokenIatBeforeClientUat: 'session-token-iat-before-client-uat',
+  /** Clerk's cookie rules (`clerkCookies`): a session cookie without `__client_uat`, or with `__client_uat=0` (signed out). */
+  SessionTokenWithoutClientUat: 'session-token-but-no-client-uat',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */

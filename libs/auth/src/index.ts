@@ -6,7 +6,7 @@ export { AUTH_DEFAULTS } from './config/auth-defaults.js';
 export { AuthConfigError } from './config/auth-config-error.js';
 export { resolveAuthOptions } from './config/resolve-auth-options.js';
 export type { IssuerConfig, ResolvedAuthOptions } from './config/resolved-options.js';
-export type { IssuerOptions, IssuerResolver, ResolvedIssuerAnswer, SeveralIssuersOptions } from './config/issuer-options.js';
+export type { ClerkCookiesOptions, IssuerOptions, IssuerResolver, ResolvedIssuerAnswer, SeveralIssuersOptions } from './config/issuer-options.js';
 export type { ResolvedIssuers } from './config/resolved-options.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';

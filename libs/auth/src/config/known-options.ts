@@ -27,6 +27,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   rpcTokenField: true,
   defaultPolicy: true,
   treatPendingAsSignedOut: true,
+  clerkCookies: true,
   realm: true,
   getTokenTemplate: true,
   checkClaims: true,

@@ -2,6 +2,7 @@ import { AuthConfigError } from './auth-config-error.js';
 import { AUTH_DEFAULTS } from './auth-defaults.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { resolveBootChecks } from './boot-checks-option.js';
+import { moduleClerkCookies } from './clerk-cookie-options.js';
 import { checkKnownOptions } from './known-options.js';
 import { resolveOpaqueTokenOptions } from './opaque-token-options.js';
 import { booleanOption, cacheOption, numberOption, optionalString } from './option-checks.js';
@@ -60,6 +61,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     tokenSources: [...tokenSources],
     headerName: (optionalString(options, 'headerName') ?? AUTH_DEFAULTS.headerName).toLowerCase(),
     cookieName: optionalString(options, 'cookieName') ?? AUTH_DEFAULTS.cookieName,
+    clerkCookies: moduleClerkCookies(issuers.entries, issuers.resolve !== undefined),
     rpcTokenField: optionalString(options, 'rpcTokenField') ?? AUTH_DEFAULTS.rpcTokenField,
     defaultPolicy,
     realm: optionalString(options, 'realm') ?? AUTH_DEFAULTS.realm,

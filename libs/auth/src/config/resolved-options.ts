@@ -1,6 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { TokenTemplateProvider } from '../auth-object/auth-object.js';
 import type { AuthorizationMapper } from '../auth-object/authorization-grants.js';
+import type { ClerkCookieRules } from '../token/clerk-cookies.js';
 import type { RevocationHook } from '../revocation/revocation-check.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { AcceptsToken, TokenClassifier } from '../verification/token-class.js';
@@ -39,6 +40,8 @@ export interface IssuerConfig {
   /** The claim this issuer's scopes are read from for every class; undefined: the claim each class defines. */
   scopeClaim: string | undefined;
   treatPendingAsSignedOut: boolean;
+  /** Clerk's cookie rules for this issuer's session tokens from the session cookie; undefined when off. */
+  clerkCookies: ClerkCookieRules | undefined;
   getTokenTemplate: TokenTemplateProvider | undefined;
   checkClaims: ClaimsCheck | undefined;
   authorization: AuthorizationMapper | undefined;
@@ -91,6 +94,8 @@ export interface ResolvedAuthOptions extends AuthEventOptions {
   /** Lower-case. */
   headerName: string;
   cookieName: string;
+  /** The cookie names and `__client_uat` reading of the module's Clerk entry (see `clerkCookies`); undefined when no entry uses them. */
+  clerkCookies: ClerkCookieRules | undefined;
   rpcTokenField: string;
   defaultPolicy: AuthPolicyMode;
   realm: string;

@@ -13,7 +13,7 @@ import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
 import { checkTimeWindow } from './time-window.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { buildVerifiedToken, type VerifiedToken } from './verified-token.js';
-import { signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification.js';
+import { signedOutVerification, verifiedVerification, withClientUat, type TokenOrigin, type Verification } from './verification.js';
 
 export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
@@ -185,7 +185,12 @@ export class TokenVerifier {
       return pending ? pending.then(() => stored, refused) : stored;
     };
     // The issuer's answer changed since: what the token is worth now is what a new request gets.
-    const withIssuer = (current: IssuerVerifier) => (current.options !== issuer && token !== null ? this.authenticate(token, stored.source) : revocationCheck());
+    const again = (v: Verification) => withClientUat(v, stored.clientUat);
+    const withIssuer = (current: IssuerVerifier) => {
+      if (current.options === issuer || token === null) return revocationCheck();
+      const fresh = this.authenticate(token, stored.source);
+      return fresh instanceof Promise ? fresh.then(again) : again(fresh);
+    };
     if (trusted === undefined) return revocationCheck();
     return trusted instanceof Promise ? trusted.then(withIssuer, refused) : withIssuer(trusted);
   }

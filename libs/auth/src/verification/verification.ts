@@ -33,6 +33,12 @@ export interface Verification extends AuthResult {
   readonly claims: JWTPayload | null;
   /** The verified-token cache answered: no signature was checked for this request. */
   readonly cacheHit: boolean;
+  /**
+   * Under Clerk's cookie rules (`clerkCookies`), for a token from the session cookie: the
+   * `__client_uat` sent beside it, in seconds (0: absent or signed out); `decide` compares it with
+   * the token's `iat`. Null otherwise.
+   */
+  readonly clientUat: number | null;
 }
 
 /** What a signed-out verification knows about the token it refused. */
@@ -61,6 +67,7 @@ export function signedOutVerification(error: AuthError | null, tokenPresent: boo
     tokenType: null,
     claims: null,
     cacheHit: false,
+    clientUat: null,
   });
 }
 
@@ -76,6 +83,7 @@ export function verifiedVerification(verified: VerifiedToken, source: TokenOrigi
     tokenType: verified.tokenType,
     claims: verified.claims,
     cacheHit,
+    clientUat: null,
   });
 }
 
@@ -100,7 +108,17 @@ export function asVerification(result: AuthResult, token: string | null, source:
     tokenType: signedIn ? ((auth.tokenType as TokenType | undefined) ?? 'session_token') : null,
     claims: signedIn ? ((auth.claims as JWTPayload | undefined) ?? null) : null,
     cacheHit: false,
+    clientUat: null,
   });
+}
+
+/**
+ * The same verification with the `__client_uat` its request sent beside the session cookie (Clerk's
+ * cookie rules); itself when there is none to add. Frozen.
+ */
+export function withClientUat(v: Verification, clientUat: number | undefined | null): Verification {
+  if (clientUat === undefined || clientUat === null || v.clientUat === clientUat) return v;
+  return Object.freeze({ ...v, clientUat });
 }
 
 function isVerification(result: AuthResult): result is Verification {
