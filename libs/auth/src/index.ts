@@ -77,6 +77,8 @@ export {
   type PresetPassthroughOptions,
 } from './presets/index.js';
 export { getAuth, type GetAuthOptions } from './get-auth.js';
+export { CurrentUser } from './current-user/current-user.decorator.js';
+export type { CurrentUserOptions, CurrentUserRegistry, LoadUser, LoadUserContext, UserCacheOptions } from './config/current-user-options.js';
 export { AuthError, AuthErrorReason, bearerChallenge, type BearerChallenge } from './auth.errors.js';
 export { AUTH_OPTIONS, AUTH_POLICY_METADATA } from './auth.constants.js';
 export { extractToken, type ExtractedToken, type RequestHeaders } from './token/extract-token.js';

@@ -60,6 +60,8 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   resolveIssuerMaxCalls: true,
   resolveIssuerTimeoutInMs: true,
   resolveIssuerAddresses: true,
+  loadUser: true,
+  currentUser: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */

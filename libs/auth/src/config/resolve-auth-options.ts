@@ -3,6 +3,7 @@ import { AUTH_DEFAULTS } from './auth-defaults.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { resolveBootChecks } from './boot-checks-option.js';
 import { moduleClerkCookies } from './clerk-cookie-options.js';
+import { resolveCurrentUserOptions } from './current-user-options.js';
 import { checkKnownOptions } from './known-options.js';
 import { resolveOpaqueTokenOptions } from './opaque-token-options.js';
 import { booleanOption, cacheOption, numberOption, optionalString } from './option-checks.js';
@@ -73,6 +74,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     revocationTimeoutInMs: numberOption(options, 'revocationTimeoutInMs', AUTH_DEFAULTS.revocationTimeoutInMs, 1),
     revocation: options.revocation,
     bootChecks: resolveBootChecks(options.bootChecks),
+    currentUser: resolveCurrentUserOptions(options.loadUser, options.currentUser),
     metrics: options.metrics,
     onAuthenticated: options.onAuthenticated,
     onRefused: options.onRefused,

@@ -8,6 +8,7 @@ import type { AcceptsToken, TokenClassifier } from '../verification/token-class.
 import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 import type { AuthPolicyMode, ClaimsCheck, TokenSource } from './auth-options.js';
 import type { BootChecksOptions } from './boot-checks-option.js';
+import type { ResolvedCurrentUser } from './current-user-options.js';
 import type { AuthEventOptions } from './event-options.js';
 import type { IssuerResolver } from './issuer-options.js';
 import type { ResolvedOpaqueTokens } from './opaque-token-options.js';
@@ -110,4 +111,6 @@ export interface ResolvedAuthOptions extends AuthEventOptions {
   revocationTimeoutInMs: number;
   revocation: RevocationStore | undefined;
   bootChecks: Required<BootChecksOptions>;
+  /** `loadUser` and its settings; undefined without a loader (`@CurrentUser()` then fails at boot). */
+  currentUser: ResolvedCurrentUser | undefined;
 }
