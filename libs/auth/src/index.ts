@@ -96,7 +96,13 @@ export type {} from './express-request.js';
 export { withWsHandshake, rememberWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
 export { GRAPHQL_ERROR_CODES, type AuthDenialPayload } from './transport-exceptions.js';
 export { memoryRevocationStore, type MemoryRevocationStoreOptions } from './revocation/memory-revocation-store.js';
-export { RevocationUnavailableError, type RevocationStore, type RevocationTarget } from './revocation/revocation-store.js';
+export {
+  RevocationUnavailableError,
+  type RevocationListener,
+  type RevocationStore,
+  type RevocationTarget,
+  type RevokedEntry,
+} from './revocation/revocation-store.js';
 export type { RevocationHook } from './revocation/revocation-check.js';
 export { redisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation-store.js';
 export type { RedisLikeClient } from './revocation/redis-client.js';
