@@ -13,7 +13,7 @@ describe('UserCache', () => {
   it('one load per issuer and subject while held; each issuer its own', async () => {
     const { cache } = setup();
     let loads = 0;
-    const load = async () => `user ${++loads}`;
+    const load = () => Promise.resolve(`user ${++loads}`);
     expect(await cache.through('https://a.test', 'user_1', load)).toBe('user 1');
     expect(await cache.through('https://a.test', 'user_1', load)).toBe('user 1');
     expect(await cache.through('https://b.test', 'user_1', load)).toBe('user 2');
@@ -22,24 +22,24 @@ describe('UserCache', () => {
 
   it('forgets a load that finds nobody or fails; keeps a user for ttlInMs', async () => {
     const { cache, clock } = setup();
-    await cache.through('i', 'gone', async () => null);
+    await cache.through('i', 'gone', () => Promise.resolve(null));
     await expect(cache.through('i', 'down', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     await settle();
     expect(cache.size).toBe(0);
-    await cache.through('i', 'u', async () => 'first');
+    await cache.through('i', 'u', () => Promise.resolve('first'));
     clock.now += 999;
-    expect(await cache.through('i', 'u', async () => 'second')).toBe('first');
+    expect(await cache.through('i', 'u', () => Promise.resolve('second'))).toBe('first');
     clock.now += 2;
-    expect(await cache.through('i', 'u', async () => 'second')).toBe('second');
+    expect(await cache.through('i', 'u', () => Promise.resolve('second'))).toBe('second');
   });
 
   it("invalidates one issuer's subject, or every issuer's; a load in flight then is not kept", async () => {
     const { cache } = setup();
-    await cache.through('a', 'u', async () => 'a');
-    await cache.through('b', 'u', async () => 'b');
+    await cache.through('a', 'u', () => Promise.resolve('a'));
+    await cache.through('b', 'u', () => Promise.resolve('b'));
     cache.invalidate('a', 'u');
-    expect(await cache.through('a', 'u', async () => 'a2')).toBe('a2');
-    expect(await cache.through('b', 'u', async () => 'b2')).toBe('b');
+    expect(await cache.through('a', 'u', () => Promise.resolve('a2'))).toBe('a2');
+    expect(await cache.through('b', 'u', () => Promise.resolve('b2'))).toBe('b');
     cache.invalidate(null, 'u');
     expect(cache.size).toBe(0);
     let resolve!: (user: string) => void;
@@ -47,14 +47,14 @@ describe('UserCache', () => {
     cache.invalidate('a', 'v');
     resolve('stale');
     expect(await inFlight).toBe('stale');
-    expect(await cache.through('a', 'v', async () => 'fresh')).toBe('fresh');
+    expect(await cache.through('a', 'v', () => Promise.resolve('fresh'))).toBe('fresh');
   });
 
   it('holds at most maxEntries, the least recently used dropped first', async () => {
     const { cache } = setup(2);
-    for (const sub of ['x', 'y', 'z']) await cache.through('i', sub, async () => sub);
+    for (const sub of ['x', 'y', 'z']) await cache.through('i', sub, () => Promise.resolve(sub));
     expect(cache.size).toBe(2);
-    expect(await cache.through('i', 'x', async () => 'x again')).toBe('x again');
+    expect(await cache.through('i', 'x', () => Promise.resolve('x again'))).toBe('x again');
   });
 
   it('revocation stores tell listeners of each new revocation, with its issuer (null: every issuer)', async () => {

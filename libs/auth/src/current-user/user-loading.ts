@@ -9,7 +9,9 @@ import { UserCache } from './user-cache.js';
 /** Key (on a request, handshake or message) of the user loaded for it, with the verification it was loaded for. */
 const CURRENT_USER = Symbol.for('nestjs-warden:current-user');
 /** What the timer rejects with: told apart from anything a loader throws. */
-const TIMED_OUT = Object.freeze({ timedOut: true });
+class LoadTimeout extends Error {
+  override readonly name = 'LoadTimeout';
+}
 
 interface LoadedUser {
   readonly verification: Verification;
@@ -92,7 +94,7 @@ export class UserLoading {
   private async call(auth: SignedInAuthObjectFor, context: LoadUserContext): Promise<RegisteredUser | null> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(TIMED_OUT), this.settings.timeoutInMs);
+      timer = setTimeout(() => reject(new LoadTimeout('timeout')), this.settings.timeoutInMs);
     });
     try {
       const user = await Promise.race([Promise.resolve().then(() => this.settings.load(auth, context)), timeout]);
@@ -121,6 +123,6 @@ function sameLoad(memo: LoadedUser, request: UserRequest): boolean {
 
 /** The class of what a loader threw, never its message (it may hold a connection string or a token). */
 function errorName(error: unknown): string {
-  if (error === TIMED_OUT) return 'timeout';
+  if (error instanceof LoadTimeout) return 'timeout';
   return error instanceof Error ? error.name : typeof error;
 }

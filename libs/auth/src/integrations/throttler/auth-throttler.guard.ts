@@ -38,16 +38,16 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
   }
 
   /** The caller's bucket: {@link trackerOf} of {@link callerOf}, the address for anonymous requests. */
-  protected override async getTracker(req: Req, context?: ExecutionContext): Promise<string> {
+  protected override getTracker(req: Req, context?: ExecutionContext): Promise<string> {
     const ip = normalizeIp(addressOf(req), this.ipv6SubnetPrefix);
-    return context ? trackerOf(callerOf(context), ip) : `ip:${ip}`;
+    return Promise.resolve(context ? trackerOf(callerOf(context), ip) : `ip:${ip}`);
   }
 
   /** HTTP as the throttler reads it; GraphQL's request and response; a WebSocket's handshake (no headers to set). */
   protected override getRequestResponse(context: ExecutionContext): { req: Req; res: Req } {
     switch (contextTypeOf(context)) {
       case 'graphql': {
-        const gql = context.getArgByIndex(2) as { req?: Req; res?: Req; request?: Req; reply?: Req & { request?: Req } } | undefined;
+        const gql = context.getArgByIndex<{ req?: Req; res?: Req; request?: Req; reply?: Req & { request?: Req } } | undefined>(2);
         return { req: gql?.req ?? gql?.request ?? gql?.reply?.request ?? {}, res: gql?.res ?? gql?.reply ?? {} };
       }
       case 'ws': {
@@ -56,7 +56,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
         return { req: { headers: carrier?.headers ?? {}, ip: client?.handshake?.address ?? client?._socket?.remoteAddress }, res: {} };
       }
       default:
-        return super.getRequestResponse(context) as { req: Req; res: Req };
+        return super.getRequestResponse(context);
     }
   }
 

@@ -64,7 +64,8 @@ export interface TrackerOptions {
  */
 export function trackerOf(auth: AnyAuthObject, ip: string, options: TrackerOptions = {}): string {
   if (!auth.isAuthenticated) return `ip:${ip}`;
-  const iss = String((auth as { issuer?: unknown }).issuer ?? '');
+  const issuer = (auth as { issuer?: unknown }).issuer;
+  const iss = typeof issuer === 'string' ? issuer : '';
   switch (auth.tokenType) {
     case 'm2m_token':
       return `machine:${iss}:${auth.machineId}`;
