@@ -71,6 +71,35 @@ describe.each(['express', 'fastify'] as const)('limits by caller, in memory (%s)
   });
 });
 
+describe('over GraphQL (Apollo): the same buckets; a field over the limit gets the throttler error', () => {
+  let app: Replica;
+  beforeAll(async () => {
+    app = await startThrottlerApp(compiled.entry, { jwks: issuer.jwks, issuer: issuer.issuer, adapter: 'express', graphql: true });
+    replicas.push(app);
+  }, 60_000);
+
+  /** Each query's outcome: true, or its error's message (the throttler's text; Apollo reports its code as INTERNAL_SERVER_ERROR). */
+  async function reports(headers: Record<string, string>, count: number): Promise<Array<boolean | string>> {
+    const out: Array<boolean | string> = [];
+    for (let i = 0; i < count; i++) {
+      const res = await fetch(`${app.origin}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ reports }' }),
+      });
+      const body = (await res.json()) as { data?: { reports?: boolean } | null; errors?: Array<{ message?: string }> };
+      out.push(body.errors?.[0]?.message ?? body.data?.reports ?? false);
+    }
+    return out;
+  }
+
+  it('two users, each their own bucket', async () => {
+    const [grace, heidi] = [await user('user_grace'), await user('user_heidi')];
+    expect(await reports(grace, 4)).toEqual([true, true, true, 'ThrottlerException: Too Many Requests']);
+    expect(await reports(heidi, 3)).toEqual([true, true, true]);
+  });
+});
+
 (haveRedis ? describe : describe.skip)('two replicas share limits through the Redis storage', () => {
   let redis: RedisProcess;
   let a: Replica;

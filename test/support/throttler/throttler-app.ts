@@ -1,9 +1,12 @@
 // One replica of an API rate-limited by caller: AuthModule, @nestjs/throttler with AuthThrottlerGuard,
 // in memory or on Redis. Run as its own node process, compiled by compileThrottlerApp(): @nestjs/throttler
 // is CommonJS requiring Nest 12's ESM packages, which plain Node 20 loads and Jest on Node 20 cannot.
-// REPLICA_CONFIG (JSON): { jwks, issuer, adapter: 'express' | 'fastify', redisUrl? }. Prints `READY <port>`.
+// REPLICA_CONFIG (JSON): { jwks, issuer, adapter: 'express' | 'fastify', redisUrl?, graphql? }. Prints `READY <port>`.
+// With `graphql` (Express): Apollo at /graphql, `{ reports }` under the same guards.
 import 'reflect-metadata';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -14,7 +17,13 @@ import { AuthModule } from '../../../libs/auth/src/auth.module.js';
 import type { AuthModuleOptions } from '../../../libs/auth/src/config/auth-options.js';
 import { AuthThrottlerGuard, callerOf } from '../../../libs/auth/src/integrations/throttler/index.js';
 
-const config = JSON.parse(process.env.REPLICA_CONFIG ?? '{}') as { jwks: AuthModuleOptions['jwks']; issuer: string; adapter: string; redisUrl?: string };
+const config = JSON.parse(process.env.REPLICA_CONFIG ?? '{}') as {
+  jwks: AuthModuleOptions['jwks'];
+  issuer: string;
+  adapter: string;
+  redisUrl?: string;
+  graphql?: boolean;
+};
 const keys = (): AuthModuleOptions => ({ jwks: config.jwks, issuer: config.issuer });
 
 @Controller()
@@ -61,7 +70,25 @@ function appModule(storage?: ThrottlerStorage) {
   return AppModule;
 }
 
-const module = appModule(config.redisUrl ? new ThrottlerStorageRedisService(config.redisUrl) : undefined);
+@Resolver()
+class ReportsResolver {
+  @Query()
+  reports(): boolean {
+    return true;
+  }
+}
+
+const appWithGraphql = (inner: ReturnType<typeof appModule>) => {
+  @Module({
+    imports: [inner, GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, typeDefs: 'type Query { reports: Boolean }', introspection: false })],
+    providers: [ReportsResolver],
+  })
+  class GraphqlAppModule {}
+  return GraphqlAppModule;
+};
+
+const rest = appModule(config.redisUrl ? new ThrottlerStorageRedisService(config.redisUrl) : undefined);
+const module = config.graphql ? appWithGraphql(rest) : rest;
 const app: INestApplication =
   config.adapter === 'fastify'
     ? await NestFactory.create(module, new FastifyAdapter(), { logger: ['error'] })

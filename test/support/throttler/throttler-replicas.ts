@@ -42,7 +42,7 @@ export async function compileThrottlerApp(): Promise<{ entry: string; remove(): 
 /** Starts one compiled replica. */
 export function startThrottlerApp(
   entry: string,
-  config: { jwks: object; issuer: string; adapter: 'express' | 'fastify'; redisUrl?: string },
+  config: { jwks: object; issuer: string; adapter: 'express' | 'fastify'; redisUrl?: string; graphql?: boolean },
 ): Promise<Replica> {
   return startNodeApp([entry], config);
 }
