@@ -103,7 +103,7 @@ function callMe(page: Page): Promise<{ status: number; sessionId?: string; reaso
     expect(await callMe(tab)).toEqual({ status: 401, reason: 'session-token-but-no-client-uat' });
 
     // Signed in again: a session cookie minted after the last sign-in counts.
-    await setCookies(other, { __session: await session('sess_again', 0), __client_uat: String(now() - 1) });
+    await setCookies(other, { __session: await session('sess_again', 0), __client_uat: String(now() - 5) });
     expect(await callMe(tab)).toEqual({ status: 200, sessionId: 'sess_again' });
     await tab.close();
     await other.close();

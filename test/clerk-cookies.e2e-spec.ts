@@ -29,7 +29,8 @@ const apps = new Map<AdapterName, INestApplication>();
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A Clerk session token of this instance (or of `iss`), minted `age` seconds ago, valid for a minute from now. */
-const session = (sid: string, age: number, iss = ISSUER) => issuer.sign({ sub: 'user_1', sid, iss, iat: now() - age, nbf: now() - age - 5, exp: now() + 60 });
+const session = (sid: string, age: number, iss = ISSUER, at = now()) =>
+  issuer.sign({ sub: 'user_1', sid, iss, iat: at - age, nbf: at - age - 5, exp: at + 60 });
 
 /** What the app makes of the same request: signed in or not, the session, the reason (debug). */
 async function ours(adapter: AdapterName, cookie: string, bearer?: string): Promise<ClerkCookieState> {
@@ -63,41 +64,47 @@ it("derives Clerk's cookie suffix from the publishable key", () => {
 });
 
 describe.each(ADAPTERS)('the cases of the issue, both sides (%s)', (adapter) => {
-  const cases: Array<[string, (t: { plain: string; other: string; stale: string }) => string, string | null, string | null]> = [
-    ['__client_uat older than the token: signed in', ({ plain }) => `__session=${plain}; __client_uat=${now() - 60}`, 'sess_plain', null],
-    ['__client_uat as old as the token: signed in', ({ plain }) => `__session=${plain}; __client_uat=${now() - 30}`, 'sess_plain', null],
+  const cases: Array<[string, (tokens: { plain: string; other: string; stale: string }, t: number) => string, string | null, string | null]> = [
+    ['__client_uat older than the token: signed in', ({ plain }, t) => `__session=${plain}; __client_uat=${t - 60}`, 'sess_plain', null],
+    ['__client_uat as old as the token: signed in', ({ plain }, t) => `__session=${plain}; __client_uat=${t - 30}`, 'sess_plain', null],
     [
       '__client_uat newer than the token (signed out in another tab)',
-      ({ plain }) => `__session=${plain}; __client_uat=${now()}`,
+      ({ plain }, t) => `__session=${plain}; __client_uat=${t}`,
       null,
       'session-token-iat-before-client-uat',
     ],
-    ['__client_uat=0 with a session cookie', ({ plain }) => `__session=${plain}; __client_uat=0`, null, 'session-token-but-no-client-uat'],
-    ['a session cookie without __client_uat', ({ plain }) => `__session=${plain}`, null, 'session-token-but-no-client-uat'],
-    ['only the suffixed cookies', ({ other }) => `__session_SUFFIX=${other}; __client_uat_SUFFIX=${now() - 60}`, 'sess_suffixed', null],
+    ['__client_uat=0 with a session cookie', ({ plain }, t) => `__session=${plain}; __client_uat=0`, null, 'session-token-but-no-client-uat'],
+    ['a session cookie without __client_uat', ({ plain }, t) => `__session=${plain}`, null, 'session-token-but-no-client-uat'],
+    ['only the suffixed cookies', ({ other }, t) => `__session_SUFFIX=${other}; __client_uat_SUFFIX=${t - 60}`, 'sess_suffixed', null],
     [
       'suffixed signed out, unsuffixed signed in: the unsuffixed pair',
-      ({ plain, other }) => `__session=${plain}; __client_uat=${now() - 60}; __session_SUFFIX=${other}; __client_uat_SUFFIX=0`,
+      ({ plain, other }, t) => `__session=${plain}; __client_uat=${t - 60}; __session_SUFFIX=${other}; __client_uat_SUFFIX=0`,
       'sess_plain',
       null,
     ],
     [
       'both signed in, the unsuffixed token newer: the unsuffixed pair',
-      ({ plain, other }) => `__session=${plain}; __client_uat=1; __session_SUFFIX=${other}; __client_uat_SUFFIX=${now()}`,
+      ({ plain, other }, t) => `__session=${plain}; __client_uat=1; __session_SUFFIX=${other}; __client_uat_SUFFIX=${t}`,
       'sess_plain',
       null,
     ],
     [
       'both signed in, the suffixed token newer: the suffixed pair and its __client_uat',
-      ({ stale, other }) => `__session=${stale}; __client_uat=1; __session_SUFFIX=${other}; __client_uat_SUFFIX=${now()}`,
+      ({ stale, other }, t) => `__session=${stale}; __client_uat=1; __session_SUFFIX=${other}; __client_uat_SUFFIX=${t}`,
       null,
       'session-token-iat-before-client-uat',
     ],
   ];
 
   it.each(cases)('%s', async (_name, cookies, sessionId, reason) => {
-    const tokens = { plain: await session('sess_plain', 30), other: await session('sess_suffixed', 40), stale: await session('sess_stale', 50) };
-    const cookie = cookies(tokens).replaceAll('SUFFIX', suffix);
+    // One instant for the tokens and the cookies: `as old as` stays equal across a second boundary.
+    const t = now();
+    const tokens = {
+      plain: await session('sess_plain', 30, ISSUER, t),
+      other: await session('sess_suffixed', 40, ISSUER, t),
+      stale: await session('sess_stale', 50, ISSUER, t),
+    };
+    const cookie = cookies(tokens, t).replaceAll('SUFFIX', suffix);
     const expected = { isAuthenticated: sessionId !== null, sessionId, reason };
     expect(comparable(await clerkSide.cookies(cookie))).toEqual(expected);
     expect(await ours(adapter, cookie)).toEqual(expected);
