@@ -6,6 +6,7 @@ export interface ProviderMetadata {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
+  end_session_endpoint?: string;
 }
 
 /** A token endpoint response. */
@@ -57,6 +58,8 @@ export async function authorizationCodeWithPkce(
     /** What the login "page" reports: the level the user reached and when (epoch seconds). */
     loginAcr?: string;
     loginTs?: number;
+    /** The browser's cookies at the provider: pass one to sign out of the same session later ({@link endSession}). */
+    jar?: Map<string, string>;
   },
 ): Promise<TokenResponse> {
   const verifier = randomBytes(32).toString('base64url');
@@ -79,7 +82,7 @@ export async function authorizationCodeWithPkce(
     authorize.searchParams.set(k, v);
   }
 
-  const jar = new Map<string, string>();
+  const jar = request.jar ?? new Map<string, string>();
   const send = async (url: string, init: RequestInit = {}): Promise<Response> => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
@@ -130,4 +133,27 @@ export async function authorizationCodeWithPkce(
     next = locationOf(form, next);
   }
   throw new Error('the authorization flow did not reach the redirect URI');
+}
+
+/**
+ * RP-initiated logout at the provider (OpenID Connect RP-Initiated Logout), as the browser whose
+ * cookies are in `jar` would: the logout page, then its form confirmed (`logout=yes`). The provider
+ * sends its back-channel logout tokens before it answers. Resolves the status of the confirmation.
+ */
+export async function endSession(metadata: ProviderMetadata, jar: Map<string, string>, clientId: string): Promise<number> {
+  if (!metadata.end_session_endpoint) throw new Error('the provider has no end_session_endpoint');
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const page = await fetch(`${metadata.end_session_endpoint}?client_id=${encodeURIComponent(clientId)}`, { headers: { cookie: cookie() }, redirect: 'manual' });
+  const html = await page.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !xsrf) throw new Error(`no logout form (${page.status})`);
+  const confirm = await fetch(new URL(action, metadata.end_session_endpoint), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ xsrf, logout: 'yes' }),
+  });
+  await confirm.arrayBuffer();
+  return confirm.status;
 }

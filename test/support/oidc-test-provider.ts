@@ -26,7 +26,7 @@ export const ACR = { password: 'urn:example:acr:pwd', mfa: 'urn:example:acr:mfa'
  * client_credentials, and authorization code + PKCE. The login and consent "pages" are two POST
  * endpoints that finish the interaction, as a real app's forms would.
  */
-export async function startOidcProvider(options: { signingKey?: JWK } = {}): Promise<OidcTestProvider> {
+export async function startOidcProvider(options: { signingKey?: JWK; backchannelLogoutUri?: string } = {}): Promise<OidcTestProvider> {
   // Assigned once the server listens (the provider needs its URL); the handler reads it before.
   // eslint-disable-next-line prefer-const
   let provider: Provider | undefined;
@@ -38,7 +38,7 @@ export async function startOidcProvider(options: { signingKey?: JWK } = {}): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const signingKey = options.signingKey ?? (await newSigningKey());
-  provider = new Provider(issuer, configuration(signingKey));
+  provider = new Provider(issuer, configuration(signingKey, options.backchannelLogoutUri));
   return {
     issuer,
     signingKey,
@@ -55,7 +55,12 @@ async function newSigningKey(): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid: `k-${Math.random().toString(36).slice(2, 10)}`, alg: 'RS256', use: 'sig' };
 }
 
-function configuration(signingKey: JWK): Configuration {
+/**
+ * With `backchannelLogoutUri`: Back-Channel Logout 1.0 for the PKCE client (logout tokens with `sid`
+ * to that URI when its user signs out), and the session's `sid` in its access tokens, as Keycloak puts it there.
+ */
+function configuration(signingKey: JWK, backchannelLogoutUri?: string): Configuration {
+  const logout = backchannelLogoutUri ? { backchannel_logout_uri: backchannelLogoutUri, backchannel_logout_session_required: true } : {};
   return {
     adapter: memoryAdapterFactory(),
     jwks: { keys: [signingKey] },
@@ -74,20 +79,29 @@ function configuration(signingKey: JWK): Configuration {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         redirect_uris: [SPA_CLIENT.redirectUri],
+        ...logout,
       },
     ],
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     acrValues: Object.values(ACR),
     // RFC 9470 wants the resource server to see how and when the user authenticated: the access token
     // of a code carries the login's acr and auth_time.
-    extraTokenClaims: async (ctx) => {
+    extraTokenClaims: async (ctx, token) => {
       const code = ctx.oidc.entities.AuthorizationCode;
-      return code ? { acr: code.acr, auth_time: code.authTime } : undefined;
+      const sid = backchannelLogoutUri && 'sid' in token && typeof token.sid === 'string' ? { sid: token.sid } : {};
+      return code ? { acr: code.acr, auth_time: code.authTime, ...sid } : undefined;
     },
     clientBasedCORS: () => false,
     ttl: { AccessToken: 300, AuthorizationCode: 60, ClientCredentials: 300, IdToken: 300, Grant: 600, Interaction: 600, Session: 600 },
     features: {
       devInteractions: { enabled: false },
+      ...(backchannelLogoutUri
+        ? {
+            backchannelLogout: { enabled: true },
+            // The logout page is just its form (the test reads its xsrf), as a real page embeds it.
+            rpInitiatedLogout: { enabled: true, logoutSource: async (ctx, form) => void (ctx.body = form) },
+          }
+        : {}),
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,

@@ -28,3 +28,6 @@ export const AUTH_GUARD_MARKER = Symbol.for('nestjs-warden:auth-guard');
  * boot check does not ask for an AuthGuard there.
  */
 export const AUTH_GUARD_NOT_NEEDED_METADATA = 'nestjs-warden:auth-guard-not-needed';
+
+/** Injection token of the module's user loading (`loadUser`); null without a loader. */
+export const CURRENT_USER_LOADER = Symbol.for('nestjs-warden:current-user-loader');

@@ -74,6 +74,17 @@ export const AuthErrorReason = {
   TokenDecryptionFailed: 'token-decryption-failed',
   /** `decryption.required` is on and the token is not encrypted. */
   TokenNotEncrypted: 'token-not-encrypted',
+  /**
+   * Clerk's cookie rules (`clerkCookies`): a session cookie minted before the client's last sign-in
+   * or sign-out (`__client_uat`): the user signed out, or in again, since (in another tab).
+   */
+  SessionTokenIatBeforeClientUat: 'session-token-iat-before-client-uat',
+  /** Clerk's cookie rules (`clerkCookies`): a session cookie without `__client_uat`, or with `__client_uat=0` (signed out). */
+  SessionTokenWithoutClientUat: 'session-token-but-no-client-uat',
+  /** `@CurrentUser()`: `loadUser` found no user for a verified token (401, or 403 by `currentUser.whenMissing`). */
+  UserNotFound: 'user-not-found',
+  /** `@CurrentUser()`: `loadUser` threw, rejected or did not answer within `currentUser.timeoutInMs` (503). */
+  UserUnavailable: 'user-unavailable',
 } as const;
 
 /** One of the values of {@link AuthErrorReason}, e.g. `'token-expired'`. */

@@ -15,7 +15,7 @@ import { sessionCookieRefusal } from './token/cookie-origin.js';
 import { extractToken, type ExtractedToken } from './token/extract-token.js';
 import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
 import { toTransportException } from './transport-exceptions.js';
-import { asVerification, signedOutVerification, type TokenOrigin, type TokenScheme, type Verification } from './verification/verification.js';
+import { asVerification, signedOutVerification, withClientUat, type TokenOrigin, type TokenScheme, type Verification } from './verification/verification.js';
 
 /** A request with nothing the guard can read (a transport it does not know): no token. */
 const NO_CARRIER = signedOutVerification(new AuthError(AuthErrorReason.TokenMissing, 'no token'), false);
@@ -179,7 +179,7 @@ export class AuthGuard implements CanActivate {
     // A token header under another scheme than Bearer (`Token x`, `Basic x`): no token, but one was probably meant.
     const otherScheme = token === null && sentWithAnotherScheme(carrier.headers, this.options);
     const complete = (result: Verification | AuthResult): Verification | Promise<Verification> => {
-      const verification = asVerification(result, token, source, this.options.issuers.single ? this.options.issuers.entries[0] : null);
+      const verification = withClientUat(asVerification(result, token, source, this.options.issuers.single ? this.options.issuers.entries[0] : null), found?.clientUat);
       return this.checkProof(carrier, otherScheme ? withSchemeReason(verification) : verification, scheme);
     };
     const result = this.authenticate(token, source);

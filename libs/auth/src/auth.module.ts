@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { AUTH_OBSERVER, AUTH_OPTIONS } from './auth.constants.js';
+import { AUTH_OBSERVER, AUTH_OPTIONS, CURRENT_USER_LOADER } from './auth.constants.js';
 import { authOptionsProviders } from './auth-options.providers.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
@@ -8,6 +8,7 @@ import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS
 import type { AuthModuleOptions } from './config/auth-options.js';
 import { AuthService } from './auth.service.js';
 import { authObserverProvider } from './auth-events.provider.js';
+import { userLoadingProvider } from './current-user/user-loading.provider.js';
 
 /** Implement this to supply options through `forRootAsync({ useClass })`. */
 export interface AuthOptionsFactory {
@@ -48,6 +49,7 @@ export class AuthModule extends ConfigurableAuthModule {
       AuthService,
       AuthGuard,
       authObserverProvider,
+      userLoadingProvider,
       AuthBootChecks,
     ];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
@@ -56,7 +58,7 @@ export class AuthModule extends ConfigurableAuthModule {
       imports: [...(definition.imports ?? []), DiscoveryModule],
       global: true,
       providers,
-      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AUTH_OBSERVER, AuthService, AuthGuard],
+      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AUTH_OBSERVER, CURRENT_USER_LOADER, AuthService, AuthGuard],
     };
   }
 }

@@ -18,6 +18,8 @@ export { Auth, OptionalAuth, RequireAuth, type AuthField, type AuthPredicate, ty
 export { getAuth, type GetAuthOptions } from './get-auth.js';
 export { rememberWsHandshake, withWsHandshake, type ConnectableWsAdapter } from './ws-handshake.js';
 export type {} from './express-request.js';
+export { CurrentUser } from './current-user/current-user.decorator.js';
+export type { CurrentUserRegistry, LoadUser, LoadUserContext } from './config/current-user-options.js';
 
 // The auth objects.
 export type { AuthObject, AuthorizationCheck, GetTokenOptions, SignedInAuthObject, SignedOutAuthObject } from './auth-object/auth-object.js';

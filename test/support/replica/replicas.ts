@@ -27,7 +27,12 @@ export async function compileLibrary(): Promise<{ index: string; remove(): Promi
 
 /** Starts test/support/replica/replica-app.mjs as its own node process; resolves once it listens. */
 export function startReplica(libraryIndex: string, config: object): Promise<Replica> {
-  const child = spawn(process.execPath, ['--no-warnings', join(root, 'test/support/replica/replica-app.mjs'), libraryIndex], {
+  return startNodeApp([join(root, 'test/support/replica/replica-app.mjs'), libraryIndex], config);
+}
+
+/** Starts `node <args>` with `REPLICA_CONFIG`; resolves once it prints `READY <port>`. */
+export function startNodeApp(args: string[], config: object): Promise<Replica> {
+  const child = spawn(process.execPath, ['--no-warnings', ...args], {
     cwd: root,
     env: { ...process.env, REPLICA_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

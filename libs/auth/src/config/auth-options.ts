@@ -1,5 +1,6 @@
 import type { AuthEventOptions } from './event-options.js';
 import type { BootChecksOptions } from './boot-checks-option.js';
+import type { CurrentUserOptions, LoadUser } from './current-user-options.js';
 import type { IssuerOptions, SeveralIssuersOptions } from './issuer-options.js';
 
 export type { ClaimsCheck, IssuerOptions } from './issuer-options.js';
@@ -130,4 +131,16 @@ export interface AuthModuleOptions extends IssuerOptions, SeveralIssuersOptions,
    * the pinned algorithms. With `required` (default true) an unencrypted token is refused.
    */
   decryption?: DecryptionOptions;
+  /**
+   * Loads the user behind a verified token for `@CurrentUser()`: at most once per request, and only
+   * for handlers that ask (routes that never ask never load). Null: 401 (or 403, `currentUser.whenMissing`);
+   * a throw or a timeout: 503 `user-unavailable`. Declare the user type once in `CurrentUserRegistry`.
+   *
+   * @example
+   * loadUser: (auth) => (auth.tokenType === 'session_token' ? users.findOneBy({ clerkId: auth.userId }) : null)
+   */
+  loadUser?: LoadUser;
+
+  /** With `loadUser`: what a missing user gets, how long loading may take, and an optional cache. */
+  currentUser?: CurrentUserOptions;
 }

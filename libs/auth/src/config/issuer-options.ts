@@ -41,6 +41,7 @@ export const ISSUER_OPTION_NAMES = [
   'classifyToken',
   'scopeClaim',
   'treatPendingAsSignedOut',
+  'clerkCookies',
   'getTokenTemplate',
   'checkClaims',
   'authorization',
@@ -141,6 +142,18 @@ export interface IssuerOptions {
   treatPendingAsSignedOut?: boolean;
 
   /**
+   * Clerk's browser-cookie rules for session tokens from the session cookie; the `clerk()` preset
+   * sets them. The cookie counts only beside a `__client_uat` cookie that is neither `0` nor absent
+   * (`session-token-but-no-client-uat`) and not newer than the token's `iat`: the user signed out (or
+   * in again) since that token was minted (`session-token-iat-before-client-uat`). With
+   * `publishableKey`, apps sharing a domain read this instance's suffixed cookies
+   * (`__session_<suffix>`, `__client_uat_<suffix>`), picked as Clerk picks them, else the unsuffixed
+   * ones. `true`: the rules on the unsuffixed cookies only. Tokens from the Authorization header are
+   * unaffected, as in Clerk. Off by default.
+   */
+  clerkCookies?: boolean | ClerkCookiesOptions;
+
+  /**
    * Backs `auth.getToken({ template, expiresInSeconds })`, e.g. by calling your issuer's token
    * endpoint: `(auth, template, { template, expiresInSeconds })`.
    */
@@ -191,6 +204,12 @@ export interface IssuerOptions {
    * or a trusted proxy's header (`clientCertificate`).
    */
   mtls?: SenderConstraintMode;
+}
+
+/** Options of `clerkCookies`: the instance whose suffixed cookies are read. */
+export interface ClerkCookiesOptions {
+  /** The instance's publishable key (`pk_test_…` / `pk_live_…`): its suffix and Frontend API come from it. */
+  publishableKey: string;
 }
 
 /** What `resolveIssuer` may answer for one `iss`: the issuer's options, or null (not trusted). */

@@ -27,6 +27,7 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   rpcTokenField: true,
   defaultPolicy: true,
   treatPendingAsSignedOut: true,
+  clerkCookies: true,
   realm: true,
   getTokenTemplate: true,
   checkClaims: true,
@@ -64,6 +65,8 @@ const KNOWN_OPTIONS: Record<keyof AuthModuleOptions, true> = {
   dpopProof: true,
   clientCertificate: true,
   decryption: true,
+  loadUser: true,
+  currentUser: true,
 };
 
 /** The settings of the `cache` option, kept complete the same way. */

@@ -2,6 +2,8 @@ import { AuthConfigError } from './auth-config-error.js';
 import { AUTH_DEFAULTS } from './auth-defaults.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { resolveBootChecks } from './boot-checks-option.js';
+import { moduleClerkCookies } from './clerk-cookie-options.js';
+import { resolveCurrentUserOptions } from './current-user-options.js';
 import { checkKnownOptions } from './known-options.js';
 import { resolveOpaqueTokenOptions } from './opaque-token-options.js';
 import { booleanOption, cacheOption, numberOption, optionalString } from './option-checks.js';
@@ -67,6 +69,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     tokenSources: [...tokenSources],
     headerName: (optionalString(options, 'headerName') ?? AUTH_DEFAULTS.headerName).toLowerCase(),
     cookieName: optionalString(options, 'cookieName') ?? AUTH_DEFAULTS.cookieName,
+    clerkCookies: moduleClerkCookies(issuers.entries, issuers.resolve !== undefined),
     rpcTokenField: optionalString(options, 'rpcTokenField') ?? AUTH_DEFAULTS.rpcTokenField,
     defaultPolicy,
     realm: optionalString(options, 'realm') ?? AUTH_DEFAULTS.realm,
@@ -78,6 +81,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     revocationTimeoutInMs: numberOption(options, 'revocationTimeoutInMs', AUTH_DEFAULTS.revocationTimeoutInMs, 1),
     revocation: options.revocation,
     bootChecks: resolveBootChecks(options.bootChecks),
+    currentUser: resolveCurrentUserOptions(options.loadUser, options.currentUser),
     metrics: options.metrics,
     onAuthenticated: options.onAuthenticated,
     onRefused: options.onRefused,

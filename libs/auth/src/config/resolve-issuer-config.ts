@@ -1,6 +1,7 @@
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_DEFAULTS } from './auth-defaults.js';
 import { AuthConfigError } from './auth-config-error.js';
+import { clerkCookiesOption } from './clerk-cookie-options.js';
 import { checkKeySource } from './key-material-checks.js';
 import { booleanOption, numberOption, optionalString, scopeClaimOption, stringList } from './option-checks.js';
 import type { IssuerConfig } from './resolved-options.js';
@@ -43,6 +44,7 @@ export function resolveIssuerConfig(options: AuthModuleOptions, label: string, k
     clockSkewInMs,
     maxTokenAgeInMs,
     treatPendingAsSignedOut: booleanOption(options, 'treatPendingAsSignedOut', AUTH_DEFAULTS.treatPendingAsSignedOut),
+    clerkCookies: clerkCookiesOption(options.clerkCookies),
     getTokenTemplate: options.getTokenTemplate,
     checkClaims: options.checkClaims,
     authorization: options.authorization,

@@ -1,12 +1,14 @@
 import type { JSONWebKeySet } from 'jose';
 import type { TokenTemplateProvider } from '../auth-object/auth-object.js';
 import type { AuthorizationMapper } from '../auth-object/authorization-grants.js';
+import type { ClerkCookieRules } from '../token/clerk-cookies.js';
 import type { RevocationHook } from '../revocation/revocation-check.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { AcceptsToken, TokenClassifier } from '../verification/token-class.js';
 import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 import type { AuthPolicyMode, ClaimsCheck, TokenSource } from './auth-options.js';
 import type { BootChecksOptions } from './boot-checks-option.js';
+import type { ResolvedCurrentUser } from './current-user-options.js';
 import type { AuthEventOptions } from './event-options.js';
 import type { IssuerResolver } from './issuer-options.js';
 import type { ResolvedOpaqueTokens } from './opaque-token-options.js';
@@ -41,6 +43,8 @@ export interface IssuerConfig {
   /** The claim this issuer's scopes are read from for every class; undefined: the claim each class defines. */
   scopeClaim: string | undefined;
   treatPendingAsSignedOut: boolean;
+  /** Clerk's cookie rules for this issuer's session tokens from the session cookie; undefined when off. */
+  clerkCookies: ClerkCookieRules | undefined;
   getTokenTemplate: TokenTemplateProvider | undefined;
   checkClaims: ClaimsCheck | undefined;
   authorization: AuthorizationMapper | undefined;
@@ -97,6 +101,8 @@ export interface ResolvedAuthOptions extends AuthEventOptions {
   /** Lower-case. */
   headerName: string;
   cookieName: string;
+  /** The cookie names and `__client_uat` reading of the module's Clerk entry (see `clerkCookies`); undefined when no entry uses them. */
+  clerkCookies: ClerkCookieRules | undefined;
   rpcTokenField: string;
   defaultPolicy: AuthPolicyMode;
   realm: string;
@@ -117,4 +123,6 @@ export interface ResolvedAuthOptions extends AuthEventOptions {
   mtls: ResolvedMtls;
   /** Keys and algorithms for encrypted tokens; undefined when they are not expected. */
   decryption: ResolvedDecryption | undefined;
+  /** `loadUser` and its settings; undefined without a loader (`@CurrentUser()` then fails at boot). */
+  currentUser: ResolvedCurrentUser | undefined;
 }

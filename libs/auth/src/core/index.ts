@@ -74,3 +74,8 @@ export { certificateFromHeader, certificateThumbprint } from '../verification/mt
 export { SenderConstraints, type PresentedToken } from '../verification/sender-constraints.js';
 export { TokenDecrypter } from '../verification/token-decryption.js';
 export type { TokenScheme } from '../verification/verification.js';
+
+// The user behind the token, Clerk's cookie rules, revocation listeners.
+export type { CurrentUserOptions, UserCacheOptions } from '../config/current-user-options.js';
+export type { ClerkCookiesOptions } from '../config/issuer-options.js';
+export type { RevocationListener, RevokedEntry } from '../revocation/revocation-store.js';

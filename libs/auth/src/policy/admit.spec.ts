@@ -6,6 +6,8 @@ import { readSessionFields } from '../auth-object/claims.js';
 import { machineAuthObject } from '../auth-object/machine-auth-object.js';
 import type { AcceptsToken } from '../verification/token-class.js';
 import { asVerification, signedOutVerification, type Verification } from '../verification/verification.js';
+import { resolveAuthOptions } from '../config/resolve-auth-options.js';
+import { clerk } from '../presets/clerk.preset.js';
 import { admit } from './admit.js';
 
 const sessionClaims = { sub: 'user_1', sid: 'sess_1' };
@@ -61,5 +63,34 @@ describe('admit: classes and where the token came from', () => {
     const foreign = asVerification({ auth: { isAuthenticated: true, userId: 'svc' }, error: null, tokenPresent: true } as never, 't', 'header');
     expect(accepted(foreign, 'session_token')).toBe(foreign);
     expect(accepted(foreign, 'm2m_token')).not.toBe(foreign);
+  });
+});
+
+describe("admit: Clerk's cookie rules (__client_uat)", () => {
+  const clerkIssuer = resolveAuthOptions(clerk({ frontendApi: 'clerk.example.com' })).issuers.entries[0];
+  const claims = { ...sessionClaims, iat: 1000 };
+  let session: Verification;
+  beforeEach(() => {
+    session = { ...verified(signedInAuthObject(claims, readSessionFields(claims), 't')), issuer: clerkIssuer, claims };
+  });
+  const cookie = (v: Verification, clientUat: number | null): Verification => ({ ...fromCookie(v), clientUat });
+  const reason = (v: Verification) => accepted(v, 'session_token').error?.reason ?? 'signed in';
+
+  it('a session cookie counts when __client_uat is not newer than its iat', () => {
+    expect(reason(cookie(session, 1000))).toBe('signed in');
+    expect(reason(cookie(session, 999))).toBe('signed in');
+  });
+
+  it('signs out a session cookie older than __client_uat, or beside none (or 0)', () => {
+    expect(reason(cookie(session, 1001))).toBe('session-token-iat-before-client-uat');
+    expect(reason(cookie(session, 0))).toBe('session-token-but-no-client-uat');
+    expect(reason(cookie(session, null))).toBe('session-token-but-no-client-uat');
+    const noIat = { ...cookie(session, 5), claims: sessionClaims };
+    expect(reason(noIat)).toBe('session-token-iat-before-client-uat');
+  });
+
+  it('leaves header tokens and issuers without the rules alone', () => {
+    expect(reason({ ...session, clientUat: 5000 })).toBe('signed in');
+    expect(reason({ ...cookie(session, 5000), issuer: { ...clerkIssuer, clerkCookies: undefined } })).toBe('signed in');
   });
 });

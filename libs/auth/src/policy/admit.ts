@@ -23,9 +23,11 @@ export interface Admission {
  * token, whatever it requires besides:
  * 1. a session token whose `azp` is not among its issuer's `authorizedParties` (`token-invalid-authorized-party`);
  * 2. a class the route does not accept, or a machine token from the session cookie (`token-type-not-accepted`);
- * 3. an issuer the route does not name (`token-invalid-issuer`);
- * 4. a pending session while its issuer treats pending as signed out (`session-pending`);
- * 5. a token bound to a DPoP key or a client certificate where the route's mode is `'off'`
+ * 3. under its issuer's Clerk cookie rules, a session cookie the client signed out of since
+ *    (`__client_uat` absent or `0`, or newer than the token's `iat`);
+ * 4. an issuer the route does not name (`token-invalid-issuer`);
+ * 5. a pending session while its issuer treats pending as signed out (`session-pending`);
+ * 6. a token bound to a DPoP key or a client certificate where the route's mode is `'off'`
  *    (`dpop-not-allowed`, `mtls-not-allowed`), or not bound where it is `'required'` (`dpop-required`,
  *    `mtls-required`). Its proof was checked before (`SenderConstraints`): a bound token is never here without it.
  * A route that accepts exactly one machine class sees the signed-out object of that class. Synchronous,
@@ -61,6 +63,8 @@ function refusal(v: Verification, accepts: AcceptsToken, issuers: readonly strin
   if (!isTokenTypeAccepted(type, accepts) || (v.source === 'cookie' && type !== 'session_token')) {
     return new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the route does not accept this class of token');
   }
+  const signedOutByClient = type === 'session_token' ? clientUatRefusal(v) : undefined;
+  if (signedOutByClient) return signedOutByClient;
   if (issuers && !issuers.includes((auth as { issuer?: unknown }).issuer as string)) {
     return new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the route does not accept tokens of this issuer');
   }
@@ -80,5 +84,23 @@ function bindingRefusal(v: Verification, route: Admission): AuthError | undefine
   const certificate = binding?.x5tS256 !== undefined;
   if (mtls === 'required' && !certificate) return new AuthError(AuthErrorReason.MtlsRequired, 'the route accepts mTLS-bound tokens only');
   if (mtls === 'off' && certificate) return new AuthError(AuthErrorReason.MtlsNotAllowed, 'the route does not take mTLS-bound tokens');
+  return undefined;
+}
+
+/**
+ * Clerk's cookie rules for a session token from the session cookie, when its issuer follows them:
+ * `__client_uat` absent or `0` means the client is signed out; one newer than the token's `iat` means
+ * the user signed out (or in again) after it was minted. A token without a numeric `iat` cannot be
+ * shown to be newer, and counts as older.
+ */
+function clientUatRefusal(v: Verification): AuthError | undefined {
+  if (v.source !== 'cookie' || !v.issuer?.clerkCookies) return undefined;
+  // Unknown (a cookie read by a guard subclass's own getToken) counts as absent: fail closed.
+  const clientUat = v.clientUat ?? 0;
+  if (clientUat === 0) return new AuthError(AuthErrorReason.SessionTokenWithoutClientUat, 'the client is signed out (__client_uat)');
+  const iat = (v.claims as { iat?: unknown } | null)?.iat;
+  if (typeof iat !== 'number' || iat < clientUat) {
+    return new AuthError(AuthErrorReason.SessionTokenIatBeforeClientUat, 'the session cookie is older than the last sign-in or sign-out');
+  }
   return undefined;
 }

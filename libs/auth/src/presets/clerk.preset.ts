@@ -33,7 +33,8 @@ export function frontendApiFromPublishableKey(publishableKey: string): string {
  * `/.well-known/jwks.json` (or `jwtKey`), RS256 only. Unlike Clerk's own SDK, `iss` is checked.
  * Token classes follow Clerk ({@link clerkTokenClass}): a session or M2M token must carry `typ: JWT`
  * or none, a JWT template is never accepted; routes accept sessions unless `acceptsToken` says more.
- * Pass `authorizedParties` (your app's origins) as Clerk recommends.
+ * Pass `authorizedParties` (your app's origins) as Clerk recommends. Session cookies follow Clerk's
+ * rules (`clerkCookies`): `__client_uat`, and with `publishableKey` the suffixed cookie names.
  *
  * @example
  * AuthModule.forRoot({
@@ -51,5 +52,7 @@ export function clerk(options: ClerkPresetOptions): AuthModuleOptions {
       ? providerBaseUrl('publishableKey', frontendApiFromPublishableKey(publishableKey))
       : providerBaseUrl('frontendApi', frontendApi);
   const keys = jwtKey !== undefined ? { jwtKey } : { jwksUrl: `${issuer}/.well-known/jwks.json` };
-  return { algorithms: ['RS256'], classifyToken: clerkTokenClass, ...rest, ...keys, issuer };
+  // Clerk's cookie rules: with the publishable key, also the suffixed cookies of apps sharing a domain.
+  const clerkCookies = publishableKey !== undefined ? { publishableKey } : true;
+  return { algorithms: ['RS256'], classifyToken: clerkTokenClass, clerkCookies, ...rest, ...keys, issuer };
 }

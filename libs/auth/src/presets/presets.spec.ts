@@ -38,6 +38,7 @@ describe('clerk()', () => {
     expect(clerk({ frontendApi: 'clerk.example.com', jwtKey: '-----BEGIN PUBLIC KEY-----' })).toEqual({
       algorithms: ['RS256'],
       classifyToken: clerkTokenClass,
+      clerkCookies: true,
       issuer: 'https://clerk.example.com',
       jwtKey: '-----BEGIN PUBLIC KEY-----',
     });

@@ -70,5 +70,6 @@ export function memoryRevocationStore(options: MemoryRevocationStoreOptions = {}
     isRevoked(claims: JWTPayload): boolean {
       return mirror.matches(claims, clock());
     },
+    onRevoked: (listener) => mirror.listen(listener),
   };
 }

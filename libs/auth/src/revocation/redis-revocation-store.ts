@@ -8,6 +8,7 @@ import {
   RevocationUnavailableError,
   revocationKeys,
   revocationUntil,
+  type RevocationListener,
   type RevocationStore,
   type RevocationTarget,
 } from './revocation-store.js';
@@ -122,6 +123,10 @@ class RedisRevocationStore implements RevocationStore {
   private write(client: RedisLikeClient, entries: Array<[string, ScriptUntil]>): Promise<unknown> {
     const args = [this.lifetime, this.channel, ...entries.flat()];
     return withTimeout(client.eval(REVOKE_SCRIPT, 1, this.entriesKey, ...args), this.timeoutMs, 'revoke');
+  }
+
+  onRevoked(listener: RevocationListener): () => void {
+    return this.mirror.listen(listener);
   }
 
   isRevoked(claims: JWTPayload): boolean {

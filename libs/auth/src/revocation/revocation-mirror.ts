@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { parseRevocationKey, revocationKey, type RevocationField } from './revocation-store.js';
+import { parseRevocationKey, revocationKey, type RevocationField, type RevocationListener } from './revocation-store.js';
 
 const FIELDS: readonly RevocationField[] = ['sid', 'sub', 'jti'];
 /** The issuer slot of revocations that apply to every issuer (an `iss` is never empty). */
@@ -15,6 +15,13 @@ export class RevocationMirror {
   private readonly byField: Record<RevocationField, Map<string, Map<string, number>>> = { sid: new Map(), sub: new Map(), jti: new Map() };
   private count = 0;
   private sweptAtSize = 64;
+  private readonly listeners = new Set<RevocationListener>();
+
+  /** `listener` hears each entry added or extended from now on; returns a function that stops it. */
+  listen(listener: RevocationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** Records a revocation; a later `until` for the same key wins. Anything that is not a key is ignored. */
   add(key: string, until: number, nowMs: number): void {
@@ -26,7 +33,10 @@ export class RevocationMirror {
     const known = map.get(parsed.value);
     if (known === undefined) this.count += 1;
     // Stryker disable next-line EqualityOperator: setting an until equal to the one held changes nothing
-    if (known === undefined || until > known) map.set(parsed.value, until);
+    if (known === undefined || until > known) {
+      map.set(parsed.value, until);
+      this.tell(parsed.field, parsed.iss, parsed.value);
+    }
     if (this.count > this.sweptAtSize * 2) this.sweep(nowMs);
   }
 
@@ -77,6 +87,16 @@ export class RevocationMirror {
   /** How many entries are held (live or not yet swept). */
   get size(): number {
     return this.count;
+  }
+
+  private tell(field: RevocationField, iss: string, value: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ field, iss: iss === EVERY_ISSUER ? null : iss, value });
+      } catch {
+        // A listener's failure is its own; the revocation stands.
+      }
+    }
   }
 
   /** Whether one claim's value is revoked for every issuer or for `iss`. */

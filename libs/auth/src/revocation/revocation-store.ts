@@ -38,11 +38,27 @@ export interface RevocationStore {
    * `revocation-unavailable` with `Retry-After`).
    */
   isRevoked(claims: JWTPayload): boolean;
+  /**
+   * `listener` hears each revocation this store learns of from now on: its own, and with a shared
+   * store those of other replicas, once per new (or extended) entry. For caches of what a subject
+   * owns (e.g. `loadUser`'s): drop it when the subject is revoked. Returns a function that stops it.
+   */
+  onRevoked?(listener: RevocationListener): () => void;
   /** Resolves once the store can answer (its first sync). Never rejects; the module waits a bounded time at boot. */
   ready?(): Promise<void>;
   /** Stops background work and closes the connections the store opened itself. Called on module destroy. */
   close?(): Promise<void>;
 }
+
+/** One revocation a store learned of: the claim it names, its issuer (null: every issuer) and value. */
+export interface RevokedEntry {
+  field: RevocationField;
+  iss: string | null;
+  value: string;
+}
+
+/** Hears revocations as a store learns of them (see {@link RevocationStore.onRevoked}); what it throws is ignored. */
+export type RevocationListener = (revoked: RevokedEntry) => void;
 
 /**
  * Thrown by {@link RevocationStore.isRevoked} when the store cannot answer (never synced, or out of

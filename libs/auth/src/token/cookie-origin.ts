@@ -1,6 +1,6 @@
 import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { TokenSource } from '../config/auth-options.js';
-import { sessionCookieDuplicated, type RequestHeaders, type TokenExtractionOptions } from './extract-token.js';
+import { sessionCookieDuplicated, sessionCookieNames, type RequestHeaders, type TokenExtractionOptions } from './extract-token.js';
 
 /**
  * What the origin rule reads from a request (an Express or Fastify request, a WebSocket handshake,
@@ -109,7 +109,7 @@ export function sessionCookieRefusal(
 ): AuthError | undefined {
   const headers = request.headers;
   if (!headers) return undefined;
-  const duplicated = options.tokenSources.includes('cookie') && sessionCookieDuplicated(headers, options.cookieName);
+  const duplicated = options.tokenSources.includes('cookie') && sessionCookieNames(options).some((name) => sessionCookieDuplicated(headers, name));
   if (duplicated) return source === null ? new AuthError(AuthErrorReason.CookieDuplicated, 'the session cookie was sent twice with different values') : undefined;
   if (source !== 'cookie' || headers.origin === undefined || cookieOriginAllowed(request, authorizedParties)) return undefined;
   return new AuthError(AuthErrorReason.CookieCrossOrigin, 'a session cookie sent from another origin');

@@ -1,6 +1,7 @@
 import { parse as parseCookie } from 'cookie';
 import type { TokenSource } from '../config/auth-options.js';
 import type { TokenScheme } from '../verification/verification.js';
+import { CLIENT_UAT_COOKIE, pickClerkCookies, type ClerkCookieRules } from './clerk-cookies.js';
 
 /** Header bag as Node, Express, Fastify and socket.io handshakes all present it. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
@@ -11,6 +12,10 @@ export interface TokenExtractionOptions {
   /** Lower-case header name. */
   headerName: string;
   cookieName: string;
+  /** Clerk's cookie rules: suffixed names and `__client_uat` (see `pickClerkCookies`); undefined: the cookie alone. */
+  clerkCookies?: ClerkCookieRules;
+  /** The time Clerk's cookie rules read (a development instance's expired suffixed cookie); default `Date.now`. */
+  clock?: (() => number) | undefined;
 }
 
 /** A token and where it was found. */
@@ -19,6 +24,11 @@ export interface ExtractedToken {
   source: TokenSource;
   /** `'dpop'` for `Authorization: DPoP <token>` (RFC 9449); absent for a bearer token or a cookie. */
   scheme?: TokenScheme;
+  /**
+   * Under Clerk's cookie rules, for a token from the session cookie: the `__client_uat` sent beside
+   * it, in seconds (0: absent or signed out). Absent otherwise.
+   */
+  clientUat?: number;
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
@@ -49,8 +59,8 @@ export function extractToken(
       if (found) return typeof found === 'string' ? { token: found, source } : found;
       continue;
     }
-    const token = headers && fromCookie(headers, options.cookieName);
-    if (token) return { token, source };
+    const found = headers && fromCookie(headers, options);
+    if (found) return found;
   }
   return null;
 }
@@ -109,16 +119,32 @@ export function sessionCookieDuplicated(headers: RequestHeaders | undefined, nam
   return false;
 }
 
-function fromCookie(headers: RequestHeaders, name: string): string | null {
+/**
+ * The cookies a session is read from, none of which may come twice with different values: the
+ * session cookie, and under Clerk's rules `__client_uat` too (a tossed one could keep a stale session
+ * cookie working), each also with the instance's suffix when it has one.
+ */
+export function sessionCookieNames(options: TokenExtractionOptions): string[] {
+  if (!options.clerkCookies) return [options.cookieName];
+  const { suffix } = options.clerkCookies;
+  const names = [options.cookieName, CLIENT_UAT_COOKIE];
+  return suffix === undefined ? names : [...names, ...names.map((name) => `${name}_${suffix}`)];
+}
+
+function fromCookie(headers: RequestHeaders, options: TokenExtractionOptions): ExtractedToken | null {
+  const name = options.cookieName;
   const value = cookieHeader(headers);
-  if (value === undefined || !value.includes(name) || sessionCookieDuplicated(headers, name)) return null;
-  let token: string | undefined;
+  if (value === undefined || !value.includes(name) || sessionCookieNames(options).some((n) => sessionCookieDuplicated(headers, n))) return null;
+  let cookies: Record<string, string | undefined>;
   try {
-    // Stryker disable BlockStatement: (the catch block) an empty catch leaves token undefined, which the return below turns into null as well
-    token = parseCookie(value)[name];
+    cookies = parseCookie(value);
   } catch {
     return null;
   }
-  // Stryker restore BlockStatement
-  return token ? token.trim() || null : null;
+  if (options.clerkCookies) {
+    const picked = pickClerkCookies(cookies, name, options.clerkCookies, (options.clock ?? Date.now)());
+    return picked.token ? { token: picked.token, source: 'cookie', clientUat: picked.clientUat } : null;
+  }
+  const token = cookies[name]?.trim();
+  return token ? { token, source: 'cookie' } : null;
 }

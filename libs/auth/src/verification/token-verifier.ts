@@ -14,7 +14,7 @@ import { checkTimeWindow } from './time-window.js';
 import { COMPACT_JWE, TokenDecrypter } from './token-decryption.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { buildVerifiedToken, type VerifiedToken } from './verified-token.js';
-import { presentedVerification, signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification.js';
+import { presentedVerification, signedOutVerification, verifiedVerification, withClientUat, type TokenOrigin, type Verification } from './verification.js';
 
 export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
@@ -190,8 +190,9 @@ export class TokenVerifier {
       return pending ? pending.then(() => stored, refused) : stored;
     };
     // The issuer's answer changed since: what the token is worth now is what a new request gets.
-    // The proof of possession of the stored verification was checked for its request: a judgement under the new rules keeps it.
-    const presented = (v: Verification) => (v.auth.isAuthenticated ? presentedVerification(v, stored.scheme, stored.proof) : v);
+    // The proof of possession and the client's cookie state of the stored verification were taken from
+    // its request: a judgement under the new rules keeps them.
+    const presented = (v: Verification) => withClientUat(v.auth.isAuthenticated ? presentedVerification(v, stored.scheme, stored.proof) : v, stored.clientUat);
     const judgedAgain = (t: string) => {
       const v = this.authenticate(t, stored.source);
       return v instanceof Promise ? v.then(presented) : presented(v);

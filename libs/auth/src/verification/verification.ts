@@ -39,6 +39,12 @@ export interface Verification extends AuthResult {
   readonly scheme: TokenScheme | null;
   /** The DPoP proof this request proved its token's key with; null when none was checked. */
   readonly proof: string | null;
+  /**
+   * Under Clerk's cookie rules (`clerkCookies`), for a token from the session cookie: the
+   * `__client_uat` sent beside it, in seconds (0: absent or signed out); `decide` compares it with
+   * the token's `iat`. Null otherwise.
+   */
+  readonly clientUat: number | null;
 }
 
 /** What a signed-out verification knows about the token it refused. */
@@ -70,6 +76,7 @@ export function signedOutVerification(error: AuthError | null, tokenPresent: boo
     cacheHit: false,
     scheme: refused.scheme ?? schemeOf(refused.source ?? null),
     proof: null,
+    clientUat: null,
   });
 }
 
@@ -96,6 +103,7 @@ export function verifiedVerification(verified: VerifiedParts, source: TokenOrigi
     cacheHit,
     scheme: schemeOf(source),
     proof: null,
+    clientUat: null,
   });
 }
 
@@ -136,7 +144,17 @@ export function asVerification(result: AuthResult, token: string | null, source:
     cacheHit: false,
     scheme: schemeOf(source),
     proof: null,
+    clientUat: null,
   });
+}
+
+/**
+ * The same verification with the `__client_uat` its request sent beside the session cookie (Clerk's
+ * cookie rules); itself when there is none to add. Frozen.
+ */
+export function withClientUat(v: Verification, clientUat: number | undefined | null): Verification {
+  if (clientUat === undefined || clientUat === null || v.clientUat === clientUat) return v;
+  return Object.freeze({ ...v, clientUat });
 }
 
 function isVerification(result: AuthResult): result is Verification {
