@@ -3,6 +3,8 @@ import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import type { IssuerConfig, ResolvedAuthOptions } from '../config/resolved-options.js';
 import { IssuerSelector } from '../issuers/issuer-selector.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
+import { recheckVerification } from './recheck-verification.js';
+import { RevocationGate } from './revocation-gate.js';
 import { IssuerVerifier } from './issuer-verifier.js';
 import { toAuthError } from './jose-errors.js';
 import type { KeySourceEvents } from './key-source-events.js';
@@ -10,11 +12,10 @@ import { createKeySource, type KeySource } from './key-sources.js';
 import { createOpaqueTokenVerifier } from './opaque-token-source.js';
 import { isBearerTokenSyntax } from './opaque-token-type.js';
 import type { OpaqueTokenVerifier } from './opaque-token-verifier.js';
-import { checkTimeWindow } from './time-window.js';
 import { COMPACT_JWE, TokenDecrypter } from './token-decryption.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { buildVerifiedToken, type VerifiedToken } from './verified-token.js';
-import { presentedVerification, signedOutVerification, verifiedVerification, withClientUat, type TokenOrigin, type Verification } from './verification.js';
+import { signedOutVerification, verifiedVerification, type TokenOrigin, type Verification } from './verification.js';
 
 export { toAuthError } from './jose-errors.js';
 export type { VerifiedToken } from './verified-token.js';
@@ -52,7 +53,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export class TokenVerifier {
   /** The module's verified-token cache (every issuer's partition); null with `cache: false`. */
   readonly cache: VerifiedTokenCache<VerifiedToken> | null;
-  private readonly revocation: RevocationCheck;
+  private readonly revocation: RevocationGate;
   /** Opaque tokens (introspection or `verifyOpaqueToken`); null when they are refused outright. */
   readonly opaque: OpaqueTokenVerifier<VerifiedToken> | null;
   /** Picks the issuer entry that verifies a token: the only one, or by the token's `iss`. */
@@ -70,10 +71,14 @@ export class TokenVerifier {
     private readonly clock: Clock = Date.now,
     hooks: TokenVerifierHooks = {},
   ) {
-    this.revocation = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation, hooks.onRevocationFailure);
+    const check = new RevocationCheck(options.isRevoked, options.revocationTimeoutInMs, options.revocation, hooks.onRevocationFailure);
+    this.revocation = new RevocationGate(check, (token) => {
+      this.cache?.delete(token);
+      this.opaque?.delete(token);
+    });
     // Each issuer entry caches through its own partition, with its own time rules.
     this.cache = options.cache === false ? null : new VerifiedTokenCache<VerifiedToken>(options.cache, { clockSkewInMs: 0 });
-    const finalCheck = (claims: JWTPayload, token: string) => (this.revocation.active ? this.checkRevoked(claims, token) : undefined);
+    const finalCheck = (claims: JWTPayload, token: string) => (this.revocation.active ? this.revocation.ask(claims, token) : undefined);
     if (keySource && !options.issuers.single) throw new TypeError('nestjs-warden: a module with several issuers builds a key source per issuer');
     const build = (entry: IssuerConfig) =>
       new IssuerVerifier(entry, keySource ?? createKeySource(entry, hooks.keySourceEvents, clock), clock, this.cache, finalCheck);
@@ -117,7 +122,7 @@ export class TokenVerifier {
     let pending: void | Promise<void>;
     try {
       cached = this.probe(token);
-      pending = cached && this.revocation.active ? this.checkRevoked(cached.claims, token) : undefined;
+      pending = cached && this.revocation.active ? this.revocation.ask(cached.claims, token) : undefined;
     } catch (error) {
       return refused(error);
     }
@@ -139,7 +144,7 @@ export class TokenVerifier {
     if (!this.revocation.synchronous || typeof token !== 'string') return undefined;
     const cached = this.probe(token);
     // A store answers synchronously (a hook would have made `synchronous` false): nothing to await.
-    if (cached !== undefined && this.revocation.active) void this.checkRevoked(cached.claims, token);
+    if (cached !== undefined && this.revocation.active) void this.revocation.ask(cached.claims, token);
     return cached;
   }
 
@@ -155,51 +160,22 @@ export class TokenVerifier {
     const cached = this.probe(token);
     if (cached === undefined) return this.verifyUncached(token);
     // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
-    if (this.revocation.active) await this.checkRevoked(cached.claims, token);
+    if (this.revocation.active) await this.revocation.ask(cached.claims, token);
     return cached;
   }
 
   /**
    * Checks a verification made earlier (stored on a request or connection that outlives one check)
-   * again, exactly as far as a new request with the same token would be checked: its time window at
-   * this verifier's clock, to the millisecond, with its issuer's skew; whether its issuer is still
-   * trusted (with `resolveIssuer`, asked again once its answer is due: a changed answer verifies the
-   * token again under the new rules); and revocation. A signed-out verification is returned as it is.
+   * again, exactly as far as a new request with the same token would be (see `recheckVerification`).
    * Never throws; synchronous unless an `isRevoked` hook or `resolveIssuer` has to be asked.
    */
   recheck(stored: Verification): Verification | Promise<Verification> {
-    const { claims, issuer, token } = stored;
-    if (!stored.auth.isAuthenticated || claims === null) return stored;
-    const refused = (error: unknown) => signedOutVerification(toAuthError(error), true, { token, source: stored.source, issuer });
-    let trusted: IssuerVerifier | Promise<IssuerVerifier> | undefined;
-    try {
-      // Claims without exp (an opaque token's may have none) pass: their nbf and iat passed already.
-      checkTimeWindow(claims, this.clock(), issuer ?? { clockSkewInMs: 0 });
-      trusted = this.stillTrusted(stored);
-    } catch (error) {
-      return refused(error);
-    }
-    const revocationCheck = (): Verification | Promise<Verification> => {
-      let pending: void | Promise<void>;
-      try {
-        // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
-        pending = this.revocation.active ? this.checkRevoked(claims) : undefined;
-      } catch (error) {
-        return refused(error);
-      }
-      return pending ? pending.then(() => stored, refused) : stored;
-    };
-    // The issuer's answer changed since: what the token is worth now is what a new request gets.
-    // The proof of possession and the client's cookie state of the stored verification were taken from
-    // its request: a judgement under the new rules keeps them.
-    const presented = (v: Verification) => withClientUat(v.auth.isAuthenticated ? presentedVerification(v, stored.scheme, stored.proof) : v, stored.clientUat);
-    const judgedAgain = (t: string) => {
-      const v = this.authenticate(t, stored.source);
-      return v instanceof Promise ? v.then(presented) : presented(v);
-    };
-    const withIssuer = (current: IssuerVerifier) => (current.options !== issuer && token !== null ? judgedAgain(token) : revocationCheck());
-    if (trusted === undefined) return revocationCheck();
-    return trusted instanceof Promise ? trusted.then(withIssuer, refused) : withIssuer(trusted);
+    return recheckVerification(stored, {
+      now: this.clock(),
+      stillTrusted: (v) => this.stillTrusted(v),
+      revocation: this.revocation,
+      authenticate: (token, source) => this.authenticate(token, source),
+    });
   }
 
   /** Retires the issuers `resolveIssuer` answered for (module shutdown). */
@@ -242,7 +218,7 @@ export class TokenVerifier {
     if (!isBearerTokenSyntax(token)) throw new AuthError(AuthErrorReason.TokenInvalid, 'the token is not a bearer token');
     const result = await opaque.verify(token);
     // Stryker disable next-line ConditionalExpression: a shortcut; with neither hook nor store the check does nothing.
-    if (this.revocation.active) await this.checkRevoked(result.claims, token);
+    if (this.revocation.active) await this.revocation.ask(result.claims, token);
     return result;
   }
 
@@ -252,32 +228,6 @@ export class TokenVerifier {
     if (typeof iss !== 'string') throw new AuthError(AuthErrorReason.TokenInvalidIssuer, 'the answer for the opaque token names no issuer');
     const selected = this.issuers.forIssuer(iss);
     return selected instanceof Promise ? selected.then((verifier) => verifier.options) : selected.options;
-  }
-
-  /**
-   * Any truthy answer refuses (and forgets the cached verdict of `token`, when given); a failed
-   * check is revocation-unavailable. Synchronous unless an `isRevoked` hook is set.
-   */
-  private checkRevoked(claims: JWTPayload, token?: string): void | Promise<void> {
-    let pending: void | Promise<void>;
-    try {
-      pending = this.revocation.check(claims);
-    } catch (error) {
-      throw this.forgetIfRevoked(error, token);
-    }
-    if (pending) {
-      return pending.catch((error: unknown) => {
-        throw this.forgetIfRevoked(error, token);
-      });
-    }
-  }
-
-  private forgetIfRevoked(error: unknown, token: string | undefined): unknown {
-    if (token !== undefined && error instanceof AuthError && error.reason === AuthErrorReason.TokenRevoked) {
-      this.cache?.delete(token);
-      this.opaque?.delete(token);
-    }
-    return error;
   }
 
   /** Cheap checks before anything is parsed: size, three base64url parts (five for an encrypted token the module expects). */
