@@ -11,6 +11,11 @@ export interface AuthDenial {
   reason: AuthErrorReason | 'insufficient-scope' | 'reverification-required' | 'insufficient-user-authentication';
   /** Headers for HTTP responses: `WWW-Authenticate`, `Retry-After`. */
   headers: Record<string, string>;
+  /**
+   * Debug mode, `token-invalid-claims` only: which claim and what it must be (`claim "scopes" must be a
+   * string`). One of the library's own fixed texts, naming the claim, never its value.
+   */
+  detail?: string;
   /** 403 reverification: Clerk's `clerk_error`, the whole HTTP body, and beside the payload elsewhere. */
   clerkError?: ReverificationErrorBody['clerk_error'];
   /** 401 step-up (RFC 9470): what the route requires, for transports without a `WWW-Authenticate` header. */
@@ -20,11 +25,17 @@ export interface AuthDenial {
 /** Reasons that say nothing about the token being bad: no `error="invalid_token"` for them. */
 const NOT_A_TOKEN_ERROR = new Set<string>([AuthErrorReason.TokenMissing, AuthErrorReason.TokenSchemeNotBearer, AuthErrorReason.SessionPending]);
 
+/** Printable ASCII, bounded: what a detail may be (the claim errors' own texts always are). */
+const SAFE_DETAIL = /^[\x20-\x7E]{1,160}$/;
+
 /** 401: signed out on a required route. */
 export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean): AuthDenial {
   const reason = error?.reason ?? AuthErrorReason.TokenMissing;
   const tokenError = !NOT_A_TOKEN_ERROR.has(reason);
+  // Which claim is wrong is what a developer minting tokens by hand needs; the other reasons say it all.
+  const detail = debug && reason === AuthErrorReason.TokenInvalidClaims && SAFE_DETAIL.test(error?.message ?? '') ? error?.message : undefined;
   return {
+    ...(detail ? { detail } : {}),
     status: 401,
     reason,
     headers: {
@@ -93,7 +104,7 @@ export function stepUpDenial(realm: string, requirement: StepUpRequirement, debu
  */
 export function toHttpException(denial: AuthDenial, debug: boolean): HttpException {
   if (denial.clerkError) return new ForbiddenException({ clerk_error: denial.clerkError });
-  const extra = debug ? { reason: denial.reason } : {};
+  const extra = debug ? { reason: denial.reason, ...(denial.detail ? { detail: denial.detail } : {}) } : {};
   switch (denial.status) {
     case 401:
       return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', ...extra });

@@ -20,6 +20,8 @@ export interface AuthDenialPayload {
   retryAfter?: number;
   /** Debug mode only. */
   reason?: string;
+  /** Debug mode, `token-invalid-claims` only: which claim and what it must be. */
+  detail?: string;
   /** 403 reverification: Clerk's `clerk_error` (type, reason, and the level and minutes required). */
   clerk_error?: ReverificationErrorBody['clerk_error'];
   /** 401 step-up (RFC 9470): the acr values and the maximum authentication age the route requires. */
@@ -66,6 +68,7 @@ export function denialPayload(denial: AuthDenial, debug: boolean): AuthDenialPay
   const retryAfter = Number(denial.headers['Retry-After']);
   if (denial.status === 503 && Number.isFinite(retryAfter)) payload.retryAfter = retryAfter;
   if (debug) payload.reason = denial.reason;
+  if (debug && denial.detail) payload.detail = denial.detail;
   return Object.assign(payload, stepUpFields(denial));
 }
 
