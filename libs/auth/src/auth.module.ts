@@ -1,7 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
-import { authOptionsProviders } from './auth-options.providers.js';
+import { AUTH_REVOCATION_STORE, authOptionsProviders } from './auth-options.providers.js';
+import { AuthRevoker } from './auth-revoker.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
 import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS_TYPE } from './auth.module-definition.js';
@@ -49,6 +50,7 @@ export class AuthModule extends ConfigurableAuthModule {
       AuthGuard,
       authObserverProvider,
       AuthBootChecks,
+      AuthRevoker,
     ];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
@@ -56,7 +58,7 @@ export class AuthModule extends ConfigurableAuthModule {
       imports: [...(definition.imports ?? []), DiscoveryModule],
       global: true,
       providers,
-      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AuthService, AuthGuard],
+      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AUTH_REVOCATION_STORE, AuthService, AuthGuard, AuthRevoker],
     };
   }
 }

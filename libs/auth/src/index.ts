@@ -1,6 +1,9 @@
 export { AuthModule, type AuthOptionsFactory } from './auth.module.js';
 export { AUTH_MODULE_OPTIONS, type AuthModuleExtras } from './auth.module-definition.js';
-export { AUTH_OPTIONS_OVERRIDE, type AuthOptionsOverride } from './auth-options.providers.js';
+export { AUTH_OPTIONS_OVERRIDE, AUTH_REVOCATION_STORE, type AuthOptionsOverride } from './auth-options.providers.js';
+export { AuthRevoker } from './auth-revoker.js';
+export { revocationStoreOf, type RevocationOption, type RevocationStoreDeclaration } from './config/revocation-option.js';
+export { revocationRequestOf, revokeIn, type RevocableAuth, type RevocationRequest, type RevocationScope } from './revocation/auth-revocation.js';
 export { type AuthModuleOptions, type AuthPolicyMode, type ClaimsCheck, type TokenSource } from './config/auth-options.js';
 export { AUTH_DEFAULTS } from './config/auth-defaults.js';
 export { AuthConfigError } from './config/auth-config-error.js';
