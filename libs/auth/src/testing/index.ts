@@ -20,3 +20,10 @@ export {
   type ClerkOAuthInput,
 } from './machine-claims.js';
 export { createTestAuth, type TestAuth, type TestAuthOptions, type TestClaims } from './test-auth.js';
+export {
+  createAuthObject,
+  type TestApiKeyInput,
+  type TestM2MInput,
+  type TestOAuthInput,
+  type TestSessionInput,
+} from './create-auth-object.js';
