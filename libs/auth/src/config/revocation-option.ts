@@ -68,7 +68,7 @@ export async function revocationStoreOf(option: unknown): Promise<RevocationStor
   if (settings.url !== undefined && settings.client === undefined && !(await ioredisAvailable())) {
     throw new AuthConfigError('revocation.redis', 'needs the optional peer dependency "ioredis": npm install ioredis');
   }
-  return built('revocation.redis', () => redisRevocationStore(settings as RedisRevocationStoreOptions));
+  return built('revocation.redis', () => redisRevocationStore(settings));
 }
 
 /** The stores' own checks throw TypeErrors; at boot they name the option instead. */

@@ -122,7 +122,7 @@ export function createAuthObject(
   if (input === null) return signedOutAuthObject();
   const token = input.token ?? 'test-token';
   if (input.tokenType === 'm2m_token' || input.tokenType === 'oauth_token' || input.tokenType === 'api_key') {
-    return machineAuthObject(input.tokenType, machineClaims(input), token) as M2MAuthObject | OAuthAuthObject | ApiKeyAuthObject;
+    return machineAuthObject(input.tokenType, machineClaims(input), token);
   }
   const claims = sessionClaims(input);
   const fields = readSessionFields(claims);
