@@ -10,12 +10,15 @@ import { buildManifest } from './lib-package/manifest.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const libDir = path.join(root, 'libs/auth');
-const outDir = path.join(root, 'dist/libs/auth');
+// `--out-dir <dir>`: build the package there instead (tests install it into an app's node_modules;
+// dist/ is `nest build`'s, which deletes it).
+const outArg = process.argv.indexOf('--out-dir');
+const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist/libs/auth');
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 // A clean folder, so files deleted from the sources never ship from an older build.
 rmSync(outDir, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(libDir, 'tsconfig.lib.json')], {
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(libDir, 'tsconfig.lib.json'), '--outDir', outDir], {
   stdio: 'inherit',
 });
 

@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from 'nestjs-warden';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { hasSystemBinary } from './support/system-binary.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -82,10 +81,8 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
       );
       next();
     });
-    // #region readme:cors
     const { authorizedParties } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS).issuers;
     app.enableCors({ origin: authorizedParties ?? false, credentials: true });
-    // #endregion
     await app.listen(port, '127.0.0.1');
     api = `http://127.0.0.1:${port}`;
 
@@ -173,6 +170,3 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
   });
 });
 
-describe('docs/browser-sessions.md', () => {
-  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/browser-sessions.md'));
-});

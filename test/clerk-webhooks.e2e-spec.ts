@@ -25,7 +25,6 @@ class SeenEvents {
   readonly types: string[] = [];
 }
 
-// #region readme:clerk-webhook-controller
 @Controller('webhooks')
 export class ClerkWebhooksController {
   constructor(private readonly seen: SeenEvents) {}
@@ -39,7 +38,6 @@ export class ClerkWebhooksController {
     return { received: event.type };
   }
 }
-// #endregion
 
 @Controller()
 class MeController {
@@ -56,7 +54,6 @@ beforeAll(async () => {
 });
 
 async function boot(adapter: AdapterName, secret: string, store: RevocationStore): Promise<INestApplication> {
-  // #region readme:clerk-webhook-module
   @Module({
     imports: [
       AuthModule.forRoot({ ...issuer.moduleOptions(), revocation: store, global: true }),
@@ -66,7 +63,6 @@ async function boot(adapter: AdapterName, secret: string, store: RevocationStore
     providers: [SeenEvents],
   })
   class AppModule {}
-  // #endregion
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app =
     adapter === 'fastify'

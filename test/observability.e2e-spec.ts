@@ -22,7 +22,6 @@ import {
 } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
-import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 
 @Controller()
@@ -170,13 +169,11 @@ describe('metrics: true (the global MeterProvider)', () => {
     ({ exporter, reader } = newReader());
     const { jwks } = issuer;
     const options = { jwks, issuer: issuer.issuer };
-    // #region readme:metrics-global
     // main.ts, before NestFactory.create(): your OpenTelemetry SDK setup registers the global provider.
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 
     // app.module.ts
     const auth = AuthModule.forRoot({ ...options, metrics: true, global: true });
-    // #endregion
     provider = metrics.getMeterProvider() as MeterProvider;
     app = await boot([auth]);
   });
@@ -207,7 +204,6 @@ describe('onAuthenticated / onRefused hooks', () => {
   it('report each decision with its context', async () => {
     const audit: Array<{ event: string; context: AuthEventContext }> = [];
     const { jwks } = issuer;
-    // #region readme:event-hooks
     const auth = AuthModule.forRoot({
       jwks,
       issuer: 'https://issuer.test',
@@ -220,7 +216,6 @@ describe('onAuthenticated / onRefused hooks', () => {
         audit.push({ event: `refused ${reason} (${context.status ?? 'let through signed out'})`, context });
       },
     });
-    // #endregion
     const app = await boot([auth]);
     apps.push(app);
     const http = () => request(app.getHttpServer());
@@ -307,6 +302,3 @@ describe('onAuthenticated / onRefused hooks', () => {
   });
 });
 
-describe('docs/observability.md', () => {
-  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/observability.md'));
-});

@@ -39,7 +39,6 @@ class TenantRepository {
 @Module({ providers: [TenantRepository], exports: [TenantRepository] })
 class TenantsModule {}
 
-// #region readme:several-issuers-tenant-controller
 @Controller('reports')
 export class ReportsController {
   @Get()
@@ -48,11 +47,9 @@ export class ReportsController {
     return { tenant: auth.issuer, userId: auth.userId };
   }
 }
-// #endregion
 
 function tenantAuthModule() {
   return (
-    // #region readme:several-issuers-tenants
     AuthModule.forRootAsync({
       imports: [TenantsModule],
       inject: [TenantRepository],
@@ -66,7 +63,6 @@ function tenantAuthModule() {
       }),
       global: true,
     })
-    // #endregion
   );
 }
 

@@ -3,7 +3,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { Auth, AuthModule, OptionalAuth, RequireAuth, stringList } from 'nestjs-warden';
 
-// #region readme:passport-after-controller
 @Controller('invoices')
 export class InvoicesController {
   @Get('mine') // required: the module's default policy
@@ -23,9 +22,7 @@ export class InvoicesController {
     return { public: true };
   }
 }
-// #endregion
 
-// #region readme:passport-after-module
 @Module({
   imports: [
     AuthModule.forRoot({
@@ -39,4 +36,3 @@ export class InvoicesController {
   controllers: [InvoicesController],
 })
 export class AppModule {}
-// #endregion
