@@ -65,7 +65,7 @@ import { AppController } from './app.controller';`);
   controllers: [AppController],`);
   });
 
-  it("keeps @nestjs/observe and its comments in the NestJS 12 starter, and adds after it", () => {
+  it('keeps @nestjs/observe and its comments in the NestJS 12 starter, and adds after it', () => {
     const { text } = addAuthModule(NEST12_OBSERVE);
     expectValid(text);
     const observe = NEST12_OBSERVE.slice(NEST12_OBSERVE.indexOf('export const'), NEST12_OBSERVE.indexOf('    }),\n  ],'));
@@ -85,10 +85,10 @@ import { AppController } from './app.controller';`);
   });
 
   it('uses ConfigService when the module imports @nestjs/config, adding what it needs to that import', () => {
-    const source = NEST11.replace(`import { Module } from '@nestjs/common';`, `import { Module } from '@nestjs/common';\nimport { ConfigModule } from '@nestjs/config';`).replace(
-      'imports: [],',
-      'imports: [ConfigModule.forRoot()],',
-    );
+    const source = NEST11.replace(
+      `import { Module } from '@nestjs/common';`,
+      `import { Module } from '@nestjs/common';\nimport { ConfigModule } from '@nestjs/config';`,
+    ).replace('imports: [],', 'imports: [ConfigModule.forRoot()],');
     const { text, added } = addAuthModule(source);
     expect(added).toBe('forRootAsync');
     expectValid(text);

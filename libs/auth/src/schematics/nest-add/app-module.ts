@@ -57,10 +57,15 @@ function propertyNamed(object: ts.ObjectLiteralExpression, name: string): ts.Pro
 export function addAuthModule(source: string, fileName = 'app.module.ts'): ModuleEdit {
   const file = parse(fileName, source);
   const found = moduleMetadata(file);
-  if (!found) throw new Error(`${fileName} has no @Module({ ... }) class: add AuthModule.forRoot({ jwksUrl, issuer, global: true }) to your root module's imports by hand`);
+  if (!found)
+    throw new Error(
+      `${fileName} has no @Module({ ... }) class: add AuthModule.forRoot({ jwksUrl, issuer, global: true }) to your root module's imports by hand`,
+    );
   const imports = propertyNamed(found.metadata, 'imports');
   if (imports && !ts.isArrayLiteralExpression(imports.initializer)) {
-    throw new Error(`the imports of ${found.name} in ${fileName} are not an array literal: add AuthModule.forRoot({ jwksUrl, issuer, global: true }) to them by hand`);
+    throw new Error(
+      `the imports of ${found.name} in ${fileName} are not an array literal: add AuthModule.forRoot({ jwksUrl, issuer, global: true }) to them by hand`,
+    );
   }
   const array = imports?.initializer as ts.ArrayLiteralExpression | undefined;
   if (array?.elements.some((e) => /^AuthModule\s*\.\s*forRoot/.test(e.getText(file)))) return { text: source, added: null };

@@ -1,6 +1,6 @@
 import type { Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 import { addAuthModule } from './app-module.js';
-import { signInE2eTest } from './e2e-test.js';
+import { signInE2eTest } from './kit-sign-in.js';
 import { formatJson, usesCommonJsJest, withCommonJsJestSettings, withEnvExample, withKeyFolderIgnored } from './project-files.js';
 
 /** Options of the `nest-add` schematic (schema.json). */
@@ -68,7 +68,8 @@ export function nestAdd(options: NestAddOptions = {}): Rule {
         const current = (key ? json[key] : json) as Record<string, unknown> | undefined;
         if (key && current === undefined) continue;
         const merged = withCommonJsJestSettings(current ?? {});
-        if (merged.conflict) log(`${path}${key ? ` (${key})` : ''} has its own ${merged.conflict}: let nestjs-warden and jose through it by hand (docs/platforms.md)`);
+        if (merged.conflict)
+          log(`${path}${key ? ` (${key})` : ''} has its own ${merged.conflict}: let nestjs-warden and jose through it by hand (docs/platforms.md)`);
         if (!merged.config) continue;
         const next = key ? { ...json, [key]: merged.config } : merged.config;
         tree.overwrite(path, formatJson(next, text));

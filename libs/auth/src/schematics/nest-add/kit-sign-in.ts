@@ -41,7 +41,10 @@ export function signInE2eTest(source: string, fileName = 'app.e2e-spec.ts'): str
   const edits: TextEdit[] = [...namedImportEdits(file, ['clerkSessionClaims', 'createTestAuth'], 'nestjs-warden/testing')];
   for (const call of calls) {
     const start = call.getStart(file);
-    edits.push({ start, end: start, text: `createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) }).override(` }, { start: call.end, end: call.end, text: ')' });
+    edits.push(
+      { start, end: start, text: `createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) }).override(` },
+      { start: call.end, end: call.end, text: ')' },
+    );
     const statement = statementOf(call).getStart(file);
     const indent = lineIndent(source, statement);
     edits.push({

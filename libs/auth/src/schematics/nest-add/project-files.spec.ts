@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { signInE2eTest } from './e2e-test.js';
-import {
-  COMMONJS_JEST_SETTINGS,
-  formatJson,
-  usesCommonJsJest,
-  withCommonJsJestSettings,
-  withEnvExample,
-  withKeyFolderIgnored,
-} from './project-files.js';
+import { signInE2eTest } from './kit-sign-in.js';
+import { COMMONJS_JEST_SETTINGS, formatJson, usesCommonJsJest, withCommonJsJestSettings, withEnvExample, withKeyFolderIgnored } from './project-files.js';
 
 const STARTER_E2E = `import { Test, TestingModule } from '@nestjs/testing';
 import { INestApplication } from '@nestjs/common';
@@ -81,7 +74,7 @@ describe('project files', () => {
     expect(own.config).toEqual({ transformIgnorePatterns: ['/node_modules/(?!lodash-es)'], moduleNameMapper: COMMONJS_JEST_SETTINGS.moduleNameMapper });
   });
 
-  it("are the settings docs/platforms.md gives for NestJS 11 and CommonJS", () => {
+  it('are the settings docs/platforms.md gives for NestJS 11 and CommonJS', () => {
     const doc = readFileSync(new URL('../../../../../docs/platforms.md', import.meta.url), 'utf8');
     const section = doc.slice(doc.indexOf('\n## NestJS 11 and CommonJS\n'));
     const block = /```json\n([\s\S]*?)\n```/.exec(section)![1];

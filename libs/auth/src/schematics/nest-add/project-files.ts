@@ -29,7 +29,10 @@ export function withEnvExample(current: string | null): string | null {
 
 /** `.gitignore` with the key folder added when missing; null when it is ignored already. */
 export function withKeyFolderIgnored(current: string | null): string | null {
-  if (current !== null && current.split(/\r?\n/).some((line) => ['.nestjs-warden', '.nestjs-warden/', '/.nestjs-warden', '/.nestjs-warden/'].includes(line.trim()))) {
+  if (
+    current !== null &&
+    current.split(/\r?\n/).some((line) => ['.nestjs-warden', '.nestjs-warden/', '/.nestjs-warden', '/.nestjs-warden/'].includes(line.trim()))
+  ) {
     return null;
   }
   const entry = `# nestjs-warden: the local issuer's signing key\n${KEY_FOLDER_IGNORE}\n`;
@@ -74,8 +77,11 @@ export function withCommonJsJestSettings(config: Record<string, unknown>): { con
 export function formatJson(value: unknown, original: string): string {
   const text = JSON.stringify(value, null, 2);
   if (!/\[[ \t]*"[^\n]*"[ \t]*\]/.test(original)) return `${text}\n`;
-  return `${text.replace(/\[\n\s*((?:"(?:[^"\\]|\\.)*"|[\d.]+|true|false|null)(?:,\n\s*(?:"(?:[^"\\]|\\.)*"|[\d.]+|true|false|null))*)\n\s*\]/g, (all, items: string) => {
-    const inline = `[${items.split(/,\n\s*/).join(', ')}]`;
-    return inline.length <= 80 ? inline : all;
-  })}\n`;
+  return `${text.replace(
+    /\[\n\s*((?:"(?:[^"\\]|\\.)*"|[\d.]+|true|false|null)(?:,\n\s*(?:"(?:[^"\\]|\\.)*"|[\d.]+|true|false|null))*)\n\s*\]/g,
+    (all, items: string) => {
+      const inline = `[${items.split(/,\n\s*/).join(', ')}]`;
+      return inline.length <= 80 ? inline : all;
+    },
+  )}\n`;
 }

@@ -51,7 +51,11 @@ export function indentBlock(block: string, indent: string): string {
 export function namedImportEdits(file: ts.SourceFile, names: readonly string[], from: string): TextEdit[] {
   const imports = file.statements.filter(ts.isImportDeclaration);
   const existing = imports.find(
-    (d) => ts.isStringLiteral(d.moduleSpecifier) && d.moduleSpecifier.text === from && d.importClause?.namedBindings && ts.isNamedImports(d.importClause.namedBindings),
+    (d) =>
+      ts.isStringLiteral(d.moduleSpecifier) &&
+      d.moduleSpecifier.text === from &&
+      d.importClause?.namedBindings &&
+      ts.isNamedImports(d.importClause.namedBindings),
   );
   const imported = new Set(
     imports
