@@ -126,8 +126,8 @@ export async function bootApp(
   return { ok: status !== null && status < 500, status, output };
 }
 
-/** Runs the compiled test files of the apps with Jest (ES modules, the tests' globals), in one run. */
-export function runAppTests(root: string, dir: string, apps: readonly DocApp[]): Promise<Ran> {
+/** Runs the compiled test files of the apps with Jest (ES modules, the tests' globals), in one run, with `env`. */
+export function runAppTests(root: string, dir: string, apps: readonly DocApp[], env: Record<string, string> = {}): Promise<Ran> {
   const files = apps.flatMap((app) => app.tests.map((file) => `dist/apps/${app.name}/${file.replace(/\.ts$/, '.js')}`));
   const config = { rootDir: dir, roots: ['<rootDir>/dist/apps'], testRegex: '\\.(e2e-)?spec\\.js$', transform: {}, testEnvironment: 'node' };
   return run(
@@ -144,6 +144,7 @@ export function runAppTests(root: string, dir: string, apps: readonly DocApp[]):
     ],
     dir,
     300_000,
+    env,
   );
 }
 
