@@ -10,20 +10,40 @@ import { buildManifest } from './lib-package/manifest.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const libDir = path.join(root, 'libs/auth');
-const outDir = path.join(root, 'dist/libs/auth');
+// `--out-dir <dir>`: build the package there instead (tests install it into an app's node_modules;
+// dist/ is `nest build`'s, which deletes it).
+const outArg = process.argv.indexOf('--out-dir');
+const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist/libs/auth');
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 // A clean folder, so files deleted from the sources never ship from an older build.
 rmSync(outDir, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(libDir, 'tsconfig.lib.json')], {
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(libDir, 'tsconfig.lib.json'), '--outDir', outDir], {
   stdio: 'inherit',
 });
+
+// Files tsc does not emit but the package needs: the schematics collection and its schemas (`nest add`).
+for (const file of listFiles(path.join(libDir, 'src')).filter((f) => f.endsWith('.json'))) {
+  mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
+  copyFileSync(path.join(libDir, 'src', file), path.join(outDir, file));
+}
 
 const template = readJson(path.join(libDir, 'package.json'));
 const entries = readEntryPoints(root, template.name, path.join(libDir, 'src'));
 for (const { subpath, module } of entries) {
   for (const ext of ['.js', '.d.ts']) {
     if (!existsSync(path.join(outDir, module + ext))) throw new Error(`build:lib: entry point "${subpath}" has no ${module}${ext}`);
+  }
+}
+
+// The schematics collection must exist, and every factory and schema it names.
+if (template.schematics) {
+  const collectionFile = path.join(outDir, template.schematics);
+  if (!existsSync(collectionFile)) throw new Error(`build:lib: "schematics" points to ${template.schematics}, which the build did not emit`);
+  for (const [name, entry] of Object.entries(readJson(collectionFile).schematics ?? {})) {
+    for (const target of [entry.factory?.split('#')[0], entry.schema].filter(Boolean)) {
+      if (!existsSync(path.resolve(path.dirname(collectionFile), target))) throw new Error(`build:lib: schematic "${name}" names ${target}, which is not in the output`);
+    }
   }
 }
 

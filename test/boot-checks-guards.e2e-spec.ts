@@ -18,7 +18,6 @@ const SHARED_SECRET = SECRET;
 const auth = (extra: Partial<AuthModuleOptions> & { global?: boolean } = {}) =>
   AuthModule.forRoot({ secret: SECRET, issuer: 'https://issuer.test', ...extra });
 
-// #region readme:uncovered-handler
 @Controller('invoices')
 export class InvoicesController {
   @RequireAuth({ permission: 'org:invoices:read' })
@@ -27,7 +26,6 @@ export class InvoicesController {
     return ['inv-1'];
   }
 }
-// #endregion
 
 @OptionalAuth()
 @Controller('feed')
@@ -184,14 +182,12 @@ describe('HTTP controllers', () => {
   });
 
   it("bootChecks: { uncoveredHandlers: 'warn' } boots and logs each uncovered handler once", async () => {
-    // #region readme:boot-checks-warn
     const authModule = AuthModule.forRoot({
       secret: SHARED_SECRET,
       issuer: 'https://issuer.test',
       // These routes are authenticated by the app's own middleware; the handlers only read the result.
       bootChecks: { uncoveredHandlers: 'warn' },
     });
-    // #endregion
     const app = await createApp({ imports: [authModule], controllers: [InvoicesController, ProfileController] });
     await app.init();
     const warning = logs.warn.filter((w) => w.includes('AuthGuard'));

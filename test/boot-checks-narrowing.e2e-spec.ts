@@ -42,12 +42,10 @@ describe('keycloak() requires audience or authorizedParties', () => {
   it('with an audience or authorized parties it boots', async () => {
     expect(keycloak({ ...base, audience: 'orders-api' }).audience).toBe('orders-api');
     expect(keycloak({ ...base, authorizedParties: ['web-app'] }).authorizedParties).toEqual(['web-app']);
-    // #region readme:keycloak-audience
     const authModule = AuthModule.forRoot({
       ...keycloak({ baseUrl: 'https://auth.example.com', realm: 'acme', audience: 'orders-api' }),
       global: true,
     });
-    // #endregion
     expect(narrowingWarnings(await bootWarnings(authModule))).toEqual([]);
   });
 });

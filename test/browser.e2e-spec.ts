@@ -9,7 +9,6 @@ import path from 'node:path';
 import { AUTH_OPTIONS } from 'nestjs-warden';
 import { type ResolvedAuthOptions } from 'nestjs-warden/core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { hasSystemBinary } from './support/system-binary.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -83,10 +82,8 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
       );
       next();
     });
-    // #region readme:cors
     const { authorizedParties } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS).issuers;
     app.enableCors({ origin: authorizedParties ?? false, credentials: true });
-    // #endregion
     await app.listen(port, '127.0.0.1');
     api = `http://127.0.0.1:${port}`;
 
@@ -174,6 +171,3 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
   });
 });
 
-describe('docs/browser-sessions.md', () => {
-  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/browser-sessions.md'));
-});

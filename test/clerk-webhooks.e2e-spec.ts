@@ -15,7 +15,6 @@ class SeenEvents {
   readonly types: string[] = [];
 }
 
-// #region readme:clerk-webhook-controller
 @Controller('webhooks')
 export class ClerkWebhooksController {
   constructor(private readonly seen: SeenEvents) {}
@@ -29,7 +28,6 @@ export class ClerkWebhooksController {
     return { received: event.type };
   }
 }
-// #endregion
 
 @Controller()
 class MeController {
@@ -46,7 +44,6 @@ beforeAll(async () => {
 });
 
 async function boot(adapter: AdapterName, secret: string, store: RevocationStore): Promise<INestApplication> {
-  // #region readme:clerk-webhook-module
   @Module({
     imports: [
       AuthModule.forRoot({ ...issuer.moduleOptions(), revocation: store, global: true }),
@@ -56,7 +53,6 @@ async function boot(adapter: AdapterName, secret: string, store: RevocationStore
     providers: [SeenEvents],
   })
   class AppModule {}
-  // #endregion
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app =
     adapter === 'fastify'

@@ -11,7 +11,6 @@ import { promisify } from 'node:util';
 import { Auth, AuthModule, RequireAuth } from 'nestjs-warden';
 import { runCli, startDevIssuerServer } from 'nestjs-warden/dev-issuer';
 import request from 'supertest';
-import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { createHttpApp } from './support/http-app.js';
 
 const run = promisify(execFile);
@@ -111,13 +110,11 @@ async function appTrusting(env: Record<string, string>): Promise<INestApplicatio
   const saved = { AUTH_JWKS_URL: process.env.AUTH_JWKS_URL, AUTH_ISSUER: process.env.AUTH_ISSUER };
   Object.assign(process.env, env);
   try {
-    // #region readme:local-issuer-app
     const auth = AuthModule.forRoot({
       jwksUrl: process.env.AUTH_JWKS_URL,
       issuer: process.env.AUTH_ISSUER,
       global: true,
     });
-    // #endregion
     const app = await createHttpApp('express', { imports: [auth], controllers: [AppController] });
     apps.push(app);
     return app;
@@ -282,10 +279,8 @@ describe('dev-issuer and a key file others may read', () => {
 
 describe('nestjs-warden/dev-issuer in a test', () => {
   it('runs in process on a free port with a key in memory', async () => {
-    // #region readme:dev-issuer-in-process
     const issuer = await startDevIssuerServer({ port: 0, keyFile: false });
     const token = await issuer.issuer.mint({ sub: 'user_1', org_id: 'org_1' });
-    // #endregion
     try {
       const app = await appTrusting({ AUTH_JWKS_URL: issuer.jwksUrl, AUTH_ISSUER: issuer.url });
       await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`).expect(200, { userId: 'user_1', orgId: 'org_1' });
@@ -295,6 +290,3 @@ describe('nestjs-warden/dev-issuer in a test', () => {
   });
 });
 
-describe('docs/local-issuer.md', () => {
-  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/local-issuer.md'));
-});

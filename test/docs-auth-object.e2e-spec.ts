@@ -8,7 +8,6 @@ import request from 'supertest';
 
 // The examples of docs/auth-object.md, run through a real app.
 
-// #region readme:auth-object-handler
 @Controller('account')
 export class AccountController {
   @Get()
@@ -28,9 +27,7 @@ export class AccountController {
     return { signedIn: auth.isAuthenticated };
   }
 }
-// #endregion
 
-// #region readme:auth-object-verify-token
 @Injectable()
 export class InvoiceJobs {
   constructor(private readonly auth: AuthService) {}
@@ -45,7 +42,6 @@ export class InvoiceJobs {
     }
   }
 }
-// #endregion
 
 let issuer: TestIssuer;
 let app: INestApplication;

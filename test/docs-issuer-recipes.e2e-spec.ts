@@ -14,15 +14,12 @@ const SUPABASE_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long
 
 function clerkEverywhere(): DynamicModule {
   return (
-    // #region readme:recipe-clerk-module
     AuthModule.forRoot({ ...clerk({ publishableKey: process.env.CLERK_PUBLISHABLE_KEY! }), global: true })
-    // #endregion
   );
 }
 
 function oidcModule(): DynamicModule {
   return (
-    // #region readme:recipe-oidc
     AuthModule.forRoot({
       issuer: 'https://login.example.com',
       audience: 'https://api.example.com', // the resource your access tokens are issued for
@@ -30,13 +27,11 @@ function oidcModule(): DynamicModule {
       authorization: (claims) => ({ permissions: scopeList(claims.scope) }), // has({ permission: 'orders:read' })
       global: true,
     })
-    // #endregion
   );
 }
 
 function supabaseModule(): DynamicModule {
   return (
-    // #region readme:recipe-shared-secret
     AuthModule.forRoot({
       secret: process.env.SUPABASE_JWT_SECRET!, // at least 32 bytes; HS256 only
       issuer: 'https://abcdefghijklmnop.supabase.co/auth/v1',
@@ -44,7 +39,6 @@ function supabaseModule(): DynamicModule {
       authorization: (claims) => ({ roles: stringList((claims.app_metadata as { roles?: unknown } | undefined)?.roles) }),
       global: true,
     })
-    // #endregion
   );
 }
 
@@ -71,7 +65,6 @@ afterAll(async () => {
 describe('docs/issuer-recipes.md', () => {
   it('Clerk: issuer and keys from the publishable key', () => {
     const options =
-      // #region readme:recipe-clerk
       clerk({
         publishableKey: 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k', // or frontendApi: 'clerk.example.com'
         authorizedParties: ['https://app.example.com'],
@@ -79,7 +72,6 @@ describe('docs/issuer-recipes.md', () => {
       })
       // issuer  https://clerk.example.com  (decoded from the publishable key)
       // keys    https://clerk.example.com/.well-known/jwks.json, RS256
-      // #endregion
       ;
     expect(options).toMatchObject({ issuer: 'https://clerk.example.com', jwksUrl: 'https://clerk.example.com/.well-known/jwks.json', algorithms: ['RS256'] });
     process.env.CLERK_PUBLISHABLE_KEY = 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k';
@@ -92,7 +84,6 @@ describe('docs/issuer-recipes.md', () => {
 
   it('Auth0, Cognito, Keycloak: issuer and keys as their comments say', () => {
     const fromAuth0 =
-      // #region readme:recipe-auth0
       auth0({
         domain: 'example.us.auth0.com',        // or your custom domain
         audience: 'https://api.example.com',   // the API identifier
@@ -100,12 +91,10 @@ describe('docs/issuer-recipes.md', () => {
       })
       // issuer  https://example.us.auth0.com/   (with the trailing slash Auth0 puts in iss)
       // keys    https://example.us.auth0.com/.well-known/jwks.json, RS256
-      // #endregion
       ;
     expect(fromAuth0).toMatchObject({ issuer: 'https://example.us.auth0.com/', jwksUrl: 'https://example.us.auth0.com/.well-known/jwks.json', algorithms: ['RS256'] });
 
     const fromCognito =
-      // #region readme:recipe-cognito
       cognito({
         region: 'eu-west-1',
         userPoolId: 'eu-west-1_AbCdEf123',
@@ -114,13 +103,11 @@ describe('docs/issuer-recipes.md', () => {
       })
       // issuer  https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123
       // keys    <issuer>/.well-known/jwks.json, RS256
-      // #endregion
       ;
     const cognitoIssuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
     expect(fromCognito).toMatchObject({ issuer: cognitoIssuer, jwksUrl: `${cognitoIssuer}/.well-known/jwks.json`, algorithms: ['RS256'] });
 
     const fromKeycloak =
-      // #region readme:recipe-keycloak
       keycloak({
         baseUrl: 'https://auth.example.com', // add /auth for Keycloak before 17
         realm: 'acme',
@@ -128,7 +115,6 @@ describe('docs/issuer-recipes.md', () => {
       })
       // issuer  https://auth.example.com/realms/acme
       // keys    <issuer>/protocol/openid-connect/certs, RS256
-      // #endregion
       ;
     const realm = 'https://auth.example.com/realms/acme';
     expect(fromKeycloak).toMatchObject({ issuer: realm, jwksUrl: `${realm}/protocol/openid-connect/certs`, algorithms: ['RS256'] });

@@ -16,7 +16,6 @@ class MeController {
   }
 }
 
-// #region readme:options-use-guards
 @UseGuards(AuthGuard) // this controller only; other controllers stay unguarded
 @Controller('billing')
 export class BillingController {
@@ -25,9 +24,7 @@ export class BillingController {
     return { userId };
   }
 }
-// #endregion
 
-// #region readme:options-use-class
 @Injectable()
 export class AuthConfig implements AuthOptionsFactory {
   constructor(private readonly config: ConfigService) {}
@@ -45,7 +42,6 @@ export class AuthConfig implements AuthOptionsFactory {
   imports: [AuthModule.forRootAsync({ imports: [ConfigModule], useClass: AuthConfig, global: true })],
 })
 export class AuthSetupModule {}
-// #endregion
 
 let issuer: TestIssuer;
 let served: ServedTestIssuer;
@@ -77,7 +73,6 @@ async function boot(imports: unknown[], controllers: unknown[]): Promise<ReturnT
 describe('docs/options.md', () => {
   it('forRootAsync with ConfigService', async () => {
     const authModule =
-      // #region readme:options-config-service
       AuthModule.forRootAsync({
         imports: [ConfigModule],
         inject: [ConfigService],
@@ -87,7 +82,6 @@ describe('docs/options.md', () => {
         }),
         global: true,
       });
-    // #endregion
     const http = await boot([authModule], [MeController]);
     await http.get('/me').expect(401);
     await http.get('/me').set(await issuer.headers({ sub: 'user_1' })).expect(200, { userId: 'user_1' });

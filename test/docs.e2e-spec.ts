@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { allCodeBlocks, documentationFiles, readmeRegions } from './support/doc-blocks.js';
+import { allCodeBlocks, documentationFiles, isTypeScript, roleOf } from './support/doc-blocks.js';
 
-// README.md and docs/*.md show only code the suite compiles or runs: a ```ts block is either the
-// text of a `// #region readme:NAME` region of a test (`<!-- example: NAME -->` above it), or a whole
-// file that test/package/ writes into the NestJS 11 and 12 starter apps (`<!-- file: PATH -->`).
+// README.md and docs/*.md: what every page may link to, and what each TypeScript block says it is
+// (a complete file, or an excerpt of one: test/support/doc-blocks.ts). test/docs-apps.e2e-spec.ts
+// compiles and runs the complete files; this file checks the pages themselves, cheaply.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
@@ -44,34 +44,34 @@ describe('documentation', () => {
     expect(documentationFiles(ROOT)).toEqual(expect.arrayContaining(['README.md', 'docs/README.md']));
   });
 
-  it('marks every TypeScript block: an example region of a test, or a starter-app file', () => {
+  it('starts every TypeScript block with its file: "// <path>" or "// excerpt of <path>"', () => {
     const unmarked = allCodeBlocks(ROOT)
-      .filter((b) => /^(ts|typescript|tsx)$/.test(b.lang) && !b.marker)
+      .filter((b) => isTypeScript(b) && roleOf(b).kind === 'unmarked')
       .map((b) => `${b.doc}:${b.line}`);
     expect(unmarked).toEqual([]);
   });
 
-  it('shows exactly the code of the test regions it names', () => {
-    const regions = readmeRegions(ROOT);
-    const byName = new Map(regions.map((r) => [r.name, r]));
-    const duplicates = regions.filter((r, i) => regions.findIndex((o) => o.name === r.name) !== i).map((r) => `${r.name} (${r.file})`);
-    expect(duplicates).toEqual([]);
-    const examples = allCodeBlocks(ROOT).filter((b) => b.marker?.kind === 'example');
-    for (const block of examples) {
-      const where = `${block.doc}:${block.line} example ${block.marker?.name}`;
-      expect(`${where}:\n${block.body}`).toBe(`${where}:\n${byName.get(block.marker!.name)?.body ?? '(no such region in test/, libs/ or src/)'}`);
+  it('shows files of an app only: under src/ or test/, and a page names each file once per variant', () => {
+    const seen = new Map<string, string>();
+    const twice: string[] = [];
+    for (const block of allCodeBlocks(ROOT).filter(isTypeScript)) {
+      const role = roleOf(block);
+      if (role.kind !== 'file') continue;
+      const key = `${block.doc} ${role.path} ${role.variant ?? ''}`;
+      if (seen.has(key)) twice.push(`${block.doc}:${block.line} ${role.path} (first at line ${seen.get(key)})`);
+      seen.set(key, String(block.line));
     }
-    const shown = new Set(examples.map((b) => b.marker!.name));
-    expect(regions.filter((r) => !shown.has(r.name)).map((r) => `${r.name} (${r.file}) is in no document`)).toEqual([]);
+    expect(seen.size).toBeGreaterThan(10);
+    expect(twice).toEqual([]);
   });
 
-  it('names each starter-app file once, under src/ or test/', () => {
-    const files = allCodeBlocks(ROOT)
-      .filter((b) => b.marker?.kind === 'file')
-      .map((b) => b.marker!.name);
-    expect(files.length).toBeGreaterThan(0);
-    expect(new Set(files).size).toBe(files.length);
-    expect(files.filter((f) => !/^(src|test)\/[\w.-]+\.ts$/.test(f))).toEqual([]);
+  it("README's 'Develop this repository' has the two commands, the second being what .ci/run runs", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Develop this repository\n'), readme.indexOf('\n## ', readme.indexOf('\n## Develop this repository\n') + 5));
+    const commands = [...section.matchAll(/```bash\n([\s\S]*?)\n```/g)].map(([, body]) => body.trim());
+    expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
+    const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8').split('\n').filter((line) => line.trim() && !line.startsWith('#') && !/^(set|cd) /.test(line));
+    expect(ci).toEqual([commands[1]]);
   });
 
   it('links only to files and headings that exist', () => {

@@ -21,7 +21,6 @@ import { ProbeController } from './support/probe.controller.js';
  * through the provider's real RFC 7662 introspection endpoint on 127.0.0.1.
  */
 
-// #region readme:introspection
 /** The ledger API accepts its issuer's JWTs and, through introspection, its opaque access tokens. */
 export function ledgerAuthModule(issuer: string, clientSecret: string) {
   return AuthModule.forRoot({
@@ -41,7 +40,6 @@ export class LedgerController {
     return { clientId: auth.clientId, scopes: auth.scopes };
   }
 }
-// #endregion
 
 /** What the tests look at: the whole auth object of an OAuth token, and a scope it lacks. */
 @Controller()

@@ -65,7 +65,6 @@ describe('module options for machine callers', () => {
   });
 
   it('classifyToken decides for other issuers', async () => {
-    // #region readme:machine-classify
     const options: AuthModuleOptions = {
       ...issuer.moduleOptions(),
       // Client-credentials tokens (Auth0 marks them with gty) are machines; the rest follows the built-in rules.
@@ -73,7 +72,6 @@ describe('module options for machine callers', () => {
       // Auth0 puts the scopes of every token in scope (an M2M token's own claim is Clerk's scopes otherwise).
       scopeClaim: 'scope',
     };
-    // #endregion
     const server = await start(options);
     const token = await issuer.sign({ sub: 'abc@clients', gty: 'client-credentials', scope: 'invoices:read' });
     expect((await request(server).get('/invoices/export').set(bearer(token)).expect(200)).body).toEqual({ machineId: 'abc@clients' });

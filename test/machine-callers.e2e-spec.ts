@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
-import { fileURLToPath } from 'node:url';
 import { Auth, AuthModule, AuthService, getAuth, OptionalAuth, RequireAuth, type AnyAuthObject, type AuthObjectFor } from 'nestjs-warden';
 import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
-import { docExamples, specRegions, unmarkedTypescriptBlocks } from './support/doc-examples.js';
 
 // Every block of docs/machine-callers.md marked `<!-- example: name -->` is the region of that name here.
 
-// #region readme:machine-routes
 @Controller('invoices')
 export class InvoicesController {
   // No decorator: sessions only (the default acceptsToken); a machine token here is signed out.
@@ -32,7 +29,6 @@ export class InvoicesController {
     return auth.tokenType === 'oauth_token' ? { userId: auth.userId, clientId: auth.clientId } : { userId: auth.userId };
   }
 }
-// #endregion
 
 @Controller('more')
 class MoreController {
@@ -83,10 +79,8 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
       controllers: [InvoicesController, MoreController],
     });
     server = app.getHttpServer();
-    // #region readme:machine-tokens-in-tests
     const machine = await issuer.sign(clerkM2MClaims({ machineId: 'mch_billing', scopes: ['invoices:read'] }));
     const client = await issuer.sign(clerkOAuthClaims({ userId: 'user_1', clientId: 'cli_1', scopes: ['invoices:read'] }));
-    // #endregion
     tokens = {
       session: await issuer.sign(clerkSessionClaims({ userId: 'user_1' })),
       machine,
@@ -192,11 +186,9 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
   it('AuthService.verifyToken(token, { acceptsToken })', async () => {
     const authService = app.get(AuthService);
     const token = tokens.machine;
-    // #region readme:machine-verify-token
     // A queue worker or a WebSocket handshake: the same checks as the guard, typed by the class.
     const machine = await authService.verifyToken(token, { acceptsToken: 'm2m_token' });
     const caller = `${machine.machineId} (${machine.scopes.join(' ')})`; // 'mch_billing (invoices:read)'
-    // #endregion
     expect(caller).toBe('mch_billing (invoices:read)');
     expect([machine.machineId, machine.scopes]).toEqual(['mch_billing', ['invoices:read']]);
     await expect(authService.verifyToken(tokens.machine)).rejects.toMatchObject({ reason: 'token-type-not-accepted' });
@@ -204,21 +196,6 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
       reason: 'token-type-not-accepted',
     });
     expect((await authService.verifyToken(tokens.client, { acceptsToken: 'any' })).tokenType).toBe('oauth_token');
-  });
-});
-
-describe('docs/machine-callers.md', () => {
-  it('shows exactly the code these tests run', () => {
-    // The examples live in this spec and in machine-callers-options.e2e-spec.ts; those of opaque
-    // tokens in introspection.e2e-spec.ts and opaque-token-hook.e2e-spec.ts.
-    const specs = ['machine-callers.e2e-spec.ts', 'machine-callers-options.e2e-spec.ts', 'introspection.e2e-spec.ts', 'opaque-token-hook.e2e-spec.ts'];
-    const regions = specRegions(specs.map((file) => fileURLToPath(new URL(file, import.meta.url))));
-    const doc = fileURLToPath(new URL('../docs/machine-callers.md', import.meta.url));
-    const blocks = docExamples(doc);
-    expect(blocks.map(([name]) => name).sort()).toEqual([...regions.keys()].sort());
-    for (const [name, body] of blocks) expect(`${name}:\n${body}`).toBe(`${name}:\n${regions.get(name)}`);
-    // Every TypeScript block is an example.
-    expect(unmarkedTypescriptBlocks(doc)).toBe(0);
   });
 });
 

@@ -15,7 +15,6 @@ import { type MetricsMeter } from 'nestjs-warden/core';
 import { AUTH_METRIC_NAMES } from 'nestjs-warden/metrics';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
-import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 
 @Controller()
@@ -163,13 +162,11 @@ describe('metrics: true (the global MeterProvider)', () => {
     ({ exporter, reader } = newReader());
     const { jwks } = issuer;
     const options = { jwks, issuer: issuer.issuer };
-    // #region readme:metrics-global
     // main.ts, before NestFactory.create(): your OpenTelemetry SDK setup registers the global provider.
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 
     // app.module.ts
     const auth = AuthModule.forRoot({ ...options, metrics: true, global: true });
-    // #endregion
     provider = metrics.getMeterProvider() as MeterProvider;
     app = await boot([auth]);
   });
@@ -200,7 +197,6 @@ describe('onAuthenticated / onRefused hooks', () => {
   it('report each decision with its context', async () => {
     const audit: Array<{ event: string; context: AuthEventContext }> = [];
     const { jwks } = issuer;
-    // #region readme:event-hooks
     const auth = AuthModule.forRoot({
       jwks,
       issuer: 'https://issuer.test',
@@ -213,7 +209,6 @@ describe('onAuthenticated / onRefused hooks', () => {
         audit.push({ event: `refused ${reason} (${context.status ?? 'let through signed out'})`, context });
       },
     });
-    // #endregion
     const app = await boot([auth]);
     apps.push(app);
     const http = () => request(app.getHttpServer());
@@ -300,6 +295,3 @@ describe('onAuthenticated / onRefused hooks', () => {
   });
 });
 
-describe('docs/observability.md', () => {
-  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/observability.md'));
-});

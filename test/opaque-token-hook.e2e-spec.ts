@@ -13,7 +13,6 @@ import { ProbeController } from './support/probe.controller.js';
  * as introspection.
  */
 
-// #region readme:clerk-opaque-tokens
 /** Clerk's Backend API verify endpoints for its opaque tokens, by class. */
 const CLERK_VERIFY: Record<OpaqueTokenType, { path: string; field: string }> = {
   m2m_token: { path: '/v1/m2m_tokens/verify', field: 'token' },
@@ -52,9 +51,7 @@ export function clerkOpaqueTokens(secretKey: string): VerifyOpaqueToken {
     };
   };
 }
-// #endregion
 
-// #region readme:api-key-hook
 /** Your own API keys: a table lookup (a database in a real app). */
 const apiKeys = new Map([['ak_live_7Hq2', { jti: 'key_1', sub: 'user_42', scope: 'reports:read', name: 'nightly export' }]]);
 
@@ -71,7 +68,6 @@ export class ReportsController {
     return { key: auth.name, owner: auth.userId };
   }
 }
-// #endregion
 
 /** Every machine class, with the whole auth object. */
 @Controller()

@@ -8,7 +8,6 @@ import { createTestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
 import { createOpenApiDocument } from '../src/openapi.js';
-import { expectDocShowsRegions } from './support/doc-region-match.js';
 import { createHttpApp } from './support/http-app.js';
 
 /** The extension this library adds to an operation. */
@@ -147,11 +146,9 @@ describe('applyAuthToOpenApi on other setups', () => {
     app.setGlobalPrefix('api');
     app.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' });
     await app.init();
-    // #region readme:openapi
     const config = new DocumentBuilder().setTitle('Invoices API').setVersion('1.0').build();
     const document = await applyAuthToOpenApi(SwaggerModule.createDocument(app, config), app);
     SwaggerModule.setup('docs', app, document);
-    // #endregion
     await served.close();
 
     expect(document.components?.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
@@ -199,6 +196,3 @@ describe('applyAuthToOpenApi on other setups', () => {
   });
 });
 
-describe('docs/openapi.md', () => {
-  it('shows exactly the code these tests run', () => expectDocShowsRegions(import.meta.url, 'docs/openapi.md'));
-});

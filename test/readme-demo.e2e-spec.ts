@@ -46,16 +46,16 @@ function stop(child: ChildProcess | undefined): void {
   }
 }
 
-/** The README's "Try the demo" shell block, pointed at the given port. */
+/** CONTRIBUTING.md's "Try the demo" shell block, pointed at the given port. */
 function readmeCurlSession(port: number): string {
-  const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
-  const section = readme.slice(readme.indexOf('## Try the demo'));
+  const guide = readFileSync(`${ROOT}/CONTRIBUTING.md`, 'utf8');
+  const section = guide.slice(guide.indexOf('## Try the demo'));
   const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) throw new Error('README has no bash block under "Try the demo"');
+  if (!block) throw new Error('CONTRIBUTING.md has no bash block under "Try the demo"');
   return block.replaceAll('localhost:3000', `localhost:${port}`);
 }
 
-describe('the README, pasted', () => {
+describe('the demo walkthrough (CONTRIBUTING.md), pasted', () => {
   let demo: ChildProcess | undefined;
   let port: number;
   let logs: () => string;
@@ -72,7 +72,7 @@ describe('the README, pasted', () => {
     expect(logs()).toMatch(/DEV ISSUER ACTIVE/);
   });
 
-  it('the curl session answers as the README says', async () => {
+  it('the curl session answers as CONTRIBUTING.md says', async () => {
     const { stdout } = await run('bash', ['-c', readmeCurlSession(port)], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, timeout: 60_000 });
     expect(stdout).toContain('{"status":"ok"}');
     expect(stdout).toMatch(/HTTP\/1\.1 401 Unauthorized[\s\S]*WWW-Authenticate: Bearer realm="api"\r?\n/);

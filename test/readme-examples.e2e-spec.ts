@@ -17,7 +17,6 @@ import WebSocket from 'ws';
 // Every documentation block marked `<!-- example: name -->` is the text of the region of the same
 // name (here or in another test), so the docs show exactly what the tests run: test/docs.e2e-spec.ts.
 
-// #region readme:graphql
 @Resolver()
 export class InvoicesResolver {
   @RequireAuth({ permission: 'org:invoices:read' })
@@ -26,9 +25,7 @@ export class InvoicesResolver {
     return [`${orgId}/2026-01`];
   }
 }
-// #endregion
 
-// #region readme:gateway
 @WebSocketGateway()
 export class ChatGateway {
   @RequireAuth()
@@ -37,9 +34,7 @@ export class ChatGateway {
     return { event: 'whoami', data: userId };
   }
 }
-// #endregion
 
-// #region readme:rpc
 @Controller()
 export class BillingHandlers {
   @RequireAuth()
@@ -48,7 +43,6 @@ export class BillingHandlers {
     return `${userId}: 3 invoices`;
   }
 }
-// #endregion
 
 @Controller()
 class MeController {
@@ -106,9 +100,7 @@ describe('README: Platforms', () => {
         providers: [ChatGateway],
       }).compile();
       const app = moduleRef.createNestApplication({ logger: false });
-      // #region readme:ws-adapter
       app.useWebSocketAdapter(withWsHandshake(new WsAdapter(app)));
-      // #endregion
       if (!ws) app.useWebSocketAdapter(new (await import('@nestjs/platform-socket.io')).IoAdapter(app));
       await app.listen(0, '127.0.0.1');
       closers.push(() => app.close());
@@ -135,12 +127,10 @@ describe('README: Platforms', () => {
           done(socket);
         };
         const showError = (error: unknown) => reject(new Error(`unexpected ${JSON.stringify(error)}`));
-        // #region readme:socket-io-client
         const socket = io(url, { auth: { token } });
         socket.emit('whoami', {});
         socket.on('whoami', (userId: string) => showUser(userId)); // 'user_1'
         socket.on('exception', (error) => showError(error)); // { statusCode: 401, code: 'UNAUTHENTICATED', ... }
-        // #endregion
       });
       anonymous.emit('whoami', {});
     });
@@ -176,9 +166,7 @@ describe('README: Platforms', () => {
     const client: ClientProxy = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
     closers.push(async () => client.close());
     const token = await issuer.sign({ sub: 'user_1' });
-    // #region readme:rpc-client
     const reply = await firstValueFrom(client.send('invoices.count', { authorization: token }));
-    // #endregion
     expect(reply).toBe('user_1: 3 invoices');
     await expect(firstValueFrom(client.send('invoices.count', {}))).rejects.toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
   });
@@ -186,7 +174,6 @@ describe('README: Platforms', () => {
 
 describe('README: Testing your app', () => {
   it('signs in without keys, and the real guard still decides', async () => {
-    // #region readme:testing-keyless
     const testAuth = createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) });
     const moduleRef = await testAuth.override(Test.createTestingModule({ imports: [AppModule] })).compile();
     const app = moduleRef.createNestApplication();
@@ -200,12 +187,10 @@ describe('README: Testing your app', () => {
 
     testAuth.signInAs(null);
     await request(app.getHttpServer()).get('/me').expect(401);
-    // #endregion
     await app.close();
   });
 
   it('signs real tokens with a test issuer, in memory or served on 127.0.0.1', async () => {
-    // #region readme:testing-issuer
     const issuer = await createTestIssuer(); // RS256 by default; also ES256, PS256, EdDSA
     const inMemory = AuthModule.forRoot(issuer.moduleOptions({ global: true })); // local JWKS, no network
     const served = await issuer.serve(); // http://127.0.0.1:<port>/.well-known/jwks.json
@@ -214,7 +199,6 @@ describe('README: Testing your app', () => {
     const token = await issuer.sign(
       clerkSessionClaims({ userId: 'user_1', org: { id: 'org_1', role: 'admin', permissions: ['org:invoices:read'] }, features: ['o:invoices'] }),
     );
-    // #endregion
     closers.push(() => served.close());
     for (const authModule of [inMemory, overHttp]) {
       const moduleRef = await Test.createTestingModule({ imports: [authModule], controllers: [MeController] }).compile();

@@ -41,7 +41,6 @@ class TenantRepository {
 @Module({ providers: [TenantRepository], exports: [TenantRepository] })
 class TenantsModule {}
 
-// #region readme:several-issuers-tenant-controller
 @Controller('reports')
 export class ReportsController {
   @Get()
@@ -50,11 +49,9 @@ export class ReportsController {
     return { tenant: auth.issuer, userId: auth.userId };
   }
 }
-// #endregion
 
 function tenantAuthModule() {
   return (
-    // #region readme:several-issuers-tenants
     AuthModule.forRootAsync({
       imports: [TenantsModule],
       inject: [TenantRepository],
@@ -68,7 +65,6 @@ function tenantAuthModule() {
       }),
       global: true,
     })
-    // #endregion
   );
 }
 

@@ -19,7 +19,6 @@ import { startTcpMicroservice } from './support/tcp-microservice.js';
  * `clerk_error` body over HTTP, GraphQL, WebSockets and RPC.
  */
 
-// #region readme:reverification
 @Controller('account')
 export class AccountController {
   /** Second factor verified within the last 10 minutes, or 403 with Clerk's reverification body. */
@@ -34,7 +33,6 @@ export class AccountController {
     return { allowed: auth.has({ reverification: { level: 'first_factor', afterMinutes: 30 } }) };
   }
 }
-// #endregion
 
 const PRESETS = ['strict_mfa', 'strict', 'moderate', 'lax'] as const;
 

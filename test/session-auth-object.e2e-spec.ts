@@ -11,7 +11,6 @@ import request from 'supertest';
  * `@RequireAuth(has => …)` like Clerk's `auth.protect(has => …)`.
  */
 
-// #region readme:auth-object-fields
 @Controller('whoami')
 export class WhoamiController {
   @OptionalAuth()
@@ -29,9 +28,7 @@ export class WhoamiController {
     };
   }
 }
-// #endregion
 
-// #region readme:combinator
 @Controller('billing')
 export class BillingController {
   /** Admins, or anyone allowed to manage billing: Clerk's auth.protect(has => …). */
@@ -41,7 +38,6 @@ export class BillingController {
     return { orgId };
   }
 }
-// #endregion
 
 @Controller('probe')
 class ProbeAuthController {

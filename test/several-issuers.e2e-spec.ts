@@ -26,7 +26,6 @@ let serviceToken: string;
 
 function mixedTrafficModule(): DynamicModule {
   return (
-    // #region readme:several-issuers-mixed
     AuthModule.forRoot({
       issuers: [
         // Users sign in with Clerk: session tokens.
@@ -36,7 +35,6 @@ function mixedTrafficModule(): DynamicModule {
       ],
       global: true,
     })
-    // #endregion
   );
 }
 
@@ -174,7 +172,6 @@ describe('reasons (debug)', () => {
 /** The migration recipe: Clerk and Auth0 both trusted while users move (each a served test key pair). */
 function migrationModule(): DynamicModule {
   return (
-    // #region readme:several-issuers-migration
     AuthModule.forRoot({
       issuers: [
         clerk({ frontendApi: process.env.CLERK_FRONTEND_API!, authorizedParties: ['https://app.example.com'] }),
@@ -182,7 +179,6 @@ function migrationModule(): DynamicModule {
       ],
       global: true,
     })
-    // #endregion
   );
 }
 
@@ -193,7 +189,6 @@ class UsersRepository {
   }
 }
 
-// #region readme:several-issuers-migration-controller
 @Controller('profile')
 export class ProfileController {
   constructor(private readonly users: UsersRepository) {}
@@ -204,7 +199,6 @@ export class ProfileController {
     return this.users.byExternalId(auth.issuer!, auth.userId);
   }
 }
-// #endregion
 
 describe('the migration recipe: Clerk and Auth0 at once', () => {
   let app: INestApplication;

@@ -19,7 +19,6 @@ import { ACR, API_RESOURCE, API_SCOPE, SPA_CLIENT, startOidcProvider, type OidcT
  * `acr_values` and `max_age`, and the new token passes.
  */
 
-// #region readme:step-up
 @Controller('payments')
 export class PaymentsController {
   /** A second factor, within the last 5 minutes; otherwise 401 with an RFC 9470 challenge. */
@@ -29,7 +28,6 @@ export class PaymentsController {
     return { approvedBy: userId };
   }
 }
-// #endregion
 
 @Controller('levels')
 class LevelsController {

@@ -55,7 +55,6 @@ describe('createTestAuth() with options from configuration, no environment set',
   });
 
   it('forRootAsync + ConfigService.getOrThrow: the factory throws, the kit still signs in', async () => {
-    // #region readme:testing-config-service
     @Module({
       imports: [
         ConfigModule.forRoot(),
@@ -75,7 +74,6 @@ describe('createTestAuth() with options from configuration, no environment set',
 
     const testAuth = createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) });
     const moduleRef = await testAuth.override(Test.createTestingModule({ imports: [AppModule] })).compile();
-    // #endregion
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     await request(app.getHttpServer()).get('/me').expect(200, { userId: 'user_1' });

@@ -43,7 +43,7 @@ export function buildManifest({ template, workspace, entries, runtimePackages, m
   exportsMap['./package.json'] = './package.json';
   const main = entries.find((e) => e.subpath === '.').module;
 
-  const { name, version, description, keywords, license, author, repository, homepage, bugs, engines, bin } = template;
+  const { name, version, description, keywords, license, author, repository, homepage, bugs, engines, bin, schematics } = template;
   return {
     name,
     version,
@@ -59,6 +59,8 @@ export function buildManifest({ template, workspace, entries, runtimePackages, m
     types: `./${main}.d.ts`,
     exports: exportsMap,
     ...(bin ? { bin } : {}),
+    // `nest add nestjs-warden` runs the nest-add schematic of this collection.
+    ...(schematics ? { schematics } : {}),
     // Only for TypeScript's legacy `moduleResolution: node`, which ignores `exports`.
     ...(Object.keys(typesVersions).length > 0 ? { typesVersions: { '*': typesVersions } } : {}),
     engines,

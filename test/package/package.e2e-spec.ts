@@ -6,16 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { createTestIssuer, type ServedTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import { commonJsJestConfig } from './support/docs-jest-config.js';
 import { describeResult, run, type CommandResult } from './support/run-command.js';
+import { addTwice, buildAndCall, cloneStarter, nestAdd, treeDigest } from './support/nest-add.js';
+import { runReadmeSession } from './support/readme-run.js';
 import { addDocsAndExtras, bootWithoutConfig, callQuickStart } from './support/starter-app.js';
 import { createThrowawayApp, type ThrowawayApp } from './support/throwaway-app.js';
 
 // The package as users meet it: built by `npm run build:lib`, packed, and installed from the tarball
-// into the NestJS 11 (CommonJS, Jest) and NestJS 12 (ESM, Vitest) starter apps exactly as `nest new`
-// generates them (test/package/fixtures/, scripts/regenerate-starter-fixtures.mjs). Into both go the
-// docs' starter files, read from README.md and docs/*.md at test time (the Quick start and the
-// starter's e2e test), and this test's own suites (test/package/app-extras/). Then each app is built
-// with its own `npm run build`, started and called, and its own test suites run. Installs come from
-// the npm cache when it has the packages; the whole file takes two or three minutes.
+// into the NestJS 11 (CommonJS, Jest) and NestJS 12 (ESM, Vitest, @nestjs/observe) starter apps
+// exactly as today's `nest new` generates them (test/package/fixtures/*-current,
+// scripts/regenerate-starter-fixtures.mjs): one install per starter, shared by every test here. Into
+// both go the Quick start's files, read from docs/quick-start.md at test time, and this test's own
+// suites (test/package/app-extras/). Then each app is built with its own `npm run build`, started and
+// called, and its own test suites run; the README's "Run it" lines are run against one of them.
+// `nest add nestjs-warden` runs on fresh copies of both starters (and of the older NestJS 12 snapshot,
+// without @nestjs/observe), which share the installs' node_modules. Installs come from the npm cache
+// when it has the packages; the whole file takes three or four minutes.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = path.join(ROOT, 'dist/libs/auth');
 const FIXTURES = path.join(ROOT, 'test/package/fixtures');
@@ -23,6 +28,8 @@ const SETUP_TIMEOUT = 420_000;
 const STEP_TIMEOUT = 180_000;
 /** Linters, formatters and deploy tools of the starters: nothing a build or a test run needs. */
 const NOT_NEEDED = /^(@eslint\/|eslint|globals$|prettier$|typescript-eslint$|oxlint|@vitest\/coverage|@nestjs\/mau$)/;
+/** The Quick start's file variant for the NestJS 12 starter of today (docs/quick-start.md). */
+const OBSERVE_VARIANT = 'NestJS 12 starter, with @nestjs/observe';
 
 interface PackResult {
   filename: string;
@@ -64,15 +71,15 @@ beforeAll(async () => {
   packedFiles = packed.files.map((f) => f.path).sort();
 
   const [cjs, esm] = await Promise.all([
-    createThrowawayApp(path.join(FIXTURES, 'nest11-cjs'), tempRoot, tarball, NOT_NEEDED),
-    createThrowawayApp(path.join(FIXTURES, 'nest12-esm'), tempRoot, tarball, NOT_NEEDED),
+    createThrowawayApp(path.join(FIXTURES, 'nest11-current'), tempRoot, tarball, NOT_NEEDED),
+    createThrowawayApp(path.join(FIXTURES, 'nest12-current'), tempRoot, tarball, NOT_NEEDED),
   ]);
   expectOk('npm install (NestJS 11 starter)', cjs.install);
   expectOk('npm install (NestJS 12 starter)', esm.install);
   cjsApp = cjs.app;
   esmApp = esm.app;
   addDocsAndExtras(cjsApp, 'nest11-cjs');
-  addDocsAndExtras(esmApp, 'nest12-esm');
+  addDocsAndExtras(esmApp, 'nest12-esm', OBSERVE_VARIANT);
   issuer = await createTestIssuer({ issuer: 'https://issuer.example.test' });
   served = await issuer.serve();
 }, SETUP_TIMEOUT);
@@ -88,7 +95,11 @@ describe('the packed tarball', () => {
       expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md', 'index.js', 'index.d.ts', 'docs/README.md']),
     );
     const unexpected = packedFiles.filter(
-      (f) => !/\.(js|d\.ts)$/.test(f) && !/^docs\/[\w-]+\.md$/.test(f) && !['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md'].includes(f),
+      (f) =>
+        !/\.(js|d\.ts)$/.test(f) &&
+        !/^docs\/[\w-]+\.md$/.test(f) &&
+        !/^schematics\/([\w-]+\/)?(collection|schema)\.json$/.test(f) &&
+        !['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'CHANGELOG.md'].includes(f),
     );
     expect(unexpected).toEqual([]);
     expect(packedFiles.filter((f) => /(\.|-)(spec|test)\.|e2e|fixture|__/.test(f))).toEqual([]);
@@ -128,6 +139,10 @@ describe('the packed tarball', () => {
     expect(manifest.exports['./dev-issuer']).toEqual({ types: './dev-issuer/index.d.ts', default: './dev-issuer/index.js' });
     expect(manifest.bin).toEqual({ 'nestjs-warden': 'dev-issuer/cli.js' });
     expect(packedFiles).toContain('dev-issuer/cli.js');
+    // `nest add nestjs-warden` finds its schematic through this field; typescript only the schematic loads.
+    expect(manifest.schematics).toBe('./schematics/collection.json');
+    expect(packedFiles).toEqual(expect.arrayContaining(['schematics/collection.json', 'schematics/nest-add/index.js', 'schematics/nest-add/schema.json']));
+    expect(manifest.peerDependenciesMeta.typescript).toEqual({ optional: true });
     for (const target of Object.values<Record<string, string> | string>(manifest.exports)) {
       for (const file of typeof target === 'string' ? [target] : Object.values(target)) expect(packedFiles).toContain(file.slice(2));
     }
@@ -220,10 +235,13 @@ describe('in the NestJS 11 CommonJS starter (Jest in CommonJS mode)', () => {
     expectOk('tsc commonjs (NestJS 11 starter)', legacy);
   }, STEP_TIMEOUT);
 
-  it('installs the nestjs-warden command (npx nestjs-warden)', async () => {
-    const result = await esmApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
+  it('installs the nestjs-warden command (npx nestjs-warden); --help of a command exits 0', async () => {
+    const result = await cjsApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
     expectOk('npx nestjs-warden help', result);
     expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
+    const tokenHelp = await cjsApp.run('npx', ['--no-install', 'nestjs-warden', 'token', '--help'], 60_000);
+    expectOk('npx nestjs-warden token --help', tokenHelp);
+    expect(tokenHelp.stdout).toContain('nestjs-warden token --m2m');
   }, STEP_TIMEOUT);
 });
 
@@ -250,5 +268,51 @@ describe('in the NestJS 12 ESM starter (Vitest)', () => {
     const result = await esmApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
     expectOk('npx nestjs-warden help', result);
     expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
+  }, STEP_TIMEOUT);
+
+  it("answers the README's \"Run it\" lines: a local issuer, the app, a token in one line", async () => {
+    await runReadmeSession(ROOT, esmApp.dir);
+  }, STEP_TIMEOUT);
+});
+
+describe('nest add nestjs-warden, on fresh starters', () => {
+  /** A fresh copy of a starter (NestJS 11 or 12 of today, or the older NestJS 12 one) over an installed app's node_modules. */
+  const fresh = (fixture: string, installed: ThrowawayApp, name: string) => cloneStarter(path.join(FIXTURES, fixture), installed.dir, path.join(tempRoot, name));
+
+  it('NestJS 11: writes the setup once (a second run changes nothing), builds, answers 401 and 200; its own Jest suites pass', async () => {
+    const dir = fresh('nest11-current', cjsApp, 'add-nest11');
+    const output = await addTwice(ROOT, dir);
+    expect(output).toMatch(/package\.json \(jest\): Jest loads nestjs-warden and jose/);
+    await buildAndCall(dir, issuer, served);
+    const unit = await run('npx', ['jest', '--ci'], dir, STEP_TIMEOUT);
+    expectOk('npm test (NestJS 11 starter after nest add)', unit);
+    const e2e = await run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci'], dir, STEP_TIMEOUT);
+    expectOk('npm run test:e2e (NestJS 11 starter after nest add, no auth variables)', e2e);
+  }, STEP_TIMEOUT);
+
+  it('NestJS 12 with @nestjs/observe: keeps it, writes the setup once, builds, answers 401 and 200; its own e2e test passes', async () => {
+    const dir = fresh('nest12-current', esmApp, 'add-nest12');
+    await addTwice(ROOT, dir);
+    expect(readFileSync(path.join(dir, 'src/app.module.ts'), 'utf8')).toMatch(/ObserveModule\.forRoot\([\s\S]*AuthModule\.forRoot\(/);
+    expect(readFileSync(path.join(dir, 'src/main.ts'), 'utf8')).toContain('ObserveInstrument');
+    await buildAndCall(dir, issuer, served);
+    const e2e = await run('npm', ['run', 'test:e2e'], dir, STEP_TIMEOUT);
+    expectOk('npm run test:e2e (NestJS 12 starter after nest add, no auth variables)', e2e);
+  }, STEP_TIMEOUT);
+
+  it('the older NestJS 12 starter (no @nestjs/observe): writes the setup, builds, answers 401 and 200', async () => {
+    const dir = fresh('nest12-esm', esmApp, 'add-nest12-esm');
+    await addTwice(ROOT, dir);
+    await buildAndCall(dir, issuer, served);
+  }, STEP_TIMEOUT);
+
+  it('--dry-run says what it would change, and changes nothing', async () => {
+    const dir = fresh('nest12-current', esmApp, 'add-dry-run');
+    const before = treeDigest(dir);
+    const result = await nestAdd(dir, ['--dry-run']);
+    expectOk('nest add nestjs-warden --dry-run', result);
+    expect(result.stdout).toMatch(/UPDATE src\/app\.module\.ts/);
+    expect(result.stdout).toMatch(/CREATE \.env\.example/);
+    expect(treeDigest(dir)).toBe(before);
   }, STEP_TIMEOUT);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { FactoryProvider, Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
-import { AUTH_OPTIONS_OVERRIDE, authOptionsProviders, type AuthOptionsOverride } from './auth-options.providers.js';
+import { AUTH_OPTIONS_OVERRIDE, AUTH_REVOCATION_STORE, authOptionsProviders, type AuthOptionsOverride } from './auth-options.providers.js';
 import { type AuthModuleOptions } from './config/auth-options.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 
@@ -43,13 +43,33 @@ describe('authOptionsProviders', () => {
     const override: AuthOptionsOverride = (options) => resolveAuthOptions({ ...options, jwksUrl: undefined, secret: SECRET });
     const raw = await find(providers, AUTH_MODULE_OPTIONS).useFactory(override, {});
     expect(raw).toBeUndefined();
-    const resolved = find(providers, AUTH_OPTIONS).useFactory(raw, override);
+    const resolved = await find(providers, AUTH_OPTIONS).useFactory(raw, override);
     expect(resolved).toMatchObject({ defaultPolicy: 'required', issuers: { entries: [{ secret: SECRET }] } });
   });
 
-  it('without an override, the options are resolved and checked as always', () => {
+  it('without an override, the options are resolved and checked as always', async () => {
     const resolve = find(authOptionsProviders([]), AUTH_OPTIONS).useFactory;
-    expect(resolve({ secret: SECRET, issuer: 'https://issuer.test' } satisfies AuthModuleOptions, null)).toMatchObject({ issuers: { entries: [{ issuer: ['https://issuer.test'] }] } });
-    expect(() => resolve({}, null)).toThrow(/jwksUrl/);
+    await expect(resolve({ secret: SECRET, issuer: 'https://issuer.test' } satisfies AuthModuleOptions, null)).resolves.toMatchObject({
+      issuers: { entries: [{ issuer: ['https://issuer.test'] }] },
+    });
+    await expect(resolve({}, null)).rejects.toThrow(/jwksUrl/);
+  });
+
+  it('builds a declared revocation store; a store the app built is left alone when another option stops the boot', async () => {
+    const resolve = find(authOptionsProviders([]), AUTH_OPTIONS).useFactory;
+    const resolved = await resolve({ secret: SECRET, issuer: 'https://issuer.test', revocation: { memory: true } } satisfies AuthModuleOptions, null);
+    expect(typeof resolved.revocation.isRevoked).toBe('function');
+    let closed = 0;
+    const store = { revoke: async () => undefined, isRevoked: () => false, close: async () => void (closed += 1) };
+    // A store the app built is the app's: a failed boot leaves it alone (the module closes it on shutdown only).
+    await expect(resolve({ secret: SECRET, revocation: store, defaultPolicy: 'sometimes' }, null)).rejects.toThrow(/defaultPolicy/);
+    expect(closed).toBe(0);
+  });
+
+  it('hands the built store out as AUTH_REVOCATION_STORE (null without one)', () => {
+    const provide = find(authOptionsProviders([]), AUTH_REVOCATION_STORE).useFactory;
+    const store = { revoke: async () => undefined, isRevoked: () => false };
+    expect(provide(resolveAuthOptions({ secret: SECRET, revocation: store }))).toBe(store);
+    expect(provide(resolveAuthOptions({ secret: SECRET }))).toBeNull();
   });
 });

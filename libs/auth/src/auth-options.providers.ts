@@ -4,6 +4,8 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { bootWarnings } from './config/boot-warnings.js';
 import { type AuthModuleOptions } from './config/auth-options.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
+import { revocationStoreOf } from './config/revocation-option.js';
+import type { RevocationStore } from './revocation/revocation-store.js';
 import { type ResolvedAuthOptions } from './config/resolved-options.js';
 
 /**
@@ -12,7 +14,7 @@ import { type ResolvedAuthOptions } from './config/resolved-options.js';
  * module runs with. Null in an app; `nestjs-warden/testing` overrides it so a test needs neither
  * the app's configuration nor its key source.
  */
-export type AuthOptionsOverride = (options: AuthModuleOptions | undefined) => ResolvedAuthOptions;
+export type AuthOptionsOverride = (options: AuthModuleOptions | undefined) => ResolvedAuthOptions | Promise<ResolvedAuthOptions>;
 
 /**
  * Injection token of the {@link AuthOptionsOverride} of one AuthModule: provided as `null`, so
@@ -24,15 +26,44 @@ const logger = new Logger('nestjs-warden');
 
 const overrideProvider: Provider = { provide: AUTH_OPTIONS_OVERRIDE, useValue: null };
 
+/**
+ * The options the module runs with. A store declared by its settings (`revocation: { redis }`) is built
+ * here, once per module instance, after the override had its say: the testing kit swaps it for a
+ * memory store before any connection is opened.
+ */
 const resolvedOptionsProvider: Provider = {
   provide: AUTH_OPTIONS,
-  useFactory: (options: AuthModuleOptions | undefined, override: AuthOptionsOverride | null): ResolvedAuthOptions => {
+  useFactory: async (options: AuthModuleOptions | undefined, override: AuthOptionsOverride | null): Promise<ResolvedAuthOptions> => {
     if (override) return override(options);
-    const resolved = resolveAuthOptions(options);
+    const revocation = await revocationStoreOf(options?.revocation);
+    const built = revocation !== options?.revocation;
+    let resolved: ResolvedAuthOptions;
+    try {
+      resolved = resolveAuthOptions(built ? { ...options, revocation } : options);
+    } catch (error) {
+      // A store this module opened must not outlive a boot that failed on another option.
+      if (built) await revocation?.close?.();
+      throw error;
+    }
     for (const warning of bootWarnings(options ?? {}, resolved)) logger.warn(warning);
     return resolved;
   },
   inject: [AUTH_MODULE_OPTIONS, AUTH_OPTIONS_OVERRIDE],
+};
+
+/**
+ * Injection token of the module's revocation store (null without one): the store the guard asks, to
+ * revoke from your own code or to hand to other modules. `AuthRevoker` wraps it.
+ *
+ * @example
+ * constructor(@Inject(AUTH_REVOCATION_STORE) private readonly revocation: RevocationStore | null) {}
+ */
+export const AUTH_REVOCATION_STORE = Symbol.for('nestjs-warden:revocation-store');
+
+const revocationStoreProvider: Provider = {
+  provide: AUTH_REVOCATION_STORE,
+  useFactory: (resolved: ResolvedAuthOptions): RevocationStore | null => resolved.revocation ?? null,
+  inject: [AUTH_OPTIONS],
 };
 
 function isOptionsFactory(provider: Provider): provider is FactoryProvider {
@@ -60,11 +91,12 @@ function tolerantOptionsFactory(provider: FactoryProvider): FactoryProvider {
   };
 }
 
-/** The module's option providers: the app's (its factory made tolerant), the override slot, the resolved options. */
+/** The module's option providers: the app's (its factory made tolerant), the override slot, the resolved options, the revocation store. */
 export function authOptionsProviders(definitionProviders: Provider[]): Provider[] {
   return [
     ...definitionProviders.map((p) => (isOptionsFactory(p) ? tolerantOptionsFactory(p) : p)),
     overrideProvider,
     resolvedOptionsProvider,
+    revocationStoreProvider,
   ];
 }

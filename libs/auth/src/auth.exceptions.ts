@@ -9,7 +9,7 @@ export * from './policy/denials.js';
  */
 export function toHttpException(denial: AuthDenial, debug: boolean): HttpException {
   if (denial.clerkError) return new ForbiddenException({ clerk_error: denial.clerkError });
-  const extra = debug ? { reason: denial.reason } : {};
+  const extra = debug ? { reason: denial.reason, ...(denial.detail ? { detail: denial.detail } : {}) } : {};
   switch (denial.status) {
     case 401:
       return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', ...extra });

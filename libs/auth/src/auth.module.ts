@@ -1,7 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AUTH_OBSERVER, AUTH_OPTIONS, CURRENT_USER_LOADER } from './auth.constants.js';
-import { authOptionsProviders } from './auth-options.providers.js';
+import { AUTH_REVOCATION_STORE, authOptionsProviders } from './auth-options.providers.js';
+import { AuthRevoker } from './auth-revoker.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthBootChecks } from './boot-checks/auth-boot-checks.js';
 import { ConfigurableAuthModule, type AUTH_ASYNC_OPTIONS_TYPE, type AUTH_OPTIONS_TYPE } from './auth.module-definition.js';
@@ -51,6 +52,7 @@ export class AuthModule extends ConfigurableAuthModule {
       authObserverProvider,
       userLoadingProvider,
       AuthBootChecks,
+      AuthRevoker,
     ];
     if (guardEverything) providers.push({ provide: APP_GUARD, useExisting: AuthGuard });
     return {
@@ -58,7 +60,7 @@ export class AuthModule extends ConfigurableAuthModule {
       imports: [...(definition.imports ?? []), DiscoveryModule],
       global: true,
       providers,
-      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AUTH_OBSERVER, CURRENT_USER_LOADER, AuthService, AuthGuard],
+      exports: [...(definition.exports ?? []), AUTH_OPTIONS, AUTH_OBSERVER, CURRENT_USER_LOADER, AUTH_REVOCATION_STORE, AuthService, AuthGuard, AuthRevoker],
     };
   }
 }

@@ -6,10 +6,19 @@
 export { AuthModule, type AuthOptionsFactory } from './auth.module.js';
 export type { AuthModuleExtras } from './auth.module-definition.js';
 export { AUTH_OPTIONS } from './auth.constants.js';
-export { AUTH_OPTIONS_OVERRIDE, type AuthOptionsOverride } from './auth-options.providers.js';
+export { AUTH_OPTIONS_OVERRIDE, AUTH_REVOCATION_STORE, type AuthOptionsOverride } from './auth-options.providers.js';
 export type { AuthModuleOptions } from './config/auth-options.js';
 export type { IssuerOptions, IssuerResolver, ResolvedIssuerAnswer } from './config/issuer-options.js';
-export { auth0, clerk, cognito, keycloak, type Auth0PresetOptions, type ClerkPresetOptions, type CognitoPresetOptions, type KeycloakPresetOptions } from './presets/index.js';
+export {
+  auth0,
+  clerk,
+  cognito,
+  keycloak,
+  type Auth0PresetOptions,
+  type ClerkPresetOptions,
+  type CognitoPresetOptions,
+  type KeycloakPresetOptions,
+} from './presets/index.js';
 
 // Guarding routes and reading who is calling.
 export { AuthGuard } from './auth.guard.js';
@@ -34,6 +43,9 @@ export { AuthBootCheckError } from './boot-checks/auth-boot-check-error.js';
 export type { AuthEventContext, AuthRefusalReason } from './config/event-options.js';
 
 // Revocation.
+export { AuthRevoker } from './auth-revoker.js';
+export type { RevocationOption, RevocationStoreDeclaration } from './config/revocation-option.js';
+export type { RevocableAuth, RevocationScope } from './revocation/auth-revocation.js';
 export { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 export { redisRevocationStore } from './revocation/redis-revocation-store.js';
 export type { RevocationStore, RevocationTarget } from './revocation/revocation-store.js';

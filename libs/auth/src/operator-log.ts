@@ -23,9 +23,9 @@ export function logKeySourceError(error: KeySourceError): void {
 
 /**
  * With `debug: true`: one debug line per refusal, with the transport, the handler, the status and
- * the reason code. Nothing from the request itself.
+ * the reason code (and for `token-invalid-claims`, which claim). Nothing from the request itself.
  */
 export function logRefusal(context: ExecutionContext, denial: AuthDenial): void {
   const handler = `${context.getClass()?.name ?? 'unknown'}.${context.getHandler()?.name ?? 'unknown'}`;
-  logger.debug(`Refused ${context.getType()} ${handler}: ${denial.status} ${denial.reason}`);
+  logger.debug(`Refused ${context.getType()} ${handler}: ${denial.status} ${denial.reason}${denial.detail ? ` (${denial.detail})` : ''}`);
 }

@@ -45,6 +45,7 @@ export function denialPayload(denial: AuthDenial, debug: boolean): AuthDenialPay
   const retryAfter = Number(denial.headers['Retry-After']);
   if (denial.status === 503 && Number.isFinite(retryAfter)) payload.retryAfter = retryAfter;
   if (debug) payload.reason = denial.reason;
+  if (debug && denial.detail) payload.detail = denial.detail;
   return Object.assign(payload, stepUpFields(denial));
 }
 

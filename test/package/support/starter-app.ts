@@ -3,7 +3,7 @@ import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clerkSessionClaims, type ServedJwks, type TestIssuer } from 'nestjs-warden/testing';
-import { starterFiles } from '../../support/doc-blocks.js';
+import { quickStartFiles } from '../../support/doc-blocks.js';
 import { startApp } from './running-app.js';
 import type { ThrowawayApp } from './throwaway-app.js';
 
@@ -12,12 +12,15 @@ import type { ThrowawayApp } from './throwaway-app.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const EXTRAS = path.join(ROOT, 'test/package/app-extras');
 const TYPE_SURFACE = path.join(ROOT, 'test/types/public-api.types.ts');
-/** The files the docs tell a user to add to or change in a fresh starter. */
+/** The files docs/quick-start.md shows whole: what a user adds to, or changes in, a fresh starter. */
 const DOC_FILES = ['src/app.module.ts', 'src/invoices.controller.ts', 'src/app.controller.ts', 'test/app.e2e-spec.ts'];
 
-/** The starter plus what a user adds from the docs, plus this test's own suites and the type surface. */
-export function addDocsAndExtras(app: ThrowawayApp, name: string): void {
-  const files = starterFiles(ROOT);
+/**
+ * The starter plus the Quick start's files (with `variant`, that variant's: NestJS 12's starter with
+ * @nestjs/observe has its own `src/app.module.ts`), this test's own suites and the type surface.
+ */
+export function addDocsAndExtras(app: ThrowawayApp, name: string, variant: string | null = null): void {
+  const files = quickStartFiles(ROOT, variant);
   expect([...files.keys()].sort()).toEqual([...DOC_FILES].sort());
   app.writeFiles(files);
   cpSync(path.join(EXTRAS, 'common'), app.dir, { recursive: true });

@@ -3,7 +3,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { Auth, AuthModule, clerk, OptionalAuth, RequireAuth, type AuthObject } from 'nestjs-warden';
 
-// #region readme:clerk-after-controller
 @Controller('invoices')
 export class InvoicesController {
   @Get('mine') // required: the module's default policy
@@ -23,9 +22,7 @@ export class InvoicesController {
     return { more: auth.isAuthenticated };
   }
 }
-// #endregion
 
-// #region readme:clerk-after-module
 @Module({
   imports: [
     AuthModule.forRoot({
@@ -37,4 +34,3 @@ export class InvoicesController {
   controllers: [InvoicesController],
 })
 export class AppModule {}
-// #endregion

@@ -4,14 +4,11 @@ import { clerkMiddleware, getAuth } from '@clerk/express';
 import { Controller, ForbiddenException, Get, Module, Req, UnauthorizedException, type INestApplication } from '@nestjs/common';
 import type { Request } from 'express';
 
-// #region readme:clerk-before-main
 export function useClerk(app: INestApplication) {
   // CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY (and CLERK_JWT_KEY, for networkless verification) come from the environment
   app.use(clerkMiddleware({ authorizedParties: ['https://app.example.com'] }));
 }
-// #endregion
 
-// #region readme:clerk-before-controller
 @Controller('invoices')
 export class InvoicesController {
   @Get('mine')
@@ -34,7 +31,6 @@ export class InvoicesController {
     return { more: getAuth(req).isAuthenticated };
   }
 }
-// #endregion
 
 @Module({ controllers: [InvoicesController] })
 export class AppModule {}

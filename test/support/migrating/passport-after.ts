@@ -4,7 +4,6 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { Auth, AuthModule, OptionalAuth, RequireAuth } from 'nestjs-warden';
 import { stringList } from 'nestjs-warden/core';
 
-// #region readme:passport-after-controller
 @Controller('invoices')
 export class InvoicesController {
   @Get('mine') // required: the module's default policy
@@ -24,9 +23,7 @@ export class InvoicesController {
     return { public: true };
   }
 }
-// #endregion
 
-// #region readme:passport-after-module
 @Module({
   imports: [
     AuthModule.forRoot({
@@ -40,4 +37,3 @@ export class InvoicesController {
   controllers: [InvoicesController],
 })
 export class AppModule {}
-// #endregion

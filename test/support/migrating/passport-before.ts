@@ -6,7 +6,6 @@ import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
-// #region readme:passport-before-strategy
 interface JwtUser {
   userId: string;
   permissions: string[];
@@ -28,9 +27,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     return { userId: payload.sub, permissions: payload.permissions ?? [] };
   }
 }
-// #endregion
 
-// #region readme:passport-before-guards
 export const IS_PUBLIC = 'isPublic';
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Permissions = (...permissions: string[]) => SetMetadata('permissions', permissions);
@@ -57,9 +54,7 @@ export class PermissionsGuard implements CanActivate {
     return required.every((permission) => user?.permissions.includes(permission));
   }
 }
-// #endregion
 
-// #region readme:passport-before-controller
 @Controller('invoices')
 export class InvoicesController {
   @Get('mine')
@@ -79,9 +74,7 @@ export class InvoicesController {
     return { public: true };
   }
 }
-// #endregion
 
-// #region readme:passport-before-module
 @Module({
   imports: [PassportModule],
   controllers: [InvoicesController],
@@ -92,4 +85,3 @@ export class InvoicesController {
   ],
 })
 export class AppModule {}
-// #endregion

@@ -6,6 +6,8 @@ import { AuthBootCheckError, uncoveredHandlersMessage } from './auth-boot-check-
 import { findUncoveredHandlers } from './guard-coverage.js';
 import { findUntrustedRouteIssuers, trustedIssuers } from './route-issuers.js';
 import { AuthConfigError } from '../config/auth-config-error.js';
+import { AuthRevoker } from '../auth-revoker.js';
+import { findRevokerUsers } from './revoker-users.js';
 
 /**
  * Runs the app-wide checks once every module is initialised (`app.init()`, `app.listen()`,
@@ -29,6 +31,14 @@ export class AuthBootChecks implements OnApplicationBootstrap {
     const untrusted = trusted ? findUntrustedRouteIssuers(tools, trusted) : [];
     if (untrusted.length > 0) {
       throw new AuthConfigError('@RequireAuth({ issuer })', `names an issuer the module does not trust, so the route can never sign anyone in: ${untrusted.join(', ')}`);
+    }
+    const revokers = this.options.revocation ? [] : findRevokerUsers(this.discovery, AuthRevoker);
+    if (revokers.length > 0) {
+      throw new AuthConfigError(
+        'revocation',
+        `${revokers.join(', ')} ${revokers.length === 1 ? 'injects' : 'inject'} AuthRevoker, but the AuthModule has no revocation store: ` +
+          'set revocation: { memory: true } (one process) or { redis: { url } } (several replicas)',
+      );
     }
     const uncovered = findUncoveredHandlers(tools);
     if (uncovered.length === 0) return;

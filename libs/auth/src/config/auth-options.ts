@@ -7,9 +7,9 @@ export type { ClaimsCheck, IssuerOptions } from './issuer-options.js';
 import type { IntrospectionOptions, OpaqueTokensOptions, VerifyOpaqueToken } from './opaque-token-options.js';
 import type { VerifiedTokenCacheOptions } from '../verification/verified-token-cache.js';
 import type { RevocationHook } from '../revocation/revocation-check.js';
-import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { ClientCertificateOptions, DpopProofOptions } from './sender-constraint-options.js';
 import type { DecryptionOptions } from './decryption-options.js';
+import type { RevocationOption } from './revocation-option.js';
 
 // Defaults (auth-defaults.ts), validation (resolve-*.ts) and the resolved shape (resolved-options.ts)
 // live beside: this file is the options as apps write them.
@@ -73,12 +73,17 @@ export interface AuthModuleOptions extends IssuerOptions, SeveralIssuersOptions,
   revocationTimeoutInMs?: number;
 
   /**
-   * A revocation store (`memoryRevocationStore()`, `redisRevocationStore({ client })`): asked
-   * synchronously about every verified token, also cached ones, without a network call. May be
-   * combined with `isRevoked`: either refusing refuses. The module waits for its first sync at boot
-   * (bounded) and closes it on shutdown.
+   * A revocation store, asked synchronously about every verified token, also cached ones, without a
+   * network call: declared by its settings, `{ redis: { url } }` or `{ memory: true }` (the module
+   * builds it at boot, so `forRootAsync` can read them from `ConfigService`), or one you built
+   * (`memoryRevocationStore()`, `redisRevocationStore({ client })`). Inject it as
+   * `AUTH_REVOCATION_STORE`, or revoke through `AuthRevoker`. May be combined with `isRevoked`: either
+   * refusing refuses. The module waits for its first sync at boot (bounded) and closes it on shutdown.
+   *
+   * @example
+   * revocation: { redis: { url: config.getOrThrow<string>('REDIS_URL') } }
    */
-  revocation?: RevocationStore;
+  revocation?: RevocationOption;
 
   /** Adds the failure reason to 401/403 bodies and `error_description`. Off by default. */
   debug?: boolean;

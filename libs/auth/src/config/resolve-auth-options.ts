@@ -10,6 +10,7 @@ import { booleanOption, cacheOption, numberOption, optionalString } from './opti
 import { resolveIssuers } from './resolve-issuers.js';
 import type { ResolvedAuthOptions } from './resolved-options.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
+import { isRevocationDeclaration } from './revocation-option.js';
 import { acceptsTokenOption } from './token-class-options.js';
 import { resolveDecryption } from './decryption-options.js';
 import { resolveDpop, resolveMtls, senderConstraintMode } from './sender-constraint-options.js';
@@ -48,8 +49,12 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     throw new AuthConfigError('defaultPolicy', "expected 'required' or 'optional'");
   }
   const store = options.revocation as Partial<RevocationStore> | undefined | null;
+  if (isRevocationDeclaration(store)) {
+    // AuthModule builds declared stores before it resolves; a direct call gets a store or nothing.
+    throw new AuthConfigError('revocation', 'a { memory } or { redis } declaration is built by AuthModule: outside it, pass a store (memoryRevocationStore(), redisRevocationStore())');
+  }
   if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.isRevoked !== 'function' || typeof store.revoke !== 'function')) {
-    throw new AuthConfigError('revocation', 'expected a revocation store ({ revoke(), isRevoked() }), e.g. memoryRevocationStore()');
+    throw new AuthConfigError('revocation', 'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })');
   }
   for (const fn of ['isRevoked', 'clock'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') {
@@ -79,7 +84,7 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
     opaque: resolveOpaqueTokenOptions(options),
     isRevoked: options.isRevoked,
     revocationTimeoutInMs: numberOption(options, 'revocationTimeoutInMs', AUTH_DEFAULTS.revocationTimeoutInMs, 1),
-    revocation: options.revocation,
+    revocation: (store ?? undefined) as RevocationStore | undefined,
     bootChecks: resolveBootChecks(options.bootChecks),
     currentUser: resolveCurrentUserOptions(options.loadUser, options.currentUser),
     metrics: options.metrics,

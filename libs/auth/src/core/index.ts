@@ -55,6 +55,8 @@ export { bearerChallenge, type BearerChallenge } from '../auth.errors.js';
 export { frontendApiFromPublishableKey, type PresetPassthroughOptions } from '../presets/index.js';
 
 // Revocation plumbing.
+export { revocationStoreOf } from '../config/revocation-option.js';
+export { revocationRequestOf, revokeIn, type RevocationRequest } from '../revocation/auth-revocation.js';
 export { RevocationUnavailableError } from '../revocation/revocation-store.js';
 export type { RevocationHook } from '../revocation/revocation-check.js';
 export type { MemoryRevocationStoreOptions } from '../revocation/memory-revocation-store.js';

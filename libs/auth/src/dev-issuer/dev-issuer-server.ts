@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { DevIssuer, DevTokenRequestError, type DevIssuerOptions } from './dev-issuer.js';
 import { devRequestRefusal } from './dev-request-check.js';
 
@@ -36,7 +37,7 @@ export interface RunningDevIssuer {
 export async function startDevIssuerServer(options: DevIssuerServerOptions): Promise<RunningDevIssuer> {
   let issuer: DevIssuer | undefined;
   const server = createServer((req, res) => {
-    handle(req, res, issuer).catch(() => send(res, 500, { error: 'internal error' }));
+    handle(req, res, issuer, options.keyFile).catch(() => send(res, 500, { error: 'internal error' }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,11 +57,17 @@ export async function startDevIssuerServer(options: DevIssuerServerOptions): Pro
   return { issuer, url, jwksUrl: `${url}/.well-known/jwks.json`, tokenUrl: `${url}/tokens`, close };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, issuer: DevIssuer | undefined): Promise<void> {
+/**
+ * The member of the discovery document that names the key file the server signs with (absent for a key
+ * in memory): `nestjs-warden token` compares it with its own, to say which file to pass with
+ * `--key-file` when they differ. A local path, served on loopback to the developer's own tools only.
+ */
+export const KEY_FILE_MEMBER = 'nestjs_warden_key_file';
+
+async function handle(req: IncomingMessage, res: ServerResponse, issuer: DevIssuer | undefined, keyFile: string | false): Promise<void> {
   if (!issuer) return send(res, 503, { error: 'starting' });
   const refusal = devRequestRefusal(req.headers, { body: false });
   if (refusal) return send(res, refusal.status, { error: refusal.error });
-  const path = (req.url ?? '/').split('?')[0];
   const routes: Record<string, [string, () => Promise<void>]> = {
     '/.well-known/jwks.json': ['GET', () => Promise.resolve(send(res, 200, issuer.jwks))],
     '/.well-known/openid-configuration': [
@@ -72,12 +79,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, issuer: DevIssu
             jwks_uri: `${issuer.issuer}/.well-known/jwks.json`,
             token_endpoint: `${issuer.issuer}/tokens`,
             id_token_signing_alg_values_supported: ['RS256'],
+            ...(keyFile ? { [KEY_FILE_MEMBER]: path.resolve(keyFile) } : {}),
           }),
         ),
     ],
     '/tokens': ['POST', () => mintFromBody(req, res, issuer)],
   };
-  const route = routes[path];
+  const route = routes[(req.url ?? '/').split('?')[0]];
   if (!route) return send(res, 404, { error: 'not found' });
   if (req.method !== route[0]) return send(res, 405, { error: `use ${route[0]}` }, { allow: route[0] });
   return route[1]();

@@ -1,14 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair, exportJWK, calculateJwkThumbprint, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
+import { CLERK_TOKEN_CATEGORIES } from '../verification/token-class.js';
 import { loadOrCreateDevIssuerKey } from './dev-issuer-key.js';
 
 /** Longest lifetime a dev token may ask for. */
 export const MAX_DEV_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
-const RESERVED = new Set(['iss', 'iat', 'nbf', 'exp', 'expiresInSeconds']);
-const NON_EMPTY_STRINGS = ['sub', 'sid', 'org_id', 'org_role', 'azp'];
+const RESERVED = new Set(['iss', 'iat', 'nbf', 'exp', 'expiresInSeconds', 'tokenType', 'template']);
+const NON_EMPTY_STRINGS = ['sub', 'sid', 'org_id', 'org_role', 'azp', 'client_id'];
+/** Claims that hold space-separated scopes, as Clerk (`scopes`, M2M) and RFC 9068 (`scope`) write them. */
+const SCOPE_STRINGS = ['scope', 'scopes'];
 
-/** Claims of a dev token: any claim, plus `expiresInSeconds` (default 600). `iss`, `iat`, `nbf`, `exp` are set by the issuer. */
-export type DevTokenRequest = Record<string, unknown> & { expiresInSeconds?: number };
+/** The classes of token a dev issuer mints, with Clerk's names (what `auth.tokenType` will say). */
+export type DevTokenType = 'session_token' | 'm2m_token' | 'oauth_token';
+
+/**
+ * Claims of a dev token: any claim, plus `expiresInSeconds` (default 600), `tokenType` (default
+ * `'session_token'`) and `template` (a Clerk JWT-template token, as `getToken({ template })` returns).
+ * `iss`, `iat`, `nbf`, `exp` are set by the issuer.
+ */
+export type DevTokenRequest = Record<string, unknown> & { expiresInSeconds?: number; tokenType?: DevTokenType; template?: string };
 
 /** The request for a dev token was malformed (HTTP 400); the message says what to fix. */
 export class DevTokenRequestError extends Error {
@@ -63,21 +73,22 @@ export class DevIssuer {
   }
 
   /**
-   * Signs a session token. Defaults: `sub` (`user_123`), a random `sid`, 600 s. Throws
-   * {@link DevTokenRequestError} for a request that is not an object of claims or asks for a bad lifetime.
+   * Signs a token, as Clerk would issue it. A session by default: `sub` (`user_123`), a random `sid`,
+   * the default `azp`. `tokenType: 'm2m_token'`: a machine token (`sub` `mch_…`, default `mch_dev`; header
+   * `cat: cl_B7d4PD333AAA`; its grants in the space-separated `scopes`). `tokenType: 'oauth_token'`: an
+   * OAuth access token (header `typ: at+jwt`, `client_id`, space-separated `scope`). `template`: a JWT
+   * template token (header `cat: cl_B7d4PD222AAA`), which nestjs-warden routes refuse, as Clerk does.
+   * 600 s unless `expiresInSeconds` says otherwise. Throws {@link DevTokenRequestError} for a request
+   * that is not an object of claims, asks for a bad lifetime or class, or has a claim of the wrong type.
    */
   async mint(request: unknown = {}): Promise<string> {
     const input = request ?? {};
     if (typeof input !== 'object' || Array.isArray(input)) throw new DevTokenRequestError('the body must be a JSON object of claims');
-    const { expiresInSeconds: lifetime = 600 } = input as DevTokenRequest;
+    const { expiresInSeconds: lifetime = 600, tokenType = 'session_token', template } = input as DevTokenRequest;
     if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_DEV_TOKEN_LIFETIME_SECONDS) {
       throw new DevTokenRequestError(`expiresInSeconds must be an integer from 1 to ${MAX_DEV_TOKEN_LIFETIME_SECONDS}`);
     }
-    const claims: Record<string, unknown> = {
-      sub: this.defaults.defaultSubject ?? 'user_123',
-      sid: `sess_${randomBytes(8).toString('hex')}`,
-      ...(this.defaults.defaultAuthorizedParty ? { azp: this.defaults.defaultAuthorizedParty } : {}),
-    };
+    const { claims, header } = this.shape(tokenType, template);
     for (const [name, value] of Object.entries(input)) {
       if (!RESERVED.has(name)) claims[name] = value;
     }
@@ -85,13 +96,40 @@ export class DevIssuer {
       const value = claims[name];
       if (value !== undefined && (typeof value !== 'string' || value === '')) throw new DevTokenRequestError(`${name} must be a non-empty string`);
     }
+    for (const name of SCOPE_STRINGS) {
+      if (claims[name] !== undefined && typeof claims[name] !== 'string') {
+        throw new DevTokenRequestError(`${name} must be a string of space-separated scopes, e.g. "invoices:read invoices:write"`);
+      }
+    }
+    if (tokenType === 'm2m_token' && !String(claims.sub).startsWith('mch_')) throw new DevTokenRequestError('the sub of an M2M token must start with mch_');
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT', ...header })
       .setIssuer(this.issuer)
       .setIssuedAt(now)
       .setNotBefore(now)
       .setExpirationTime(now + lifetime)
       .sign(this.privateKey);
+  }
+
+  /** The default claims and the header of a class: what Clerk puts in each. */
+  private shape(tokenType: unknown, template: unknown): { claims: Record<string, unknown>; header: Record<string, unknown> } {
+    const id = randomBytes(8).toString('hex');
+    const azp = this.defaults.defaultAuthorizedParty ? { azp: this.defaults.defaultAuthorizedParty } : {};
+    if (template !== undefined) {
+      if (typeof template !== 'string' || template === '') throw new DevTokenRequestError('template must be the name of a JWT template');
+      if (tokenType !== 'session_token') throw new DevTokenRequestError('template makes a JWT template token: leave tokenType out');
+      return { claims: { sub: this.defaults.defaultSubject ?? 'user_123', ...azp }, header: { cat: CLERK_TOKEN_CATEGORIES.jwtTemplate } };
+    }
+    switch (tokenType) {
+      case 'session_token':
+        return { claims: { sub: this.defaults.defaultSubject ?? 'user_123', sid: `sess_${id}`, ...azp }, header: {} };
+      case 'm2m_token':
+        return { claims: { sub: 'mch_dev', jti: `mt_${id}` }, header: { cat: CLERK_TOKEN_CATEGORIES.m2m } };
+      case 'oauth_token':
+        return { claims: { sub: this.defaults.defaultSubject ?? 'user_123', client_id: 'client_dev', jti: `oat_${id}` }, header: { typ: 'at+jwt' } };
+      default:
+        throw new DevTokenRequestError("tokenType must be 'session_token', 'm2m_token' or 'oauth_token'");
+    }
   }
 }

@@ -11,11 +11,19 @@ export interface AuthDenial {
   reason: AuthErrorReason | 'insufficient-scope' | 'reverification-required' | 'insufficient-user-authentication';
   /** Headers for HTTP responses: `WWW-Authenticate`, `Retry-After`. */
   headers: Record<string, string>;
+  /**
+   * Debug mode, `token-invalid-claims` only: which claim and what it must be (`claim "scopes" must be a
+   * string`). One of the library's own fixed texts, naming the claim, never its value.
+   */
+  detail?: string;
   /** 403 reverification: Clerk's `clerk_error`, the whole HTTP body, and beside the payload elsewhere. */
   clerkError?: ReverificationErrorBody['clerk_error'];
   /** 401 step-up (RFC 9470): what the route requires, for transports without a `WWW-Authenticate` header. */
   stepUp?: { acr?: string[]; maxAgeSeconds?: number };
 }
+
+/** Printable ASCII, bounded: what a detail may be (the claim errors' own texts always are). */
+const SAFE_DETAIL = /^[\x20-\x7E]{1,160}$/;
 
 /**
  * 401: signed out on a required route. The challenge is Bearer's alone unless `challenge` says the
@@ -24,7 +32,9 @@ export interface AuthDenial {
 export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean, challenge?: RouteChallenge): AuthDenial {
   const reason = error?.reason ?? AuthErrorReason.TokenMissing;
   const settings = { realm, debug, dpop: challenge?.dpop ?? 'off', dpopAlgorithms: challenge?.dpopAlgorithms ?? [] };
-  return { status: 401, reason, headers: unauthorizedHeaders(error, challenge?.scheme ?? null, settings) };
+  // Which claim is wrong is what a developer minting tokens by hand needs; the other reasons say it all.
+  const detail = debug && reason === AuthErrorReason.TokenInvalidClaims && SAFE_DETAIL.test(error?.message ?? '') ? error?.message : undefined;
+  return { ...(detail ? { detail } : {}), status: 401, reason, headers: unauthorizedHeaders(error, challenge?.scheme ?? null, settings) };
 }
 
 /** The route's schemes for a 401 challenge, and the scheme the request used. */
@@ -99,6 +109,8 @@ export interface AuthDenialPayload {
   retryAfter?: number;
   /** Debug mode only. */
   reason?: string;
+  /** Debug mode, `token-invalid-claims` only: which claim and what it must be. */
+  detail?: string;
   /** 403 reverification: Clerk's `clerk_error` (type, reason, and the level and minutes required). */
   clerk_error?: ReverificationErrorBody['clerk_error'];
   /** 401 step-up (RFC 9470): the acr values and the maximum authentication age the route requires. */

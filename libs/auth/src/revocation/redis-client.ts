@@ -34,6 +34,16 @@ export async function connectRedis(url: string): Promise<RedisLikeClient> {
   });
 }
 
+/** Whether the optional peer `ioredis` can be loaded here (checked at boot, before a store is built from a URL). */
+export async function ioredisAvailable(): Promise<boolean> {
+  try {
+    await import('ioredis');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Rejects after `ms` when `promise` has not settled (ioredis may hold a command through a reconnect). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

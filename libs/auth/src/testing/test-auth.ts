@@ -2,8 +2,25 @@ import { randomBytes } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { SignJWT } from 'jose';
-import { resolveAuthOptions, TokenVerifier, type KeySource, type ResolvedAuthOptions, type TokenOrigin, type Verification } from '../core/index.js';
-import { AUTH_OPTIONS, AUTH_OPTIONS_OVERRIDE, AuthService, type AuthModuleOptions, type AuthOptionsOverride, type AuthResult } from '../index.js';
+import {
+  resolveAuthOptions,
+  revocationStoreOf,
+  TokenVerifier,
+  type KeySource,
+  type ResolvedAuthOptions,
+  type TokenOrigin,
+  type Verification,
+} from '../core/index.js';
+import {
+  AUTH_OPTIONS,
+  AUTH_OPTIONS_OVERRIDE,
+  AuthService,
+  memoryRevocationStore,
+  type AuthModuleOptions,
+  type AuthOptionsOverride,
+  type AuthResult,
+  type RevocationStore,
+} from '../index.js';
 import { tokenHeaderOf, type TestClaims } from './machine-claims.js';
 import { refuseInProduction } from './production-refusal.js';
 
@@ -24,6 +41,12 @@ export interface TestAuthOptions {
    * that must run with `NODE_ENV=production`. Default false.
    */
   allowInProduction?: boolean;
+  /**
+   * Keep the app's revocation store (a Redis one needs its Redis running). Default false: the kit puts
+   * a memory store in its place, so a test needs no Redis, never waits for one at boot nor answers 503
+   * without it, and `AuthRevoker` / `AUTH_REVOCATION_STORE` / Clerk webhooks revoke into it.
+   */
+  keepRevocationStore?: boolean;
 }
 
 /**
@@ -72,18 +95,40 @@ const KEY_OPTIONS = [
 ] as const;
 
 /**
- * The app's options with the kit's key in place of the app's. When they still do not pass the checks
- * (configuration the test environment lacks, or an options factory that threw), the defaults with
- * the kit's key: a test must boot whatever the app's configuration is.
+ * The memory store the kit puts in place of the app's (with its `maxTokenLifetimeInSeconds`). Closing
+ * it (the module does at shutdown) also closes a store the app built itself and handed over: the
+ * module would have closed that one, and its connections must not keep the test process alive.
  */
-function testOptions(secret: Uint8Array): AuthOptionsOverride {
-  return (options) => {
+function substituteStore(appStore: unknown): RevocationStore {
+  const settings = (appStore as { redis?: { maxTokenLifetimeInSeconds?: unknown }; memory?: { maxTokenLifetimeInSeconds?: unknown } } | undefined) ?? {};
+  const declared = settings.redis?.maxTokenLifetimeInSeconds ?? (typeof settings.memory === 'object' ? settings.memory?.maxTokenLifetimeInSeconds : undefined);
+  const memory = memoryRevocationStore(typeof declared === 'number' ? { maxTokenLifetimeInSeconds: declared } : {});
+  const built = appStore as Partial<RevocationStore> | undefined;
+  return {
+    revoke: (target, until) => memory.revoke(target, until),
+    isRevoked: (claims) => memory.isRevoked(claims),
+    close: async () => {
+      if (typeof built?.isRevoked === 'function') await built.close?.();
+    },
+  };
+}
+
+/**
+ * The app's options with the kit's key in place of the app's, and a memory revocation store in place
+ * of the app's (unless kept). When they still do not pass the checks (configuration the test
+ * environment lacks, or an options factory that threw), the defaults with the kit's key: a test must
+ * boot whatever the app's configuration is. A store is always there, so what revokes in the app
+ * (`AuthRevoker`) works even when the app's options could not be read.
+ */
+function testOptions(secret: Uint8Array, keepRevocationStore: boolean): AuthOptionsOverride {
+  return async (options) => {
     const kept: AuthModuleOptions = { ...(options ?? {}) };
     for (const key of KEY_OPTIONS) delete kept[key];
+    const revocation = keepRevocationStore ? await revocationStoreOf(kept.revocation) : substituteStore(kept.revocation);
     try {
-      return resolveAuthOptions({ ...kept, secret });
+      return resolveAuthOptions({ ...kept, secret, revocation });
     } catch {
-      return resolveAuthOptions({ secret });
+      return resolveAuthOptions({ secret, revocation });
     }
   };
 }
@@ -160,7 +205,7 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
     override: (builder) =>
       builder
         .overrideProvider(AUTH_OPTIONS_OVERRIDE)
-        .useValue(testOptions(secret))
+        .useValue(testOptions(secret, options.keepRevocationStore === true))
         .overrideProvider(AuthService)
         .useFactory({ factory: provider.useFactory, inject: provider.inject }) as typeof builder,
     signInAs(claims) {

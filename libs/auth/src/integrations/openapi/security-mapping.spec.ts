@@ -50,4 +50,32 @@ describe('operationSecurity', () => {
     operationSecurity(revocable, { mode: 'required' }, resolveAuthOptions({ secret, isRevoked: () => false }), ['bearer'], '3.0.0');
     expect(Object.keys(revocable.responses ?? {}).sort()).toEqual(['401', '503']);
   });
+
+  it('describes the 403 challenge as the guard sends it: error="insufficient_scope", with the scopes when the route needs some', () => {
+    const scoped: OpenApiOperationLike = {};
+    operationSecurity(scoped, withScopes, options, ['bearer'], '3.0.0');
+    const header = (scoped.responses?.['403'] as { headers: Record<string, { description: string }> }).headers['WWW-Authenticate'];
+    expect(header.description).toBe('Bearer realm="api", error="insufficient_scope", scope="invoices:read invoices:write"');
+    const permission: OpenApiOperationLike = {};
+    operationSecurity(permission, { mode: 'required', check: { permission: 'org:invoices:read' } }, options, ['bearer'], '3.0.0');
+    const plain = (permission.responses?.['403'] as { headers: Record<string, { description: string }> }).headers['WWW-Authenticate'];
+    expect(plain.description).toBe('Bearer realm="api", error="insufficient_scope"');
+    const unauthorized = (permission.responses?.['401'] as { headers: Record<string, { description: string }> }).headers['WWW-Authenticate'];
+    expect(unauthorized.description).toMatch(/error="invalid_token"/);
+  });
+
+  it('names in the 503 only what this module can find unavailable', () => {
+    const describe503 = (extra: Record<string, unknown>, base: Record<string, unknown> = { secret }) => {
+      const operation: OpenApiOperationLike = {};
+      operationSecurity(operation, { mode: 'required' }, resolveAuthOptions({ ...base, ...extra }), ['bearer'], '3.0.0');
+      return (operation.responses?.['503'] as { description: string } | undefined)?.description;
+    };
+    expect(describe503({ isRevoked: () => false })).toBe('Service Unavailable: whether the token is revoked could not be checked; retry later');
+    expect(describe503({}, { jwksUrl: 'https://issuer.example/.well-known/jwks.json', issuer: 'https://issuer.example' })).toBe(
+      'Service Unavailable: the issuer\'s keys could not be fetched; retry later',
+    );
+    expect(describe503({ introspection: { url: 'https://issuer.example/introspect', clientId: 'api', clientSecret: 'a-secret' }, isRevoked: () => false })).toBe(
+      'Service Unavailable: the introspection endpoint could not be reached, or whether the token is revoked could not be checked; retry later',
+    );
+  });
 });

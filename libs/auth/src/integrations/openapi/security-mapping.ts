@@ -56,16 +56,23 @@ export function operationSecurity(
   };
   if (policy.mode === 'optional') return;
   const responses = (operation.responses ??= {});
-  const challenge = { 'WWW-Authenticate': { description: `Bearer realm="${options.realm}", with error="invalid_token" when a token was refused`, schema: { type: 'string' } } };
-  responses['401'] ??= { description: 'Unauthorized: no token, or the token was refused', headers: challenge };
+  const realm = `Bearer realm="${options.realm}"`;
+  const challenge = (description: string) => ({ 'WWW-Authenticate': { description, schema: { type: 'string' } } });
+  responses['401'] ??= {
+    description: 'Unauthorized: no token, or the token was refused',
+    headers: challenge(`${realm}, with error="invalid_token" when a token was refused`),
+  };
   if (policy.check || scopes.length > 0) {
     const checks = Object.entries(policy.check ?? {}).filter(([k]) => k !== 'scope' && k !== 'scopes');
     const needs = [...checks.map(([k, v]) => `${k} "${String(v)}"`), ...scopes.map((s) => `scope "${s}"`)];
-    responses['403'] ??= { description: `Forbidden: signed in without ${needs.join(' and ')}`, headers: challenge };
+    // What the guard sends with a 403 (RFC 6750 section 3.1): insufficient_scope, and the scopes the route needs.
+    const scopeParameter = scopes.length > 0 ? `, scope="${scopes.join(' ')}"` : '';
+    responses['403'] ??= { description: `Forbidden: signed in without ${needs.join(' and ')}`, headers: challenge(`${realm}, error="insufficient_scope"${scopeParameter}`) };
   }
-  if (mayBeUnavailable(options)) {
+  const unavailable = unavailableParts(options);
+  if (unavailable.length > 0) {
     responses['503'] ??= {
-      description: 'Service Unavailable: the keys to check the token could not be fetched; retry later',
+      description: `Service Unavailable: ${unavailable.join(', or ')}; retry later`,
       headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
     };
   }
@@ -89,9 +96,19 @@ function requiredScopes(policy: AuthPolicy): string[] {
   return [...new Set(found.filter((s): s is string => typeof s === 'string' && s !== ''))];
 }
 
-/** Remote keys, an introspection endpoint or a revocation check can be unreachable: then a token gets 503, not 401. */
-function mayBeUnavailable(options: ResolvedAuthOptions): boolean {
+/**
+ * What a valid token can find unavailable under these options (each a 503 with `Retry-After`, never a
+ * 401): remote keys, the introspection endpoint or opaque-token hook, the revocation answer, the
+ * `resolveIssuer` lookup. Empty when nothing can be: local keys and no remote check.
+ */
+function unavailableParts(options: ResolvedAuthOptions): string[] {
   const { issuers } = options;
-  const remote = issuers.resolve !== undefined || issuers.entries.some((entry) => entry.jwksUrl !== undefined || (!entry.jwks && !entry.jwtKey && !entry.secret));
-  return remote || typeof options.isRevoked === 'function' || options.revocation !== undefined || options.opaque !== undefined;
+  const parts: string[] = [];
+  if (issuers.resolve !== undefined) parts.push('the issuer could not be looked up');
+  const remoteKeys = issuers.resolve !== undefined || issuers.entries.some((entry) => entry.jwksUrl !== undefined || (!entry.jwks && !entry.jwtKey && !entry.secret));
+  if (remoteKeys) parts.push("the issuer's keys could not be fetched");
+  if (options.opaque?.introspection) parts.push('the introspection endpoint could not be reached');
+  if (options.opaque?.verify) parts.push('the opaque token could not be checked (verifyOpaqueToken)');
+  if (typeof options.isRevoked === 'function' || options.revocation !== undefined) parts.push('whether the token is revoked could not be checked');
+  return parts;
 }
