@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The client's port: two requests on one connection share it. */
+  remotePort: number | undefined;
 }
 
 /** How the server answers one path; the request is passed with its body read. */
@@ -44,7 +46,13 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const received = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        remotePort: req.socket.remotePort,
+      };
       requests.push(received);
       const answer = answers.get(received.path.split('?')[0]);
       if (answer) answer(res, received);
