@@ -67,7 +67,10 @@ describe('AdmissionFilter table size', () => {
     return !filter.has(a);
   };
   /** The table holds exactly 2^bits slots. */
-  const slots = (capacity: number, bits: number) => [share(new AdmissionFilter(capacity), sharingOnly(bits)), share(new AdmissionFilter(capacity), sharingOnly(bits - 1))];
+  const slots = (capacity: number, bits: number) => [
+    share(new AdmissionFilter(capacity), sharingOnly(bits)),
+    share(new AdmissionFilter(capacity), sharingOnly(bits - 1)),
+  ];
 
   it('fingerprints as documented', () => {
     const filter = new AdmissionFilter(1000);
