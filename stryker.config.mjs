@@ -18,12 +18,13 @@ const config = {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.json',
-    // The unit specs of the core folders only. A mutant run loads every spec file related to the
-    // mutated file, so the Nest-layer specs (which import Nest and start guards) would cost seconds
-    // per mutant; the core's own specs are what must pin its behaviour.
+    // The unit specs of the core folders, of config/ and policy/ (neither imports Nest), and of the
+    // Clerk webhooks integration (its guard's spec builds the guard without a Nest app). A mutant run
+    // loads every spec file related to the mutated file, so the Nest-layer specs beside the guard
+    // (which start Nest apps) would cost seconds per mutant; each mutated file's own specs pin it.
     // The sequencer drops, per mutant, the related spec files that hold none of its covering tests.
     config: {
-      testRegex: 'libs/auth/src/(auth-object|issuers|revocation|token|verification)/[^/]+\\.spec\\.ts$',
+      testRegex: 'libs/auth/src/(auth-object|config|integrations/clerk-webhooks|issuers|policy|revocation|token|verification)/[^/]+\\.spec\\.ts$',
       testSequencer: '<rootDir>/scripts/mutation/test-file-sequencer.mjs',
     },
     // Only the specs that import a mutated file run, in the dry run and per mutant.
@@ -61,6 +62,41 @@ const config = {
     'libs/auth/src/verification/token-verifier.ts',
     'libs/auth/src/verification/verified-token-cache.ts',
     'libs/auth/src/verification/verified-token.ts',
+    'libs/auth/src/config/resolve-auth-options.ts',
+    'libs/auth/src/config/resolve-issuer-config.ts',
+    'libs/auth/src/config/option-checks.ts',
+    'libs/auth/src/config/key-material-checks.ts',
+    'libs/auth/src/config/known-options.ts',
+    'libs/auth/src/config/check-keys.ts',
+    'libs/auth/src/config/opaque-token-options.ts',
+    'libs/auth/src/config/token-class-options.ts',
+    'libs/auth/src/config/boot-checks-option.ts',
+    'libs/auth/src/verification/remote-jwks.ts',
+    'libs/auth/src/verification/jwks-document.ts',
+    'libs/auth/src/verification/key-memo.ts',
+    'libs/auth/src/verification/key-thumbprint.ts',
+    'libs/auth/src/verification/oidc-discovery.ts',
+    'libs/auth/src/verification/fetch-json.ts',
+    'libs/auth/src/verification/algorithms.ts',
+    'libs/auth/src/verification/admission-filter.ts',
+    'libs/auth/src/verification/key-sources.ts',
+    'libs/auth/src/verification/public-address.ts',
+    'libs/auth/src/verification/public-request.ts',
+    'libs/auth/src/verification/replaced-key-retry.ts',
+    'libs/auth/src/verification/opaque-token-verifier.ts',
+    'libs/auth/src/verification/opaque-token-cache.ts',
+    'libs/auth/src/verification/opaque-token-source.ts',
+    'libs/auth/src/verification/opaque-token-claims.ts',
+    'libs/auth/src/verification/opaque-token-type.ts',
+    'libs/auth/src/verification/introspection-client.ts',
+    'libs/auth/src/token/cookie-origin.ts',
+    'libs/auth/src/token/token-scheme.ts',
+    'libs/auth/src/integrations/clerk-webhooks/webhook-signature.ts',
+    'libs/auth/src/integrations/clerk-webhooks/clerk-webhook.guard.ts',
+    'libs/auth/src/revocation/redis-revocation-store.ts',
+    'libs/auth/src/revocation/redis-revoke-script.ts',
+    'libs/auth/src/auth-object/has-authorization.ts',
+    'libs/auth/src/auth-object/auth-result.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],

@@ -101,7 +101,8 @@ export function checkKeySource(options: AuthModuleOptions): void {
     );
   }
   if (options.jwksUrl !== undefined) checkKeyUrl('jwksUrl', options.jwksUrl);
-  if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks.keys))) {
+  // null is an object too: `jwks: null` beside another source is refused here, naming it.
+  if (options.jwks !== undefined && (typeof options.jwks !== 'object' || !Array.isArray(options.jwks?.keys))) {
     throw new AuthConfigError('jwks', 'expected { keys: JWK[] }');
   }
   if (options.jwtKey !== undefined) checkJwtKey(options.jwtKey);

@@ -60,3 +60,106 @@ describe('opaque token options', () => {
     expect(optionNamed({ verifyOpaqueToken: () => null, opaqueTokens: { cacheMaxAgeInMs: 60_000, refusedTtlInMs: 0 } })).toBe('accepted');
   });
 });
+
+describe('resolveOpaqueTokenOptions, bound by bound', () => {
+  const url = 'https://as.example.com/introspect';
+  const hook = () => null;
+  /** [option, problem] of the AuthConfigError the options are refused with. */
+  const refused = (options: Parameters<typeof resolveOpaqueTokenOptions>[0]): [string, string] => {
+    try {
+      resolveOpaqueTokenOptions(options);
+    } catch (error) {
+      expect(error).toBeInstanceOf(AuthConfigError);
+      return [(error as AuthConfigError).option, (error as AuthConfigError).problem];
+    }
+    throw new Error('expected a refusal');
+  };
+  const withHook = (opaqueTokens: unknown) => resolveOpaqueTokenOptions({ verifyOpaqueToken: hook, opaqueTokens: opaqueTokens as never });
+
+  it('resolves the hook with every default', () => {
+    expect(resolveOpaqueTokenOptions({})).toBeUndefined();
+    expect(withHook(undefined)).toEqual({
+      verify: hook,
+      classesByPrefix: true,
+      timeoutInMs: 5000,
+      cooldownInMs: 5000,
+      refusedTtlInMs: 60_000,
+      cacheMaxAgeInMs: undefined,
+      maxEntries: 10_000,
+      maxBytes: 16 * 1024 * 1024,
+      maxConcurrent: 64,
+    });
+    expect(withHook({ timeoutInMs: null })?.timeoutInMs).toBe(5000);
+  });
+
+  it('resolves introspection by url, keeping the credentials', () => {
+    expect(resolveOpaqueTokenOptions({ introspection: { url: 'http://localhost:4000/i', ...credentials, maxBytes: 1024 } })?.introspection).toEqual({
+      endpoint: { url: new URL('http://localhost:4000/i') },
+      clientId: 'api',
+      clientSecret: 's3cret-value',
+      maxBytes: 1024,
+    });
+  });
+
+  it('takes the endpoint by discovery from one issuer, as a string or a list of one', () => {
+    for (const issuer of ['https://as.example.com', ['https://as.example.com']]) {
+      expect(resolveOpaqueTokenOptions({ issuer, introspection: credentials })?.introspection?.endpoint).toEqual({ issuer: 'https://as.example.com' });
+    }
+    for (const issuer of [undefined, [], ['https://a.example.com', 'https://b.example.com']]) {
+      expect(refused({ issuer, introspection: credentials })).toEqual([
+        'introspection.url',
+        'set the url, or issuer as one URL so its discovery document names the endpoint',
+      ]);
+    }
+  });
+
+  it('refuses each setting past its bound, with the bound', () => {
+    const bounds: Array<[string, number]> = [
+      ['timeoutInMs', 1],
+      ['cooldownInMs', 0],
+      ['refusedTtlInMs', 0],
+      ['cacheMaxAgeInMs', 0],
+      ['maxEntries', 1],
+      ['maxBytes', 1024],
+      ['maxConcurrent', 1],
+    ];
+    for (const [name, min] of bounds) {
+      expect(withHook({ [name]: min })).toMatchObject({ [name]: min });
+      for (const value of [min - 1, min + 0.5, String(min)]) {
+        expect(refused({ verifyOpaqueToken: hook, opaqueTokens: { [name]: value } })).toEqual([
+          `opaqueTokens.${name}`,
+          `expected a whole number >= ${min}`,
+        ]);
+      }
+    }
+    expect(refused({ introspection: { url, ...credentials, maxBytes: 1023 } })).toEqual(['introspection.maxBytes', 'expected a whole number >= 1024']);
+  });
+
+  it('names what is wrong with introspection and the hook', () => {
+    expect(refused({ opaqueTokens: {} })).toEqual(['opaqueTokens', 'set introspection or verifyOpaqueToken as well']);
+    expect(refused({ introspection: { url, ...credentials }, verifyOpaqueToken: hook })).toEqual([
+      'verifyOpaqueToken',
+      'set either introspection or verifyOpaqueToken, not both',
+    ]);
+    expect(refused({ verifyOpaqueToken: {} as never })).toEqual(['verifyOpaqueToken', 'expected a function (token, tokenType) => claims | null']);
+    for (const introspection of [null, [], 'https://as.example.com/i']) {
+      expect(refused({ introspection: introspection as never })).toEqual(['introspection', 'expected an object']);
+    }
+    expect(refused({ verifyOpaqueToken: hook, opaqueTokens: null as never })).toEqual(['opaqueTokens', 'expected an object']);
+    expect(refused({ introspection: { url, ...credentials, [`clientSecrett${'x'.repeat(40)}`]: 'x' } })).toEqual([
+      'introspection',
+      `unknown setting "clientSecrett${'x'.repeat(19)}"; expected url, clientId, clientSecret, maxBytes`,
+    ]);
+    expect(refused({ verifyOpaqueToken: hook, opaqueTokens: { ttl: 1 } as never })).toEqual([
+      'opaqueTokens',
+      'unknown setting "ttl"; expected timeoutInMs, cooldownInMs, refusedTtlInMs, cacheMaxAgeInMs, maxEntries, maxBytes, maxConcurrent',
+    ]);
+    expect(refused({ introspection: { url, clientId: 42, clientSecret: 's' } as never })).toEqual(['introspection.clientId', 'expected a non-empty string']);
+    expect(refused({ introspection: { url, clientId: 'api', clientSecret: '' } })).toEqual(['introspection.clientSecret', 'expected a non-empty string']);
+    expect(refused({ introspection: { url: 'as.example.com/i', ...credentials } })).toEqual(['introspection.url', 'expected an absolute URL']);
+    expect(refused({ introspection: { url: 'http://as.example.com/i', ...credentials } })).toEqual([
+      'introspection.url',
+      'must use https (plain http is allowed for localhost only)',
+    ]);
+  });
+});

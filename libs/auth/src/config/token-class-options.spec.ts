@@ -36,3 +36,21 @@ describe('option scopeClaim', () => {
     expect(() => resolveAuthOptions({ ...base, scopeClaim: value as never })).toThrow(/"scopeClaim"/);
   });
 });
+
+describe('acceptsTokenOption', () => {
+  it('names the option once in the problem, and lists the classes', () => {
+    let problem = '';
+    try {
+      resolveAuthOptions({ ...base, acceptsToken: 'id_token' as never });
+    } catch (error) {
+      problem = (error as AuthConfigError).problem;
+    }
+    expect(problem).toBe("expected 'any', one of 'session_token', 'oauth_token', 'm2m_token', 'api_key', or a non-empty list of them");
+  });
+
+  it('reads typ as RFC 9068 access tokens with or without application/, in any case, and nothing around it', () => {
+    for (const typ of ['at+jwt', 'AT+JWT', 'application/at+jwt']) expect(resolveAuthOptions({ ...base, typ }).acceptsToken).toBe('oauth_token');
+    for (const typ of ['xat+jwt', 'at+jwt2', 'application/at+jwt; x', 'text/at+jwt'])
+      expect(resolveAuthOptions({ ...base, typ }).acceptsToken).toBe('session_token');
+  });
+});

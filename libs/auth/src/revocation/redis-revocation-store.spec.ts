@@ -22,3 +22,19 @@ describe('redisRevocationStore options', () => {
     expect(() => redisRevocationStore({ client, [name]: value })).toThrow(new RegExp(name));
   });
 });
+
+describe('redisRevocationStore option messages', () => {
+  const quiet = { client, log: () => undefined };
+
+  it('names the option and what it must be', () => {
+    for (const name of ['maxTokenLifetimeInSeconds', 'commandTimeoutInMs', 'retryAfterSeconds', 'heartbeatIntervalInMs']) {
+      for (const value of [0, -1, Number.POSITIVE_INFINITY, '5']) {
+        expect(() => redisRevocationStore({ ...quiet, [name]: value })).toThrow(new TypeError(`redisRevocationStore: ${name} must be a positive number`));
+      }
+      expect(() => redisRevocationStore({ ...quiet, [name]: 0.5 })).not.toThrow();
+    }
+    expect(() => redisRevocationStore({ ...quiet, staleWindowInMs: -1 })).toThrow(new TypeError('redisRevocationStore: staleWindowInMs must be a non-negative number'));
+    expect(() => redisRevocationStore({ ...quiet, staleWindowInMs: 0 })).not.toThrow();
+    expect(() => redisRevocationStore({ client, url: 'redis://127.0.0.1:1' })).toThrow(new TypeError('redisRevocationStore: give exactly one of client and url'));
+  });
+});

@@ -57,6 +57,10 @@ describe('cookieOriginAllowed', () => {
     }
     const unknown: OriginRequest = { headers: { origin: 'https://api.example.com', host: 'api.example.com' } };
     expect(cookieOriginAllowed(unknown, undefined)).toBe(false);
+    // A non-special scheme has the opaque origin "null", as would a URL built on an unknown scheme: never a match.
+    for (const origin of ['chrome-extension://api.example.com', 'undefined://api.example.com']) {
+      expect(cookieOriginAllowed({ headers: { origin, host: 'api.example.com' } }, undefined)).toBe(false);
+    }
     expect(cookieOriginAllowed({ headers: { ...unknown.headers, origin: 'https://app.example.com' } }, parties)).toBe(true);
   });
 });
@@ -108,6 +112,9 @@ describe('sessionCookieRefusal', () => {
   it('refuses a cookie token from a foreign origin, and nothing else', () => {
     const foreign = { host: 'api.example.com', origin: 'https://evil.example' };
     expect(reason(over('https', { ...foreign, cookie: '__session=c.c.c' }))).toBe('cookie-cross-origin');
+    expect(sessionCookieRefusal(over('https', { ...foreign, cookie: '__session=c.c.c' }), 'cookie', options, undefined)?.message).toBe(
+      'a session cookie sent from another origin',
+    );
     expect(reason(over('https', { ...foreign, cookie: '__session=c.c.c' }), options, ['https://evil.example'])).toBeUndefined();
     expect(reason(over('https', { ...foreign, cookie: '__session=c.c.c', authorization: 'Bearer h.h.h' }))).toBeUndefined();
     expect(reason(over('https', { ...foreign }))).toBeUndefined();

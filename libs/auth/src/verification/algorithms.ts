@@ -27,7 +27,8 @@ export function algorithmsForJwk(jwk: JWK): string[] {
     case 'RSA':
       return [...RSA_ALGORITHMS];
     case 'EC':
-      return typeof jwk.crv === 'string' && EC_ALGORITHMS[jwk.crv] ? [EC_ALGORITHMS[jwk.crv]] : [];
+      // Own keys only: a curve named `constructor` or `toString` would otherwise find Object's methods.
+      return typeof jwk.crv === 'string' && Object.hasOwn(EC_ALGORITHMS, jwk.crv) ? [EC_ALGORITHMS[jwk.crv]] : [];
     case 'OKP':
       return jwk.crv === 'Ed25519' ? [...OKP_ALGORITHMS] : [];
     default:

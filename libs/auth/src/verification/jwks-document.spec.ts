@@ -44,3 +44,51 @@ describe('readJwksDocument', () => {
     expect(problemOf({ keys: Array.from({ length: 101 }, (_, i) => ({ ...ec, kid: `k${i}` })) })).toBe('invalid-shape');
   });
 });
+
+describe('readJwksDocument, exactly', () => {
+  const messageOf = (document: unknown) => {
+    try {
+      readJwksDocument(document);
+    } catch (error) {
+      return (error as KeyFetchError).message;
+    }
+    return 'accepted';
+  };
+
+  it('says what is wrong with the set', () => {
+    const prefix = 'nestjs-warden: key fetch failed: ';
+    expect(messageOf([])).toBe(`${prefix}the JWKS is not a JSON object`);
+    expect(messageOf(null)).toBe(`${prefix}the JWKS is not a JSON object`);
+    expect(messageOf({ keys: {} })).toBe(`${prefix}the JWKS has no keys array`);
+    expect(messageOf({ keys: [ec, []] })).toBe(`${prefix}every key must be a JSON object`);
+    expect(messageOf({ keys: [{ ...ec, d: 'AA' }] })).toBe(`${prefix}the JWKS contains a private or symmetric key`);
+    expect(messageOf({ keys: [{ ...ec, use: 'enc' }] })).toBe(`${prefix}the JWKS holds no usable signature key`);
+    expect(messageOf({ keys: Array.from({ length: 101 }, () => ec) })).toBe(`${prefix}the JWKS holds more than 100 keys`);
+  });
+
+  it('takes up to 100 keys, and hands out copies', () => {
+    expect(readJwksDocument({ keys: Array.from({ length: 100 }, (_, i) => ({ ...ec, kid: `k${i}` })) })).toHaveLength(100);
+    const [copy] = readJwksDocument({ keys: [ec] });
+    expect(copy).toEqual(ec);
+    expect(copy).not.toBe(ec);
+  });
+
+  it('keeps a key whose key_ops allow verify, and drops one whose key_ops do not or are not a list', () => {
+    const kept = readJwksDocument({
+      keys: [
+        { ...ec, kid: 'verify', key_ops: ['verify'] },
+        { ...ec, kid: 'both', key_ops: ['sign', 'verify'] },
+        { ...ec, kid: 'sign', key_ops: ['sign'] },
+        { ...ec, kid: 'string', key_ops: 'verify' },
+        { ...ec, kid: 'sig', use: 'sig' },
+        { ...ec, kid: 'curve', crv: 'constructor' },
+        { ...ec, kid: 'alg', alg: 'HS256' },
+      ],
+    });
+    expect(kept.map((k) => k.kid)).toEqual(['verify', 'both', 'sig']);
+  });
+
+  it('keeps RSA keys of 2048 bits', () => {
+    expect(readJwksDocument({ keys: [rsa] })).toHaveLength(1);
+  });
+});

@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
+import { types } from 'node:util';
 import { isPublicAddress } from './public-address.js';
 
 /** The host of a URL names (or resolves to) an address that is not on the public internet. */
@@ -70,7 +71,8 @@ export function requestPublicOnly(url: URL, init: PublicRequest, signal: AbortSi
         resolve(new Response(stream, { status, headers: answered }));
       } catch (error) {
         res.destroy();
-        reject(error instanceof Error ? error : new Error(String(error)));
+        // isNativeError: the Response's RangeError may come from another realm (a VM context).
+        reject(types.isNativeError(error) ? error : new Error(String(error)));
       }
     };
     const req = send(url, { method: init.method, headers, lookup: checkedLookup(isAllowed), signal, agent: false }, onResponse);
