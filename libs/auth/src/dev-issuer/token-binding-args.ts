@@ -23,8 +23,11 @@ export async function confirmation(jkt: string | undefined, certFile: string | u
   return cnf;
 }
 
-/** The token encrypted (a nested JWT) to the public key in `file`: a JWK (RSA or EC) or SPKI PEM. */
-export async function encryptTo(token: string, file: string): Promise<string> {
+/**
+ * What encrypts a token (a nested JWT) to the public key in `file`: a JWK (RSA or EC) or SPKI PEM.
+ * Read before anything is minted, so a bad file is the command's one error line.
+ */
+export async function encrypterFor(file: string): Promise<(token: string) => Promise<string>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -51,5 +54,5 @@ export async function encryptTo(token: string, file: string): Promise<string> {
     throw new CommandError(`--encrypt-to: ${file} holds no public RSA or EC key (a JWK or an SPKI PEM)`);
   }
   const kid = typeof jwk?.kid === 'string' ? { kid: jwk.kid } : {};
-  return new CompactEncrypt(new TextEncoder().encode(token)).setProtectedHeader({ alg, enc: 'A256GCM', cty: 'JWT', ...kid }).encrypt(key);
+  return (token) => new CompactEncrypt(new TextEncoder().encode(token)).setProtectedHeader({ alg, enc: 'A256GCM', cty: 'JWT', ...kid }).encrypt(key);
 }

@@ -5,7 +5,7 @@ import { CommandError, UsageError } from './cli-errors.js';
 import { DevIssuer, type DevTokenType } from './dev-issuer.js';
 import { DEFAULT_DEV_ISSUER_KEY_FILE, loadOrCreateDevIssuerKey } from './dev-issuer-key.js';
 import { checkIssuerPublishes } from './issuer-key-check.js';
-import { confirmation, encryptTo } from './token-binding-args.js';
+import { confirmation, encrypterFor } from './token-binding-args.js';
 
 /** Where the commands write, and the directory relative paths start from. */
 export interface CliIo {
@@ -125,6 +125,7 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
   };
   for (const [name, value] of Object.entries(named)) if (value !== undefined) claims[name] = value;
   if (values.expires !== undefined) claims.expiresInSeconds = /^\d+$/.test(values.expires) ? Number(values.expires) : values.expires;
+  const encrypt = values['encrypt-to'] === undefined ? undefined : await encrypterFor(path.resolve(io.cwd, values['encrypt-to']));
   const cnf = await confirmation(values['dpop-jkt'], values['client-cert'] && path.resolve(io.cwd, values['client-cert']));
   if (cnf) claims.cnf = cnf;
   const token = await (await DevIssuer.open({ issuer, keyFile })).mint(claims);
@@ -144,6 +145,6 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
         `The token verifies only where that key is served: npx nestjs-warden dev-issuer${keyFileArgument(keyFile, io.cwd)}\n`,
     );
   }
-  io.stdout(`${values['encrypt-to'] ? await encryptTo(token, path.resolve(io.cwd, values['encrypt-to'])) : token}\n`);
+  io.stdout(`${encrypt ? await encrypt(token) : token}\n`);
   return 0;
 }
