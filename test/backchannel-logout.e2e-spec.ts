@@ -33,7 +33,6 @@ class OrdersController {
 const received: BackchannelLogoutEvent[] = [];
 const audit = { record: (event: BackchannelLogoutEvent) => received.push(event) };
 
-// #region readme:logout-controller
 @Controller('auth')
 export class LogoutController {
   /** The client's `backchannel_logout_uri`. The session is revoked before this runs. */
@@ -43,7 +42,6 @@ export class LogoutController {
     audit.record(event); // { iss, sid, sub, jti, iat, revoked }
   }
 }
-// #endregion
 
 /** Forwards the provider's logout POSTs to replica A, keeping each logout token. */
 async function startRelay(): Promise<{ url: string; tokens: string[]; target: { url: string }; server: Server }> {
@@ -72,7 +70,6 @@ async function startRelay(): Promise<{ url: string; tokens: string[]; target: { 
   const learned: RevokedEntry[] = [];
 
   async function replica(adapter: AdapterName) {
-    // #region readme:logout-module
     const revocation = redisRevocationStore({ url: process.env.REDIS_URL });
 
     @Module({
@@ -83,7 +80,6 @@ async function startRelay(): Promise<{ url: string; tokens: string[]; target: { 
       controllers: [LogoutController, OrdersController],
     })
     class AppModule {}
-    // #endregion
     const app = await createHttpApp(adapter, { imports: [AppModule] });
     await app.listen(0, '127.0.0.1');
     return { app, store: revocation, url: `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}` };

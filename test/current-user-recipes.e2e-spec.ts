@@ -15,7 +15,6 @@ import { createHttpApp } from './support/http-app.js';
  * against a local fake of the endpoint.
  */
 
-// #region readme:current-user-repository
 /** The app's users table, as its repository sees it (TypeORM, Prisma, Drizzle: any data layer). */
 @Injectable()
 export class UsersRepository {
@@ -46,9 +45,7 @@ export const authModule = AuthModule.forRootAsync({
   }),
   global: true,
 });
-// #endregion
 
-// #region readme:current-user-controller
 @Controller('account')
 export class AccountController {
   @RequireAuth()
@@ -57,10 +54,8 @@ export class AccountController {
     return { id: user.id, name: user.name };
   }
 }
-// #endregion
 
 function clerkAppModule() {
-  // #region readme:current-user-clerk
   const clerkClient = createClerkClient({ secretKey: process.env.CLERK_SECRET_KEY, apiUrl: process.env.CLERK_API_URL });
 
   const authModule = AuthModule.forRoot({
@@ -79,7 +74,6 @@ function clerkAppModule() {
     currentUser: { cache: { ttlInMs: 60_000 } }, // Clerk's Backend API is rate-limited
     global: true,
   });
-  // #endregion
   return authModule;
 }
 

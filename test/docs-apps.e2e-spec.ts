@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevIssuerServer, type RunningDevIssuer } from 'nestjs-warden/dev-issuer';
+import { createTestDecryptionKey } from 'nestjs-warden/testing';
 import { docApps, readTree, type DocApp } from './support/doc-apps.js';
 import { documentationFiles } from './support/doc-blocks.js';
 import { bootApp, compileApps, freePort, prepareDocsWorkspace, runAppTests, writeApps, type Ran } from './support/docs-workspace.js';
+import { makeMtlsCertificates } from './support/mtls-certificates.js';
 import { hasSystemBinary } from './support/system-binary.js';
+import { TLS_CERTIFICATE_TOOL } from './support/tls-certificate.js';
 import { REDIS_SERVER, startRedis, type RedisProcess } from './support/redis-server.js';
 
 // Every TypeScript block of README.md and docs/*.md runs as pasted: each page's complete files,
@@ -50,12 +53,26 @@ beforeAll(async () => {
   if (hasSystemBinary(REDIS_SERVER, 'docs apps declaring a Redis revocation store (they boot without it too)')) redis = await startRedis();
   // Providers' hosts point at a port where nothing listens: an app may try its keys at boot, never the internet.
   const nowhere = `127.0.0.1:${await freePort()}`;
+  // The files an app that ends TLS itself reads (docs/sender-constrained.md): a test CA and a server certificate for 127.0.0.1.
+  const tls: Record<string, string> = {};
+  if (hasSystemBinary(TLS_CERTIFICATE_TOOL, 'docs apps ending TLS in Node (openssl)')) {
+    const certs = makeMtlsCertificates([]);
+    mkdirSync(path.join(dir, 'tls'));
+    const files = { TLS_KEY_FILE: ['server.key', certs.server.key], TLS_CERT_FILE: ['server.pem', certs.server.cert], TLS_CA_FILE: ['ca.pem', certs.ca.cert] };
+    for (const [name, [file, pem]] of Object.entries(files)) {
+      tls[name] = path.join(dir, 'tls', file);
+      writeFileSync(tls[name], pem);
+    }
+  }
   env = {
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.url,
     AUTH_AUDIENCE: 'https://api.example.test',
     AUTH_AUTHORIZED_PARTIES: 'http://localhost:5173',
     AUTH_DEBUG: 'true',
+    AUTH_DECRYPTION_JWKS: JSON.stringify({ keys: [(await createTestDecryptionKey()).privateJwk] }),
+    API_PUBLIC_ORIGIN: 'https://api.example.test',
+    ...tls,
     REDIS_URL: redis?.url ?? `redis://${nowhere}`,
     RPC_PORT: String(await freePort()),
     CLERK_PUBLISHABLE_KEY: `pk_test_${Buffer.from(`${nowhere}$`).toString('base64')}`,

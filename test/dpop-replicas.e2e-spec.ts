@@ -11,7 +11,6 @@ import { hasSystemBinary } from './support/system-binary.js';
 
 const haveRedis = hasSystemBinary(REDIS_SERVER, 'DPoP replay across replicas (Redis)');
 
-// #region readme:sender-constrained-dpop
 /** DPoP-bound tokens with their proofs, and unbound bearer tokens; every replica shares the replay store. */
 export function ordersAuthModule(jwksUrl: string, redis: Redis) {
   return AuthModule.forRoot({
@@ -26,7 +25,6 @@ export function ordersAuthModule(jwksUrl: string, redis: Redis) {
     global: true,
   });
 }
-// #endregion
 
 /**
  * Two replicas of one API behind a load balancer share a real redis-server as their replay store:

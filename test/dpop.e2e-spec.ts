@@ -188,7 +188,6 @@ describe('the testing kit, as docs/sender-constrained.md shows it', () => {
     const start = async (issuer: TestIssuer) => {
       ({ app, url } = await startSenderConstrainedApp('express', issuer, { dpop: 'allowed' }));
     };
-    // #region readme:sender-constrained-testing
     const issuer = await createTestIssuer();
     await start(issuer); // AuthModule.forRoot(issuer.moduleOptions({ dpop: 'allowed', global: true })), listening
     const key = await createDpopKey(); // ES256 unless { alg } says otherwise
@@ -197,7 +196,6 @@ describe('the testing kit, as docs/sender-constrained.md shows it', () => {
       .get('/orders')
       .set(await key.headers(token, { method: 'GET', url: `${url}/orders` }))
       .expect(200);
-    // #endregion
   });
 });
 

@@ -10,12 +10,10 @@ import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { ProbeController } from './support/probe.controller.js';
 
-// #region readme:sender-constrained-jwe
 /** Encrypted tokens: the app's private keys (a kid each: rotation), and room for the larger tokens. */
 export function encryptedTokens(decryptionJwks: NonNullable<DecryptionOptions['jwks']>): Partial<AuthModuleOptions> {
   return { decryption: { jwks: decryptionJwks }, maxTokenBytes: 16384 };
 }
-// #endregion
 
 /**
  * Encrypted tokens (JWE): nested JWTs, signed by the issuer then encrypted to the app's key with

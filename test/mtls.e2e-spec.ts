@@ -13,12 +13,10 @@ import { TLS_CERTIFICATE_TOOL } from './support/tls-certificate.js';
 
 const haveOpenssl = hasSystemBinary(TLS_CERTIFICATE_TOOL, 'mTLS-bound tokens (openssl)');
 
-// #region readme:sender-constrained-mtls-proxy
 /** Behind a TLS-terminating proxy: the certificate comes in its header, read only from the proxy's addresses. */
 export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions> {
   return { mtls: 'allowed', clientCertificate: { header: 'x-client-cert', trustedProxies } };
 }
-// #endregion
 
 /**
  * mTLS-bound tokens (RFC 8705) on a real https server (Node `https` with `requestCert`) with a test CA
@@ -36,12 +34,10 @@ export function behindProxy(trustedProxies: string[]): Partial<AuthModuleOptions
   });
 
   async function startHttps(adapter: AdapterName, options: Partial<AuthModuleOptions>): Promise<{ app: INestApplication; url: string }> {
-    // #region readme:sender-constrained-mtls-https
     // TLS ends in Node: ask for client certificates. Without rejectUnauthorized, a connection without
     // one still reaches the guard, which then takes bearer tokens and refuses certificate-bound ones.
     const https = { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true, rejectUnauthorized: false };
     // NestFactory.create(AppModule, { httpsOptions: https }), or new FastifyAdapter({ https })
-    // #endregion
     const moduleRef = await Test.createTestingModule({
       imports: [AuthModule.forRoot(issuer.moduleOptions({ debug: true, mtls: 'allowed', ...options, global: true }))],
       controllers: [SenderConstrainedController],

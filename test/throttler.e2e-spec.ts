@@ -8,7 +8,7 @@ import { compileThrottlerApp, startThrottlerApp } from './support/throttler/thro
 /**
  * Rate limits by who is calling, with @nestjs/throttler and AuthThrottlerGuard, on replicas running as
  * their own node processes (test/support/throttler/throttler-app.ts, the module docs/rate-limits.md
- * shows): two users and a machine behind one IP address each get their own bucket and limit; a plan
+ * shows with tiny limits): two users and a machine behind one IP address each get their own bucket and limit; a plan
  * in the token raises the limit; anonymous callers count by address; two replicas (Express and
  * Fastify) share their counts through the throttler's Redis storage on a real redis-server.
  */

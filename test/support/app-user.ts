@@ -1,4 +1,3 @@
-// #region readme:current-user-type
 /** The app's own user: what `loadUser` returns and `@CurrentUser()` injects. */
 export interface AppUser {
   id: string;
@@ -11,4 +10,3 @@ declare module 'nestjs-warden' {
     user: AppUser;
   }
 }
-// #endregion

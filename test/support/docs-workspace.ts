@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { DocApp } from './doc-apps.js';
@@ -91,10 +92,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `GET /` over https: for an app that ends TLS itself. A probe of our own app on 127.0.0.1, so its certificate is not checked. */
+function httpsStatus(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, agent: false, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 2 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** `GET /` over http; when something listens but does not speak plain HTTP (an app ending TLS, docs/sender-constrained.md), over https. */
+async function statusOf(port: number): Promise<number> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) })).status;
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw error;
+    return httpsStatus(port);
+  }
+}
+
 /**
  * Starts an app's `src/main.ts` (compiled) with `env` and a free PORT, waits until `GET /` answers
- * (polled, for at most `deadlineMs`), and stops it. The app ran when it answered without a 5xx and
- * did not exit on its own.
+ * (polled, for at most `deadlineMs`; over https when the app ends TLS itself), and stops it. The app
+ * ran when it answered without a 5xx and did not exit on its own.
  */
 export async function bootApp(
   dir: string,
@@ -113,7 +137,7 @@ export async function bootApp(
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline && child.exitCode === null && status === null) {
     try {
-      status = (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) })).status;
+      status = await statusOf(port);
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 150));
     }

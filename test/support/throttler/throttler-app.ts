@@ -42,7 +42,6 @@ export class ReportsController {
 }
 
 function appModule(storage?: ThrottlerStorage) {
-  // #region readme:rate-limits-module
   @Module({
     imports: [
       AuthModule.forRoot({ ...keys(), global: true }),
@@ -66,7 +65,6 @@ function appModule(storage?: ThrottlerStorage) {
     providers: [{ provide: APP_GUARD, useClass: AuthThrottlerGuard }],
   })
   class AppModule {}
-  // #endregion
   return AppModule;
 }
 
