@@ -22,7 +22,13 @@ module.exports = {
     },
     { name: 'core-no-nest-layer', severity: 'error', comment: 'The core imports nothing of the Nest layer.', from: { path: CORE }, to: { path: NEST_LAYER } },
     { name: 'core-no-integrations', severity: 'error', from: { path: CORE }, to: { path: INTEGRATIONS } },
-    { name: 'core-no-config-validation', severity: 'error', comment: 'The core reads resolved config types only.', from: { path: CORE }, to: { path: CONFIG_VALIDATION } },
+    {
+      name: 'core-no-config-validation',
+      severity: 'error',
+      comment: 'The core reads resolved config types only.',
+      from: { path: CORE },
+      to: { path: CONFIG_VALIDATION },
+    },
     { name: 'config-no-nest-layer', severity: 'error', from: { path: CONFIG }, to: { path: NEST_LAYER } },
     { name: 'config-no-integrations', severity: 'error', from: { path: CONFIG }, to: { path: INTEGRATIONS } },
     {

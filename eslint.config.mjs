@@ -10,7 +10,17 @@ const TEST_FILES = ['**/*.spec.ts', '**/*.spec-support.ts', 'test/**/*.ts', 'ben
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', '**/node_modules/**', 'test/package/fixtures/**', 'test/package/app-extras/**', 'reports/**', '.stryker-tmp/**', 'bench/.build/**', 'bench/results/**', '.nestjs-warden/**'],
+    ignores: [
+      'dist/**',
+      '**/node_modules/**',
+      'test/package/fixtures/**',
+      'test/package/app-extras/**',
+      'reports/**',
+      '.stryker-tmp/**',
+      'bench/.build/**',
+      'bench/results/**',
+      '.nestjs-warden/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -86,7 +86,21 @@ function prepare() {
   const built = `${BENCH}.build/nestjs-warden/index.js`;
   if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(`${ROOT}libs/auth/src`)) {
     log('compiling the library into bench/.build');
-    sh(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}libs/auth/tsconfig.lib.json`, '--outDir', `${BENCH}.build/nestjs-warden`, '--declaration', 'false', '--sourceMap', 'false'], ROOT);
+    sh(
+      process.execPath,
+      [
+        `${ROOT}node_modules/typescript/bin/tsc`,
+        '-p',
+        `${ROOT}libs/auth/tsconfig.lib.json`,
+        '--outDir',
+        `${BENCH}.build/nestjs-warden`,
+        '--declaration',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
+      ROOT,
+    );
   }
 }
 
@@ -99,7 +113,9 @@ function versions() {
     }
   };
   const root = ['@nestjs/core', '@nestjs/platform-express', 'express', 'jose', 'lru-cache'].map((n) => `${n} ${version(ROOT, n)}`);
-  const peers = ['@nestjs/passport', 'passport-jwt', 'jwks-rsa', 'express-oauth2-jwt-bearer', '@clerk/backend', 'autocannon'].map((n) => `${n} ${version(BENCH, n)}`);
+  const peers = ['@nestjs/passport', 'passport-jwt', 'jwks-rsa', 'express-oauth2-jwt-bearer', '@clerk/backend', 'autocannon'].map(
+    (n) => `${n} ${version(BENCH, n)}`,
+  );
   return { node: process.version, nestWarden: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version, packages: [...root, ...peers] };
 }
 
@@ -151,7 +167,17 @@ async function main() {
   if (!redis) log('redis-server not installed: the Redis revocation row is left out');
   const dpopClient = createDpopClient();
   const dpop = { token: issuer.token(0, { cnf: { jkt: dpopClient.jkt } }), privateJwk: dpopClient.privateJwk };
-  const config = { jwksUrl: jwks.jwksUrl, origin: jwks.origin, issuer: issuerName, audience, introspectionUrl: jwks.introspectionUrl, opaqueToken, redisUrl: redis?.url, dpopOrigin: DPOP_ORIGIN, dpop };
+  const config = {
+    jwksUrl: jwks.jwksUrl,
+    origin: jwks.origin,
+    issuer: issuerName,
+    audience,
+    introspectionUrl: jwks.introspectionUrl,
+    opaqueToken,
+    redisUrl: redis?.url,
+    dpopOrigin: DPOP_ORIGIN,
+    dpop,
+  };
   const token = issuer.token(0);
 
   log(`signing ${settings.coldPool} distinct tokens for the cold path`);
@@ -166,17 +192,22 @@ async function main() {
     await measureRound(round, [...servers.slice(shift), ...servers.slice(0, shift)], config, token, poolFile);
   }
 
-  const herdServers = only !== undefined
-    ? []
-    : quick
-    ? servers.filter((s) => s.label === 'nestjs-warden (same token)')
-    : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
+  const herdServers =
+    only !== undefined
+      ? []
+      : quick
+        ? servers.filter((s) => s.label === 'nestjs-warden (same token)')
+        : servers.filter((s) => s.script !== 'no-auth' && !s.floor && s.tokens === 'same');
   const herd = [];
   for (const server of herdServers) herd.push(await measureHerd(server, jwks, config, poolFile));
   await jwks.close();
   await redis?.stop();
 
-  const memory = only === undefined ? (log(`memory: ${settings.memoryTokens} distinct tokens through one verifier`), runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)])) : null;
+  const memory =
+    only === undefined
+      ? (log(`memory: ${settings.memoryTokens} distinct tokens through one verifier`),
+        runNodeJson(['--expose-gc', 'memory.mjs', String(settings.memoryTokens)]))
+      : null;
 
   const summary = summarize(servers, 'no auth');
   const fresh = 'nestjs-warden (fresh token every request)';
@@ -198,7 +229,11 @@ async function main() {
     `Machine: ${machine}; server pinned to core ${SERVER_CPU}, autocannon on core ${LOAD_CPU}${canPin ? '' : ' (NOT pinned: no taskset)'}.`,
     `Node ${info.node}; ${info.packages.join(', ')}.`,
     `${settings.rounds} interleaved rounds of ${settings.duration} s, ${settings.connections} connections, GET /me with one RS256 token from a local JWKS; medians.`,
-    ...(only === undefined ? [`The opaque-token row sends one opaque token, introspected at a local RFC 7662 endpoint (${jwks.introspections} introspection calls in ${settings.rounds} server starts).`] : []),
+    ...(only === undefined
+      ? [
+          `The opaque-token row sends one opaque token, introspected at a local RFC 7662 endpoint (${jwks.introspections} introspection calls in ${settings.rounds} server starts).`,
+        ]
+      : []),
     '',
     table(summary),
     '',
@@ -211,7 +246,9 @@ async function main() {
           `Nest 12 starter with the @nestjs/observe instrument, same token: ${observeRatio.toFixed(2)} of plain nestjs-warden's req/s in the same round (median); the instrument's own cost included.`,
         ]
       : []),
-    ...(dpopLines.length ? ['', 'DPoP (one bound token, cached; a fresh ES256 proof every request, checked and recorded in the replay store), medians:', ...dpopLines] : []),
+    ...(dpopLines.length
+      ? ['', 'DPoP (one bound token, cached; a fresh ES256 proof every request, checked and recorded in the replay store), medians:', ...dpopLines]
+      : []),
     '',
     ...(only === undefined
       ? [

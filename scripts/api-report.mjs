@@ -34,7 +34,15 @@ for (const { subpath, module } of readEntryPoints(root, 'nestjs-warden', path.jo
       mainEntryPointFilePath: path.join(dtsDir, `${module}.d.ts`),
       compiler: {
         overrideTsconfig: {
-          compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', lib: ['ES2023'], types: ['node'], skipLibCheck: true, strict: true },
+          compilerOptions: {
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'ES2022',
+            lib: ['ES2023'],
+            types: ['node'],
+            skipLibCheck: true,
+            strict: true,
+          },
           include: [path.join(dtsDir, '**/*.d.ts')],
         },
       },
@@ -54,7 +62,10 @@ for (const { subpath, module } of readEntryPoints(root, 'nestjs-warden', path.jo
   const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false, messageCallback: (m) => (m.handled = m.logLevel === 'none') });
   if (!result.succeeded || (!update && result.apiReportChanged)) {
     failed = true;
-    console.error(`api-report: the public API of "${subpath}" differs from libs/auth/api/${name}.api.md. ` + 'If the change is intended, run `npm run api:update`, commit the report, and note it in the CHANGELOG.');
+    console.error(
+      `api-report: the public API of "${subpath}" differs from libs/auth/api/${name}.api.md. ` +
+        'If the change is intended, run `npm run api:update`, commit the report, and note it in the CHANGELOG.',
+    );
   } else {
     console.log(`api-report: ${subpath} ${update && result.apiReportChanged ? 'updated' : 'unchanged'}`);
   }

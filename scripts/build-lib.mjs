@@ -42,7 +42,8 @@ if (template.schematics) {
   if (!existsSync(collectionFile)) throw new Error(`build:lib: "schematics" points to ${template.schematics}, which the build did not emit`);
   for (const [name, entry] of Object.entries(readJson(collectionFile).schematics ?? {})) {
     for (const target of [entry.factory?.split('#')[0], entry.schema].filter(Boolean)) {
-      if (!existsSync(path.resolve(path.dirname(collectionFile), target))) throw new Error(`build:lib: schematic "${name}" names ${target}, which is not in the output`);
+      if (!existsSync(path.resolve(path.dirname(collectionFile), target)))
+        throw new Error(`build:lib: schematic "${name}" names ${target}, which is not in the output`);
     }
   }
 }
@@ -51,7 +52,8 @@ if (template.schematics) {
 for (const [command, file] of Object.entries(template.bin ?? {})) {
   const target = path.join(outDir, file);
   if (!existsSync(target)) throw new Error(`build:lib: bin "${command}" points to ${file}, which the build did not emit`);
-  if (!readFileSync(target, 'utf8').startsWith('#!/usr/bin/env node\n')) throw new Error(`build:lib: bin "${command}" (${file}) has no "#!/usr/bin/env node" line`);
+  if (!readFileSync(target, 'utf8').startsWith('#!/usr/bin/env node\n'))
+    throw new Error(`build:lib: bin "${command}" (${file}) has no "#!/usr/bin/env node" line`);
 }
 
 const files = listFiles(outDir);

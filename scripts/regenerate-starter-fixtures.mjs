@@ -30,11 +30,12 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'nest-starters-'));
 try {
   for (const { name, cli } of STARTERS) {
     console.log(`npx ${cli} new ${name}`);
-    execFileSync(
-      'npx',
-      ['-y', cli, 'new', name, '--skip-install', '--skip-git', '--package-manager', 'npm', '--language', 'ts'],
-      { cwd: work, stdio: 'inherit', timeout: 300_000, env: { ...process.env, NO_COLOR: '1' } },
-    );
+    execFileSync('npx', ['-y', cli, 'new', name, '--skip-install', '--skip-git', '--package-manager', 'npm', '--language', 'ts'], {
+      cwd: work,
+      stdio: 'inherit',
+      timeout: 300_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     const target = path.join(FIXTURES, name);
     rmSync(target, { recursive: true, force: true });
     cpSync(path.join(work, name), target, { recursive: true });

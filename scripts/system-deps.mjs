@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 /** binary that proves the package is there -> Debian package */
 const PACKAGES = { '/usr/bin/redis-server': 'redis-server', '/usr/bin/chromium': 'chromium', '/usr/bin/openssl': 'openssl' };
 
-const missing = Object.entries(PACKAGES).filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg);
+const missing = Object.entries(PACKAGES)
+  .filter(([bin]) => !existsSync(bin))
+  .map(([, pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -23,5 +25,7 @@ try {
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 } catch (error) {
-  console.log(`system-deps: apt-get failed (${error.status ?? error.message}); the suites that need ${missing.join(', ')} will be SKIPPED or fail under CI=true`);
+  console.log(
+    `system-deps: apt-get failed (${error.status ?? error.message}); the suites that need ${missing.join(', ')} will be SKIPPED or fail under CI=true`,
+  );
 }

@@ -3,7 +3,10 @@ import type { AuthModuleOptions, RevocationStore } from 'nestjs-warden';
 import type { DevIssuer } from './dev-issuer/dev-issuer.service.js';
 
 function list(value: string | undefined): string[] | undefined {
-  const items = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items?.length ? items : undefined;
 }
 

@@ -7,6 +7,12 @@ export class OrgController {
   @RequireAuth({ permission: 'org:invoices:read' })
   @Get('invoices')
   invoices(@Auth('orgId') orgId: string): { orgId: string; invoices: Array<{ id: string; amount: number }> } {
-    return { orgId, invoices: [{ id: 'inv_001', amount: 4200 }, { id: 'inv_002', amount: 1300 }] };
+    return {
+      orgId,
+      invoices: [
+        { id: 'inv_001', amount: 4200 },
+        { id: 'inv_002', amount: 1300 },
+      ],
+    };
   }
 }

@@ -26,4 +26,3 @@ describe('docs/options-boot-checks.md', () => {
     expect(readFileSync(DOC, 'utf8')).toContain(`${error.name}: ${error.message}`);
   });
 });
-

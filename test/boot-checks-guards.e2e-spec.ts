@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Injectable, Post, UseGuards, type INestApplication, type INestMicroservice, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Post,
+  UseGuards,
+  type INestApplication,
+  type INestMicroservice,
+  type LoggerService,
+  type ModuleMetadata,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Query, Resolver } from '@nestjs/graphql';
 import { MessagePattern, Transport, type MicroserviceOptions } from '@nestjs/microservices';
@@ -15,8 +25,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 /** Issue 12, defect 1: a handler with a nestjs-warden decorator that no AuthGuard covers stops the boot. */
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
 const SHARED_SECRET = SECRET;
-const auth = (extra: Partial<AuthModuleOptions> & { global?: boolean } = {}) =>
-  AuthModule.forRoot({ secret: SECRET, issuer: 'https://issuer.test', ...extra });
+const auth = (extra: Partial<AuthModuleOptions> & { global?: boolean } = {}) => AuthModule.forRoot({ secret: SECRET, issuer: 'https://issuer.test', ...extra });
 
 @Controller('invoices')
 export class InvoicesController {
@@ -137,12 +146,7 @@ describe('HTTP controllers', () => {
   it('names every uncovered handler: class-level @OptionalAuth, @Auth() parameters, a method left out of a method-level guard', async () => {
     const app = await createApp({ imports: [auth()], controllers: [FeedController, ProfileController, GuardedMethodController] });
     const error = await initError(app);
-    expect([...error.handlers].sort()).toEqual([
-      'FeedController.all',
-      'FeedController.mine',
-      'GuardedMethodController.forgotten',
-      'ProfileController.me',
-    ]);
+    expect([...error.handlers].sort()).toEqual(['FeedController.all', 'FeedController.mine', 'GuardedMethodController.forgotten', 'ProfileController.me']);
   });
 
   it.each<[string, ModuleMetadata, string]>([
@@ -155,8 +159,16 @@ describe('HTTP controllers', () => {
       },
       '/invoices',
     ],
-    ['an APP_GUARD subclass of AuthGuard', { imports: [auth()], controllers: [InvoicesController], providers: [{ provide: APP_GUARD, useClass: TenantGuard }] }, '/invoices'],
-    ['an APP_GUARD aliasing AuthGuard', { imports: [auth()], controllers: [InvoicesController], providers: [{ provide: APP_GUARD, useExisting: AuthGuard }] }, '/invoices'],
+    [
+      'an APP_GUARD subclass of AuthGuard',
+      { imports: [auth()], controllers: [InvoicesController], providers: [{ provide: APP_GUARD, useClass: TenantGuard }] },
+      '/invoices',
+    ],
+    [
+      'an APP_GUARD aliasing AuthGuard',
+      { imports: [auth()], controllers: [InvoicesController], providers: [{ provide: APP_GUARD, useExisting: AuthGuard }] },
+      '/invoices',
+    ],
     ['@UseGuards(AuthGuard) on the class', { imports: [auth()], controllers: [GuardedClassController] }, '/guarded-class'],
     ['@UseGuards(AuthGuard) on the method', { imports: [auth()], controllers: [GuardedMethodOnlyController] }, '/guarded-method'],
     ['@UseGuards(a subclass) on the class', { imports: [auth()], controllers: [SubclassGuardedController], providers: [TenantGuard] }, '/subclass'],

@@ -7,7 +7,9 @@ import { X509_CERTIFICATE_BASE64, X509_CERTIFICATE_PEM } from './fixtures/x509-c
 /** Issue 12, defect 3: key material in the wrong option stops the boot, naming the option, never echoing the material. */
 async function boot(options: AuthModuleOptions): Promise<Error | null> {
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(options)] }).setLogger(false as never).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(options)] })
+      .setLogger(false as never)
+      .compile();
     await moduleRef.close();
     return null;
   } catch (error) {

@@ -23,7 +23,9 @@ async function bootWarnings(options: AuthModuleOptions | DynamicModule): Promise
   const warnings: string[] = [];
   const capture: LoggerService = { log() {}, error() {}, warn: (message: unknown) => warnings.push(String(message)) };
   const module = 'module' in options ? options : AuthModule.forRoot(options);
-  const moduleRef = await Test.createTestingModule({ imports: [module] }).setLogger(capture).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [module] })
+    .setLogger(capture)
+    .compile();
   await moduleRef.close();
   return warnings;
 }

@@ -8,7 +8,9 @@ const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
 
 async function bootError(module: DynamicModule): Promise<AuthConfigError> {
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [module] }).setLogger(false as never).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [module] })
+      .setLogger(false as never)
+      .compile();
     await moduleRef.close();
   } catch (error) {
     expect(error).toBeInstanceOf(AuthConfigError);

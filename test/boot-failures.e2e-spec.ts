@@ -6,7 +6,9 @@ import { AuthConfigError, AuthModule, type AuthModuleOptions } from 'nestjs-ward
 
 async function bootError(imports: unknown[]): Promise<Error> {
   try {
-    const moduleRef = await Test.createTestingModule({ imports: imports as never[] }).setLogger(false as never).compile();
+    const moduleRef = await Test.createTestingModule({ imports: imports as never[] })
+      .setLogger(false as never)
+      .compile();
     await moduleRef.close();
   } catch (error) {
     return error as Error;
@@ -51,10 +53,14 @@ describe('boot warnings', () => {
     const warnings: string[] = [];
     const capture: LoggerService = { log() {}, error() {}, warn: (message: unknown) => warnings.push(String(message)) };
     const secret = 'x'.repeat(32);
-    const a = await Test.createTestingModule({ imports: [AuthModule.forRoot({ secret })] }).setLogger(capture).compile();
+    const a = await Test.createTestingModule({ imports: [AuthModule.forRoot({ secret })] })
+      .setLogger(capture)
+      .compile();
     await a.close();
     expect(warnings.filter((w) => w.includes('"issuer"'))).toHaveLength(1);
-    const b = await Test.createTestingModule({ imports: [AuthModule.forRoot({ secret, issuer: 'https://issuer.test' })] }).setLogger(capture).compile();
+    const b = await Test.createTestingModule({ imports: [AuthModule.forRoot({ secret, issuer: 'https://issuer.test' })] })
+      .setLogger(capture)
+      .compile();
     await b.close();
     expect(warnings.filter((w) => w.includes('"issuer"'))).toHaveLength(1);
     expect(warnings.join('\n')).not.toContain(secret);

@@ -26,7 +26,9 @@ const haveChromium = hasSystemBinary(CHROMIUM, 'browser (the demo page in system
 
 /** A tiny site on its own loopback port: another origin, same host, so the browser sends the API's cookie. */
 async function startSite(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>other site</title><p>other site</p>'));
+  const server = createServer((req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>other site</title><p>other site</p>'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -170,4 +172,3 @@ function fetchFromPage(page: Page, url: string): Promise<{ status?: number; body
     expect(unlisted.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
-

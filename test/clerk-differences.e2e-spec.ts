@@ -137,7 +137,21 @@ describe('fractional NumericDates', () => {
   it('an exp of 100.9: Clerk counts it as 100, nestjs-warden to the millisecond', async () => {
     // Only Date is faked: the HTTP stack keeps its real timers.
     const now = Date.UTC(2030, 0, 1, 12, 0, 0, 500);
-    jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      now,
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     // 5 s of skew on both sides: at now, a token whose exp is now - 5 s - 0.4 s + 0.9 s is valid; cut to whole seconds it is not.
     const exp = Math.floor(now / 1000) - 5 + 0.9;
     const token = await issuer.sign({ sid: 'sess_1', iat: Math.floor(now / 1000) - 60, nbf: Math.floor(now / 1000) - 60, exp });

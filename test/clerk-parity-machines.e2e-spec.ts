@@ -35,7 +35,9 @@ class AnyClassController {
 type Header = { cat?: string; typ?: string };
 type Claims = Record<string, unknown> & { sub: string };
 
-const scopeList = fc.uniqueArray(fc.constantFrom('invoices:read', 'invoices:write', 'mch_2', 'reports:read'), { minLength: 1, maxLength: 3 }).map((s) => s.join(' '));
+const scopeList = fc
+  .uniqueArray(fc.constantFrom('invoices:read', 'invoices:write', 'mch_2', 'reports:read'), { minLength: 1, maxLength: 3 })
+  .map((s) => s.join(' '));
 const headerArb: fc.Arbitrary<Header> = fc.record(
   {
     cat: fc.constantFrom(CAT.session, CAT.m2m, CAT.ignore, CAT.jwtTemplate, 'cl_Z9z9ZZ999ZZZ'),
@@ -136,11 +138,14 @@ describe('parity with Clerk (@clerk/backend) on generated token classes and mach
       expect(ours).toBeNull();
     });
 
-    it.each([['AT+JWT'], ['Application/At+Jwt']])('typ %s: Clerk refuses it (it compares typ exactly), nestjs-warden takes an OAuth token (RFC 9068: any case)', async (typ) => {
-      const { ours, theirs } = await both({ sub: 'user_1', client_id: 'cli_1' }, { typ });
-      expect(theirs.isAuthenticated).toBe(false);
-      expect(ours).toMatchObject({ tokenType: 'oauth_token', userId: 'user_1' });
-    });
+    it.each([['AT+JWT'], ['Application/At+Jwt']])(
+      'typ %s: Clerk refuses it (it compares typ exactly), nestjs-warden takes an OAuth token (RFC 9068: any case)',
+      async (typ) => {
+        const { ours, theirs } = await both({ sub: 'user_1', client_id: 'cli_1' }, { typ });
+        expect(theirs.isAuthenticated).toBe(false);
+        expect(ours).toMatchObject({ tokenType: 'oauth_token', userId: 'user_1' });
+      },
+    );
 
     it('an OAuth token with scp and scope: Clerk reads scp first, nestjs-warden reads scope', async () => {
       const { ours, theirs } = await both({ sub: 'user_1', scp: ['admin:all'], scope: 'invoices:read' }, { typ: 'at+jwt' });

@@ -37,13 +37,25 @@ const factorAge = fc.oneof(fc.constantFrom(-1, 0, 9, 10, 11, 59, 60, 1439, 1440)
 const v2Claims = fc
   .record({
     fea: fc.array(fc.tuple(scope, fc.oneof(name, fc.constant(''))), { maxLength: 6 }),
-    per: fc.uniqueArray(fc.oneof(name, fc.integer({ min: 0, max: 99 }).map((n) => `p${n}`)), { minLength: 1, maxLength: 70 }),
+    per: fc.uniqueArray(
+      fc.oneof(
+        name,
+        fc.integer({ min: 0, max: 99 }).map((n) => `p${n}`),
+      ),
+      { minLength: 1, maxLength: 70 },
+    ),
     masks: fc.array(fc.oneof(fc.bigInt({ min: 0n, max: (1n << 80n) - 1n }).map(String), fc.constantFrom('x', '', '0')), { maxLength: 7 }),
     id: fc.option(fc.constantFrom('org_1', 'org_2'), { nil: undefined }),
     rol: fc.option(name, { nil: undefined }),
     slg: fc.option(fc.constantFrom('acme', 'globex'), { nil: undefined }),
     // An element without a scope spoils the whole claim in both (Clerk's parser throws on it).
-    pla: fc.array(fc.oneof(fc.tuple(scope, name).map(([s, n]) => `${s}:${n}`), fc.constant('junk')), { maxLength: 3 }),
+    pla: fc.array(
+      fc.oneof(
+        fc.tuple(scope, name).map(([s, n]) => `${s}:${n}`),
+        fc.constant('junk'),
+      ),
+      { maxLength: 3 },
+    ),
   })
   .map(({ fea, per, masks, id, rol, slg, pla }): TestClaims => ({
     v: 2,
@@ -55,9 +67,18 @@ const v2Claims = fc
 const v1Claims = fc
   .record({
     org_id: fc.option(fc.constantFrom('org_1', 'org_2'), { nil: undefined }),
-    org_role: fc.option(name.map((n) => `org:${n}`), { nil: undefined }),
+    org_role: fc.option(
+      name.map((n) => `org:${n}`),
+      { nil: undefined },
+    ),
     org_slug: fc.option(fc.constantFrom('acme', 'globex'), { nil: undefined }),
-    org_permissions: fc.option(fc.array(fc.tuple(name, name).map(([f, p]) => `org:${f}:${p}`), { maxLength: 5 }), { nil: undefined }),
+    org_permissions: fc.option(
+      fc.array(
+        fc.tuple(name, name).map(([f, p]) => `org:${f}:${p}`),
+        { maxLength: 5 },
+      ),
+      { nil: undefined },
+    ),
   })
   .map((claims): TestClaims => JSON.parse(JSON.stringify(claims)) as TestClaims);
 
@@ -68,14 +89,36 @@ const sessionClaims = fc
     fva: fc.option(fc.tuple(factorAge, factorAge), { nil: undefined }),
     act: fc.option(fc.constant({ sub: 'user_support' }), { nil: undefined }),
   })
-  .map(({ org, sts, fva, act }): TestClaims => ({ sub: 'user_1', sid: 'sess_1', ...org, ...(sts ? { sts } : {}), ...(fva ? { fva } : {}), ...(act ? { act } : {}) }));
+  .map(({ org, sts, fva, act }): TestClaims => ({
+    sub: 'user_1',
+    sid: 'sess_1',
+    ...org,
+    ...(sts ? { sts } : {}),
+    ...(fva ? { fva } : {}),
+    ...(act ? { act } : {}),
+  }));
 
 /** Checks worth asking of a token: its own values (hits) and near misses, one or two dimensions. */
 const checkArb = fc
   .record({
-    role: fc.option(fc.oneof(name, name.map((n) => `org:${n}`)), { nil: undefined }),
-    permission: fc.option(fc.tuple(name, name).map(([f, p]) => `org:${f}:${p}`), { nil: undefined }),
-    feature: fc.option(fc.oneof(name, fc.tuple(fc.constantFrom('o', 'u', 'org', 'user'), name).map(([s, n]) => `${s}:${n}`)), { nil: undefined }),
+    role: fc.option(
+      fc.oneof(
+        name,
+        name.map((n) => `org:${n}`),
+      ),
+      { nil: undefined },
+    ),
+    permission: fc.option(
+      fc.tuple(name, name).map(([f, p]) => `org:${f}:${p}`),
+      { nil: undefined },
+    ),
+    feature: fc.option(
+      fc.oneof(
+        name,
+        fc.tuple(fc.constantFrom('o', 'u', 'org', 'user'), name).map(([s, n]) => `${s}:${n}`),
+      ),
+      { nil: undefined },
+    ),
     plan: fc.option(name, { nil: undefined }),
     reverification: fc.option(
       fc.oneof(
@@ -126,7 +169,10 @@ describe('parity with Clerk (@clerk/shared) on generated session claims', () => 
   it(`gives every field Clerk gives (${RUNS} sessions)`, async () => {
     await fc.assert(
       fc.asyncProperty(sessionClaims, async (claims) => {
-        const res = await request(app.getHttpServer()).get('/me').set(await testAuth.headers(claims)).expect(200);
+        const res = await request(app.getHttpServer())
+          .get('/me')
+          .set(await testAuth.headers(claims))
+          .expect(200);
         const { claims: _claims, isAuthenticated: _signedIn, ...fields } = res.body as Record<string, unknown>;
         expect(fields).toMatchObject(clerkObject(claims));
       }),
@@ -149,7 +195,11 @@ describe('parity with Clerk (@clerk/shared) on generated session claims', () => 
         });
         const headers = await testAuth.headers(claims);
         for (const check of checks) {
-          const res = await request(app.getHttpServer()).get('/check').query({ json: JSON.stringify(check) }).set(headers).expect(200);
+          const res = await request(app.getHttpServer())
+            .get('/check')
+            .query({ json: JSON.stringify(check) })
+            .set(headers)
+            .expect(200);
           expect({ check, has: res.body.has }).toEqual({ check, has: clerkHas(check) });
         }
       }),
@@ -161,9 +211,21 @@ describe('parity with Clerk (@clerk/shared) on generated session claims', () => 
 describe('Clerk session shapes built with the testing kit', () => {
   let testAuth: TestAuth;
   let app: INestApplication;
-  const me = async (claims: TestClaims) => (await request(app.getHttpServer()).get('/me').set(await testAuth.headers(claims)).expect(200)).body;
+  const me = async (claims: TestClaims) =>
+    (
+      await request(app.getHttpServer())
+        .get('/me')
+        .set(await testAuth.headers(claims))
+        .expect(200)
+    ).body;
   const has = async (claims: TestClaims, check: Record<string, string>) =>
-    (await request(app.getHttpServer()).get('/has').query(check).set(await testAuth.headers(claims)).expect(200)).body.has as boolean;
+    (
+      await request(app.getHttpServer())
+        .get('/has')
+        .query(check)
+        .set(await testAuth.headers(claims))
+        .expect(200)
+    ).body.has as boolean;
 
   beforeAll(async () => {
     testAuth = createTestAuth();
@@ -178,7 +240,13 @@ describe('Clerk session shapes built with the testing kit', () => {
 
   it('v1: org_id, org_role, org_slug, org_permissions', async () => {
     const claims = clerkSessionClaims({ version: 1, org: { id: 'org_1', slug: 'acme', role: 'admin', permissions: ['org:invoices:read'] } });
-    expect(await me(claims)).toMatchObject({ ...clerkObject(claims), orgId: 'org_1', orgRole: 'org:admin', orgSlug: 'acme', orgPermissions: ['org:invoices:read'] });
+    expect(await me(claims)).toMatchObject({
+      ...clerkObject(claims),
+      orgId: 'org_1',
+      orgRole: 'org:admin',
+      orgSlug: 'acme',
+      orgPermissions: ['org:invoices:read'],
+    });
     expect(await has(claims, { role: 'admin', permission: 'org:invoices:read' })).toBe(true);
     expect(await has(claims, { permission: 'org:invoices:write' })).toBe(false);
   });
@@ -195,7 +263,12 @@ describe('Clerk session shapes built with the testing kit', () => {
       features: ['o:invoices', 'u:beta', 'o:reports'],
       plans: ['o:pro'],
     });
-    expect(await me(claims)).toMatchObject({ ...clerkObject(claims), orgId: 'org_2', orgRole: 'org:admin', orgPermissions: ['org:invoices:read', 'org:reports:write'] });
+    expect(await me(claims)).toMatchObject({
+      ...clerkObject(claims),
+      orgId: 'org_2',
+      orgRole: 'org:admin',
+      orgPermissions: ['org:invoices:read', 'org:reports:write'],
+    });
     expect(await has(claims, { feature: 'u:beta', plan: 'o:pro' })).toBe(true);
   });
 

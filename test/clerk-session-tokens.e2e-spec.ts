@@ -4,14 +4,7 @@ import { SignJWT } from 'jose';
 import { AuthModule, clerk, type AuthModuleOptions } from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
-import {
-  CLERK_FIXTURES,
-  CLERK_FRONTEND_API,
-  CLERK_ISSUER,
-  CLERK_KID,
-  CLERK_NOW_SECONDS,
-  CLERK_PENDING_CLAIMS,
-} from './fixtures/clerk-session-tokens.js';
+import { CLERK_FIXTURES, CLERK_FRONTEND_API, CLERK_ISSUER, CLERK_KID, CLERK_NOW_SECONDS, CLERK_PENDING_CLAIMS } from './fixtures/clerk-session-tokens.js';
 import { ADAPTERS, createHttpApp, type AdapterName } from './support/http-app.js';
 import { ProbeController } from './support/probe.controller.js';
 
@@ -83,7 +76,7 @@ describe.each(ADAPTERS)('Clerk session tokens as Clerk mints them (%s)', (adapte
     expect(res.body.reason).toBe('session-pending');
   });
 
-  it('refuses a token of another Clerk instance (iss), which Clerk\'s own SDK would not check', async () => {
+  it("refuses a token of another Clerk instance (iss), which Clerk's own SDK would not check", async () => {
     const token = await mintClerk(issuer, { ...CLERK_FIXTURES[0].claims, iss: 'https://other-app-12.clerk.accounts.dev' });
     expect((await request(app.getHttpServer()).get('/me').set(bearer(token)).expect(401)).body.reason).toBe('token-invalid-issuer');
   });

@@ -73,7 +73,10 @@ describe('ClerkWebhooksModule without a revocation store', () => {
   });
 
   it.each([
-    ['an AuthModule without revocation', () => [AuthModule.forRoot({ ...issuer.moduleOptions(), global: true }), ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret() })]],
+    [
+      'an AuthModule without revocation',
+      () => [AuthModule.forRoot({ ...issuer.moduleOptions(), global: true }), ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret() })],
+    ],
     ['no AuthModule at all', () => [ClerkWebhooksModule.forRoot({ signingSecret: newSigningSecret() })]],
     [
       'forRootAsync',
@@ -152,7 +155,10 @@ describe.each(ADAPTERS)('Clerk webhook deliveries are de-duplicated by id (%s)',
 
     let failing = true;
     const inner = memoryRevocationStore();
-    const flaky: RevocationStore = { isRevoked: (c) => inner.isRevoked(c), revoke: (t, u) => (failing ? Promise.reject(new Error('down')) : inner.revoke(t, u)) };
+    const flaky: RevocationStore = {
+      isRevoked: (c) => inner.isRevoked(c),
+      revoke: (t, u) => (failing ? Promise.reject(new Error('down')) : inner.revoke(t, u)),
+    };
     const second = await start(flaky);
     const ending = signDelivery(second.secret, clerkEvent('session.revoked', sessionData('sess_3', 'user_3')));
     expect((await second.post(ending)).status).toBe(503);

@@ -45,10 +45,7 @@ beforeAll(async () => {
 
 async function boot(adapter: AdapterName, secret: string, store: RevocationStore): Promise<INestApplication> {
   @Module({
-    imports: [
-      AuthModule.forRoot({ ...issuer.moduleOptions(), revocation: store, global: true }),
-      ClerkWebhooksModule.forRoot({ signingSecret: secret }),
-    ],
+    imports: [AuthModule.forRoot({ ...issuer.moduleOptions(), revocation: store, global: true }), ClerkWebhooksModule.forRoot({ signingSecret: secret })],
     controllers: [ClerkWebhooksController, MeController],
     providers: [SeenEvents],
   })
@@ -75,7 +72,11 @@ describe.each(ADAPTERS)('Clerk webhooks on %s', (adapter) => {
     const post = (delivery: { body: string; headers: Record<string, string> }) =>
       request(app.getHttpServer()).post('/webhooks/clerk').set(delivery.headers).send(delivery.body);
     const me = async (claims: Record<string, unknown>) =>
-      (await request(app.getHttpServer()).get('/me').set('authorization', `Bearer ${await issuer.sign(claims)}`)).status;
+      (
+        await request(app.getHttpServer())
+          .get('/me')
+          .set('authorization', `Bearer ${await issuer.sign(claims)}`)
+      ).status;
     return { app, secret, post, me, seen: app.get(SeenEvents) };
   };
 

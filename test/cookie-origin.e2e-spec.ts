@@ -74,7 +74,7 @@ async function cookieApp(adapter: AdapterName, settings: HttpAppSettings = {}) {
 
 // The API's own origin is its scheme, host and port: a page on http://api.example must not use the
 // cookie of https://api.example (a network attacker can serve the http one).
-describe.each(ADAPTERS)('the scheme of the API\'s own origin (%s)', (adapter) => {
+describe.each(ADAPTERS)("the scheme of the API's own origin (%s)", (adapter) => {
   describe('over plain HTTP, no proxy trusted', () => {
     let app: INestApplication;
     let cookie: string;
@@ -82,16 +82,21 @@ describe.each(ADAPTERS)('the scheme of the API\'s own origin (%s)', (adapter) =>
     afterAll(() => app?.close());
 
     it('refuses an https Origin naming its host, and ignores X-Forwarded-Proto from an untrusted hop', async () => {
-      const me = (headers: Record<string, string>) => request(app.getHttpServer()).get('/me').set({ cookie, host: 'api.example', ...headers });
+      const me = (headers: Record<string, string>) =>
+        request(app.getHttpServer())
+          .get('/me')
+          .set({ cookie, host: 'api.example', ...headers });
       await me({ origin: 'http://api.example' }).expect(200, { userId: 'user_1' });
-      for (const headers of [{ origin: 'https://api.example' }, { origin: 'https://api.example', 'x-forwarded-proto': 'https' }] as Array<Record<string, string>>) {
+      for (const headers of [{ origin: 'https://api.example' }, { origin: 'https://api.example', 'x-forwarded-proto': 'https' }] as Array<
+        Record<string, string>
+      >) {
         const res = await me(headers).expect(401);
         expect(res.body).toMatchObject({ reason: 'cookie-cross-origin' });
       }
     });
   });
 
-  describe('behind a trusted proxy (the framework\'s own setting)', () => {
+  describe("behind a trusted proxy (the framework's own setting)", () => {
     let app: INestApplication;
     let cookie: string;
     beforeAll(async () => ({ app, cookie } = await cookieApp(adapter, { trustProxy: true })));
@@ -99,7 +104,9 @@ describe.each(ADAPTERS)('the scheme of the API\'s own origin (%s)', (adapter) =>
 
     it('takes the scheme from X-Forwarded-Proto: https pages pass, http pages are refused', async () => {
       const me = (headers: Record<string, string>) =>
-        request(app.getHttpServer()).get('/me').set({ cookie, host: 'internal:8080', 'x-forwarded-host': 'api.example', ...headers });
+        request(app.getHttpServer())
+          .get('/me')
+          .set({ cookie, host: 'internal:8080', 'x-forwarded-host': 'api.example', ...headers });
       await me({ origin: 'https://api.example', 'x-forwarded-proto': 'https' }).expect(200, { userId: 'user_1' });
       const res = await me({ origin: 'http://api.example', 'x-forwarded-proto': 'https' }).expect(401);
       expect(res.body).toMatchObject({ reason: 'cookie-cross-origin' });

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Auth, AuthConfigError, AuthModule, CurrentUser, memoryRevocationStore, OptionalAuth, type AuthModuleOptions, type LoadUser, type RevocationStore } from 'nestjs-warden';
+import {
+  Auth,
+  AuthConfigError,
+  AuthModule,
+  CurrentUser,
+  memoryRevocationStore,
+  OptionalAuth,
+  type AuthModuleOptions,
+  type LoadUser,
+  type RevocationStore,
+} from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import './support/app-user.js';

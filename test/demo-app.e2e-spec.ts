@@ -71,7 +71,9 @@ describe.each(ADAPTERS)('the demo app on its embedded dev issuer (%s)', (adapter
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('<button id="sign-in">');
-    const signIn = await request(server).post('/dev/session').send({ sub: 'user_page', org_id: 'org_1', org_permissions: ['org:invoices:read'] });
+    const signIn = await request(server)
+      .post('/dev/session')
+      .send({ sub: 'user_page', org_id: 'org_1', org_permissions: ['org:invoices:read'] });
     expect(signIn.status).toBe(200);
     const setCookie = String(signIn.headers['set-cookie']);
     expect(setCookie).toMatch(/^__session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);

@@ -110,7 +110,15 @@ describe('nestjs-warden token and the issuer it mints for', () => {
     expect(refused.stderr).toContain(`the issuer at ${issuerUrl} does not publish the key of .nestjs-warden/dev-issuer-key.json`);
     expect(refused.stderr).toContain(`pass --key-file ${path.join(projectA, '.nestjs-warden/dev-issuer-key.json')}`);
     // With the file it names, the token is minted and the app trusting that issuer takes it.
-    const fixed = await cli(projectB, ['token', '--sub', 'user_1', '--issuer', issuerUrl, '--key-file', path.join(projectA, '.nestjs-warden/dev-issuer-key.json')]);
+    const fixed = await cli(projectB, [
+      'token',
+      '--sub',
+      'user_1',
+      '--issuer',
+      issuerUrl,
+      '--key-file',
+      path.join(projectA, '.nestjs-warden/dev-issuer-key.json'),
+    ]);
     expect(fixed.code).toBe(0);
     await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${fixed.stdout.trim()}`).expect(200, { userId: 'user_1' });
   });
@@ -122,7 +130,9 @@ describe('nestjs-warden token and the issuer it mints for', () => {
     const minted = await cli(projectC, ['token', '--sub', 'user_1']);
     expect(minted.code).toBe(0);
     expect(minted.stdout.trim()).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(minted.stderr).toMatch(/^warning: could not ask the issuer at http:\/\/127\.0\.0\.1:\d+ whether it publishes the key of \.nestjs-warden\/dev-issuer-key\.json \(nothing listens there\)/);
+    expect(minted.stderr).toMatch(
+      /^warning: could not ask the issuer at http:\/\/127\.0\.0\.1:\d+ whether it publishes the key of \.nestjs-warden\/dev-issuer-key\.json \(nothing listens there\)/,
+    );
   });
 });
 
@@ -143,7 +153,10 @@ describe('nestjs-warden token: the other classes', () => {
 
   it('--oauth --scope "a b": an OAuth access token', async () => {
     const oauth = await bearer(['--oauth', '--sub', 'user_7', '--client-id', 'client_7', '--scope', 'profile email']);
-    await request(app.getHttpServer()).get('/oauth').set(oauth).expect(200, { userId: 'user_7', clientId: 'client_7', scopes: ['profile', 'email'] });
+    await request(app.getHttpServer())
+      .get('/oauth')
+      .set(oauth)
+      .expect(200, { userId: 'user_7', clientId: 'client_7', scopes: ['profile', 'email'] });
     await request(app.getHttpServer()).get('/me').set(oauth).expect(401);
   });
 
@@ -153,9 +166,15 @@ describe('nestjs-warden token: the other classes', () => {
   });
 
   it('says what is wrong with a class option', async () => {
-    expect(await cli(projectA, ['token', '--m2m', '--oauth'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--m2m and --oauth make different tokens') });
+    expect(await cli(projectA, ['token', '--m2m', '--oauth'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--m2m and --oauth make different tokens'),
+    });
     expect(await cli(projectA, ['token', '--scopes', 'a'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--scopes is the claim of M2M tokens') });
-    expect(await cli(projectA, ['token', '--m2m', '--sub', 'user_1'])).toMatchObject({ code: 1, stderr: 'nestjs-warden: the sub of an M2M token must start with mch_\n' });
+    expect(await cli(projectA, ['token', '--m2m', '--sub', 'user_1'])).toMatchObject({
+      code: 1,
+      stderr: 'nestjs-warden: the sub of an M2M token must start with mch_\n',
+    });
     expect(await cli(projectA, ['token', '--m2m', '--claim', 'scopes=["invoices:read"]'])).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('scopes must be a string of space-separated scopes'),

@@ -174,7 +174,19 @@ describe('npx nestjs-warden dev-issuer / token', () => {
 
   it('mints from the command line, with no server involved, a token a real AuthModule app accepts', async () => {
     const app = await appTrusting(first.env);
-    const minted = await cliRun(['token', '--sub', 'user_1', '--org', 'org_1', '--role', 'org:admin', '--permission', 'org:invoices:read', '--expires', '3600']);
+    const minted = await cliRun([
+      'token',
+      '--sub',
+      'user_1',
+      '--org',
+      'org_1',
+      '--role',
+      'org:admin',
+      '--permission',
+      'org:invoices:read',
+      '--expires',
+      '3600',
+    ]);
     expect(minted.code).toBe(0);
     tokenBeforeRestart = minted.stdout.trim();
     const bearer = { Authorization: `Bearer ${tokenBeforeRestart}` };
@@ -289,4 +301,3 @@ describe('nestjs-warden/dev-issuer in a test', () => {
     }
   });
 });
-

@@ -9,12 +9,15 @@ import { ADAPTERS, createHttpApp } from './support/http-app.js';
 /** One raw request to 127.0.0.1:port with exactly these headers (a browser after DNS rebinding sends its own Host). */
 function send(port: number, method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: 5000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: 5000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
     req.on('error', reject);
     req.end(body);
@@ -42,7 +45,9 @@ function refusesForeignRequests(name: string, target: () => { port: number; mint
       for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'localhost', `LOCALHOST:${port}`]) {
         expect({ host, status: (await post({ host, ...JSON_TYPE })).status }).toEqual({ host, status: mintStatus });
       }
-      expect((await post({ host: `localhost:${port}`, 'content-type': 'application/json; charset=utf-8', origin: 'http://localhost:5173' })).status).toBe(mintStatus);
+      expect((await post({ host: `localhost:${port}`, 'content-type': 'application/json; charset=utf-8', origin: 'http://localhost:5173' })).status).toBe(
+        mintStatus,
+      );
       expect((await post({ host: `127.0.0.1:${port}`, ...JSON_TYPE, origin: `http://127.0.0.1:${port}` })).status).toBe(mintStatus);
     });
 
@@ -93,7 +98,7 @@ describe('the dev issuer server (nestjs-warden dev-issuer)', () => {
   });
 });
 
-describe.each(ADAPTERS)('the demo\'s embedded dev issuer (%s)', (adapter) => {
+describe.each(ADAPTERS)("the demo's embedded dev issuer (%s)", (adapter) => {
   let app: INestApplication;
   let port: number;
   beforeAll(async () => {

@@ -60,8 +60,14 @@ afterAll(() => app?.close());
 
 describe('docs/auth-object.md', () => {
   it('reads the fields, a custom claim and has() in a handler, and getAuth(req)', async () => {
-    const claims = { ...clerkSessionClaims({ userId: 'user_1', sessionId: 'sess_1', org: { id: 'org_1', role: 'admin' }, features: ['o:exports'] }), email: 'a@example.test' };
-    const res = await request(app.getHttpServer()).get('/account').set(await issuer.headers(claims)).expect(200);
+    const claims = {
+      ...clerkSessionClaims({ userId: 'user_1', sessionId: 'sess_1', org: { id: 'org_1', role: 'admin' }, features: ['o:exports'] }),
+      email: 'a@example.test',
+    };
+    const res = await request(app.getHttpServer())
+      .get('/account')
+      .set(await issuer.headers(claims))
+      .expect(200);
     expect(res.body).toEqual({ userId: 'user_1', sessionId: 'sess_1', orgId: 'org_1', email: 'a@example.test', canExport: true });
     const member = await issuer.headers(clerkSessionClaims({ userId: 'user_2', org: { id: 'org_1', role: 'member' }, features: ['o:exports'] }));
     expect((await request(app.getHttpServer()).get('/account').set(member).expect(200)).body.canExport).toBe(false);

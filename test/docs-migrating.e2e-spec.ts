@@ -29,7 +29,9 @@ type Probe = [path: string, headers: Record<string, string>];
 async function answers(app: INestApplication | NodeApp, probes: Probe[]): Promise<Array<[string, number, unknown]>> {
   const out: Array<[string, number, unknown]> = [];
   for (const [path, headers] of probes) {
-    const res = await request('url' in app ? app.url : app.getHttpServer()).get(path).set(headers);
+    const res = await request('url' in app ? app.url : app.getHttpServer())
+      .get(path)
+      .set(headers);
     out.push([path, res.status, res.status === 200 ? res.body : null]);
   }
   return out;
@@ -131,7 +133,9 @@ describe('docs/migrating-from-clerk-express.md', () => {
     const after = await answers(afterApp, probes);
     expect(after).toEqual(before);
     // What the guide lists as different: Clerk's SDK does not check iss.
-    const otherIssuer: Probe[] = [['/invoices/mine', await issuer.headers({ ...clerkSessionClaims({ userId: 'user_3', azp }), iss: 'https://other.example.com' })]];
+    const otherIssuer: Probe[] = [
+      ['/invoices/mine', await issuer.headers({ ...clerkSessionClaims({ userId: 'user_3', azp }), iss: 'https://other.example.com' })],
+    ];
     expect(await answers(beforeApp, otherIssuer)).toEqual([['/invoices/mine', 200, { userId: 'user_3' }]]);
     expect(await answers(afterApp, otherIssuer)).toEqual([['/invoices/mine', 401, null]]);
     expect(after.map(([, status]) => status)).toEqual([401, 200, 403, 200, 200, 200, 401, 401]);

@@ -72,31 +72,42 @@ async function boot(imports: unknown[], controllers: unknown[]): Promise<ReturnT
 
 describe('docs/options.md', () => {
   it('forRootAsync with ConfigService', async () => {
-    const authModule =
-      AuthModule.forRootAsync({
-        imports: [ConfigModule],
-        inject: [ConfigService],
-        useFactory: (config: ConfigService) => ({
-          jwksUrl: config.getOrThrow<string>('AUTH_JWKS_URL'),
-          issuer: config.getOrThrow<string>('AUTH_ISSUER'),
-        }),
-        global: true,
-      });
+    const authModule = AuthModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        jwksUrl: config.getOrThrow<string>('AUTH_JWKS_URL'),
+        issuer: config.getOrThrow<string>('AUTH_ISSUER'),
+      }),
+      global: true,
+    });
     const http = await boot([authModule], [MeController]);
     await http.get('/me').expect(401);
-    await http.get('/me').set(await issuer.headers({ sub: 'user_1' })).expect(200, { userId: 'user_1' });
+    await http
+      .get('/me')
+      .set(await issuer.headers({ sub: 'user_1' }))
+      .expect(200, { userId: 'user_1' });
   });
 
   it('useClass: a class implementing AuthOptionsFactory', async () => {
     const http = await boot([AuthSetupModule], [MeController]);
-    await http.get('/me').set(await issuer.headers({ sub: 'user_2' })).expect(200, { userId: 'user_2' });
+    await http
+      .get('/me')
+      .set(await issuer.headers({ sub: 'user_2' }))
+      .expect(200, { userId: 'user_2' });
     const stranger = await createTestIssuer({ issuer: 'https://issuer.example.test' });
-    await http.get('/me').set(await stranger.headers({ sub: 'user_2' })).expect(401);
+    await http
+      .get('/me')
+      .set(await stranger.headers({ sub: 'user_2' }))
+      .expect(401);
   });
 
   it('@UseGuards(AuthGuard) without global: the guarded controller only', async () => {
     const http = await boot([AuthModule.forRoot(served.moduleOptions())], [BillingController]);
     await http.get('/billing').expect(401);
-    await http.get('/billing').set(await issuer.headers({ sub: 'user_3' })).expect(200, { userId: 'user_3' });
+    await http
+      .get('/billing')
+      .set(await issuer.headers({ sub: 'user_3' }))
+      .expect(200, { userId: 'user_3' });
   });
 });

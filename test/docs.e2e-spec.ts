@@ -67,10 +67,15 @@ describe('documentation', () => {
 
   it("README's 'Develop this repository' has the two commands, the second being what .ci/run runs", () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('\n## Develop this repository\n'), readme.indexOf('\n## ', readme.indexOf('\n## Develop this repository\n') + 5));
+    const section = readme.slice(
+      readme.indexOf('\n## Develop this repository\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Develop this repository\n') + 5),
+    );
     const commands = [...section.matchAll(/```bash\n([\s\S]*?)\n```/g)].map(([, body]) => body.trim());
     expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
-    const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8').split('\n').filter((line) => line.trim() && !line.startsWith('#') && !/^(set|cd) /.test(line));
+    const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('#') && !/^(set|cd) /.test(line));
     expect(ci).toEqual([commands[1]]);
   });
 

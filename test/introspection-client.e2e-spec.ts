@@ -39,7 +39,14 @@ afterAll(async () => {
 const json = (res: ServerResponse, value: unknown, status = 200) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 
 function client(extra: Partial<IntrospectionClientOptions> = {}): IntrospectionClient {
-  return new IntrospectionClient({ endpoint: { url: new URL(`${origin}/introspect`) }, clientId: 'api', clientSecret: 'secret-value-x', timeoutInMs: 1000, maxBytes: 4096, ...extra });
+  return new IntrospectionClient({
+    endpoint: { url: new URL(`${origin}/introspect`) },
+    clientId: 'api',
+    clientSecret: 'secret-value-x',
+    timeoutInMs: 1000,
+    maxBytes: 4096,
+    ...extra,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<AuthError> {
@@ -62,7 +69,9 @@ describe('IntrospectionClient', () => {
     expect(sent.method).toBe('POST');
     expect(sent.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({ token: 'tok-1', token_type_hint: 'access_token' });
-    const [user, password] = Buffer.from(String(sent.headers.authorization).replace(/^Basic /, ''), 'base64').toString().split(':');
+    const [user, password] = Buffer.from(String(sent.headers.authorization).replace(/^Basic /, ''), 'base64')
+      .toString()
+      .split(':');
     // RFC 6749 section 2.3.1: each part form-encoded, then joined with ':'.
     expect([user, password].map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))).toEqual([id, secret]);
   });
@@ -97,11 +106,13 @@ describe('IntrospectionClient', () => {
   });
 
   describe('endpoint by discovery', () => {
-    const discovered = (document: Record<string, unknown>): Handler => (req, _body, res) => {
-      if (req.url === '/.well-known/openid-configuration') return json(res, document);
-      if (req.url === '/introspect') return json(res, { active: true, sub: 's' });
-      res.writeHead(404).end();
-    };
+    const discovered =
+      (document: Record<string, unknown>): Handler =>
+      (req, _body, res) => {
+        if (req.url === '/.well-known/openid-configuration') return json(res, document);
+        if (req.url === '/introspect') return json(res, { active: true, sub: 's' });
+        res.writeHead(404).end();
+      };
 
     it("uses the document's introspection_endpoint, fetched once", async () => {
       handler = discovered({ issuer: origin, introspection_endpoint: `${origin}/introspect` });

@@ -115,8 +115,23 @@ describe('introspection against oidc-provider', () => {
     const token = await op.issueToken();
     op.resetCalls();
     const res = await me(app, token).expect(200);
-    expect(res.body).toMatchObject({ isAuthenticated: true, tokenType: 'oauth_token', subject: OPAQUE_CLIENT.id, userId: OPAQUE_CLIENT.id, clientId: OPAQUE_CLIENT.id, scopes: [OPAQUE_SCOPE], id: '' });
-    expect(res.body.claims).toMatchObject({ iss: op.issuer, aud: OPAQUE_API, sub: OPAQUE_CLIENT.id, client_id: OPAQUE_CLIENT.id, scope: OPAQUE_SCOPE, token_type: 'Bearer' });
+    expect(res.body).toMatchObject({
+      isAuthenticated: true,
+      tokenType: 'oauth_token',
+      subject: OPAQUE_CLIENT.id,
+      userId: OPAQUE_CLIENT.id,
+      clientId: OPAQUE_CLIENT.id,
+      scopes: [OPAQUE_SCOPE],
+      id: '',
+    });
+    expect(res.body.claims).toMatchObject({
+      iss: op.issuer,
+      aud: OPAQUE_API,
+      sub: OPAQUE_CLIENT.id,
+      client_id: OPAQUE_CLIENT.id,
+      scope: OPAQUE_SCOPE,
+      token_type: 'Bearer',
+    });
     expect(res.body.claims).not.toHaveProperty('active');
     await me(app, token).expect(200);
     expect(op.introspectionCalls).toBe(1);

@@ -17,13 +17,20 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     let f: Fixture;
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'ins_2abcdefGHIJKLmnop' });
-      f = await start(adapter, issuer, '/.well-known/jwks.json', (origin) =>
-        clerk({ frontendApi: origin, authorizedParties: ['https://app.example.com'] }),
-      );
+      f = await start(adapter, issuer, '/.well-known/jwks.json', (origin) => clerk({ frontendApi: origin, authorizedParties: ['https://app.example.com'] }));
     });
     afterAll(() => f.close());
-    const session = (origin: string, extra: JWTPayload = {}) =>
-      ({ azp: 'https://app.example.com', exp: now() + 60, iat: now(), iss: origin, nbf: now() - 5, sid: 'sess_2abc', sub: 'user_2abc', v: 2, ...extra });
+    const session = (origin: string, extra: JWTPayload = {}) => ({
+      azp: 'https://app.example.com',
+      exp: now() + 60,
+      iat: now(),
+      iss: origin,
+      nbf: now() - 5,
+      sid: 'sess_2abc',
+      sub: 'user_2abc',
+      v: 2,
+      ...extra,
+    });
 
     it('accepts a Clerk session token from the Frontend API JWKS', async () => {
       const token = await mint(issuer, { typ: 'JWT' }, session(f.server.origin, { fva: [3, -1] }));
@@ -40,7 +47,9 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     });
 
     it('refuses HS256 even when signed with the public key material', async () => {
-      const forged = await new SignJWT(session(f.server.origin)).setProtectedHeader({ alg: 'HS256', kid: issuer.kid }).sign(new TextEncoder().encode(JSON.stringify(issuer.publicJwk)));
+      const forged = await new SignJWT(session(f.server.origin))
+        .setProtectedHeader({ alg: 'HS256', kid: issuer.kid })
+        .sign(new TextEncoder().encode(JSON.stringify(issuer.publicJwk)));
       expect((await request(f.app.getHttpServer()).get('/me').set(bearer(forged)).expect(401)).body.reason).toBe('token-invalid-algorithm');
     });
   });
@@ -51,9 +60,7 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     const audience = 'https://api.example.com';
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'Xv9c2YbQ0Tz' });
-      f = await start(adapter, issuer, '/.well-known/jwks.json', (origin) =>
-        auth0({ domain: origin, audience, rolesClaim: 'https://example.com/roles' }),
-      );
+      f = await start(adapter, issuer, '/.well-known/jwks.json', (origin) => auth0({ domain: origin, audience, rolesClaim: 'https://example.com/roles' }));
     });
     afterAll(() => f.close());
     // An Auth0 access token for an API with RBAC and "Add Permissions in the Access Token" on.
@@ -187,9 +194,7 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     let f: Fixture;
     beforeAll(async () => {
       issuer = await createTestIssuer({ kid: 'Xq1c7FhXnq9kV4o3gZ0s8m1U2w6Rr5bT' });
-      f = await start(adapter, issuer, `/realms/${realm}/protocol/openid-connect/certs`, (baseUrl) =>
-        keycloak({ baseUrl, realm, audience: 'orders-api' }),
-      );
+      f = await start(adapter, issuer, `/realms/${realm}/protocol/openid-connect/certs`, (baseUrl) => keycloak({ baseUrl, realm, audience: 'orders-api' }));
     });
     afterAll(() => f.close());
     const token = (origin: string, extra: JWTPayload = {}) => ({
@@ -215,7 +220,10 @@ describe.each(ADAPTERS)('issuer presets (%s)', (adapter) => {
     it('accepts an access token from the realm certs; realm and client roles reach has()', async () => {
       const server = f.app.getHttpServer();
       const jwt = await mint(issuer, { typ: 'JWT' }, token(f.server.origin));
-      expect((await request(server).get('/me').set(bearer(jwt)).expect(200)).body).toMatchObject({ userId: '5f0c9a2e-1111-2222-3333-444455556666', sessionId: '7a1b2c3d-aaaa-bbbb-cccc-ddddeeeeffff' });
+      expect((await request(server).get('/me').set(bearer(jwt)).expect(200)).body).toMatchObject({
+        userId: '5f0c9a2e-1111-2222-3333-444455556666',
+        sessionId: '7a1b2c3d-aaaa-bbbb-cccc-ddddeeeeffff',
+      });
       await request(server).get('/admin').set(bearer(jwt)).expect(200);
       expect((await request(server).get('/has?role=orders-api:editor').set(bearer(jwt)).expect(200)).body.has).toBe(true);
       expect((await request(server).get('/has?role=editor').set(bearer(jwt)).expect(200)).body.has).toBe(false);

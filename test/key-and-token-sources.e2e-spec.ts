@@ -122,7 +122,10 @@ class OptionsModule {}
 
 describe('forRootAsync', () => {
   const cases: Array<[string, () => Parameters<typeof AuthModule.forRootAsync>[0]]> = [
-    ['useFactory with inject', () => ({ imports: [OptionsModule], inject: [OptionsFromClass], useFactory: (o: OptionsFromClass) => o.createAuthOptions(), global: true })],
+    [
+      'useFactory with inject',
+      () => ({ imports: [OptionsModule], inject: [OptionsFromClass], useFactory: (o: OptionsFromClass) => o.createAuthOptions(), global: true }),
+    ],
     ['useClass', () => ({ useClass: OptionsFromClass, global: true })],
     ['useExisting', () => ({ imports: [OptionsModule], useExisting: OptionsFromClass, global: true })],
     ['an async factory', () => ({ useFactory: async () => es.moduleOptions(), global: true })],
@@ -131,7 +134,13 @@ describe('forRootAsync', () => {
     const app = await createHttpApp('express', { imports: [AuthModule.forRootAsync(options())], controllers: [WhoController] });
     try {
       const server = app.getHttpServer();
-      expect((await request(server).get('/who').set('Authorization', `Bearer ${await es.sign({ sub: 'user_async' })}`)).body.userId).toBe('user_async');
+      expect(
+        (
+          await request(server)
+            .get('/who')
+            .set('Authorization', `Bearer ${await es.sign({ sub: 'user_async' })}`)
+        ).body.userId,
+      ).toBe('user_async');
       expect((await request(server).get('/who')).status).toBe(401);
     } finally {
       await app.close();

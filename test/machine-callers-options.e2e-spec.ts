@@ -49,14 +49,18 @@ describe('module options for machine callers', () => {
 
   it('acceptsToken sets what undecorated routes accept', async () => {
     const server = await start(issuer.moduleOptions({ acceptsToken: ['session_token', 'm2m_token'] }));
-    const res = await request(server).get('/invoices/mine').set(bearer(await issuer.sign(clerkM2MClaims())));
+    const res = await request(server)
+      .get('/invoices/mine')
+      .set(bearer(await issuer.sign(clerkM2MClaims())));
     // Accepted: a machine has no userId, so @Auth('userId') gives null.
     expect([res.status, res.body]).toEqual([200, { userId: null }]);
   });
 
   it('audience applies to every class; authorizedParties to sessions only', async () => {
     const server = await start(issuer.moduleOptions({ audience: 'api://billing', authorizedParties: ['https://app.example.com'], debug: true }));
-    const noAud = await request(server).get('/invoices/export').set(bearer(await issuer.sign(clerkM2MClaims({ scopes: ['invoices:read'] }))));
+    const noAud = await request(server)
+      .get('/invoices/export')
+      .set(bearer(await issuer.sign(clerkM2MClaims({ scopes: ['invoices:read'] }))));
     expect([noAud.status, noAud.body.reason]).toEqual([401, 'token-invalid-audience']);
     const withAud = await issuer.sign({ ...clerkM2MClaims({ scopes: ['invoices:read'] }), aud: 'api://billing' });
     await request(server).get('/invoices/export').set(bearer(withAud)).expect(200);
@@ -88,15 +92,30 @@ describe('module options for machine callers', () => {
       }
     }
     const app = await createHttpApp('express', {
-      imports: [AuthModule.forRoot({ ...issuer.moduleOptions(), classifyToken: (_h, c) => (c.kind === 'api-key' ? 'api_key' : 'session_token'), global: true })],
+      imports: [
+        AuthModule.forRoot({ ...issuer.moduleOptions(), classifyToken: (_h, c) => (c.kind === 'api-key' ? 'api_key' : 'session_token'), global: true }),
+      ],
       controllers: [KeysController, InvoicesController],
     });
     apps.push(app);
     const orgKey = await issuer.sign({ kind: 'api-key', sub: 'org_1', name: 'ci', jti: 'ak_1', scope: 'reports:read' });
-    expect((await request(app.getHttpServer()).get('/keys').set(bearer(orgKey)).expect(200)).body).toEqual({ name: 'ci', userId: null, orgId: 'org_1', id: 'ak_1' });
+    expect((await request(app.getHttpServer()).get('/keys').set(bearer(orgKey)).expect(200)).body).toEqual({
+      name: 'ci',
+      userId: null,
+      orgId: 'org_1',
+      id: 'ak_1',
+    });
     const userKey = await issuer.sign({ kind: 'api-key', sub: 'user_1', scope: 'reports:read' });
-    expect((await request(app.getHttpServer()).get('/keys').set(bearer(userKey)).expect(200)).body).toEqual({ name: '', userId: 'user_1', orgId: null, id: '' });
-    await request(app.getHttpServer()).get('/keys').set(bearer(await issuer.sign({ kind: 'api-key', sub: 'org_1' }))).expect(403);
+    expect((await request(app.getHttpServer()).get('/keys').set(bearer(userKey)).expect(200)).body).toEqual({
+      name: '',
+      userId: 'user_1',
+      orgId: null,
+      id: '',
+    });
+    await request(app.getHttpServer())
+      .get('/keys')
+      .set(bearer(await issuer.sign({ kind: 'api-key', sub: 'org_1' })))
+      .expect(403);
     await request(app.getHttpServer()).get('/invoices/mine').set(bearer(orgKey)).expect(401);
   });
 

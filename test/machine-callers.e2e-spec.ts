@@ -109,7 +109,7 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
     expect(none.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 
-  it('a machine cannot grant itself scopes with custom claims: an M2M token takes Clerk\'s scopes claim only', async () => {
+  it("a machine cannot grant itself scopes with custom claims: an M2M token takes Clerk's scopes claim only", async () => {
     // A calling machine adds custom claims to its own M2M token; scope and scp are not the claim Clerk sets.
     for (const custom of [{ scope: 'invoices:read' }, { scp: ['invoices:read'] }, { scope: 'invoices:read', scp: 'invoices:read' }]) {
       const selfScoped = await issuer.sign(clerkM2MClaims({ machineId: 'mch_other', claims: custom }));
@@ -144,7 +144,16 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
 
   it('optional routes: a class the route does not accept is signed out, as that class when it is one machine class', async () => {
     const none = await request(server).get('/more/maybe-machine').expect(200);
-    expect(none.body).toEqual({ isAuthenticated: false, tokenType: 'm2m_token', id: null, subject: null, scopes: null, machineId: null, claims: null, issuer: null });
+    expect(none.body).toEqual({
+      isAuthenticated: false,
+      tokenType: 'm2m_token',
+      id: null,
+      subject: null,
+      scopes: null,
+      machineId: null,
+      claims: null,
+      issuer: null,
+    });
     const user = await request(server).get('/more/maybe-machine').set(bearer(tokens.session)).expect(200);
     expect(user.body).toMatchObject({ isAuthenticated: false, tokenType: 'm2m_token', machineId: null });
     const machine = await request(server).get('/more/maybe-machine').set(bearer(tokens.machine)).expect(200);
@@ -198,4 +207,3 @@ describe.each(ADAPTERS)('machine callers on %s', (adapter) => {
     expect((await authService.verifyToken(tokens.client, { acceptsToken: 'any' })).tokenType).toBe('oauth_token');
   });
 });
-

@@ -51,9 +51,7 @@ async function collect(reader: PeriodicExportingMetricReader, exporter: InMemory
 }
 
 const count = (points: DataPoint<unknown>[] | undefined, attributes: Record<string, unknown>): number =>
-  (points ?? [])
-    .filter((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v))
-    .reduce((sum, p) => sum + (p.value as number), 0);
+  (points ?? []).filter((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v)).reduce((sum, p) => sum + (p.value as number), 0);
 
 function newReader(): { exporter: InMemoryMetricExporter; reader: PeriodicExportingMetricReader } {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -106,7 +104,10 @@ describe('metrics with the OpenTelemetry SDK (in-memory exporter)', () => {
     const expired = await issuer.sign({ sub: 'user_1' }, { now: Date.now() - 3_600_000, expiresInSeconds: 60 });
     await http().get('/me').set('Authorization', `Bearer ${expired}`).expect(401);
     await http().get('/feed').expect(200, { signedIn: false });
-    await http().get('/feed').set('Authorization', `Bearer ${token.slice(0, -4)}AAAA`).expect(200, { signedIn: false });
+    await http()
+      .get('/feed')
+      .set('Authorization', `Bearer ${token.slice(0, -4)}AAAA`)
+      .expect(200, { signedIn: false });
     await http().get('/invoices').set('Authorization', `Bearer ${token}`).expect(403);
 
     const points = await collect(reader, exporter);
@@ -140,7 +141,10 @@ describe('metrics with the OpenTelemetry SDK (in-memory exporter)', () => {
 
     jwksServer.behave({ kind: 'status', status: 500 });
     const stranger = await createTestIssuer({ issuer: issuer.issuer, kid: 'unknown-kid' });
-    await request(app.getHttpServer()).get('/me').set(await stranger.headers({ sub: 'user_2' })).expect(401);
+    await request(app.getHttpServer())
+      .get('/me')
+      .set(await stranger.headers({ sub: 'user_2' }))
+      .expect(401);
     jwksServer.behave({ kind: 'ok' });
 
     const after = await collect(reader, exporter);
@@ -177,7 +181,10 @@ describe('metrics: true (the global MeterProvider)', () => {
   });
 
   it('reports through the meter of the global provider', async () => {
-    await request(app.getHttpServer()).get('/me').set(await issuer.headers({ sub: 'user_9' })).expect(200, { userId: 'user_9' });
+    await request(app.getHttpServer())
+      .get('/me')
+      .set(await issuer.headers({ sub: 'user_9' }))
+      .expect(200, { userId: 'user_9' });
     const points = await collect(reader, exporter);
     expect(count(points.get(AUTH_METRIC_NAMES.outcomes), { 'auth.result': 'authenticated' })).toBe(1);
     expect(points.get(AUTH_METRIC_NAMES.keyFetches)).toBeUndefined(); // a local JWKS: nothing to fetch
@@ -294,4 +301,3 @@ describe('onAuthenticated / onRefused hooks', () => {
     }
   });
 });
-

@@ -41,7 +41,13 @@ function providerOptions(extra: Partial<AuthModuleOptions> = {}): AuthModuleOpti
 it('the provider issues RFC 9068 JWT access tokens for the resource', () => {
   expect(metadata.jwks_uri.startsWith(`${op.issuer}/`)).toBe(true);
   expect(decodeProtectedHeader(serviceToken.access_token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-  expect(decodeJwt(serviceToken.access_token)).toMatchObject({ iss: op.issuer, aud: API_RESOURCE, sub: SERVICE_CLIENT.id, scope: API_SCOPE, client_id: SERVICE_CLIENT.id });
+  expect(decodeJwt(serviceToken.access_token)).toMatchObject({
+    iss: op.issuer,
+    aud: API_RESOURCE,
+    sub: SERVICE_CLIENT.id,
+    scope: API_SCOPE,
+    client_id: SERVICE_CLIENT.id,
+  });
   expect(decodeJwt(userTokens.access_token)).toMatchObject({ iss: op.issuer, aud: API_RESOURCE, sub: 'alice', client_id: SPA_CLIENT.id });
   expect(decodeJwt(userTokens.id_token as string)).toMatchObject({ iss: op.issuer, aud: SPA_CLIENT.id, sub: 'alice' });
 });
@@ -100,7 +106,9 @@ describe.each(ADAPTERS)('oidc-provider tokens (%s)', (adapter) => {
   it('maps the OAuth scope into has() when asked to, and keeps Clerk semantics otherwise', async () => {
     const bearer = `Bearer ${serviceToken.access_token}`;
     expect((await request(strict.getHttpServer()).get('/has').query({ permission: API_SCOPE }).set('Authorization', bearer).expect(200)).body.has).toBe(true);
-    expect((await request(strict.getHttpServer()).get('/has').query({ permission: 'orders:write' }).set('Authorization', bearer).expect(200)).body.has).toBe(false);
+    expect((await request(strict.getHttpServer()).get('/has').query({ permission: 'orders:write' }).set('Authorization', bearer).expect(200)).body.has).toBe(
+      false,
+    );
     expect((await request(app.getHttpServer()).get('/has').query({ permission: API_SCOPE }).set('Authorization', bearer).expect(200)).body.has).toBe(false);
   });
 

@@ -72,7 +72,11 @@ async function classes(options: AuthModuleOptions): Promise<Record<string, unkno
 
 describe('opaque token classes', () => {
   it('with introspection at any authorization server, every opaque token is an OAuth access token', async () => {
-    const seen = await classes({ ...keys.moduleOptions(), issuer: 'https://as.opaque.test', introspection: { url: `${introspectionUrl}/introspect`, clientId: 'api', clientSecret: 'x' } });
+    const seen = await classes({
+      ...keys.moduleOptions(),
+      issuer: 'https://as.opaque.test',
+      introspection: { url: `${introspectionUrl}/introspect`, clientId: 'api', clientSecret: 'x' },
+    });
     expect(seen).toEqual({ mt_1a2b: 'oauth_token', ak_1a2b: 'oauth_token', oat_1a2b: 'oauth_token', Xk2mQ8: 'oauth_token' });
     expect(introspected).toEqual(['mt_1a2b', 'ak_1a2b', 'oat_1a2b', 'Xk2mQ8']);
   });

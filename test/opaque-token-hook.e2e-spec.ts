@@ -32,8 +32,15 @@ export function clerkOpaqueTokens(secretKey: string): VerifyOpaqueToken {
     if (res.status === 400 || res.status === 404 || res.status === 422) return null; // not a valid token
     if (!res.ok) throw new Error(`Clerk Backend API answered ${res.status}`); // -> 503, never allowed
     const found = (await res.json()) as {
-      id: string; subject: string; scopes?: string[]; client_id?: string; name?: string;
-      claims?: Record<string, unknown> | null; revoked: boolean; expired: boolean; expiration: number | null;
+      id: string;
+      subject: string;
+      scopes?: string[];
+      client_id?: string;
+      name?: string;
+      claims?: Record<string, unknown> | null;
+      revoked: boolean;
+      expired: boolean;
+      expiration: number | null;
     };
     if (found.revoked || found.expired) return null;
     const now = Math.floor(Date.now() / 1000);
@@ -112,7 +119,16 @@ describe('verifyOpaqueToken', () => {
       },
     });
     const res = await me(app, 'ak_live_7Hq2').expect(200);
-    expect(res.body).toMatchObject({ isAuthenticated: true, tokenType: 'api_key', id: 'key_1', subject: 'user_42', userId: 'user_42', orgId: null, name: 'nightly export', scopes: ['reports:read'] });
+    expect(res.body).toMatchObject({
+      isAuthenticated: true,
+      tokenType: 'api_key',
+      id: 'key_1',
+      subject: 'user_42',
+      userId: 'user_42',
+      orgId: null,
+      name: 'nightly export',
+      scopes: ['reports:read'],
+    });
     expect(res.body.claims).not.toHaveProperty('iss');
     expect((await me(app, 'ak_live_7Hq2', '/reports').expect(200)).body).toEqual({ key: 'nightly export', owner: 'user_42' });
     expect((await me(app, 'ak_live_7Hq2', '/me').expect(401)).body.reason).toBe('token-type-not-accepted');

@@ -39,7 +39,10 @@ beforeAll(async () => {
 describe('GraphQL', () => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createGraphqlApp('express', 'type Query { me: String, report: String }', { imports: [AuthModule.forRoot(options)], providers: [ReportsResolver] });
+    app = await createGraphqlApp('express', 'type Query { me: String, report: String }', {
+      imports: [AuthModule.forRoot(options)],
+      providers: [ReportsResolver],
+    });
   });
   afterAll(() => app?.close());
 

@@ -36,7 +36,18 @@ describe("the demo app's OpenAPI document", () => {
   it('lists exactly the demo routes', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(
-      ['GET /', 'GET /.well-known/jwks.json', 'GET /feed', 'GET /health', 'GET /me', 'GET /org/invoices', 'POST /dev/tokens', 'POST /dev/session', 'DELETE /dev/session', 'POST /dev/revoke'].sort(),
+      [
+        'GET /',
+        'GET /.well-known/jwks.json',
+        'GET /feed',
+        'GET /health',
+        'GET /me',
+        'GET /org/invoices',
+        'POST /dev/tokens',
+        'POST /dev/session',
+        'DELETE /dev/session',
+        'POST /dev/revoke',
+      ].sort(),
     );
   });
 
@@ -195,4 +206,3 @@ describe('applyAuthToOpenApi on other setups', () => {
     );
   });
 });
-

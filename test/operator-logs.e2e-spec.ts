@@ -156,20 +156,17 @@ describe('operator logs (Nest Logger, custom LoggerService)', () => {
     expect(quiet.logs.of('debug')).toEqual([]);
   });
 
-  it.each([['Token'], ['Basic'], ['Digest']])(
-    'a token sent with the %s scheme: its own reason, still a bare 401 challenge (RFC 6750 3.1)',
-    async (scheme) => {
-      const issuer = await issuerPromise;
-      const token = await issuer.sign();
-      const { app, logs } = await boot({ ...issuer.moduleOptions(), debug: true });
-      const res = await request(app.getHttpServer()).get('/private').set('authorization', `${scheme} ${token}`);
-      expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
-      expect(res.body.reason).toBe('token-scheme-not-bearer');
-      expect(logs.of('debug').join('\n')).toMatch(/401 token-scheme-not-bearer/);
-      expectNoSecrets(logs, [token]);
-    },
-  );
+  it.each([['Token'], ['Basic'], ['Digest']])('a token sent with the %s scheme: its own reason, still a bare 401 challenge (RFC 6750 3.1)', async (scheme) => {
+    const issuer = await issuerPromise;
+    const token = await issuer.sign();
+    const { app, logs } = await boot({ ...issuer.moduleOptions(), debug: true });
+    const res = await request(app.getHttpServer()).get('/private').set('authorization', `${scheme} ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(res.body.reason).toBe('token-scheme-not-bearer');
+    expect(logs.of('debug').join('\n')).toMatch(/401 token-scheme-not-bearer/);
+    expectNoSecrets(logs, [token]);
+  });
 
   it('a bare token without any scheme is not a bearer token either; an empty Bearer stays token-missing', async () => {
     const issuer = await issuerPromise;

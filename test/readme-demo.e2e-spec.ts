@@ -62,7 +62,12 @@ describe('the demo walkthrough (CONTRIBUTING.md), pasted', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    const started = await startServer('npm', ['start'], { PORT: String(port), AUTH_JWKS_URL: '', AUTH_JWT_KEY: '', AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_AUTHORIZED_PARTIES: '' }, 120_000);
+    const started = await startServer(
+      'npm',
+      ['start'],
+      { PORT: String(port), AUTH_JWKS_URL: '', AUTH_JWT_KEY: '', AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_AUTHORIZED_PARTIES: '' },
+      120_000,
+    );
     demo = started.child;
     logs = started.output;
   }, 130_000);
@@ -92,7 +97,12 @@ describe('the demo with a real key source', () => {
     const jwks = await issuer.serve();
     const port = await freePort();
     await run('npx', ['nest', 'build'], { cwd: ROOT, timeout: 120_000 });
-    const { child, output } = await startServer('node', ['dist/src/main.js'], { PORT: String(port), AUTH_JWKS_URL: jwks.jwksUrl, AUTH_ISSUER: issuer.issuer }, 60_000);
+    const { child, output } = await startServer(
+      'node',
+      ['dist/src/main.js'],
+      { PORT: String(port), AUTH_JWKS_URL: jwks.jwksUrl, AUTH_ISSUER: issuer.issuer },
+      60_000,
+    );
     try {
       const base = `http://127.0.0.1:${port}`;
       expect(output()).not.toMatch(/DEV ISSUER/);

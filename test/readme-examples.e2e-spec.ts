@@ -134,10 +134,7 @@ describe('README: Platforms', () => {
       });
       anonymous.emit('whoami', {});
     });
-    expect(received).toEqual([
-      { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', code: 'UNAUTHENTICATED' },
-      'user_1',
-    ]);
+    expect(received).toEqual([{ status: 'error', statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', code: 'UNAUTHENTICATED' }, 'user_1']);
 
     const [, wsHost] = await start(true);
     const reply = await new Promise<string>((resolve, reject) => {
@@ -183,7 +180,10 @@ describe('README: Testing your app', () => {
     await request(app.getHttpServer()).get('/admin').expect(403);
 
     const admin = clerkSessionClaims({ userId: 'user_2', org: { id: 'org_1', role: 'admin' } });
-    await request(app.getHttpServer()).get('/admin').set(await testAuth.headers(admin)).expect(200);
+    await request(app.getHttpServer())
+      .get('/admin')
+      .set(await testAuth.headers(admin))
+      .expect(200);
 
     testAuth.signInAs(null);
     await request(app.getHttpServer()).get('/me').expect(401);

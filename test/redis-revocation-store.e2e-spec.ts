@@ -134,7 +134,10 @@ const haveRedis = hasSystemBinary(REDIS_SERVER, 'revocation store (Redis)');
   it('the module waits for the first sync at boot and closes the store connections on shutdown', async () => {
     const admin = new Redis(redis.url);
     clients.push(admin);
-    const connections = async () => String(await admin.call('CLIENT', 'LIST')).trim().split('\n').length;
+    const connections = async () =>
+      String(await admin.call('CLIENT', 'LIST'))
+        .trim()
+        .split('\n').length;
     const before = await connections();
     const revocation = redisRevocationStore({ url: redis.url, log: () => undefined });
     const moduleRef = await Test.createTestingModule({

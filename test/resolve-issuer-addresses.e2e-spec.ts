@@ -84,12 +84,19 @@ describe('fetching key material from public addresses only', () => {
   it('connects to the address it checked, and reads the answer as fetch would (the check made to admit loopback here)', async () => {
     const controller = new AbortController();
     const onlyV4Loopback = (address: string) => address === '127.0.0.1';
-    const res = await requestPublicOnly(new URL(`http://localhost:${port}/jwks`), { method: 'GET', headers: { accept: 'application/json' } }, controller.signal, onlyV4Loopback);
+    const res = await requestPublicOnly(
+      new URL(`http://localhost:${port}/jwks`),
+      { method: 'GET', headers: { accept: 'application/json' } },
+      controller.signal,
+      onlyV4Loopback,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual(keys.jwks);
     const before = connections;
-    await expect(requestPublicOnly(new URL(`http://localhost:${port}/jwks`), { method: 'GET', headers: {} }, controller.signal, () => false)).rejects.toMatchObject({
+    await expect(
+      requestPublicOnly(new URL(`http://localhost:${port}/jwks`), { method: 'GET', headers: {} }, controller.signal, () => false),
+    ).rejects.toMatchObject({
       code: 'EADDRNOTPUBLIC',
     });
     expect(connections).toBe(before);

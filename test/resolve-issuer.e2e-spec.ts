@@ -51,21 +51,19 @@ export class ReportsController {
 }
 
 function tenantAuthModule() {
-  return (
-    AuthModule.forRootAsync({
-      imports: [TenantsModule],
-      inject: [TenantRepository],
-      useFactory: (tenants: TenantRepository) => ({
-        // Only ever asked with a token's exact iss string: look it up, never pattern-match it.
-        resolveIssuer: async (iss: string) => {
-          const tenant = await tenants.findByIssuer(iss);
-          return tenant ? { jwksUrl: tenant.jwksUrl, audience: 'https://api.example.com' } : null;
-        },
-        maxIssuers: 500, // key sets held at once; the least recently used tenant goes first
-      }),
-      global: true,
-    })
-  );
+  return AuthModule.forRootAsync({
+    imports: [TenantsModule],
+    inject: [TenantRepository],
+    useFactory: (tenants: TenantRepository) => ({
+      // Only ever asked with a token's exact iss string: look it up, never pattern-match it.
+      resolveIssuer: async (iss: string) => {
+        const tenant = await tenants.findByIssuer(iss);
+        return tenant ? { jwksUrl: tenant.jwksUrl, audience: 'https://api.example.com' } : null;
+      },
+      maxIssuers: 500, // key sets held at once; the least recently used tenant goes first
+    }),
+    global: true,
+  });
 }
 
 /** A compact JWS with a made-up iss: its signature is never checked, the iss is refused first. */
@@ -174,7 +172,11 @@ describe('resolveIssuer', () => {
     let retryAfter: string | undefined;
     for (let batch = 0; batch < 5 && retryAfter === undefined; batch += 1) {
       const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => request(app.getHttpServer()).get('/reports').set('authorization', `Bearer ${madeUpToken(MADE_UP + 1 + batch * 20 + i)}`)),
+        Array.from({ length: 20 }, (_, i) =>
+          request(app.getHttpServer())
+            .get('/reports')
+            .set('authorization', `Bearer ${madeUpToken(MADE_UP + 1 + batch * 20 + i)}`),
+        ),
       );
       for (const res of responses) {
         statuses.push(res.status);

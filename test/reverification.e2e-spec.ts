@@ -38,14 +38,30 @@ const PRESETS = ['strict_mfa', 'strict', 'moderate', 'lax'] as const;
 
 @Controller('reverify')
 class ReverifyController {
-  @RequireAuth({ reverification: 'strict_mfa' }) @Get('strict_mfa') strictMfa() { return { ok: true }; }
-  @RequireAuth({ reverification: 'strict' }) @Get('strict') strict() { return { ok: true }; }
-  @RequireAuth({ reverification: 'moderate' }) @Get('moderate') moderate() { return { ok: true }; }
-  @RequireAuth({ reverification: 'lax' }) @Get('lax') lax() { return { ok: true }; }
-  @RequireAuth({ reverification: { level: 'first_factor', afterMinutes: 10 } }) @Get('first_factor') first() { return { ok: true }; }
-  @RequireAuth({ reverification: { level: 'second_factor', afterMinutes: 10 } }) @Get('second_factor') second() { return { ok: true }; }
-  @RequireAuth({ reverification: { level: 'multi_factor', afterMinutes: 10 } }) @Get('multi_factor') multi() { return { ok: true }; }
-  @RequireAuth({ role: 'admin', reverification: 'strict' }) @Get('admin') admin() { return { ok: true }; }
+  @RequireAuth({ reverification: 'strict_mfa' }) @Get('strict_mfa') strictMfa() {
+    return { ok: true };
+  }
+  @RequireAuth({ reverification: 'strict' }) @Get('strict') strict() {
+    return { ok: true };
+  }
+  @RequireAuth({ reverification: 'moderate' }) @Get('moderate') moderate() {
+    return { ok: true };
+  }
+  @RequireAuth({ reverification: 'lax' }) @Get('lax') lax() {
+    return { ok: true };
+  }
+  @RequireAuth({ reverification: { level: 'first_factor', afterMinutes: 10 } }) @Get('first_factor') first() {
+    return { ok: true };
+  }
+  @RequireAuth({ reverification: { level: 'second_factor', afterMinutes: 10 } }) @Get('second_factor') second() {
+    return { ok: true };
+  }
+  @RequireAuth({ reverification: { level: 'multi_factor', afterMinutes: 10 } }) @Get('multi_factor') multi() {
+    return { ok: true };
+  }
+  @RequireAuth({ role: 'admin', reverification: 'strict' }) @Get('admin') admin() {
+    return { ok: true };
+  }
 
   @Get('has')
   has(@Auth() auth: SignedInAuthObject, @Query('config') config: string) {
@@ -116,13 +132,19 @@ describe.each(ADAPTERS)('@RequireAuth({ reverification }) over HTTP (%s)', (adap
       }
       // has() answers the same: presets by name, levels as objects.
       const config = (PRESETS as readonly string[]).includes(route) ? route : REQUIRED[route];
-      const has = await request(app.getHttpServer()).get('/reverify/has').query({ config: JSON.stringify(config) }).set(headers);
+      const has = await request(app.getHttpServer())
+        .get('/reverify/has')
+        .query({ config: JSON.stringify(config) })
+        .set(headers);
       expect({ route, has: has.body.has }).toEqual({ route, has: allowed.includes(route) });
     }
   });
 
   it('sends no header an app would have to parse: the body says it all', async () => {
-    const res = await request(app.getHttpServer()).get('/reverify/strict').set(await session([0, 30])).expect(403);
+    const res = await request(app.getHttpServer())
+      .get('/reverify/strict')
+      .set(await session([0, 30]))
+      .expect(403);
     expect(res.headers['www-authenticate']).toBeUndefined();
     expect(res.headers['content-type']).toMatch(/application\/json/);
   });
@@ -133,7 +155,10 @@ describe.each(ADAPTERS)('@RequireAuth({ reverification }) over HTTP (%s)', (adap
     expect(plain.body.clerk_error).toBeUndefined();
     const admin = await session([0, 30], { org: { id: 'org_1', role: 'admin' } });
     expect((await request(app.getHttpServer()).get('/reverify/admin').set(admin).expect(403)).body).toEqual(clerkBody('strict'));
-    await request(app.getHttpServer()).get('/reverify/admin').set(await session([0, 0], { org: { id: 'org_1', role: 'admin' } })).expect(200);
+    await request(app.getHttpServer())
+      .get('/reverify/admin')
+      .set(await session([0, 0], { org: { id: 'org_1', role: 'admin' } }))
+      .expect(200);
   });
 
   it('signed out is still 401, not a reverification prompt', async () => {
@@ -141,10 +166,34 @@ describe.each(ADAPTERS)('@RequireAuth({ reverification }) over HTTP (%s)', (adap
   });
 
   it('the documented controller', async () => {
-    await request(app.getHttpServer()).get('/account/delete').set(await session([0, 3])).expect(200, { deleted: 'user_test' });
-    expect((await request(app.getHttpServer()).get('/account/delete').set(await session([0, 30])).expect(403)).body).toEqual(clerkBody('strict'));
-    expect((await request(app.getHttpServer()).get('/account/can-export').set(await session([29, -1])).expect(200)).body).toEqual({ allowed: true });
-    expect((await request(app.getHttpServer()).get('/account/can-export').set(await session([30, 0])).expect(200)).body).toEqual({ allowed: false });
+    await request(app.getHttpServer())
+      .get('/account/delete')
+      .set(await session([0, 3]))
+      .expect(200, { deleted: 'user_test' });
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/account/delete')
+          .set(await session([0, 30]))
+          .expect(403)
+      ).body,
+    ).toEqual(clerkBody('strict'));
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/account/can-export')
+          .set(await session([29, -1]))
+          .expect(200)
+      ).body,
+    ).toEqual({ allowed: true });
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/account/can-export')
+          .set(await session([30, 0]))
+          .expect(200)
+      ).body,
+    ).toEqual({ allowed: false });
   });
 });
 
@@ -201,7 +250,14 @@ describe.each(WS_ADAPTERS)('reverification over WebSockets (%s)', (adapter) => {
     const client = await connectWsClient(adapter, port, { headers: await issuer.headers(clerkSessionClaims({ factorVerificationAge: [0, 30] })) });
     try {
       expect(await client.call('secret')).toEqual({
-        exception: { status: 'error', statusCode: 403, error: 'Forbidden', message: 'Forbidden', code: 'FORBIDDEN', clerk_error: clerkBody('strict').clerk_error },
+        exception: {
+          status: 'error',
+          statusCode: 403,
+          error: 'Forbidden',
+          message: 'Forbidden',
+          code: 'FORBIDDEN',
+          clerk_error: clerkBody('strict').clerk_error,
+        },
       });
     } finally {
       client.close();

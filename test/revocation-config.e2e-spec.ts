@@ -2,7 +2,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Controller, Get, HttpCode, Inject, type INestApplication, Post } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { Auth, AUTH_REVOCATION_STORE, AuthConfigError, AuthModule, AuthRevoker, RequireAuth, type AuthModuleOptions, type RevocationStore, type SignedInAuthObject } from 'nestjs-warden';
+import {
+  Auth,
+  AUTH_REVOCATION_STORE,
+  AuthConfigError,
+  AuthModule,
+  AuthRevoker,
+  RequireAuth,
+  type AuthModuleOptions,
+  type RevocationStore,
+  type SignedInAuthObject,
+} from 'nestjs-warden';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';
 import { REDIS_SERVER, startRedis, type RedisProcess } from './support/redis-server.js';

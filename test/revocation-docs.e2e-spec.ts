@@ -114,6 +114,4 @@ describe('docs/revocation.md examples', () => {
       }
     });
   });
-
 });
-

@@ -21,7 +21,7 @@ describe.each(ADAPTERS)('isRevoked fails closed on %s', (adapter) => {
   const { fixture } = useSecurityFixtures(adapter);
 
   it.each([1, { revokedAt: 1 }, [{ sid: 'sess_1' }]])('a truthy answer (%p) refuses with 401', async (answer) => {
-    const f = await fixture({ isRevoked: (() => answer), debug: true });
+    const f = await fixture({ isRevoked: () => answer, debug: true });
     const res = await f.get(await f.sign({ sid: 'sess_1' }));
     expect(res.status).toBe(401);
     expect(res.body.reason).toBe('token-revoked');

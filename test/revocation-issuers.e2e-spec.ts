@@ -2,7 +2,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Controller, Get, HttpCode, Inject, Post, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import { Auth, AuthModule, clerk, memoryRevocationStore, redisRevocationStore, RequireAuth, type AuthModuleOptions, type RevocationStore, type SignedInAuthObject } from 'nestjs-warden';
+import {
+  Auth,
+  AuthModule,
+  clerk,
+  memoryRevocationStore,
+  redisRevocationStore,
+  RequireAuth,
+  type AuthModuleOptions,
+  type RevocationStore,
+  type SignedInAuthObject,
+} from 'nestjs-warden';
 import { ClerkEvent, ClerkWebhook, ClerkWebhooksModule, type ClerkWebhookEvent } from 'nestjs-warden/clerk-webhooks';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import request from 'supertest';

@@ -72,13 +72,16 @@ class ProbeAuthController {
   }
 }
 
-const templates = jest.fn(async (auth: SignedInAuthObject, template: string, options: { template?: string; expiresInSeconds?: number }) =>
-  `${template || '(session)'}:${options.expiresInSeconds ?? '-'}:${auth.userId}`,
+const templates = jest.fn(
+  async (auth: SignedInAuthObject, template: string, options: { template?: string; expiresInSeconds?: number }) =>
+    `${template || '(session)'}:${options.expiresInSeconds ?? '-'}:${auth.userId}`,
 );
 
 async function startApp(testAuth: TestAuth, extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> {
   const module = AuthModule.forRoot({ secret: 'a'.repeat(32), issuer: 'https://clerk.example.test', getTokenTemplate: templates, global: true, ...extra });
-  const moduleRef = await testAuth.override(Test.createTestingModule({ imports: [module], controllers: [WhoamiController, BillingController, ProbeAuthController] })).compile();
+  const moduleRef = await testAuth
+    .override(Test.createTestingModule({ imports: [module], controllers: [WhoamiController, BillingController, ProbeAuthController] }))
+    .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return app;
@@ -100,10 +103,17 @@ describe('the session auth object', () => {
   });
 
   const get = async (path: string, claims?: Parameters<typeof clerkSessionClaims>[0], target = app) =>
-    request(target.getHttpServer()).get(path).set(claims ? await testAuth.headers(clerkSessionClaims(claims)) : {});
+    request(target.getHttpServer())
+      .get(path)
+      .set(claims ? await testAuth.headers(clerkSessionClaims(claims)) : {});
 
   it('tokenType and sessionClaims, as in the documented controller', async () => {
-    expect((await get('/whoami', { userId: 'user_1' })).body).toEqual({ signedIn: true, tokenType: 'session_token', userId: 'user_1', azp: 'http://localhost:3000' });
+    expect((await get('/whoami', { userId: 'user_1' })).body).toEqual({
+      signedIn: true,
+      tokenType: 'session_token',
+      userId: 'user_1',
+      azp: 'http://localhost:3000',
+    });
     expect((await get('/probe/debug', {})).body.sessionClaimsIsClaims).toBe(true);
   });
 
@@ -163,7 +173,11 @@ describe('@RequireAuth(has => …)', () => {
   afterAll(() => app?.close());
 
   const status = async (path: string, claims?: Parameters<typeof clerkSessionClaims>[0]) =>
-    (await request(app.getHttpServer()).get(path).set(claims ? await testAuth.headers(clerkSessionClaims(claims)) : {})).status;
+    (
+      await request(app.getHttpServer())
+        .get(path)
+        .set(claims ? await testAuth.headers(clerkSessionClaims(claims)) : {})
+    ).status;
 
   it('lets in either side of the ||, and no one else', async () => {
     expect(await status('/billing/invoices', { org: { id: 'org_1', role: 'admin' } })).toBe(200);
@@ -173,7 +187,7 @@ describe('@RequireAuth(has => …)', () => {
     expect(await status('/billing/invoices')).toBe(401);
   });
 
-  it('has() inside the predicate knows reverification; the refusal is a plain 403 (as Clerk\'s protect)', async () => {
+  it("has() inside the predicate knows reverification; the refusal is a plain 403 (as Clerk's protect)", async () => {
     expect(await status('/probe/fresh-admin', { org: { id: 'org_1', role: 'admin' }, factorVerificationAge: [0, 2] })).toBe(200);
     const res = await request(app.getHttpServer())
       .get('/probe/fresh-admin')

@@ -39,7 +39,11 @@ describe.each(ADAPTERS)('a session cookie tossed from a subdomain (%s)', (adapte
   const get = (path: string, headers: Record<string, string | string[]>) => request(app.getHttpServer()).get(path).set(headers);
 
   it('refuses a request carrying two different __session cookies: 401 cookie-duplicated, signed out on optional routes', async () => {
-    for (const cookie of [`__session=${attacker}; __session=${victim}`, `theme=dark; __session=${victim}; x=1; __session=${attacker}`, ['__session=' + attacker, '__session=' + victim]]) {
+    for (const cookie of [
+      `__session=${attacker}; __session=${victim}`,
+      `theme=dark; __session=${victim}; x=1; __session=${attacker}`,
+      ['__session=' + attacker, '__session=' + victim],
+    ]) {
       const res = await get('/me', { cookie }).expect(401);
       expect(res.body).toMatchObject({ reason: 'cookie-duplicated' });
       expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="cookie-duplicated"');
@@ -58,7 +62,7 @@ describe.each(ADAPTERS)('a session cookie tossed from a subdomain (%s)', (adapte
 
 // A `__Host-` cookie can only be set by the host itself, over https, for Path=/ and without Domain:
 // no sibling subdomain can toss one. Apps that can name their cookie pick it.
-describe.each(ADAPTERS)('cookieName: \'__Host-session\' (%s)', (adapter) => {
+describe.each(ADAPTERS)("cookieName: '__Host-session' (%s)", (adapter) => {
   let issuer: TestIssuer;
   let app: INestApplication;
 

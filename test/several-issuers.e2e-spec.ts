@@ -25,17 +25,15 @@ let userAccessToken: string;
 let serviceToken: string;
 
 function mixedTrafficModule(): DynamicModule {
-  return (
-    AuthModule.forRoot({
-      issuers: [
-        // Users sign in with Clerk: session tokens.
-        clerk({ frontendApi: process.env.CLERK_FRONTEND_API!, authorizedParties: ['https://app.example.com'] }),
-        // OAuth clients of your OpenID provider: RFC 9068 access tokens (keys by discovery).
-        { issuer: process.env.OIDC_ISSUER!, audience: 'https://orders.api.example.com', acceptsToken: 'oauth_token' },
-      ],
-      global: true,
-    })
-  );
+  return AuthModule.forRoot({
+    issuers: [
+      // Users sign in with Clerk: session tokens.
+      clerk({ frontendApi: process.env.CLERK_FRONTEND_API!, authorizedParties: ['https://app.example.com'] }),
+      // OAuth clients of your OpenID provider: RFC 9068 access tokens (keys by discovery).
+      { issuer: process.env.OIDC_ISSUER!, audience: 'https://orders.api.example.com', acceptsToken: 'oauth_token' },
+    ],
+    global: true,
+  });
 }
 
 /** A route only the OpenID provider's tokens may use (its issuer is known once it listens). */
@@ -104,7 +102,7 @@ describe.each(ADAPTERS)('several issuers on one app (%s)', (adapter) => {
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
   });
 
-  it("each entry keeps its own defaults: a Clerk M2M token is not a session, an OIDC token needs the OIDC audience", async () => {
+  it('each entry keeps its own defaults: a Clerk M2M token is not a session, an OIDC token needs the OIDC audience', async () => {
     await get('/me', await clerkKeys.sign({ iss: clerkJwks.origin, ...clerkM2MClaims() })).expect(401);
     await get('/me', await clerkSession({ azp: 'https://evil.example.com' })).expect(401);
   });
@@ -120,7 +118,7 @@ describe.each(ADAPTERS)('several issuers on one app (%s)', (adapter) => {
     await get('/me', await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: clerkKeys.kid, typ: 'JWT' }).sign(opKey)).expect(401);
   });
 
-  it("refuses a token that names the OpenID provider but whose kid only the Clerk issuer has", async () => {
+  it('refuses a token that names the OpenID provider but whose kid only the Clerk issuer has', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ iss: op.issuer, aud: API_RESOURCE, sub: 'alice', client_id: SPA_CLIENT.id, iat: now, exp: now + 60 })
       .setProtectedHeader({ alg: 'RS256', kid: clerkKeys.kid, typ: 'at+jwt' })
@@ -145,7 +143,10 @@ describe('reasons (debug)', () => {
   let app: INestApplication;
   beforeAll(async () => {
     const module = AuthModule.forRoot({
-      issuers: [clerk({ frontendApi: clerkJwks.origin, authorizedParties: [APP_ORIGIN] }), { issuer: op.issuer, audience: API_RESOURCE, acceptsToken: 'oauth_token' }],
+      issuers: [
+        clerk({ frontendApi: clerkJwks.origin, authorizedParties: [APP_ORIGIN] }),
+        { issuer: op.issuer, audience: API_RESOURCE, acceptsToken: 'oauth_token' },
+      ],
       debug: true,
       global: true,
     });
@@ -164,22 +165,22 @@ describe('reasons (debug)', () => {
     const forged = new SignJWT({ iss: clerkJwks.origin, sub: 'user_1', azp: APP_ORIGIN, iat: now, exp: now + 60 });
     expect(await reason('/me', await forged.setProtectedHeader({ alg: 'RS256', kid: clerkKeys.kid, typ: 'JWT' }).sign(opKey))).toBe('token-invalid-signature');
     const kidOfA = new SignJWT({ iss: op.issuer, aud: API_RESOURCE, sub: 'alice', iat: now, exp: now + 60 });
-    expect(await reason('/me', await kidOfA.setProtectedHeader({ alg: 'RS256', kid: clerkKeys.kid, typ: 'at+jwt' }).sign(clerkKeys.privateKey))).toBe('key-not-found');
+    expect(await reason('/me', await kidOfA.setProtectedHeader({ alg: 'RS256', kid: clerkKeys.kid, typ: 'at+jwt' }).sign(clerkKeys.privateKey))).toBe(
+      'key-not-found',
+    );
     expect(await reason('/me', await clerkKeys.sign({ iss: clerkJwks.origin, ...clerkM2MClaims() }))).toBe('token-type-not-accepted');
   });
 });
 
 /** The migration recipe: Clerk and Auth0 both trusted while users move (each a served test key pair). */
 function migrationModule(): DynamicModule {
-  return (
-    AuthModule.forRoot({
-      issuers: [
-        clerk({ frontendApi: process.env.CLERK_FRONTEND_API!, authorizedParties: ['https://app.example.com'] }),
-        auth0({ domain: process.env.AUTH0_DOMAIN!, audience: 'https://api.example.com' }),
-      ],
-      global: true,
-    })
-  );
+  return AuthModule.forRoot({
+    issuers: [
+      clerk({ frontendApi: process.env.CLERK_FRONTEND_API!, authorizedParties: ['https://app.example.com'] }),
+      auth0({ domain: process.env.AUTH0_DOMAIN!, audience: 'https://api.example.com' }),
+    ],
+    global: true,
+  });
 }
 
 @Injectable()
@@ -282,7 +283,10 @@ describe('the testing kit with several issuers', () => {
   it('signs in test users, with the iss a route restricted to one issuer expects', async () => {
     expect((await request(app.getHttpServer()).get('/me').expect(200)).body).toEqual({ userId: 'user_test', issuer: null });
     await request(app.getHttpServer()).get('/tenant').expect(401);
-    const res = await request(app.getHttpServer()).get('/tenant').set(await testAuth.headers({ iss: TENANT })).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/tenant')
+      .set(await testAuth.headers({ iss: TENANT }))
+      .expect(200);
     expect(res.body).toEqual({ issuer: TENANT });
   });
 });
@@ -306,7 +310,10 @@ describe('boot check: a route naming an issuer the module does not trust', () =>
   });
 
   it('stops the boot, naming the handler and the issuer (a trailing slash is another issuer)', async () => {
-    const issuers = [{ ...keys, issuer: 'https://a.example.test', audience: 'api' }, { ...keys, issuer: 'https://b.example.test', audience: 'api' }];
+    const issuers = [
+      { ...keys, issuer: 'https://a.example.test', audience: 'api' },
+      { ...keys, issuer: 'https://b.example.test', audience: 'api' },
+    ];
     expect(await boot({ issuers, global: true })).toMatch(
       /invalid option "@RequireAuth\(\{ issuer \}\)": names an issuer the module does not trust.*TypoController\.a \("https:\/\/a\.example\.test\/"\)/,
     );

@@ -59,7 +59,11 @@ describe.each(ADAPTERS)('shared secret recipe, Supabase-style (%s)', (adapter) =
   it('accepts the token and maps app_metadata.roles into has()', async () => {
     const token = await supabaseToken();
     const me = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(me.body).toMatchObject({ userId: '0b6f3c1e-2d4a-4b5c-8d9e-0f1a2b3c4d5e', sessionId: null, claims: { session_id: '3c1d2e4f-5a6b-7c8d-9e0f-1a2b3c4d5e6f' } });
+    expect(me.body).toMatchObject({
+      userId: '0b6f3c1e-2d4a-4b5c-8d9e-0f1a2b3c4d5e',
+      sessionId: null,
+      claims: { session_id: '3c1d2e4f-5a6b-7c8d-9e0f-1a2b3c4d5e6f' },
+    });
     await request(app.getHttpServer()).get('/admin').set('Authorization', `Bearer ${token}`).expect(200);
     const plain = await supabaseToken({ app_metadata: { provider: 'email' } });
     await request(app.getHttpServer()).get('/admin').set('Authorization', `Bearer ${plain}`).expect(403);
@@ -72,7 +76,10 @@ describe.each(ADAPTERS)('shared secret recipe, Supabase-style (%s)', (adapter) =
       [supabaseToken({ iss: 'https://zyxwvutsrqponmlk.supabase.co/auth/v1' }), 'token-invalid-issuer'],
     ];
     for (const [token, reason] of cases) {
-      const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token}`).expect(401);
+      const res = await request(app.getHttpServer())
+        .get('/me')
+        .set('Authorization', `Bearer ${await token}`)
+        .expect(401);
       expect(res.body.reason).toBe(reason);
     }
   });

@@ -31,9 +31,15 @@ export class PaymentsController {
 
 @Controller('levels')
 class LevelsController {
-  @RequireAuth({ acr: [ACR.mfa, ACR.password] }) @Get('any-acr') anyAcr() { return { ok: true }; }
-  @RequireAuth({ maxAgeSeconds: 60 }) @Get('recent') recent() { return { ok: true }; }
-  @RequireAuth({ permission: 'org:payments:approve', acr: [ACR.mfa] }) @Get('approve') approve() { return { ok: true }; }
+  @RequireAuth({ acr: [ACR.mfa, ACR.password] }) @Get('any-acr') anyAcr() {
+    return { ok: true };
+  }
+  @RequireAuth({ maxAgeSeconds: 60 }) @Get('recent') recent() {
+    return { ok: true };
+  }
+  @RequireAuth({ permission: 'org:payments:approve', acr: [ACR.mfa] }) @Get('approve') approve() {
+    return { ok: true };
+  }
 }
 
 let op: OidcTestProvider;
@@ -82,9 +88,7 @@ describe.each(ADAPTERS)('@RequireAuth({ acr, maxAgeSeconds }) with oidc-provider
 
   it('refuses a password-only login with the RFC 9470 challenge; the client steps up with it and gets through', async () => {
     const refused = await request(app.getHttpServer()).get('/payments/transfer').set('Authorization', `Bearer ${passwordToken}`).expect(401);
-    expect(refused.headers['www-authenticate']).toBe(
-      `Bearer realm="api", error="insufficient_user_authentication", acr_values="${ACR.mfa}", max_age=300`,
-    );
+    expect(refused.headers['www-authenticate']).toBe(`Bearer realm="api", error="insufficient_user_authentication", acr_values="${ACR.mfa}", max_age=300`);
     // What a client does (RFC 9470 section 4): a new authorization request with the challenge's values.
     const challenge = challengeParams(refused.headers['www-authenticate']);
     const steppedUp = await signIn({ acrValues: challenge.acr_values, maxAge: Number(challenge.max_age), loginAcr: challenge.acr_values });
@@ -156,7 +160,9 @@ describe.each(ADAPTERS)('step-up over GraphQL (%s)', (adapter) => {
     const body = (await request(app.getHttpServer()).post('/graphql').set(weak).send({ query: '{ transfer }' })).body as GraphqlBody;
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', stepUp: STEP_UP });
     const strong = await issuer.headers({ sub: 'user_1', acr: ACR.mfa, auth_time: nowSeconds() });
-    expect(((await request(app.getHttpServer()).post('/graphql').set(strong).send({ query: '{ transfer }' })).body as GraphqlBody).data).toEqual({ transfer: 'approved' });
+    expect(((await request(app.getHttpServer()).post('/graphql').set(strong).send({ query: '{ transfer }' })).body as GraphqlBody).data).toEqual({
+      transfer: 'approved',
+    });
   });
 });
 

@@ -107,7 +107,10 @@ describe('createTestAuth() with options from configuration, no environment set',
     // defaultPolicy 'optional' from the app: an undecorated route runs signed out.
     await http.get('/me').expect(200, { userId: null });
     await http.get('/private').expect(401);
-    await http.get('/private').set(await testAuth.headers({ sub: 'user_2' })).expect(200, { userId: 'user_2' });
+    await http
+      .get('/private')
+      .set(await testAuth.headers({ sub: 'user_2' }))
+      .expect(200, { userId: 'user_2' });
   });
 
   it('forRootAsync + useClass whose createAuthOptions() throws', async () => {

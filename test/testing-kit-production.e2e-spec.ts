@@ -26,7 +26,12 @@ afterEach(async () => {
 
 async function boot(testAuth: ReturnType<typeof createTestAuth>): Promise<INestApplication> {
   const moduleRef = await testAuth
-    .override(Test.createTestingModule({ imports: [AuthModule.forRoot({ jwksUrl: 'https://issuer.example/jwks', issuer: 'https://issuer.example', global: true })], controllers: [MeController] }))
+    .override(
+      Test.createTestingModule({
+        imports: [AuthModule.forRoot({ jwksUrl: 'https://issuer.example/jwks', issuer: 'https://issuer.example', global: true })],
+        controllers: [MeController],
+      }),
+    )
     .compile();
   app = moduleRef.createNestApplication({ logger: false });
   await app.init();
@@ -54,7 +59,10 @@ describe('the testing kit with NODE_ENV=production', () => {
     const testAuth = createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }), allowInProduction: true });
     const server = (await boot(testAuth)).getHttpServer();
     await request(server).get('/me').expect(200, { userId: 'user_1' });
-    await request(server).get('/me').set(await testAuth.headers({ sub: 'user_2' })).expect(200, { userId: 'user_2' });
+    await request(server)
+      .get('/me')
+      .set(await testAuth.headers({ sub: 'user_2' }))
+      .expect(200, { userId: 'user_2' });
     const issuer = await createTestIssuer({ allowInProduction: true });
     expect((await issuer.sign({ sub: 'user_3' })).split('.')).toHaveLength(3);
   });
@@ -64,7 +72,9 @@ describe('the testing kit with NODE_ENV=production', () => {
       if (value === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = value;
       const testAuth = createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) });
-      await request((await boot(testAuth)).getHttpServer()).get('/me').expect(200, { userId: 'user_1' });
+      await request((await boot(testAuth)).getHttpServer())
+        .get('/me')
+        .expect(200, { userId: 'user_1' });
       await app!.close();
       app = undefined;
     }

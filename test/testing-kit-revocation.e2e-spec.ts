@@ -77,7 +77,10 @@ describe('createTestAuth().override() and the revocation store', () => {
     await request(app.getHttpServer()).get('/account/me').expect(200, { userId: 'user_1' });
     await request(app.getHttpServer()).post('/account/sign-out-everywhere').expect(204);
     await request(app.getHttpServer()).get('/account/me').expect(401);
-    await request(app.getHttpServer()).get('/account/me').set(await testAuth.headers({ sub: 'user_2' })).expect(200, { userId: 'user_2' });
+    await request(app.getHttpServer())
+      .get('/account/me')
+      .set(await testAuth.headers({ sub: 'user_2' }))
+      .expect(200, { userId: 'user_2' });
     // The app's store would have made the boot wait up to 3 s for Redis, then answered 503.
     expect(Date.now() - started).toBeLessThan(2500);
   });
@@ -89,10 +92,13 @@ describe('createTestAuth().override() and the revocation store', () => {
     await request(app.getHttpServer()).get('/account/me').expect(401);
   });
 
-  it("closes a store the app built itself when the app closes, as the module would have", async () => {
+  it('closes a store the app built itself when the app closes, as the module would have', async () => {
     let closed = 0;
     const built: RevocationStore = { revoke: async () => undefined, isRevoked: () => false, close: async () => void (closed += 1) };
-    @Module({ imports: [AuthModule.forRoot({ secret: 'an-app-secret-of-at-least-32-bytes!!', revocation: built, global: true })], controllers: [AccountController] })
+    @Module({
+      imports: [AuthModule.forRoot({ secret: 'an-app-secret-of-at-least-32-bytes!!', revocation: built, global: true })],
+      controllers: [AccountController],
+    })
     class BuiltStoreModule {}
     const app = await boot(BuiltStoreModule, createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }) }));
     await request(app.getHttpServer()).post('/account/sign-out-everywhere').expect(204);
@@ -109,14 +115,20 @@ describe('createTestAuth().override() and the revocation store', () => {
         throw new RevocationUnavailableError('down', 2);
       },
     };
-    @Module({ imports: [AuthModule.forRoot({ secret: 'an-app-secret-of-at-least-32-bytes!!', revocation: unavailable, global: true })], controllers: [AccountController] })
+    @Module({
+      imports: [AuthModule.forRoot({ secret: 'an-app-secret-of-at-least-32-bytes!!', revocation: unavailable, global: true })],
+      controllers: [AccountController],
+    })
     class KeptStoreModule {}
     const app = await boot(KeptStoreModule, createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }), keepRevocationStore: true }));
     await request(app.getHttpServer()).get('/account/me').expect(503);
   });
 
   it('keepRevocationStore: true builds a declared store itself', async () => {
-    @Module({ imports: [AuthModule.forRoot({ secret: 'an-app-secret-of-at-least-32-bytes!!', revocation: { memory: true }, global: true })], controllers: [AccountController] })
+    @Module({
+      imports: [AuthModule.forRoot({ secret: 'an-app-secret-of-at-least-32-bytes!!', revocation: { memory: true }, global: true })],
+      controllers: [AccountController],
+    })
     class DeclaredModule {}
     const app = await boot(DeclaredModule, createTestAuth({ as: clerkSessionClaims({ userId: 'user_1' }), keepRevocationStore: true }));
     await request(app.getHttpServer()).post('/account/sign-out-everywhere').expect(204);

@@ -67,7 +67,10 @@ describe.each(ADAPTERS)('nestjs-warden/testing on %s', (adapter) => {
   });
 
   it('another user per request, with the app’s own issuer and azp filled in', async () => {
-    const res = await http().get('/invoices').set(await testAuth.headers(admin)).expect(200);
+    const res = await http()
+      .get('/invoices')
+      .set(await testAuth.headers(admin))
+      .expect(200);
     expect(res.body).toEqual(['org_1-inv-1']);
   });
 
@@ -90,9 +93,18 @@ describe.each(ADAPTERS)('nestjs-warden/testing on %s', (adapter) => {
     const other = createTestAuth();
     await expect(other.token()).rejects.toThrow(/compile the testing module/);
     const issuer = await createTestIssuer({ issuer: 'https://clerk.example.test', alg: 'ES256' });
-    await http().get('/me').set(await issuer.headers({ sub: 'user_x' })).expect(401);
-    await http().get('/me').set(await testAuth.headers({ sub: 'user_x', sid: 42 })).expect(401);
-    await http().get('/me').set(await testAuth.headers({ exp: Math.floor(Date.now() / 1000) - 3600 })).expect(401);
+    await http()
+      .get('/me')
+      .set(await issuer.headers({ sub: 'user_x' }))
+      .expect(401);
+    await http()
+      .get('/me')
+      .set(await testAuth.headers({ sub: 'user_x', sid: 42 }))
+      .expect(401);
+    await http()
+      .get('/me')
+      .set(await testAuth.headers({ exp: Math.floor(Date.now() / 1000) - 3600 }))
+      .expect(401);
     await http().get('/me').set('Authorization', 'Bearer garbage').expect(401);
   });
 });

@@ -93,14 +93,17 @@ describe.each(ADAPTERS)('token classes on %s', (adapter) => {
   it.each(MATRIX)('%s', async (_name, header, claims, clerkRow, plainRow) => {
     const token = await issuer.sign(claims, { header });
     const seen: Record<string, string> = {};
-    for (const [config, row] of [['clerk', clerkRow], ['plain', plainRow]] as const) {
+    for (const [config, row] of [
+      ['clerk', clerkRow],
+      ['plain', plainRow],
+    ] as const) {
       for (const route of ROUTES) {
         const res = await request(apps[config].getHttpServer()).get(`/matrix/${route}`).set('Authorization', `Bearer ${token}`);
         const mark =
           res.status === 200
             ? (Object.keys(CLASS_OF).find((k) => CLASS_OF[k] === res.body.tokenType) ?? '?')
             : res.status === 401 && res.headers['www-authenticate']?.includes('error="invalid_token"')
-              ? { 'token-type-not-accepted': '-', 'token-invalid-type': 'x' }[res.body.reason as string] ?? `(${res.body.reason})`
+              ? ({ 'token-type-not-accepted': '-', 'token-invalid-type': 'x' }[res.body.reason as string] ?? `(${res.body.reason})`)
               : `(${res.status})`;
         seen[config] = (seen[config] ?? '') + mark;
       }

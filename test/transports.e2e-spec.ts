@@ -94,9 +94,7 @@ describe('Microservices (TCP on 127.0.0.1)', () => {
   it('forbidden: 403 when has() fails; the handler runs when it passes', async () => {
     const member = await issuer.sign(clerkSessionClaims({ org: { id: 'org_1', role: 'member' } }));
     expect(await send(client, 'invoices', { authorization: member, month: '2026-01' })).toEqual({ error: FORBIDDEN });
-    const reader = await issuer.sign(
-      clerkSessionClaims({ org: { id: 'org_1', role: 'admin', permissions: ['org:invoices:read'] }, features: ['o:invoices'] }),
-    );
+    const reader = await issuer.sign(clerkSessionClaims({ org: { id: 'org_1', role: 'admin', permissions: ['org:invoices:read'] }, features: ['o:invoices'] }));
     expect(await send(client, 'invoices', { authorization: reader, month: '2026-01' })).toEqual({ reply: 'org_1/2026-01' });
   });
 
@@ -115,9 +113,15 @@ describe('a context type the guard does not know', () => {
       getClass: () => BillingHandlers,
       getArgs: () => [],
       getArgByIndex: () => undefined,
-      switchToHttp: () => { throw new Error('not http'); },
-      switchToRpc: () => { throw new Error('not rpc'); },
-      switchToWs: () => { throw new Error('not ws'); },
+      switchToHttp: () => {
+        throw new Error('not http');
+      },
+      switchToRpc: () => {
+        throw new Error('not rpc');
+      },
+      switchToWs: () => {
+        throw new Error('not ws');
+      },
     }) as unknown as ExecutionContext;
 
   it('is denied on required handlers and let through on optional ones', async () => {

@@ -91,7 +91,7 @@ describe.each(WS_ADAPTERS)('WebSocket gateway on %s', (adapter) => {
     expect(await client.call('whoami')).toEqual({ reply: 'user_cookie' });
   });
 
-  it('the handshake cookie counts only from a page of the connection\'s own origin, its scheme included', async () => {
+  it("the handshake cookie counts only from a page of the connection's own origin, its scheme included", async () => {
     const cookie = `__session=${await testAuth.token({ sub: 'user_cookie' })}`;
     const same = await connect({ headers: { cookie, origin: `http://127.0.0.1:${port}` } });
     expect(await same.call('whoami')).toEqual({ reply: 'user_cookie' });

@@ -49,9 +49,10 @@ export async function serveJwks(jwks, { introspection } = {}) {
     reset() {
       state.fetches = 0;
     },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(resolve);
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
   };
 }

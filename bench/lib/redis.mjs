@@ -20,7 +20,9 @@ function freePort() {
 export async function startRedis() {
   if (!existsSync(REDIS_SERVER)) return null;
   const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   // Never outlive the bench, even when it fails half-way.
   process.once('exit', () => child.kill('SIGKILL'));
   await new Promise((resolve, reject) => {

@@ -31,13 +31,12 @@ export function pairRatio(rows, a, b) {
 
 /** A Markdown table (also readable in a terminal). */
 export function table(summary) {
-  const lines = [
-    '| server | req/s | p50 (ms) | p99 (ms) | vs no-auth | server CPU µs/req |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ];
+  const lines = ['| server | req/s | p50 (ms) | p99 (ms) | vs no-auth | server CPU µs/req |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
   for (const row of summary) {
     const flags = [row.non2xx ? `${row.non2xx} non-2xx/errors` : '', row.note].filter(Boolean).join('; ');
-    lines.push(`| ${row.label}${flags ? ` (${flags})` : ''} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.ratio.toFixed(2)} | ${Number.isFinite(row.cpuUs) ? Math.round(row.cpuUs) : 'n/a'} |`);
+    lines.push(
+      `| ${row.label}${flags ? ` (${flags})` : ''} | ${Math.round(row.rps)} | ${row.p50} | ${row.p99} | ${row.ratio.toFixed(2)} | ${Number.isFinite(row.cpuUs) ? Math.round(row.cpuUs) : 'n/a'} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -14,7 +14,17 @@ export function createBenchIssuer({ issuer, audience }) {
     jwks: { keys: [jwk] },
     /** A valid session token for user `user_<n>`, valid for an hour; `extra` claims (e.g. `cnf`) added. */
     token(n, extra = {}) {
-      const payload = b64url({ azp: 'http://localhost:3000', aud: audience, exp: now + 3600, iat: now, iss: issuer, nbf: now, sid: `sess_${n}`, sub: `user_${n}`, ...extra });
+      const payload = b64url({
+        azp: 'http://localhost:3000',
+        aud: audience,
+        exp: now + 3600,
+        iat: now,
+        iss: issuer,
+        nbf: now,
+        sid: `sess_${n}`,
+        sub: `user_${n}`,
+        ...extra,
+      });
       const input = `${header}.${payload}`;
       return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
     },
@@ -31,4 +41,3 @@ export function createHmacIssuer({ issuer, secret }) {
     return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
   };
 }
-

@@ -14,7 +14,9 @@
 export function buildManifest({ template, workspace, entries, runtimePackages, mainEntryPackages }) {
   const peers = template.peerDependencies ?? {};
   const optionalPeers = new Set(
-    Object.entries(template.peerDependenciesMeta ?? {}).filter(([, meta]) => meta?.optional).map(([name]) => name),
+    Object.entries(template.peerDependenciesMeta ?? {})
+      .filter(([, meta]) => meta?.optional)
+      .map(([name]) => name),
   );
   const problems = [];
   const dependencies = {};

@@ -22,4 +22,5 @@ rows.push(['**total**', total]);
 const score = (r) => ((100 * (r.killed + r.timeout)) / (r.killed + r.timeout + r.survived + r.noCoverage)).toFixed(1);
 console.log('| file | killed | timeout | survived | no coverage | marks | ignored | score |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const [name, r] of rows) console.log(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.marks} | ${r.ignored} | ${score(r)} % |`);
+for (const [name, r] of rows)
+  console.log(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.marks} | ${r.ignored} | ${score(r)} % |`);

@@ -1,6 +1,9 @@
 /** Users the page offers; their claims are what POST /dev/session signs (Clerk v1 org claims). */
 export const DEV_PAGE_USERS = [
-  { label: 'Alice: org admin, may read invoices', claims: { sub: 'user_alice', org_id: 'org_acme', org_role: 'org:admin', org_permissions: ['org:invoices:read'] } },
+  {
+    label: 'Alice: org admin, may read invoices',
+    claims: { sub: 'user_alice', org_id: 'org_acme', org_role: 'org:admin', org_permissions: ['org:invoices:read'] },
+  },
   { label: 'Bob: org member, no invoice permission', claims: { sub: 'user_bob', org_id: 'org_acme', org_role: 'org:member', org_permissions: [] } },
   { label: 'Carol: no organisation', claims: { sub: 'user_carol' } },
 ] as const;

@@ -62,8 +62,15 @@ describe('build:lib manifest', () => {
       template,
       workspace,
       entries,
-      runtimePackages: new Map([['jose', 'a.js'], ['@nestjs/common', 'b.js'], ['@nestjs/graphql', 'graphql/index.js']]),
-      mainEntryPackages: new Map([['jose', 'a.js'], ['@nestjs/common', 'b.js']]),
+      runtimePackages: new Map([
+        ['jose', 'a.js'],
+        ['@nestjs/common', 'b.js'],
+        ['@nestjs/graphql', 'graphql/index.js'],
+      ]),
+      mainEntryPackages: new Map([
+        ['jose', 'a.js'],
+        ['@nestjs/common', 'b.js'],
+      ]),
     });
     expect(manifest.exports).toEqual({
       '.': { types: './index.d.ts', default: './index.js' },
@@ -95,7 +102,12 @@ describe('build:lib manifest', () => {
 
   it('reads the entry points from the tsconfig paths of the repository', () => {
     const found = helpers.readEntryPoints(ROOT, 'nestjs-warden', path.join(ROOT, 'libs/auth/src'));
-    expect(found.map((e) => [e.subpath, e.module])).toEqual(expect.arrayContaining([['.', 'index'], ['./testing', 'testing/index']]));
+    expect(found.map((e) => [e.subpath, e.module])).toEqual(
+      expect.arrayContaining([
+        ['.', 'index'],
+        ['./testing', 'testing/index'],
+      ]),
+    );
   });
 });
 
@@ -108,11 +120,18 @@ describe('build:lib output inspection', () => {
   });
 
   it('tells static imports from dynamic ones, and packages from relative and node: imports', () => {
-    const text = "import { a } from './a.js';\nexport { b } from '@nestjs/common';\nimport 'node:fs';\nexport async function f() { return import('@nestjs/graphql'); }\n";
+    const text =
+      "import { a } from './a.js';\nexport { b } from '@nestjs/common';\nimport 'node:fs';\nexport async function f() { return import('@nestjs/graphql'); }\n";
     const { staticImports, dynamicImports } = helpers.importsOf(moduleFile('mixed.js', text));
     expect(staticImports).toEqual(['./a.js', '@nestjs/common', 'node:fs']);
     expect(dynamicImports).toEqual(['@nestjs/graphql']);
-    expect(['./a.js', '@nestjs/common/x', 'node:fs', 'crypto', 'jose/jwk/embedded'].map(helpers.packageOf)).toEqual([null, '@nestjs/common', null, null, 'jose']);
+    expect(['./a.js', '@nestjs/common/x', 'node:fs', 'crypto', 'jose/jwk/embedded'].map(helpers.packageOf)).toEqual([
+      null,
+      '@nestjs/common',
+      null,
+      null,
+      'jose',
+    ]);
   });
 });
 

@@ -111,7 +111,9 @@ describe('the packed tarball', () => {
   it('ships the docs with links that resolve inside the package', () => {
     const broken: string[] = [];
     for (const doc of packedFiles.filter((f) => f.endsWith('.md'))) {
-      const text = readFileSync(path.join(DIST, doc), 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`]*`/g, '');
+      const text = readFileSync(path.join(DIST, doc), 'utf8')
+        .replace(/```[\s\S]*?```/g, '')
+        .replace(/`[^`]*`/g, '');
       for (const [, target] of text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)) {
         if (/^[a-z]+:/i.test(target)) continue;
         if (!packedFiles.includes(path.posix.normalize(path.posix.join(path.posix.dirname(doc), target)))) broken.push(`${doc} -> ${target}`);
@@ -124,7 +126,11 @@ describe('the packed tarball', () => {
     for (const file of packedFiles) {
       const text = readFileSync(path.join(DIST, file), 'utf8');
       for (const [, target] of text.matchAll(/[#@] sourceMappingURL=(\S+)/g)) {
-        expect({ file, map: target, packed: packedFiles.includes(path.posix.join(path.posix.dirname(file), target)) }).toEqual({ file, map: target, packed: true });
+        expect({ file, map: target, packed: packedFiles.includes(path.posix.join(path.posix.dirname(file), target)) }).toEqual({
+          file,
+          map: target,
+          packed: true,
+        });
       }
       expect({ file, privateKey: /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) }).toEqual({ file, privateKey: false });
       expect({ file, npmToken: /npm_[A-Za-z0-9]{36}|_authToken/.test(text) }).toEqual({ file, npmToken: false });
@@ -159,15 +165,19 @@ describe('the packed tarball', () => {
     expect(readFileSync(path.join(DIST, 'CHANGELOG.md'), 'utf8')).toContain(`## [${manifest.version}]`);
   });
 
-  it('passes npm publish --dry-run without warnings', async () => {
-    const result = await run('npm', ['publish', DIST, '--dry-run', '--tag', 'dry-run'], ROOT, STEP_TIMEOUT);
-    expectOk('npm publish --dry-run', result);
-    // Only the reminder that this machine is not logged in to the registry may appear. npm's warnings
-    // are its `npm warn` lines: a file listing (`npm notice … boot-warnings.js`) is not one.
-    const warnings = result.stderr.split('\n').filter((line) => /^npm warn\b/i.test(line) && !/logged in|login|E?NEEDAUTH/i.test(line));
-    expect(warnings).toEqual([]);
-    expect(result.stderr).toContain(`${manifest.name}@${manifest.version}`);
-  }, STEP_TIMEOUT);
+  it(
+    'passes npm publish --dry-run without warnings',
+    async () => {
+      const result = await run('npm', ['publish', DIST, '--dry-run', '--tag', 'dry-run'], ROOT, STEP_TIMEOUT);
+      expectOk('npm publish --dry-run', result);
+      // Only the reminder that this machine is not logged in to the registry may appear. npm's warnings
+      // are its `npm warn` lines: a file listing (`npm notice … boot-warnings.js`) is not one.
+      const warnings = result.stderr.split('\n').filter((line) => /^npm warn\b/i.test(line) && !/logged in|login|E?NEEDAUTH/i.test(line));
+      expect(warnings).toEqual([]);
+      expect(result.stderr).toContain(`${manifest.name}@${manifest.version}`);
+    },
+    STEP_TIMEOUT,
+  );
 });
 
 /**
@@ -195,124 +205,181 @@ describe('in the NestJS 11 CommonJS starter (Jest in CommonJS mode)', () => {
   const [major, minor] = process.versions.node.split('.').map(Number);
   const jestLoadsEsm = major > 24 || (major === 24 && minor >= 9);
 
-  it("builds with its own npm run build, and serves the README's Quick start", async () => {
-    const [build] = await Promise.all([cjsApp.run('npm', ['run', 'build'], STEP_TIMEOUT), buildEsm()]);
-    expectOk('npm run build (NestJS 11 starter)', build);
-    await callQuickStart(cjsApp, issuer, served);
-    await bootWithoutConfig(cjsApp);
-  }, STEP_TIMEOUT);
+  it(
+    "builds with its own npm run build, and serves the README's Quick start",
+    async () => {
+      const [build] = await Promise.all([cjsApp.run('npm', ['run', 'build'], STEP_TIMEOUT), buildEsm()]);
+      expectOk('npm run build (NestJS 11 starter)', build);
+      await callQuickStart(cjsApp, issuer, served);
+      await bootWithoutConfig(cjsApp);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('the starter Jest setup alone cannot load the ESM packages (why the docs configuration exists)', async () => {
-    if (jestLoadsEsm) return; // Jest supports require(esm) natively there
-    const result = await cjsApp.run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/Must use import to load ES Module|Cannot use import statement outside a module|Cannot find module '\.\/app/);
-  }, STEP_TIMEOUT);
+  it(
+    'the starter Jest setup alone cannot load the ESM packages (why the docs configuration exists)',
+    async () => {
+      if (jestLoadsEsm) return; // Jest supports require(esm) natively there
+      const result = await cjsApp.run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/Must use import to load ES Module|Cannot use import statement outside a module|Cannot find module '\.\/app/);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it("passes its own unit and e2e suites with the docs' Jest configuration, no auth variables set", async () => {
-    const config = commonJsJestConfig(ROOT);
-    cjsApp.mergeJson('package.json', config, 'jest');
-    cjsApp.mergeJson('test/jest-e2e.json', config);
-    const suites = async () => {
-      const unit = await cjsApp.run('npx', ['jest', '--ci', '--no-cache'], STEP_TIMEOUT);
-      expectOk('npm test (NestJS 11 starter)', unit);
-      expect(unit.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
-      const e2e = await cjsApp.run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
-      expectOk('npm run test:e2e (NestJS 11 starter)', e2e);
-      // the docs' starter e2e test (3) and this test's own suite (5)
-      expect(e2e.stderr).toMatch(/Tests:\s+8 passed, 8 total/);
-    };
-    await Promise.all([suites(), testEsm()]);
-  }, STEP_TIMEOUT);
+  it(
+    "passes its own unit and e2e suites with the docs' Jest configuration, no auth variables set",
+    async () => {
+      const config = commonJsJestConfig(ROOT);
+      cjsApp.mergeJson('package.json', config, 'jest');
+      cjsApp.mergeJson('test/jest-e2e.json', config);
+      const suites = async () => {
+        const unit = await cjsApp.run('npx', ['jest', '--ci', '--no-cache'], STEP_TIMEOUT);
+        expectOk('npm test (NestJS 11 starter)', unit);
+        expect(unit.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+        const e2e = await cjsApp.run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci', '--no-cache'], STEP_TIMEOUT);
+        expectOk('npm run test:e2e (NestJS 11 starter)', e2e);
+        // the docs' starter e2e test (3) and this test's own suite (5)
+        expect(e2e.stderr).toMatch(/Tests:\s+8 passed, 8 total/);
+      };
+      await Promise.all([suites(), testEsm()]);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('type-checks with the starter tsconfig (nodenext, type surface included) and the older one (commonjs)', async () => {
-    const [nodenext, legacy] = await Promise.all([
-      cjsApp.run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], STEP_TIMEOUT),
-      cjsApp.run('npx', ['tsc', '-p', 'tsconfig.legacy.json', '--noEmit'], STEP_TIMEOUT),
-      typeCheckEsm(),
-    ]);
-    expectOk('tsc nodenext (NestJS 11 starter)', nodenext);
-    expectOk('tsc commonjs (NestJS 11 starter)', legacy);
-  }, STEP_TIMEOUT);
+  it(
+    'type-checks with the starter tsconfig (nodenext, type surface included) and the older one (commonjs)',
+    async () => {
+      const [nodenext, legacy] = await Promise.all([
+        cjsApp.run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], STEP_TIMEOUT),
+        cjsApp.run('npx', ['tsc', '-p', 'tsconfig.legacy.json', '--noEmit'], STEP_TIMEOUT),
+        typeCheckEsm(),
+      ]);
+      expectOk('tsc nodenext (NestJS 11 starter)', nodenext);
+      expectOk('tsc commonjs (NestJS 11 starter)', legacy);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('installs the nestjs-warden command (npx nestjs-warden); --help of a command exits 0', async () => {
-    const result = await cjsApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
-    expectOk('npx nestjs-warden help', result);
-    expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
-    const tokenHelp = await cjsApp.run('npx', ['--no-install', 'nestjs-warden', 'token', '--help'], 60_000);
-    expectOk('npx nestjs-warden token --help', tokenHelp);
-    expect(tokenHelp.stdout).toContain('nestjs-warden token --m2m');
-  }, STEP_TIMEOUT);
+  it(
+    'installs the nestjs-warden command (npx nestjs-warden); --help of a command exits 0',
+    async () => {
+      const result = await cjsApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
+      expectOk('npx nestjs-warden help', result);
+      expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
+      const tokenHelp = await cjsApp.run('npx', ['--no-install', 'nestjs-warden', 'token', '--help'], 60_000);
+      expectOk('npx nestjs-warden token --help', tokenHelp);
+      expect(tokenHelp.stdout).toContain('nestjs-warden token --m2m');
+    },
+    STEP_TIMEOUT,
+  );
 });
 
 describe('in the NestJS 12 ESM starter (Vitest)', () => {
-  it("builds with its own npm run build, and serves the README's Quick start", async () => {
-    expectOk('npm run build (NestJS 12 starter)', await buildEsm());
-    await callQuickStart(esmApp, issuer, served);
-    await bootWithoutConfig(esmApp);
-  }, STEP_TIMEOUT);
+  it(
+    "builds with its own npm run build, and serves the README's Quick start",
+    async () => {
+      expectOk('npm run build (NestJS 12 starter)', await buildEsm());
+      await callQuickStart(esmApp, issuer, served);
+      await bootWithoutConfig(esmApp);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('passes its own unit and e2e suites, no auth variables set, with a second copy of the package agreeing with the first', async () => {
-    const result = await testEsm();
-    expectOk('npm test && npm run test:e2e (NestJS 12 starter)', result);
-    expect(result.stdout).toMatch(/Tests\s+1 passed \(1\)/);
-    // the docs' starter e2e test (3), this test's own suite (5) and the two copies (3)
-    expect(result.stdout).toMatch(/Tests\s+11 passed \(11\)/);
-  }, STEP_TIMEOUT);
+  it(
+    'passes its own unit and e2e suites, no auth variables set, with a second copy of the package agreeing with the first',
+    async () => {
+      const result = await testEsm();
+      expectOk('npm test && npm run test:e2e (NestJS 12 starter)', result);
+      expect(result.stdout).toMatch(/Tests\s+1 passed \(1\)/);
+      // the docs' starter e2e test (3), this test's own suite (5) and the two copies (3)
+      expect(result.stdout).toMatch(/Tests\s+11 passed \(11\)/);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('type-checks, type surface included', async () => {
-    expectOk('tsc (NestJS 12 starter)', await typeCheckEsm());
-  }, STEP_TIMEOUT);
+  it(
+    'type-checks, type surface included',
+    async () => {
+      expectOk('tsc (NestJS 12 starter)', await typeCheckEsm());
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('installs the nestjs-warden command (npx nestjs-warden)', async () => {
-    const result = await esmApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
-    expectOk('npx nestjs-warden help', result);
-    expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
-  }, STEP_TIMEOUT);
+  it(
+    'installs the nestjs-warden command (npx nestjs-warden)',
+    async () => {
+      const result = await esmApp.run('npx', ['--no-install', 'nestjs-warden', 'help'], 60_000);
+      expectOk('npx nestjs-warden help', result);
+      expect(result.stdout).toContain('nestjs-warden dev-issuer [--port 4000]');
+    },
+    STEP_TIMEOUT,
+  );
 
-  it("answers the README's \"Run it\" lines: a local issuer, the app, a token in one line", async () => {
-    await runReadmeSession(ROOT, esmApp.dir);
-  }, STEP_TIMEOUT);
+  it(
+    'answers the README\'s "Run it" lines: a local issuer, the app, a token in one line',
+    async () => {
+      await runReadmeSession(ROOT, esmApp.dir);
+    },
+    STEP_TIMEOUT,
+  );
 });
 
 describe('nest add nestjs-warden, on fresh starters', () => {
   /** A fresh copy of a starter (NestJS 11 or 12 of today, or the older NestJS 12 one) over an installed app's node_modules. */
-  const fresh = (fixture: string, installed: ThrowawayApp, name: string) => cloneStarter(path.join(FIXTURES, fixture), installed.dir, path.join(tempRoot, name));
+  const fresh = (fixture: string, installed: ThrowawayApp, name: string) =>
+    cloneStarter(path.join(FIXTURES, fixture), installed.dir, path.join(tempRoot, name));
 
-  it('NestJS 11: writes the setup once (a second run changes nothing), builds, answers 401 and 200; its own Jest suites pass', async () => {
-    const dir = fresh('nest11-current', cjsApp, 'add-nest11');
-    const output = await addTwice(ROOT, dir);
-    expect(output).toMatch(/package\.json \(jest\): Jest loads nestjs-warden and jose/);
-    await buildAndCall(dir, issuer, served);
-    const unit = await run('npx', ['jest', '--ci'], dir, STEP_TIMEOUT);
-    expectOk('npm test (NestJS 11 starter after nest add)', unit);
-    const e2e = await run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci'], dir, STEP_TIMEOUT);
-    expectOk('npm run test:e2e (NestJS 11 starter after nest add, no auth variables)', e2e);
-  }, STEP_TIMEOUT);
+  it(
+    'NestJS 11: writes the setup once (a second run changes nothing), builds, answers 401 and 200; its own Jest suites pass',
+    async () => {
+      const dir = fresh('nest11-current', cjsApp, 'add-nest11');
+      const output = await addTwice(ROOT, dir);
+      expect(output).toMatch(/package\.json \(jest\): Jest loads nestjs-warden and jose/);
+      await buildAndCall(dir, issuer, served);
+      const unit = await run('npx', ['jest', '--ci'], dir, STEP_TIMEOUT);
+      expectOk('npm test (NestJS 11 starter after nest add)', unit);
+      const e2e = await run('npx', ['jest', '--config', './test/jest-e2e.json', '--ci'], dir, STEP_TIMEOUT);
+      expectOk('npm run test:e2e (NestJS 11 starter after nest add, no auth variables)', e2e);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('NestJS 12 with @nestjs/observe: keeps it, writes the setup once, builds, answers 401 and 200; its own e2e test passes', async () => {
-    const dir = fresh('nest12-current', esmApp, 'add-nest12');
-    await addTwice(ROOT, dir);
-    expect(readFileSync(path.join(dir, 'src/app.module.ts'), 'utf8')).toMatch(/ObserveModule\.forRoot\([\s\S]*AuthModule\.forRoot\(/);
-    expect(readFileSync(path.join(dir, 'src/main.ts'), 'utf8')).toContain('ObserveInstrument');
-    await buildAndCall(dir, issuer, served);
-    const e2e = await run('npm', ['run', 'test:e2e'], dir, STEP_TIMEOUT);
-    expectOk('npm run test:e2e (NestJS 12 starter after nest add, no auth variables)', e2e);
-  }, STEP_TIMEOUT);
+  it(
+    'NestJS 12 with @nestjs/observe: keeps it, writes the setup once, builds, answers 401 and 200; its own e2e test passes',
+    async () => {
+      const dir = fresh('nest12-current', esmApp, 'add-nest12');
+      await addTwice(ROOT, dir);
+      expect(readFileSync(path.join(dir, 'src/app.module.ts'), 'utf8')).toMatch(/ObserveModule\.forRoot\([\s\S]*AuthModule\.forRoot\(/);
+      expect(readFileSync(path.join(dir, 'src/main.ts'), 'utf8')).toContain('ObserveInstrument');
+      await buildAndCall(dir, issuer, served);
+      const e2e = await run('npm', ['run', 'test:e2e'], dir, STEP_TIMEOUT);
+      expectOk('npm run test:e2e (NestJS 12 starter after nest add, no auth variables)', e2e);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('the older NestJS 12 starter (no @nestjs/observe): writes the setup, builds, answers 401 and 200', async () => {
-    const dir = fresh('nest12-esm', esmApp, 'add-nest12-esm');
-    await addTwice(ROOT, dir);
-    await buildAndCall(dir, issuer, served);
-  }, STEP_TIMEOUT);
+  it(
+    'the older NestJS 12 starter (no @nestjs/observe): writes the setup, builds, answers 401 and 200',
+    async () => {
+      const dir = fresh('nest12-esm', esmApp, 'add-nest12-esm');
+      await addTwice(ROOT, dir);
+      await buildAndCall(dir, issuer, served);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('--dry-run says what it would change, and changes nothing', async () => {
-    const dir = fresh('nest12-current', esmApp, 'add-dry-run');
-    const before = treeDigest(dir);
-    const result = await nestAdd(dir, ['--dry-run']);
-    expectOk('nest add nestjs-warden --dry-run', result);
-    expect(result.stdout).toMatch(/UPDATE src\/app\.module\.ts/);
-    expect(result.stdout).toMatch(/CREATE \.env\.example/);
-    expect(treeDigest(dir)).toBe(before);
-  }, STEP_TIMEOUT);
+  it(
+    '--dry-run says what it would change, and changes nothing',
+    async () => {
+      const dir = fresh('nest12-current', esmApp, 'add-dry-run');
+      const before = treeDigest(dir);
+      const result = await nestAdd(dir, ['--dry-run']);
+      expectOk('nest add nestjs-warden --dry-run', result);
+      expect(result.stdout).toMatch(/UPDATE src\/app\.module\.ts/);
+      expect(result.stdout).toMatch(/CREATE \.env\.example/);
+      expect(treeDigest(dir)).toBe(before);
+    },
+    STEP_TIMEOUT,
+  );
 });

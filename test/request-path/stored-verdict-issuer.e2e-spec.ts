@@ -120,10 +120,13 @@ describe('a stored graphql-ws verdict and resolveIssuer', () => {
 
   it('refuses new subscriptions on an open socket once the issuer is no longer trusted', async () => {
     trusted.add(issuer.issuer);
-    const token = await issuer.sign({ ...clerkSessionClaims({ userId: 'user_tenant', sessionId: 'sess_tenant' }), aud: 'api' }, {
-      now: clock.now,
-      expiresInSeconds: 3600,
-    });
+    const token = await issuer.sign(
+      { ...clerkSessionClaims({ userId: 'user_tenant', sessionId: 'sess_tenant' }), aud: 'api' },
+      {
+        now: clock.now,
+        expiresInSeconds: 3600,
+      },
+    );
     const client = connect(token);
     expect(await subscribeOnce(client)).toEqual({ value: 'user_tenant' });
     expect(await subscribeOnce(client)).toEqual({ value: 'user_tenant' });

@@ -32,7 +32,8 @@ describe.each(ADAPTERS)('hostile tokens (claims) on %s', (adapter) => {
 
   it('token #23: typ other than configured; at+jwt and application/at+jwt case-insensitively', async () => {
     const f = fixtures.typ;
-    for (const typ of ['JWT', 'jwt', 'id_token', 'at+jwt+x', '']) await status(f, token(f, claimsAt(f.clock.now), { typ }), 401, AuthErrorReason.TokenInvalidType);
+    for (const typ of ['JWT', 'jwt', 'id_token', 'at+jwt+x', ''])
+      await status(f, token(f, claimsAt(f.clock.now), { typ }), 401, AuthErrorReason.TokenInvalidType);
     await status(f, token(f, claimsAt(f.clock.now), { typ: undefined }), 401, AuthErrorReason.TokenInvalidType);
     for (const typ of ['at+jwt', 'AT+JWT', 'application/at+jwt', 'Application/AT+JWT']) await status(f, token(f, claimsAt(f.clock.now), { typ }), 200);
   });
@@ -93,7 +94,17 @@ describe.each(ADAPTERS)('hostile tokens (claims) on %s', (adapter) => {
   it('token #28: iss missing, not a string, or a near miss', async () => {
     const f = fixtures.base;
     const misses: unknown[] = [undefined, 123, null, ['https://issuer.test'], { iss: 'https://issuer.test' }];
-    misses.push('https://issuer.test/', 'HTTPS://ISSUER.TEST', 'https://Issuer.test', 'https://issuer.tes', 'https://issuer.test.evil', 'https://issuer.testx', ' https://issuer.test', 'issuer.test', '');
+    misses.push(
+      'https://issuer.test/',
+      'HTTPS://ISSUER.TEST',
+      'https://Issuer.test',
+      'https://issuer.tes',
+      'https://issuer.test.evil',
+      'https://issuer.testx',
+      ' https://issuer.test',
+      'issuer.test',
+      '',
+    );
     for (const iss of misses) await status(f, token(f, claimsAt(f.clock.now, { iss })), 401);
   });
 
@@ -140,7 +151,7 @@ describe.each(ADAPTERS)('hostile tokens (claims) on %s', (adapter) => {
     }
   });
 
-  it('token #32: ID token, refresh token, another tenant\'s token', async () => {
+  it("token #32: ID token, refresh token, another tenant's token", async () => {
     const f = fixtures.typ;
     const idToken = token(f, claimsAt(f.clock.now, { aud: 'client_123', nonce: 'n-0S6_WzA2Mj', auth_time: Math.floor(f.clock.now / 1000) }), { typ: 'JWT' });
     await status(f, idToken, 401, AuthErrorReason.TokenInvalidType);

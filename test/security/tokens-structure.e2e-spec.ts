@@ -26,8 +26,7 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
     await elsewhere.close();
   });
 
-  const rs = (header: unknown, payload: unknown = claimsAt(f.clock.now)): string =>
-    forge(header, payload, { alg: 'RS256', key: f.signer.privateKey });
+  const rs = (header: unknown, payload: unknown = claimsAt(f.clock.now)): string => forge(header, payload, { alg: 'RS256', key: f.signer.privateKey });
   const head = (extra: Record<string, unknown> = {}) => ({ alg: 'RS256', kid: 'key-1', typ: 'JWT', ...extra });
   const refused = async (token: string, reason?: string) => {
     const res = await f.get(token);
@@ -54,7 +53,13 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
   });
 
   it('token #1: missing, empty, bare Bearer, another scheme: signed out, challenge without error', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: '' }, { authorization: 'Bearer' }, { authorization: 'Bearer   ' }, { authorization: 'Basic dXNlcjpwYXNz' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: '' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer   ' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+    ]) {
       const res = await f.send(headers, null);
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
@@ -70,7 +75,16 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
 
   it('token #3: characters outside base64url, broken base64url', async () => {
     const [h, p, s] = rs(head()).split('.');
-    const variants = [`${h}.${p}+.${s}`, `${h}.${p}.${s.slice(0, -2)}/a`, `${h}=.${p}.${s}`, `${h}.${p}.${s}==`, `${h}.${p}é.${s}`, `a.${p}.${s}`, `${h}.${p.slice(0, -1)}.${s}`, `${h.slice(1)}.${p}.${s}`];
+    const variants = [
+      `${h}.${p}+.${s}`,
+      `${h}.${p}.${s.slice(0, -2)}/a`,
+      `${h}=.${p}.${s}`,
+      `${h}.${p}.${s}==`,
+      `${h}.${p}é.${s}`,
+      `a.${p}.${s}`,
+      `${h}.${p.slice(0, -1)}.${s}`,
+      `${h.slice(1)}.${p}.${s}`,
+    ];
     for (const token of variants) await refused(token);
   });
 
@@ -85,7 +99,11 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
 
   it('token #5: invalid UTF-8 in the claims', async () => {
     const now = Math.floor(f.clock.now / 1000);
-    const payload = Buffer.concat([Buffer.from('{"iss":"https://issuer.test","sub":"user_'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`","exp":${now + 60}}`)]);
+    const payload = Buffer.concat([
+      Buffer.from('{"iss":"https://issuer.test","sub":"user_'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(`","exp":${now + 60}}`),
+    ]);
     await refused(rs(head(), new Uint8Array(payload)), AuthErrorReason.TokenInvalid);
     const header = Buffer.concat([Buffer.from('{"alg":"RS256","kid":"key-1","x":"'), Buffer.from([0xc0, 0x80]), Buffer.from('"}')]);
     await refused(rs(new Uint8Array(header)), AuthErrorReason.TokenInvalid);
@@ -99,7 +117,10 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
   });
 
   it.each(['none', 'None', 'NONE', 'nOnE'])('token #7: alg %s with an empty signature: refused, no key fetch', async (alg) => {
-    await refusedWithoutFetch(() => forge({ alg, typ: 'JWT' }, claimsAt(f.clock.now), { signature: '' }).replace(/\.$/, '.AA'), AuthErrorReason.TokenInvalidAlgorithm);
+    await refusedWithoutFetch(
+      () => forge({ alg, typ: 'JWT' }, claimsAt(f.clock.now), { signature: '' }).replace(/\.$/, '.AA'),
+      AuthErrorReason.TokenInvalidAlgorithm,
+    );
     await refused(forge({ alg, typ: 'JWT' }, claimsAt(f.clock.now), { signature: '' }));
   });
 
@@ -147,7 +168,16 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
 
   it('token #17: kid with path or SQL text, or unknown: exact opaque match only, never used for I/O', async () => {
     const start = f.server.requests;
-    for (const kid of ['../../../../etc/passwd', "key-1' OR '1'='1", 'key-1\u0000', 'KEY-1', ' key-1', `${elsewhere.jwksUrl}`, '/.well-known/openid-configuration', 'unknown']) {
+    for (const kid of [
+      '../../../../etc/passwd',
+      "key-1' OR '1'='1",
+      'key-1\u0000',
+      'KEY-1',
+      ' key-1',
+      `${elsewhere.jwksUrl}`,
+      '/.well-known/openid-configuration',
+      'unknown',
+    ]) {
       await refused(rs(head({ kid })), AuthErrorReason.KeyNotFound);
     }
     expect(f.server.requests - start).toBeLessThanOrEqual(1);
@@ -166,7 +196,7 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
     f.clock.advance(MAX_AGE);
   });
 
-  it('token #19: embedded jwk with the attacker\'s key: ignored, refused, no fetch', async () => {
+  it("token #19: embedded jwk with the attacker's key: ignored, refused, no fetch", async () => {
     const attacker = await stranger;
     for (const header of [{ alg: 'RS256', typ: 'JWT', jwk: attacker.publicJwk }, head({ jwk: attacker.publicJwk })]) {
       await refusedWithoutFetch(() => forge(header, claimsAt(f.clock.now), { alg: 'RS256', key: attacker.privateKey }), AuthErrorReason.TokenInvalid);
@@ -210,7 +240,9 @@ describe.each(ADAPTERS)('hostile tokens (structure and keys) on %s', (adapter) =
       await expect(f.authService.verifyToken('c'.repeat(size))).rejects.toMatchObject({ reason: AuthErrorReason.TokenTooLarge });
     }
     // 16 KiB in a header: Node's own header limit (431) may answer before the app; never a 500.
-    const huge = await request(f.app.getHttpServer()).get('/private').set('authorization', `Bearer ${'d'.repeat(16 * 1024)}`);
+    const huge = await request(f.app.getHttpServer())
+      .get('/private')
+      .set('authorization', `Bearer ${'d'.repeat(16 * 1024)}`);
     expect([401, 431]).toContain(huge.status);
   });
 

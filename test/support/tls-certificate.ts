@@ -17,7 +17,25 @@ export function makeTlsCertificate(): { key: string; cert: string } {
     const cert = path.join(dir, 'cert.pem');
     execFileSync(
       OPENSSL,
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=api.example', '-addext', 'subjectAltName=DNS:api.example,IP:127.0.0.1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=api.example',
+        '-addext',
+        'subjectAltName=DNS:api.example,IP:127.0.0.1',
+      ],
       { stdio: 'ignore', timeout: 10_000 },
     );
     return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };

@@ -23,7 +23,9 @@ export function forge(header: unknown, payload: unknown, signing: ForgeSigning):
   const input = `${b64u(header)}.${b64u(payload)}`;
   if ('signature' in signing) return `${input}.${signing.signature}`;
   if ('secret' in signing) {
-    const mac = createHmac(signing.alg === 'HS256' ? 'sha256' : 'sha384', signing.secret).update(input).digest();
+    const mac = createHmac(signing.alg === 'HS256' ? 'sha256' : 'sha384', signing.secret)
+      .update(input)
+      .digest();
     return `${input}.${mac.toString('base64url')}`;
   }
   const key = signing.key instanceof KeyObject ? signing.key : KeyObject.from(signing.key);

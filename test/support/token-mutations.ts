@@ -52,8 +52,16 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     return t.slice(0, i) + t.slice(i + 1);
   }),
   // truncation and garbage appended
-  fc.nat().map((at): Mutation => (t) => t.slice(0, at % t.length)),
-  fc.string({ unit: fc.oneof(BASE64URL, PRINTABLE), maxLength: 40 }).map((junk): Mutation => (t) => t + junk),
+  fc.nat().map(
+    (at): Mutation =>
+      (t) =>
+        t.slice(0, at % t.length),
+  ),
+  fc.string({ unit: fc.oneof(BASE64URL, PRINTABLE), maxLength: 40 }).map(
+    (junk): Mutation =>
+      (t) =>
+        t + junk,
+  ),
   // segments: drop, duplicate, swap, empty, extra
   fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom('drop', 'dup', 'empty', 'swap')).map(([at, op]): Mutation => (t) => {
     const s = segments(t);
@@ -84,19 +92,31 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     return `${h}.${encodeJson(next)}.${s}`;
   }),
   // encodings: standard base64, padding, re-encoded JSON spacing, trailing bits of the last character
-  fc.integer({ min: 0, max: 2 }).map((n): Mutation => (t) => onSegment(t, n, (x) => Buffer.from(x, 'base64url').toString('base64'))),
-  fc.integer({ min: 0, max: 2 }).map((n): Mutation => (t) => onSegment(t, n, (x) => `${x}=`)),
-  fc.integer({ min: 0, max: 1 }).map((n): Mutation => (t) =>
-    onSegment(t, n, (x) => {
-      const json = decodeJson(x);
-      return json ? Buffer.from(JSON.stringify(json, null, 1)).toString('base64url') : x;
-    }),
+  fc.integer({ min: 0, max: 2 }).map(
+    (n): Mutation =>
+      (t) =>
+        onSegment(t, n, (x) => Buffer.from(x, 'base64url').toString('base64')),
   ),
-  fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 63 })).map(([n, bits]): Mutation => (t) =>
-    onSegment(t, n, (x) => {
-      const last = x.at(-1);
-      return last === undefined ? x : x.slice(0, -1) + BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(last) ^ bits) & 63];
-    }),
+  fc.integer({ min: 0, max: 2 }).map(
+    (n): Mutation =>
+      (t) =>
+        onSegment(t, n, (x) => `${x}=`),
+  ),
+  fc.integer({ min: 0, max: 1 }).map(
+    (n): Mutation =>
+      (t) =>
+        onSegment(t, n, (x) => {
+          const json = decodeJson(x);
+          return json ? Buffer.from(JSON.stringify(json, null, 1)).toString('base64url') : x;
+        }),
+  ),
+  fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 63 })).map(
+    ([n, bits]): Mutation =>
+      (t) =>
+        onSegment(t, n, (x) => {
+          const last = x.at(-1);
+          return last === undefined ? x : x.slice(0, -1) + BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(last) ^ bits) & 63];
+        }),
   ),
 );
 

@@ -3,7 +3,20 @@
 // NestJS 12 ESM app and a NestJS 11 CommonJS app. Nothing here runs; a wrong type fails to compile.
 // Imports only the package (no relative ones), so the file is copied as is into those apps.
 import type { DynamicModule } from '@nestjs/common';
-import { Auth, AuthModule, AuthService, RequireAuth, type AuthField, type AuthModuleOptions, type AuthObject, type AuthObjectFor, type MachineAuthObject, type SignedOutMachineAuthObject, type SignedInAuthObject, type SignedOutAuthObject } from 'nestjs-warden';
+import {
+  Auth,
+  AuthModule,
+  AuthService,
+  RequireAuth,
+  type AuthField,
+  type AuthModuleOptions,
+  type AuthObject,
+  type AuthObjectFor,
+  type MachineAuthObject,
+  type SignedOutMachineAuthObject,
+  type SignedInAuthObject,
+  type SignedOutAuthObject,
+} from 'nestjs-warden';
 import { type AuthDebugInfo } from 'nestjs-warden/core';
 import { createTestIssuer, type TestIssuer } from 'nestjs-warden/testing';
 import type { IntrospectionOptions, OpaqueTokenType, VerifyOpaqueToken } from 'nestjs-warden/core';

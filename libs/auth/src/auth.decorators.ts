@@ -71,7 +71,9 @@ const authParam = createParamDecorator((field: AuthField | undefined, context: E
   const carrier = getAuthCarrier(context) ?? {};
   // This route's own classes: the carrier may be shared with routes that accept others (GraphQL fields).
   const policy = routePolicyOf(context);
-  const auth = admittedAuth(carrier, { acceptsToken: policy?.acceptsToken, issuer: policy?.issuer, dpop: policy?.dpop, mtls: policy?.mtls }) as Partial<Record<AuthField, unknown>>;
+  const auth = admittedAuth(carrier, { acceptsToken: policy?.acceptsToken, issuer: policy?.issuer, dpop: policy?.dpop, mtls: policy?.mtls }) as Partial<
+    Record<AuthField, unknown>
+  >;
   return field ? (field in auth ? auth[field] : null) : auth;
 });
 

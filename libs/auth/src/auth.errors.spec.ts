@@ -13,9 +13,7 @@ describe('bearerChallenge', () => {
   });
 
   it('drops a description with quotes or backslashes, and a realm that would break the header', () => {
-    expect(bearerChallenge({ realm: 'a"b', error: 'invalid_token', description: 'x"\\y' })).toBe(
-      'Bearer realm="api", error="invalid_token"',
-    );
+    expect(bearerChallenge({ realm: 'a"b', error: 'invalid_token', description: 'x"\\y' })).toBe('Bearer realm="api", error="invalid_token"');
   });
 });
 

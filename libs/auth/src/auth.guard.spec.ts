@@ -58,8 +58,7 @@ describe('AuthGuard deciding a cached token', () => {
   beforeEach(() => {
     options = resolveAuthOptions({ secret, defaultPolicy: 'required' });
   });
-  const sign = (sub: string) =>
-    new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const sign = (sub: string) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
   const contextFor = (token: string) => {
     const req = { headers: { authorization: `Bearer ${token}` } };
     const http = { getRequest: () => req };

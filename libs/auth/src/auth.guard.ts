@@ -10,7 +10,15 @@ import { logRefusal } from './operator-log.js';
 import { decide, type Outcome } from './policy/decide.js';
 import type { AuthDenial } from './policy/denials.js';
 import type { AuthPolicy } from './policy/route-policy.js';
-import { attachVerification, contextTypeOf, getAuthCarrier, presentedToken, sharedProofCheck, storedVerification, type AuthCarrier } from './request-context.js';
+import {
+  attachVerification,
+  contextTypeOf,
+  getAuthCarrier,
+  presentedToken,
+  sharedProofCheck,
+  storedVerification,
+  type AuthCarrier,
+} from './request-context.js';
 import { sessionCookieRefusal } from './token/cookie-origin.js';
 import { extractToken, type ExtractedToken } from './token/extract-token.js';
 import { sentWithAnotherScheme, withSchemeReason } from './token/token-scheme.js';
@@ -67,7 +75,13 @@ export class AuthGuard implements CanActivate {
   }
 
   /** Steps 4 to 7, once the verification is known. */
-  private conclude(context: ExecutionContext, policy: AuthPolicy, carrier: AuthCarrier | undefined, v: Verification, fresh: boolean): boolean | Promise<boolean> {
+  private conclude(
+    context: ExecutionContext,
+    policy: AuthPolicy,
+    carrier: AuthCarrier | undefined,
+    v: Verification,
+    fresh: boolean,
+  ): boolean | Promise<boolean> {
     const outcome = this.decide(policy, v);
     if (carrier) this.attach(carrier, v, outcome);
     if (fresh) this.observe(context, policy, v, outcome);
@@ -119,7 +133,10 @@ export class AuthGuard implements CanActivate {
    * override may return a plain {@link AuthResult}: its issuer is then unknown, and the module's
    * defaults apply to it.
    */
-  protected authenticate(token: string | null, source: TokenOrigin | null = token === null ? null : 'header'): Verification | AuthResult | Promise<Verification | AuthResult> {
+  protected authenticate(
+    token: string | null,
+    source: TokenOrigin | null = token === null ? null : 'header',
+  ): Verification | AuthResult | Promise<Verification | AuthResult> {
     const started = this.observer?.metrics && token ? performance.now() : undefined;
     const verification = this.authService.verification(token, source);
     if (started === undefined || !(verification instanceof Promise)) return verification;
@@ -179,7 +196,10 @@ export class AuthGuard implements CanActivate {
     // A token header under another scheme than Bearer (`Token x`, `Basic x`): no token, but one was probably meant.
     const otherScheme = token === null && sentWithAnotherScheme(carrier.headers, this.options);
     const complete = (result: Verification | AuthResult): Verification | Promise<Verification> => {
-      const verification = withClientUat(asVerification(result, token, source, this.options.issuers.single ? this.options.issuers.entries[0] : null), found?.clientUat);
+      const verification = withClientUat(
+        asVerification(result, token, source, this.options.issuers.single ? this.options.issuers.entries[0] : null),
+        found?.clientUat,
+      );
       return this.checkProof(carrier, otherScheme ? withSchemeReason(verification) : verification, scheme);
     };
     const result = this.authenticate(token, source);

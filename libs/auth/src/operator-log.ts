@@ -11,9 +11,7 @@ const logger = new Logger('nestjs-warden');
  * or a body. Key sources fetch at most once per cooldown, so this logs at most once per window.
  */
 export function logKeySourceError(error: KeySourceError): void {
-  const cause = [error.errorClass, error.problem, error.status !== undefined ? `HTTP ${error.status}` : '', error.code ?? '']
-    .filter(Boolean)
-    .join(' ');
+  const cause = [error.errorClass, error.problem, error.status !== undefined ? `HTTP ${error.status}` : '', error.code ?? ''].filter(Boolean).join(' ');
   const meanwhile =
     error.fallback === 'stale-keys'
       ? 'serving the keys fetched before until jwksStaleIfErrorInMs runs out'

@@ -79,7 +79,6 @@ export interface RpcTokenOptions {
   rpcTokenField?: string;
 }
 
-
 /** The transport of an execution context, without importing @nestjs/graphql. */
 export function contextTypeOf(context: ExecutionContext): AuthContextType {
   const type = context.getType<string>();
@@ -126,7 +125,14 @@ function wsCarrier(client: unknown): AuthCarrier | undefined {
   let carrier = wsCarriers.get(client);
   if (!carrier) {
     const handshake = wsHandshakeOf(client);
-    carrier = { headers: handshake?.headers ?? {}, token: stringField(handshake?.auth, 'token'), live: true, secure: handshake?.secure, method: 'GET', url: handshake?.url };
+    carrier = {
+      headers: handshake?.headers ?? {},
+      token: stringField(handshake?.auth, 'token'),
+      live: true,
+      secure: handshake?.secure,
+      method: 'GET',
+      url: handshake?.url,
+    };
     wsCarriers.set(client, carrier);
   }
   return carrier;
@@ -157,7 +163,7 @@ function isObject(value: unknown): value is object {
 }
 
 function asCarrier(value: unknown): AuthCarrier | undefined {
-  return isObject(value) ? (value) : undefined;
+  return isObject(value) ? value : undefined;
 }
 
 /** What an HTTP request (Express, Fastify, Node) exposes for proofs of possession, read defensively. */
@@ -184,7 +190,12 @@ interface PeerSocket {
  * the scheme and host as the framework reports them, and the path without query), and the client
  * certificate (the TLS connection's, or a trusted proxy's header), read only when asked.
  */
-export function presentedToken(carrier: AuthCarrier, scheme: TokenScheme | null, options: Pick<ResolvedAuthOptions, 'dpop' | 'mtls'>, token: string | null): PresentedToken {
+export function presentedToken(
+  carrier: AuthCarrier,
+  scheme: TokenScheme | null,
+  options: Pick<ResolvedAuthOptions, 'dpop' | 'mtls'>,
+  token: string | null,
+): PresentedToken {
   const request = carrier as AuthCarrier & HttpRequestLike;
   const raw = carrier.headers?.dpop;
   const proofs = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).flatMap((value) => String(value).split(',')).map((value) => value.trim());

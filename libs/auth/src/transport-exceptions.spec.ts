@@ -67,7 +67,14 @@ describe('toTransportException', () => {
     expect(gql.extensions).toEqual({ code: 'FORBIDDEN', http: { status: 403 }, clerk_error: clerkError });
     for (const type of ['ws', 'rpc'] as const) {
       const error = (await toTransportException(type, denial, false)) as WsException | RpcException;
-      expect(error.getError()).toEqual({ status: 'error', statusCode: 403, error: 'Forbidden', message: 'Forbidden', code: 'FORBIDDEN', clerk_error: clerkError });
+      expect(error.getError()).toEqual({
+        status: 'error',
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Forbidden',
+        code: 'FORBIDDEN',
+        clerk_error: clerkError,
+      });
     }
   });
 

@@ -24,13 +24,13 @@ describe('WebSocket handshakes', () => {
       },
     };
     expect(withWsHandshake(adapter)).toBe(adapter);
-    adapter.bindClientConnect({}, ((client: object) => seen.push(wsHandshakeOf(client))));
+    adapter.bindClientConnect({}, (client: object) => seen.push(wsHandshakeOf(client)));
     const client = {};
     connect?.(client, { headers: { authorization: 'Bearer t' } });
     expect(seen).toEqual([{ headers: { authorization: 'Bearer t' } }]);
   });
 
-  it('knows whether the connection is TLS: socket.io\'s handshake.secure, the upgrade request\'s socket', () => {
+  it("knows whether the connection is TLS: socket.io's handshake.secure, the upgrade request's socket", () => {
     expect(wsHandshakeOf({ handshake: { headers: {}, secure: true } })?.secure).toBe(true);
     expect(wsHandshakeOf({ handshake: { headers: {}, secure: false } })?.secure).toBe(false);
     expect(wsHandshakeOf({ handshake: { headers: {}, secure: 'yes' } })?.secure).toBeUndefined();

@@ -24,10 +24,14 @@ export async function serveCompiled(root: string, source: string, env: Record<st
   writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
   const flags = ['--outDir', outDir, '--rootDir', path.dirname(source), '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
-  await execFileAsync(process.execPath, [tsc, ...flags, '--experimentalDecorators', '--emitDecoratorMetadata', '--skipLibCheck', '--types', 'node', '--ignoreConfig', source], {
-    cwd: root,
-    timeout: deadlineMs,
-  });
+  await execFileAsync(
+    process.execPath,
+    [tsc, ...flags, '--experimentalDecorators', '--emitDecoratorMetadata', '--skipLibCheck', '--types', 'node', '--ignoreConfig', source],
+    {
+      cwd: root,
+      timeout: deadlineMs,
+    },
+  );
   const main = path.join(outDir, `${path.basename(source, '.ts')}.main.js`);
   writeFileSync(
     main,

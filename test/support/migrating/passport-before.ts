@@ -78,10 +78,6 @@ export class InvoicesController {
 @Module({
   imports: [PassportModule],
   controllers: [InvoicesController],
-  providers: [
-    JwtStrategy,
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: PermissionsGuard },
-  ],
+  providers: [JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }, { provide: APP_GUARD, useClass: PermissionsGuard }],
 })
 export class AppModule {}

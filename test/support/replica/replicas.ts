@@ -18,10 +18,14 @@ export interface Replica {
  */
 export async function compileLibrary(): Promise<{ index: string; remove(): Promise<void> }> {
   const out = await mkdtemp(join(root, 'node_modules/.cache-replicas-'));
-  await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'libs/auth/tsconfig.lib.json'), '--outDir', out, '--declaration', 'false'], {
-    cwd: root,
-    timeout: 150_000,
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'libs/auth/tsconfig.lib.json'), '--outDir', out, '--declaration', 'false'],
+    {
+      cwd: root,
+      timeout: 150_000,
+    },
+  );
   return { index: join(out, 'index.js'), remove: () => rm(out, { recursive: true, force: true }) };
 }
 

@@ -16,7 +16,9 @@ describe('scopes of sessions and the challenge', () => {
     expect(bearerChallenge({ realm: 'api', error: 'insufficient_scope', scopes: ['invoices:read'] })).toBe(
       'Bearer realm="api", error="insufficient_scope", scope="invoices:read"',
     );
-    expect(bearerChallenge({ realm: 'api', error: 'insufficient_scope', scopes: ['a', 'b'] })).toBe('Bearer realm="api", error="insufficient_scope", scope="a b"');
+    expect(bearerChallenge({ realm: 'api', error: 'insufficient_scope', scopes: ['a', 'b'] })).toBe(
+      'Bearer realm="api", error="insufficient_scope", scope="a b"',
+    );
     expect(bearerChallenge({ realm: 'api', error: 'insufficient_scope', scopes: ['a"b'] })).toBe('Bearer realm="api", error="insufficient_scope"');
     expect(bearerChallenge({ realm: 'api', error: 'invalid_token', scopes: ['a'] })).toBe('Bearer realm="api", error="invalid_token"');
   });

@@ -30,4 +30,8 @@ export type SignedInAuthObjectFor<A extends AcceptsToken = 'any'> = SignedInFor<
  */
 export type AuthObjectFor<A extends AcceptsToken = 'any'> =
   | SignedInAuthObjectFor<A>
-  | (A extends MachineTokenType ? SignedOutMachineAuthObject<A> : A extends readonly [infer C extends MachineTokenType] ? SignedOutMachineAuthObject<C> : SignedOutAuthObject);
+  | (A extends MachineTokenType
+      ? SignedOutMachineAuthObject<A>
+      : A extends readonly [infer C extends MachineTokenType]
+        ? SignedOutMachineAuthObject<C>
+        : SignedOutAuthObject);

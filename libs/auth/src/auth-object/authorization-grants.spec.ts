@@ -11,7 +11,12 @@ describe('authorization grants', () => {
   });
 
   it.each([
-    ['a throwing mapper', () => { throw new Error('boom'); }],
+    [
+      'a throwing mapper',
+      () => {
+        throw new Error('boom');
+      },
+    ],
     ['a non-object', () => 'admin'],
     ['roles that are not a list', () => ({ roles: 'admin' })],
     ['an empty role', () => ({ roles: [''] })],
@@ -67,7 +72,13 @@ describe('authorization grants', () => {
   });
 
   it.each([
-    ['a throwing mapper', () => { throw new Error('boom'); }, 'the authorization mapping refused the claims'],
+    [
+      'a throwing mapper',
+      () => {
+        throw new Error('boom');
+      },
+      'the authorization mapping refused the claims',
+    ],
     ['null', () => null, 'the authorization mapping returned no grants'],
     ['undefined', () => undefined, 'the authorization mapping returned no grants'],
     ['a string', () => 'admin', 'the authorization mapping returned no grants'],

@@ -59,7 +59,7 @@ export function readSessionFields(payload: JWTPayload): SessionFields {
   const fva = claims.fva;
   return {
     userId,
-    sessionId: (sid) ?? null,
+    sessionId: sid ?? null,
     // Clerk reads every version but 2 as v1.
     ...(claims.v === 2 ? readOrgV2(claims) : readOrgV1(claims)),
     actor: readActor(claims.act),

@@ -38,7 +38,7 @@ describe('machineAuthObject', () => {
     expect(auth.isAuthenticated).toBe(true);
   });
 
-  it('builds an OAuth object: userId from sub, clientId from client_id, scopes from scope (scp only as the issuer\'s scopeClaim)', () => {
+  it("builds an OAuth object: userId from sub, clientId from client_id, scopes from scope (scp only as the issuer's scopeClaim)", () => {
     const claims = { sub: 'user_1', client_id: 'cli_1', scp: ['a', 'b'], scope: 'c' };
     const auth = machineAuthObject('oauth_token', claims, 't');
     expect(auth).toMatchObject({ tokenType: 'oauth_token', id: '', subject: 'user_1', userId: 'user_1', clientId: 'cli_1', scopes: ['c'] });
@@ -171,7 +171,7 @@ describe('machine auth objects, claim by claim', () => {
     );
   });
 
-  it('gives each class its own fields and none of the other classes\' fields', () => {
+  it("gives each class its own fields and none of the other classes' fields", () => {
     const keys = (type: 'm2m_token' | 'oauth_token' | 'api_key') => Object.keys(machineAuthObject(type, { sub: 'user_1' }, 't'));
     expectOwnFields(keys);
   });
@@ -216,12 +216,17 @@ describe('machine auth objects, claim by claim', () => {
     expect(auth.debug()).toMatchObject({ reason: 'token-expired', tokenPresent: true, tokenType: 'm2m_token' });
     expect(signedOutResult(error, true, 'm2m_token')).toMatchObject({ error, tokenPresent: true, auth: { tokenType: 'm2m_token', isAuthenticated: false } });
     expect(signedOutMachineAuthObject('api_key').debug()).toMatchObject({ reason: null, tokenPresent: false });
-    expect(signedOutMachineAuthObject('oauth_token').debug()).toMatchObject({ reason: null, tokenPresent: false, tokenType: 'oauth_token', sessionStatus: null });
+    expect(signedOutMachineAuthObject('oauth_token').debug()).toMatchObject({
+      reason: null,
+      tokenPresent: false,
+      tokenType: 'oauth_token',
+      sessionStatus: null,
+    });
     await expect(signedOutMachineAuthObject('api_key').getToken()).resolves.toBeNull();
     expect(signedOutMachineAuthObject('api_key').has({ scope: 'a' })).toBe(false);
   });
 
-  it('gives each signed-out class its own fields and none of the other classes\' fields', () => {
+  it("gives each signed-out class its own fields and none of the other classes' fields", () => {
     expectOwnFields((type) => Object.keys(signedOutMachineAuthObject(type)));
   });
 
@@ -231,4 +236,3 @@ describe('machine auth objects, claim by claim', () => {
     expect(hasMachineAuthorization({ scope: 'a' }, ['a'])).toBe(true);
   });
 });
-

@@ -82,7 +82,9 @@ describe('lenientString and scopedListClaim', () => {
 describe('readOrgV1', () => {
   it('refuses an org_id that is not a non-empty string as token-invalid-claims, naming it', () => {
     for (const org_id of ['', 5, {}, ['org_1']]) {
-      expect(() => readOrgV1({ org_id })).toThrow(expect.objectContaining({ reason: AuthErrorReason.TokenInvalidClaims, message: 'claim "org_id" must be a non-empty string' }));
+      expect(() => readOrgV1({ org_id })).toThrow(
+        expect.objectContaining({ reason: AuthErrorReason.TokenInvalidClaims, message: 'claim "org_id" must be a non-empty string' }),
+      );
     }
   });
 
@@ -99,7 +101,9 @@ describe('readOrgV2', () => {
 
   it('refuses an o.id that is not a non-empty string as token-invalid-claims, naming it', () => {
     for (const id of ['', 5, {}]) {
-      expect(() => readOrgV2({ v: 2, o: { id } })).toThrow(expect.objectContaining({ reason: AuthErrorReason.TokenInvalidClaims, message: 'claim "o.id" must be a non-empty string' }));
+      expect(() => readOrgV2({ v: 2, o: { id } })).toThrow(
+        expect.objectContaining({ reason: AuthErrorReason.TokenInvalidClaims, message: 'claim "o.id" must be a non-empty string' }),
+      );
     }
   });
 

@@ -101,7 +101,10 @@ describe('reverificationErrorBody', () => {
     expect(reverificationErrorBody('strict')).toEqual({
       clerk_error: { type: 'forbidden', reason: 'reverification-error', metadata: { reverification: { level: 'second_factor', afterMinutes: 10 } } },
     });
-    expect(reverificationErrorBody({ level: 'multi_factor', afterMinutes: 3 }).clerk_error.metadata.reverification).toEqual({ level: 'multi_factor', afterMinutes: 3 });
+    expect(reverificationErrorBody({ level: 'multi_factor', afterMinutes: 3 }).clerk_error.metadata.reverification).toEqual({
+      level: 'multi_factor',
+      afterMinutes: 3,
+    });
   });
 
   it('refuses a config that is not one', () => {

@@ -5,8 +5,7 @@ import type { TokenType } from '../verification/token-class.js';
 import { askedScopes, hasScopes, isScopeToken, readScopes } from './scopes.js';
 
 /** A test title for a string: JSON, with anything outside printable ASCII escaped. */
-const printable = (value: string): string =>
-  JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const printable = (value: string): string => JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The scopes read, or the AuthError thrown. */
 function read(claims: JWTPayload, tokenType: TokenType = 'oauth_token'): string[] | AuthError {
@@ -61,7 +60,7 @@ describe('readScopes', () => {
     expect(read({ scp: 5, scope: 'b' }, 'oauth_token')).toEqual(['b']);
   });
 
-  it('reads the issuer\'s scopeClaim instead, for every class: a list or a space-separated string', () => {
+  it("reads the issuer's scopeClaim instead, for every class: a list or a space-separated string", () => {
     for (const type of ['session_token', 'oauth_token', 'm2m_token', 'api_key'] as const) {
       expect(readScopes({ scp: ['a', '', 'b', 'a'], scope: 'x', scopes: 'y' }, type, 'scp')).toEqual(['a', 'b']);
       expect(readScopes({ scp: ' a  b ', scope: 'x', scopes: 'y' }, type, 'scp')).toEqual(['a', 'b']);

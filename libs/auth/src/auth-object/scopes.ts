@@ -42,7 +42,7 @@ export function readScopes(claims: JWTPayload, tokenType: TokenType, scopeClaim?
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [...new Set(value.split(' ').filter((s) => s !== ''))];
   if (scopeClaim !== undefined && Array.isArray(value) && value.every((s) => typeof s === 'string')) {
-    return [...new Set((value).filter((s) => s !== ''))];
+    return [...new Set(value.filter((s) => s !== ''))];
   }
   throw new AuthError(AuthErrorReason.TokenInvalidClaims, `claim "${name}" must be ${scopeClaim !== undefined ? 'a list of strings or a string' : 'a string'}`);
 }

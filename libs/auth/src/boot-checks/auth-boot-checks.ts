@@ -30,7 +30,10 @@ export class AuthBootChecks implements OnApplicationBootstrap {
     const trusted = trustedIssuers(this.options);
     const untrusted = trusted ? findUntrustedRouteIssuers(tools, trusted) : [];
     if (untrusted.length > 0) {
-      throw new AuthConfigError('@RequireAuth({ issuer })', `names an issuer the module does not trust, so the route can never sign anyone in: ${untrusted.join(', ')}`);
+      throw new AuthConfigError(
+        '@RequireAuth({ issuer })',
+        `names an issuer the module does not trust, so the route can never sign anyone in: ${untrusted.join(', ')}`,
+      );
     }
     const revokers = this.options.revocation ? [] : findRevokerUsers(this.discovery, AuthRevoker);
     if (revokers.length > 0) {

@@ -44,4 +44,3 @@ function issuerWarnings(given: AuthModuleOptions, resolved: IssuerConfig): strin
   }
   return warnings;
 }
-

@@ -13,11 +13,7 @@ import type { SenderConstraintMode } from './sender-constraint-options.js';
  * @example
  * checkClaims: (claims) => (claims.token_use === 'access' ? null : 'token-invalid-type')
  */
-export type ClaimsCheck = (
-  claims: JWTPayload,
-  header: JWTHeaderParameters,
-) => AuthErrorReason | null | undefined | Promise<AuthErrorReason | null | undefined>;
-
+export type ClaimsCheck = (claims: JWTPayload, header: JWTHeaderParameters) => AuthErrorReason | null | undefined | Promise<AuthErrorReason | null | undefined>;
 
 /**
  * The options that belong to one issuer: where its keys are, what its tokens must say, how their

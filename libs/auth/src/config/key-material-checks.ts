@@ -33,7 +33,10 @@ export function checkJwtKey(value: unknown): void {
     throw new AuthConfigError('jwtKey', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)');
   }
   if (PRIVATE_PEM.test(value)) {
-    throw new AuthConfigError('jwtKey', 'holds a private key: give the verifier the public key (BEGIN PUBLIC KEY) or certificate only, and keep the private key with the issuer');
+    throw new AuthConfigError(
+      'jwtKey',
+      'holds a private key: give the verifier the public key (BEGIN PUBLIC KEY) or certificate only, and keep the private key with the issuer',
+    );
   }
 }
 

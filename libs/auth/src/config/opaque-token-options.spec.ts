@@ -26,7 +26,11 @@ describe('opaque token options', () => {
 
   it('take the endpoint from url, or from a single issuer by discovery, with defaults', () => {
     const byUrl = resolveAuthOptions({ secret: SECRET, introspection: { url: 'https://as.example.com/introspect', ...credentials } }).opaque;
-    expect(byUrl).toMatchObject({ introspection: { endpoint: { url: new URL('https://as.example.com/introspect') }, maxBytes: 65536 }, timeoutInMs: 5000, cooldownInMs: 5000 });
+    expect(byUrl).toMatchObject({
+      introspection: { endpoint: { url: new URL('https://as.example.com/introspect') }, maxBytes: 65536 },
+      timeoutInMs: 5000,
+      cooldownInMs: 5000,
+    });
     const byIssuer = resolveAuthOptions({ secret: SECRET, issuer: ['https://as.example.com'], introspection: credentials }).opaque;
     expect(byIssuer?.introspection?.endpoint).toEqual({ issuer: 'https://as.example.com' });
   });
@@ -126,10 +130,7 @@ describe('resolveOpaqueTokenOptions, bound by bound', () => {
     for (const [name, min] of bounds) {
       expect(withHook({ [name]: min })).toMatchObject({ [name]: min });
       for (const value of [min - 1, min + 0.5, String(min)]) {
-        expect(refused({ verifyOpaqueToken: hook, opaqueTokens: { [name]: value } })).toEqual([
-          `opaqueTokens.${name}`,
-          `expected a whole number >= ${min}`,
-        ]);
+        expect(refused({ verifyOpaqueToken: hook, opaqueTokens: { [name]: value } })).toEqual([`opaqueTokens.${name}`, `expected a whole number >= ${min}`]);
       }
     }
     expect(refused({ introspection: { url, ...credentials, maxBytes: 1023 } })).toEqual(['introspection.maxBytes', 'expected a whole number >= 1024']);

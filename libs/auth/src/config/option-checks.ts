@@ -74,7 +74,6 @@ export function stringList(options: AuthModuleOptions, name: keyof AuthModuleOpt
   return list;
 }
 
-
 /** `scopeClaim`: the name of one claim (a non-empty string of printable ASCII), or undefined when absent. */
 export function scopeClaimOption(options: AuthModuleOptions): string | undefined {
   const value = optionalString(options, 'scopeClaim');

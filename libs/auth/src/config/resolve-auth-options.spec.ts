@@ -130,8 +130,16 @@ describe('resolveAuthOptions: module options', () => {
     [{ defaultPolicy: 'public' }, 'defaultPolicy', "expected 'required' or 'optional'"],
     [{ revocation: null }, 'revocation', 'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })'],
     [{ revocation: 'redis' }, 'revocation', 'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })'],
-    [{ revocation: { isRevoked: () => false } }, 'revocation', 'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })'],
-    [{ revocation: { revoke: () => undefined } }, 'revocation', 'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })'],
+    [
+      { revocation: { isRevoked: () => false } },
+      'revocation',
+      'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })',
+    ],
+    [
+      { revocation: { revoke: () => undefined } },
+      'revocation',
+      'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })',
+    ],
     [{ isRevoked: {} }, 'isRevoked', 'expected a function'],
     [{ clock: 0 }, 'clock', 'expected a function'],
     [{ headerName: '' }, 'headerName', 'expected a non-empty string'],

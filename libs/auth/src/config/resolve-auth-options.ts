@@ -51,7 +51,10 @@ export function resolveAuthOptions(options: AuthModuleOptions | undefined | null
   const store = options.revocation as Partial<RevocationStore> | undefined | null;
   if (isRevocationDeclaration(store)) {
     // AuthModule builds declared stores before it resolves; a direct call gets a store or nothing.
-    throw new AuthConfigError('revocation', 'a { memory } or { redis } declaration is built by AuthModule: outside it, pass a store (memoryRevocationStore(), redisRevocationStore())');
+    throw new AuthConfigError(
+      'revocation',
+      'a { memory } or { redis } declaration is built by AuthModule: outside it, pass a store (memoryRevocationStore(), redisRevocationStore())',
+    );
   }
   if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.isRevoked !== 'function' || typeof store.revoke !== 'function')) {
     throw new AuthConfigError('revocation', 'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })');

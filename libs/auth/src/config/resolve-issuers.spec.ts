@@ -150,9 +150,15 @@ describe('the messages of issuer option errors', () => {
       return 'accepted';
     };
     expect(problemOf(null)).toEqual(['resolveIssuer', 'must answer issuer options or null']);
-    expect(problemOf({ issuer: 'https://other', secret: SECRET })).toEqual(['resolveIssuer', 'answered options whose issuer is not the token iss it was asked about']);
+    expect(problemOf({ issuer: 'https://other', secret: SECRET })).toEqual([
+      'resolveIssuer',
+      'answered options whose issuer is not the token iss it was asked about',
+    ]);
     expect(problemOf({ issuer: 'https://t1.example.com', secret: SECRET })).toBe('accepted');
-    expect(problemOf({ audiences: 'x' })).toEqual(['resolveIssuer().audiences', 'unknown option "resolveIssuer().audiences" (did you mean "resolveIssuer().audience"?)']);
+    expect(problemOf({ audiences: 'x' })).toEqual([
+      'resolveIssuer().audiences',
+      'unknown option "resolveIssuer().audiences" (did you mean "resolveIssuer().audience"?)',
+    ]);
   });
 
   it('accepts an empty list next to resolveIssuer', () => {
@@ -174,7 +180,6 @@ describe('the messages of issuer option errors', () => {
     expect('clock' in (resolveAuthOptions({ resolveIssuer: () => null, clock }).issuers.entryFor('https://t.example.com', {}) as object)).toBe(false);
   });
 });
-
 
 describe('resolveIssuerAddresses', () => {
   const entryFor = (answer: object, extra: Partial<AuthModuleOptions> = {}) =>

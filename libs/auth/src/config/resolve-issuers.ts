@@ -150,6 +150,9 @@ function checkPublicKeyUrl(entry: IssuerConfig): void {
     return; // not a URL: nothing will be fetched from it (the key source refuses it)
   }
   if (/^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host) || (isIP(host) !== 0 && !isPublicAddress(host))) {
-    throw new AuthConfigError(`resolveIssuer().${option}`, "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
+    throw new AuthConfigError(
+      `resolveIssuer().${option}`,
+      "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only",
+    );
   }
 }

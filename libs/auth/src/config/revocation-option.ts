@@ -63,7 +63,10 @@ export async function revocationStoreOf(option: unknown): Promise<RevocationStor
   if (!isObject(settings)) throw new AuthConfigError('revocation.redis', 'expected the settings of redisRevocationStore(): { url } or { client }');
   checkKeys(settings, REDIS_SETTINGS, 'revocation.redis.');
   if (settings.url !== undefined && (typeof settings.url !== 'string' || !/^rediss?:\/\/./.test(settings.url))) {
-    throw new AuthConfigError('revocation.redis.url', `expected a redis:// or rediss:// URL, got ${settings.url === '' ? 'an empty string' : typeof settings.url}`);
+    throw new AuthConfigError(
+      'revocation.redis.url',
+      `expected a redis:// or rediss:// URL, got ${settings.url === '' ? 'an empty string' : typeof settings.url}`,
+    );
   }
   if (settings.url !== undefined && settings.client === undefined && !(await ioredisAvailable())) {
     throw new AuthConfigError('revocation.redis', 'needs the optional peer dependency "ioredis": npm install ioredis');

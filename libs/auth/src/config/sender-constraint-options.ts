@@ -93,7 +93,11 @@ export function resolveDpop(options: DpopProofOptions | undefined, mode: SenderC
   const given = options ?? {};
   checkKeys(given, ['algorithms', 'maxAgeInMs', 'clockSkewInMs', 'nonce', 'replayStore', 'publicOrigin'], 'dpopProof.');
   const algorithms = given.algorithms ?? DPOP_ALGORITHMS;
-  if (!Array.isArray(algorithms) || algorithms.length === 0 || (algorithms as readonly unknown[]).some((alg) => typeof alg !== 'string' || !DPOP_ALGORITHMS.includes(alg))) {
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    (algorithms as readonly unknown[]).some((alg) => typeof alg !== 'string' || !DPOP_ALGORITHMS.includes(alg))
+  ) {
     throw new AuthConfigError('dpopProof.algorithms', `expected a non-empty list of ${DPOP_ALGORITHMS.join(', ')}`);
   }
   const maxAgeInMs = positive(given.maxAgeInMs, 300_000, 'dpopProof.maxAgeInMs', 1000);

@@ -5,7 +5,7 @@ import { resolveAuthOptions } from './resolve-auth-options.js';
 const base = { secret: 'x'.repeat(32) };
 
 describe('options acceptsToken and classifyToken', () => {
-  it("defaults to sessions, or to OAuth tokens when typ requires at+jwt", () => {
+  it('defaults to sessions, or to OAuth tokens when typ requires at+jwt', () => {
     expect(resolveAuthOptions(base).acceptsToken).toBe('session_token');
     expect(resolveAuthOptions({ ...base, typ: 'at+jwt' }).acceptsToken).toBe('oauth_token');
     expect(resolveAuthOptions({ ...base, typ: 'Application/AT+JWT' }).acceptsToken).toBe('oauth_token');
@@ -28,7 +28,13 @@ describe('option scopeClaim', () => {
   it('is unset by default (each class reads its own claim) and kept as given, also per issuer entry', () => {
     expect(resolveAuthOptions(base).issuers.entries[0].scopeClaim).toBeUndefined();
     expect(resolveAuthOptions({ ...base, scopeClaim: 'scp' }).issuers.entries[0].scopeClaim).toBe('scp');
-    const several = resolveAuthOptions({ scopeClaim: 'scope', issuers: [{ ...base, issuer: 'https://a.test' }, { ...base, issuer: 'https://b.test', scopeClaim: 'scp' }] });
+    const several = resolveAuthOptions({
+      scopeClaim: 'scope',
+      issuers: [
+        { ...base, issuer: 'https://a.test' },
+        { ...base, issuer: 'https://b.test', scopeClaim: 'scp' },
+      ],
+    });
     expect(several.issuers?.entries.map((entry) => entry.scopeClaim)).toEqual(['scope', 'scp']);
   });
 

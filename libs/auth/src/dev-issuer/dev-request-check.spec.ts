@@ -27,7 +27,10 @@ describe('devRequestRefusal', () => {
       ['localhost', 'evil.example'],
     ];
     for (const host of hosts) {
-      expect({ host, refusal: devRequestRefusal({ host }, { body: false }) }).toEqual({ host, refusal: { status: 403, error: expect.stringContaining('loopback') } });
+      expect({ host, refusal: devRequestRefusal({ host }, { body: false }) }).toEqual({
+        host,
+        refusal: { status: 403, error: expect.stringContaining('loopback') },
+      });
     }
     expect(devRequestRefusal({ host: ['localhost'] }, { body: false })).toBeUndefined();
   });
@@ -48,7 +51,10 @@ describe('devRequestRefusal', () => {
     expect(devRequestRefusal({ host, ...JSON_BODY }, { body: true })).toBeUndefined();
     expect(devRequestRefusal({ host, 'content-type': 'Application/JSON; charset=utf-8' }, { body: true })).toBeUndefined();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', '', undefined]) {
-      expect({ type, refusal: devRequestRefusal({ host, 'content-type': type }, { body: true }) }).toEqual({ type, refusal: { status: 415, error: 'send the claims as application/json' } });
+      expect({ type, refusal: devRequestRefusal({ host, 'content-type': type }, { body: true }) }).toEqual({
+        type,
+        refusal: { status: 415, error: 'send the claims as application/json' },
+      });
     }
     // Without a body the type does not matter; the host is checked first.
     expect(devRequestRefusal({ host, 'content-type': 'text/plain' }, { body: false })).toBeUndefined();

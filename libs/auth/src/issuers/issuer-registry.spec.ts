@@ -35,11 +35,22 @@ function setup(answer: (iss: string) => unknown, extra: AuthModuleOptions = {}):
   const settings = resolveAuthOptions({ resolveIssuer, resolveIssuerTtlInMs: 60_000, ...extra }).issuers;
   if (!settings) throw new Error('expected several issuers');
   const build = (options: ReturnType<typeof settings.entryFor>) => {
-    const verifier = new IssuerVerifier(options, createKeySource(options), () => clock.now, null, () => undefined);
+    const verifier = new IssuerVerifier(
+      options,
+      createKeySource(options),
+      () => clock.now,
+      null,
+      () => undefined,
+    );
     built.push(verifier);
     return verifier;
   };
-  const registry = new IssuerRegistry(settings, build, () => clock.now, (message) => failures.push(message));
+  const registry = new IssuerRegistry(
+    settings,
+    build,
+    () => clock.now,
+    (message) => failures.push(message),
+  );
   return { registry, calls, built, failures, clock };
 }
 
@@ -195,9 +206,12 @@ describe('IssuerRegistry', () => {
   });
 
   it.each([
-    ['throws', () => {
-      throw new Error('db down');
-    }],
+    [
+      'throws',
+      () => {
+        throw new Error('db down');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('db down'))],
     ['never answers', () => new Promise(() => undefined)],
   ])('answers issuer-unavailable when the resolver %s, logs it once per outage, and does not remember it', async (_, answer) => {
@@ -240,10 +254,13 @@ describe('IssuerRegistry', () => {
 
   it('keeps a known issuer on its last answer for one more TTL while the resolver fails, whatever the budget', async () => {
     let failing = false;
-    const s = setup((iss) => {
-      if (failing) throw new Error('db down');
-      return tenantAnswer(iss);
-    }, { resolveIssuerMaxCalls: 1 });
+    const s = setup(
+      (iss) => {
+        if (failing) throw new Error('db down');
+        return tenantAnswer(iss);
+      },
+      { resolveIssuerMaxCalls: 1 },
+    );
     const known = await s.registry.get(tenant.issuer);
     failing = true;
     s.clock.now += 60_000; // the answer is due
@@ -282,7 +299,9 @@ describe('IssuerRegistry', () => {
     const refused = setup(() => null, { resolveIssuerMaxCalls: 1 });
     expect(await messageOf(() => refused.registry.get('https://made-up.example.com'))).toBe('the token iss names no trusted issuer');
     expect(await messageOf(() => refused.registry.get('https://other.example.com'))).toBe('too many resolveIssuer calls in this window');
-    expect(await messageOf(() => setup(() => Promise.reject(new Error('x'))).registry.get(tenant.issuer))).toBe('resolveIssuer failed or did not answer in time');
+    expect(await messageOf(() => setup(() => Promise.reject(new Error('x'))).registry.get(tenant.issuer))).toBe(
+      'resolveIssuer failed or did not answer in time',
+    );
     expect(await messageOf(() => setup(() => ({ audiences: 'x' })).registry.get(tenant.issuer))).toBe('resolveIssuer answered options that could not be used');
   });
 
@@ -321,4 +340,3 @@ describe('IssuerRegistry', () => {
     expect(s.failures).toEqual(['nestjs-warden: resolveIssuer answered options that could not be used']);
   });
 });
-

@@ -118,7 +118,11 @@ export class IssuerRegistry {
     const stale = now < held.validUntil + this.settings.ttlInMs ? held.verifier : undefined;
     if (held.retryAt !== undefined && now < held.retryAt) {
       if (stale) return stale;
-      throw new AuthError(AuthErrorReason.IssuerUnavailable, 'resolveIssuer failed or did not answer in time', Math.max(1, Math.ceil((held.retryAt - now) / 1000)));
+      throw new AuthError(
+        AuthErrorReason.IssuerUnavailable,
+        'resolveIssuer failed or did not answer in time',
+        Math.max(1, Math.ceil((held.retryAt - now) / 1000)),
+      );
     }
     return this.lookUp(iss, held, now).catch((error: unknown) => {
       if (!(error instanceof AuthError) || error.reason !== AuthErrorReason.IssuerUnavailable) throw error;

@@ -35,7 +35,6 @@ describe('sameAnswer', () => {
   });
 
   it('never calls a primitive the same as an object that looks like it in JSON', () => {
-     
     const boxed = new String('api');
     expect(sameAnswer({ audience: 'api' }, { audience: boxed })).toBe(false);
     expect(sameAnswer({ audience: boxed }, { audience: 'api' })).toBe(false);

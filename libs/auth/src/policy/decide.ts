@@ -42,7 +42,11 @@ export function decide(policy: AuthPolicy, v: Verification, settings: DecisionSe
   const { auth, error } = result;
   if (!auth.isAuthenticated) {
     if (result.tokenPresent && isUnavailable(error)) return { result, denial: unavailableDenial(error, retryAfterSeconds(error, v, settings)) };
-    const challenge = { dpop: policy.dpop ?? v.issuer?.dpop ?? settings.dpop?.mode ?? 'off', dpopAlgorithms: settings.dpop?.algorithms ?? [], scheme: v.scheme };
+    const challenge = {
+      dpop: policy.dpop ?? v.issuer?.dpop ?? settings.dpop?.mode ?? 'off',
+      dpopAlgorithms: settings.dpop?.algorithms ?? [],
+      scheme: v.scheme,
+    };
     return { result, denial: unauthorizedDenial(error, settings.realm, settings.debug, challenge) };
   }
   const rules = {

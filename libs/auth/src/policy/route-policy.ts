@@ -87,7 +87,9 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
     throw new Error(`nestjs-warden: ${name} takes an options object`);
   }
   const allowed: readonly string[] =
-    mode === 'required' ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken', 'issuer', 'dpop', 'mtls'] : ['acceptsToken', 'issuer', 'dpop', 'mtls'];
+    mode === 'required'
+      ? [...CHECK_KEYS, ...SCOPE_KEYS, ...STEP_UP_KEYS, 'acceptsToken', 'issuer', 'dpop', 'mtls']
+      : ['acceptsToken', 'issuer', 'dpop', 'mtls'];
   const keys = Object.keys(options);
   const bad = keys.find((k) => !allowed.includes(k));
   if (bad || (keys.length === 0 && mode === 'required')) {
@@ -95,7 +97,10 @@ export function routePolicy(mode: AuthPolicy['mode'], options: RequireAuthOption
   }
   const policy: AuthPolicy = { mode };
   const { acceptsToken, issuer, reverification, acr, maxAgeSeconds, dpop, mtls, ...rest } = options as RequireAuthOptions;
-  for (const [key, value] of [['dpop', dpop], ['mtls', mtls]] as const) {
+  for (const [key, value] of [
+    ['dpop', dpop],
+    ['mtls', mtls],
+  ] as const) {
     if (value === undefined) continue;
     if (!MODES.includes(value)) throw new Error(`nestjs-warden: ${name} { ${key} } must be 'off', 'allowed' or 'required'`);
     policy[key] = value;

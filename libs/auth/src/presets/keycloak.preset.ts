@@ -36,7 +36,7 @@ export function keycloak(options: KeycloakPresetOptions): AuthModuleOptions {
   if (rest.audience === undefined && rest.authorizedParties === undefined) {
     throw new AuthConfigError(
       'audience',
-      'keycloak() needs audience (this API\'s client id in aud) or authorizedParties (the client ids in azp): ' +
+      "keycloak() needs audience (this API's client id in aud) or authorizedParties (the client ids in azp): " +
         'without either, a token the realm issued to any client is accepted',
     );
   }

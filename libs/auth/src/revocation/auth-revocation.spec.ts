@@ -14,7 +14,13 @@ const session = (fields: Partial<SignedInAuthObject> = {}) =>
     claims: { sub: 'user_1', sid: 'sess_1', jti: 'tok_1', exp: 2_000_000_000 },
     ...fields,
   }) as SignedInAuthObject;
-const machine = { isAuthenticated: true, tokenType: 'm2m_token', issuer: null, subject: 'mch_1', claims: { sub: 'mch_1', exp: 1 } } as unknown as MachineAuthObject;
+const machine = {
+  isAuthenticated: true,
+  tokenType: 'm2m_token',
+  issuer: null,
+  subject: 'mch_1',
+  claims: { sub: 'mch_1', exp: 1 },
+} as unknown as MachineAuthObject;
 
 describe('revocationRequestOf', () => {
   it('names the session, the user or the token, scoped to the issuer that signed it in', () => {

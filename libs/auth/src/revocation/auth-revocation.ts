@@ -38,7 +38,8 @@ export function revocationRequestOf(auth: RevocableAuth, scope: RevocationScope)
     const exp = auth.claims.exp;
     return { target: { iss, jti }, ...(typeof exp === 'number' ? { untilEpochSeconds: exp } : {}) };
   }
-  if (auth.tokenType !== 'session_token') throw new TypeError(`revoke: a ${auth.tokenType} has no ${scope === 'session' ? 'session' : 'user session'}; revoke the token instead`);
+  if (auth.tokenType !== 'session_token')
+    throw new TypeError(`revoke: a ${auth.tokenType} has no ${scope === 'session' ? 'session' : 'user session'}; revoke the token instead`);
   if (scope === 'user') return { target: { iss, sub: auth.userId } };
   if (auth.sessionId === null) throw new TypeError('revoke: the token has no sid (session id); revoke the user or the token instead');
   return { target: { iss, sid: auth.sessionId } };

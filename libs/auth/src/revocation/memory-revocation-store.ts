@@ -1,12 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { RevocationMirror } from './revocation-mirror.js';
-import {
-  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-  revocationKeys,
-  revocationUntil,
-  type RevocationStore,
-  type RevocationTarget,
-} from './revocation-store.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, revocationKeys, revocationUntil, type RevocationStore, type RevocationTarget } from './revocation-store.js';
 
 /** Options of {@link memoryRevocationStore}. */
 export interface MemoryRevocationStoreOptions {

@@ -33,8 +33,12 @@ describe('redisRevocationStore option messages', () => {
       }
       expect(() => redisRevocationStore({ ...quiet, [name]: 0.5 })).not.toThrow();
     }
-    expect(() => redisRevocationStore({ ...quiet, staleWindowInMs: -1 })).toThrow(new TypeError('redisRevocationStore: staleWindowInMs must be a non-negative number'));
+    expect(() => redisRevocationStore({ ...quiet, staleWindowInMs: -1 })).toThrow(
+      new TypeError('redisRevocationStore: staleWindowInMs must be a non-negative number'),
+    );
     expect(() => redisRevocationStore({ ...quiet, staleWindowInMs: 0 })).not.toThrow();
-    expect(() => redisRevocationStore({ client, url: 'redis://127.0.0.1:1' })).toThrow(new TypeError('redisRevocationStore: give exactly one of client and url'));
+    expect(() => redisRevocationStore({ client, url: 'redis://127.0.0.1:1' })).toThrow(
+      new TypeError('redisRevocationStore: give exactly one of client and url'),
+    );
   });
 });

@@ -117,7 +117,10 @@ class RedisRevocationStore implements RevocationStore {
     // This replica refuses at once, whatever Redis says; the others learn it from Redis.
     for (const key of keys) this.mirror.add(key, until, now);
     const { client } = await this.connecting;
-    await this.write(client, keys.map((key) => [key, untilEpochSeconds === undefined ? '+' : until]));
+    await this.write(
+      client,
+      keys.map((key) => [key, untilEpochSeconds === undefined ? '+' : until]),
+    );
   }
 
   private write(client: RedisLikeClient, entries: Array<[string, ScriptUntil]>): Promise<unknown> {

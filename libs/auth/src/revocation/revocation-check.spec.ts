@@ -27,13 +27,31 @@ describe('RevocationCheck', () => {
   it('is active with a hook or a store, synchronous without a hook', () => {
     expect(new RevocationCheck(undefined, 100)).toMatchObject({ active: false, synchronous: true });
     expect(new RevocationCheck(() => false, 100)).toMatchObject({ active: true, synchronous: false });
-    expect(new RevocationCheck(undefined, 100, store(() => false))).toMatchObject({ active: true, synchronous: true });
-    expect(new RevocationCheck(() => false, 100, store(() => false))).toMatchObject({ active: true, synchronous: false });
+    expect(
+      new RevocationCheck(
+        undefined,
+        100,
+        store(() => false),
+      ),
+    ).toMatchObject({ active: true, synchronous: true });
+    expect(
+      new RevocationCheck(
+        () => false,
+        100,
+        store(() => false),
+      ),
+    ).toMatchObject({ active: true, synchronous: false });
   });
 
   it('answers without a promise when there is no hook, and with nothing to ask', () => {
     expect(new RevocationCheck(undefined, 100).check(claims)).toBeUndefined();
-    expect(new RevocationCheck(undefined, 100, store(() => false)).check(claims)).toBeUndefined();
+    expect(
+      new RevocationCheck(
+        undefined,
+        100,
+        store(() => false),
+      ).check(claims),
+    ).toBeUndefined();
   });
 
   it.each([true, 1, 'yes', {}, []])('refuses a synchronous truthy answer %p as token-revoked, without a promise', (answer) => {
@@ -112,14 +130,34 @@ describe('RevocationCheck', () => {
 
   it('asks the store first: a revoked entry refuses without asking the hook', async () => {
     const hook = jest.fn(() => false);
-    const check = new RevocationCheck(hook, 100, store(() => true));
+    const check = new RevocationCheck(
+      hook,
+      100,
+      store(() => true),
+    );
     expect((await outcome(check)) as AuthError).toMatchObject({ reason: AuthErrorReason.TokenRevoked });
     expect(hook).not.toHaveBeenCalled();
   });
 
   it('refuses when either source refuses', async () => {
-    expect((await outcome(new RevocationCheck(() => true, 100, store(() => false)))) as AuthError).toMatchObject({ reason: AuthErrorReason.TokenRevoked });
-    expect(await outcome(new RevocationCheck(() => false, 100, store(() => false)))).toBe('allowed');
+    expect(
+      (await outcome(
+        new RevocationCheck(
+          () => true,
+          100,
+          store(() => false),
+        ),
+      )) as AuthError,
+    ).toMatchObject({ reason: AuthErrorReason.TokenRevoked });
+    expect(
+      await outcome(
+        new RevocationCheck(
+          () => false,
+          100,
+          store(() => false),
+        ),
+      ),
+    ).toBe('allowed');
   });
 
   it('gives a store outage its own retry hint, any other store error the default one', async () => {

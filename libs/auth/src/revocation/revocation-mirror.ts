@@ -54,7 +54,11 @@ export class RevocationMirror {
     // Stryker disable next-line ConditionalExpression: with no entries every map is empty and the lookups below answer false too; the early return only saves them
     if (this.count === 0) return false;
     const iss = typeof claims.iss === 'string' && claims.iss !== EVERY_ISSUER ? claims.iss : undefined;
-    return this.revoked(this.byField.sid, claims.sid, iss, nowMs) || this.revoked(this.byField.sub, claims.sub, iss, nowMs) || this.revoked(this.byField.jti, claims.jti, iss, nowMs);
+    return (
+      this.revoked(this.byField.sid, claims.sid, iss, nowMs) ||
+      this.revoked(this.byField.sub, claims.sub, iss, nowMs) ||
+      this.revoked(this.byField.jti, claims.jti, iss, nowMs)
+    );
   }
 
   /** The entries still in force at `nowMs`: key, until. */

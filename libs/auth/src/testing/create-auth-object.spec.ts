@@ -4,7 +4,14 @@ import { createAuthObject } from './create-auth-object.js';
 describe('createAuthObject', () => {
   it('builds a session from its fields: has() answers as in a request', async () => {
     const auth = createAuthObject({ userId: 'user_1', orgId: 'org_1', orgRole: 'admin', orgPermissions: ['org:invoices:read'], features: ['o:reports'] });
-    expect(auth).toMatchObject({ isAuthenticated: true, tokenType: 'session_token', userId: 'user_1', sessionId: 'sess_test', orgId: 'org_1', orgRole: 'org:admin' });
+    expect(auth).toMatchObject({
+      isAuthenticated: true,
+      tokenType: 'session_token',
+      userId: 'user_1',
+      sessionId: 'sess_test',
+      orgId: 'org_1',
+      orgRole: 'org:admin',
+    });
     expect(auth.has({ role: 'org:admin' })).toBe(true);
     expect(auth.has({ permission: 'org:invoices:read' })).toBe(true);
     expect(auth.has({ permission: 'org:invoices:write' })).toBe(false);
@@ -25,7 +32,11 @@ describe('createAuthObject', () => {
     const m2m = createAuthObject({ tokenType: 'm2m_token', machineId: 'mch_billing', scopes: ['invoices:read'] });
     expect(m2m).toMatchObject({ tokenType: 'm2m_token', machineId: 'mch_billing', subject: 'mch_billing', scopes: ['invoices:read'] });
     expect(m2m.has({ scope: 'invoices:read' })).toBe(true);
-    expect(createAuthObject({ tokenType: 'oauth_token', clientId: 'cli_1', scopes: ['profile'] })).toMatchObject({ userId: 'user_test', clientId: 'cli_1', scopes: ['profile'] });
+    expect(createAuthObject({ tokenType: 'oauth_token', clientId: 'cli_1', scopes: ['profile'] })).toMatchObject({
+      userId: 'user_test',
+      clientId: 'cli_1',
+      scopes: ['profile'],
+    });
     expect(createAuthObject({ tokenType: 'api_key', subject: 'org_1', name: 'ci' })).toMatchObject({ orgId: 'org_1', userId: null, name: 'ci' });
   });
 

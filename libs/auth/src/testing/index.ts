@@ -31,10 +31,4 @@ export {
   type TestDpopAlgorithm,
   type TestDpopKey,
 } from './sender-constraints.js';
-export {
-  createAuthObject,
-  type TestApiKeyInput,
-  type TestM2MInput,
-  type TestOAuthInput,
-  type TestSessionInput,
-} from './create-auth-object.js';
+export { createAuthObject, type TestApiKeyInput, type TestM2MInput, type TestOAuthInput, type TestSessionInput } from './create-auth-object.js';

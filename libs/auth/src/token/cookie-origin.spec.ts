@@ -15,7 +15,9 @@ describe('cookieOriginAllowed', () => {
     expect(cookieOriginAllowed(over('https', { origin: 'https://api.example.com', host: 'api.example.com' }), parties)).toBe(true);
     expect(cookieOriginAllowed(over('http', { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' }), undefined)).toBe(true);
     expect(cookieOriginAllowed(over('https', { origin: 'https://app.example.com', host: 'api.example.com' }), parties)).toBe(true);
-    expect(cookieOriginAllowed(over('https', { origin: 'https://api.example.com', host: 'internal:8080', 'x-forwarded-host': 'api.example.com' }), parties)).toBe(true);
+    expect(
+      cookieOriginAllowed(over('https', { origin: 'https://api.example.com', host: 'internal:8080', 'x-forwarded-host': 'api.example.com' }), parties),
+    ).toBe(true);
   });
 
   it('compares the scheme: an http page is not the https API, nor the other way round', () => {
@@ -25,7 +27,7 @@ describe('cookieOriginAllowed', () => {
     expect(cookieOriginAllowed(over('https', { origin: 'http://app.example.com', host: 'api.example.com' }), parties)).toBe(false);
   });
 
-  it('compares the port, the scheme\'s default port counting as none, and the host case-insensitively', () => {
+  it("compares the port, the scheme's default port counting as none, and the host case-insensitively", () => {
     expect(cookieOriginAllowed(over('https', { origin: 'https://api.example.com', host: 'api.example.com:443' }), undefined)).toBe(true);
     expect(cookieOriginAllowed(over('https', { origin: 'https://api.example.com:443', host: 'API.example.com' }), undefined)).toBe(true);
     expect(cookieOriginAllowed(over('http', { origin: 'http://api.example.com', host: 'api.example.com:443' }), undefined)).toBe(false);
@@ -51,7 +53,7 @@ describe('cookieOriginAllowed', () => {
     expect(cookieOriginAllowed(over('https', { origin: 'https://api.example.com' }), parties)).toBe(false);
   });
 
-  it('refuses when the host cannot be an origin\'s, or the scheme is unknown (listed parties still pass)', () => {
+  it("refuses when the host cannot be an origin's, or the scheme is unknown (listed parties still pass)", () => {
     for (const host of ['evil.example@api.example.com', 'api.example.com/x', 'api.example.com?', 'api example.com', 'api.example.com:99999']) {
       expect(cookieOriginAllowed(over('https', { origin: 'https://api.example.com', host }), undefined)).toBe(false);
     }
@@ -66,13 +68,13 @@ describe('cookieOriginAllowed', () => {
 });
 
 describe('requestScheme', () => {
-  it('believes the framework\'s protocol (which follows the app\'s trusted-proxy setting) first', () => {
+  it("believes the framework's protocol (which follows the app's trusted-proxy setting) first", () => {
     expect(requestScheme({ protocol: 'https', secure: false })).toBe('https');
     expect(requestScheme({ protocol: 'HTTP', socket: { encrypted: true } })).toBe('http');
     expect(requestScheme({ protocol: ' https ' })).toBe('https');
   });
 
-  it('else the connection: a handshake\'s secure flag, a Node request\'s socket', () => {
+  it("else the connection: a handshake's secure flag, a Node request's socket", () => {
     expect(requestScheme({ protocol: 'wss', secure: true })).toBe('https');
     expect(requestScheme({ secure: false, socket: { encrypted: true } })).toBe('http');
     expect(requestScheme({ socket: { encrypted: true } })).toBe('https');
@@ -80,7 +82,7 @@ describe('requestScheme', () => {
     expect(requestScheme({ socket: { encrypted: 'yes' } })).toBe('http');
   });
 
-  it('never reads X-Forwarded-Proto itself, and knows nothing without a server\'s word', () => {
+  it("never reads X-Forwarded-Proto itself, and knows nothing without a server's word", () => {
     expect(requestScheme({ headers: { 'x-forwarded-proto': 'https' } })).toBeUndefined();
     expect(requestScheme({ headers: { 'x-forwarded-proto': 'https' }, socket: {} })).toBe('http');
     expect(requestScheme({ socket: null, secure: 'true', protocol: 1 })).toBeUndefined();
@@ -99,7 +101,9 @@ describe('sessionCookieRefusal', () => {
     expect(reason({ headers: { cookie: tossed } })).toBe('cookie-duplicated');
     expect(reason(over('https', { cookie: tossed, origin: 'https://api.example.com', host: 'api.example.com' }))).toBe('cookie-duplicated');
     expect(reason({ headers: { cookie: tossed, authorization: 'Basic x' } })).toBe('cookie-duplicated');
-    expect(sessionCookieRefusal({ headers: { cookie: tossed } }, null, options, undefined)?.message).toBe('the session cookie was sent twice with different values');
+    expect(sessionCookieRefusal({ headers: { cookie: tossed } }, null, options, undefined)?.message).toBe(
+      'the session cookie was sent twice with different values',
+    );
   });
 
   it('leaves a duplicated cookie alone when the header (or a carried token) holds the token, or cookies are no source', () => {

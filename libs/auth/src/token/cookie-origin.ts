@@ -112,7 +112,8 @@ export function sessionCookieRefusal(
   const headers = request.headers;
   if (!headers) return undefined;
   const duplicated = options.tokenSources.includes('cookie') && sessionCookieNames(options).some((name) => sessionCookieDuplicated(headers, name));
-  if (duplicated) return source === null ? new AuthError(AuthErrorReason.CookieDuplicated, 'the session cookie was sent twice with different values') : undefined;
+  if (duplicated)
+    return source === null ? new AuthError(AuthErrorReason.CookieDuplicated, 'the session cookie was sent twice with different values') : undefined;
   if (
     source !== 'cookie' ||
     // Stryker disable next-line ConditionalExpression: cookieOriginAllowed allows a request without Origin too; this only spares the call on the usual request

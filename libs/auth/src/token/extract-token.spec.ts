@@ -9,12 +9,9 @@ describe('extractToken', () => {
     expect(extractToken({ authorization: 'bearer   a.b.c ' }, defaults)).toEqual({ token: 'a.b.c', source: 'header' });
   });
 
-  it.each([[''], ['Bearer'], ['Bearer '], ['Basic dXNlcjpwYXNz'], ['Bearer a b'], ['Token a.b.c'], ['a.b.c']])(
-    'treats %j as no token',
-    (authorization) => {
-      expect(extractToken({ authorization }, defaults)).toBeNull();
-    },
-  );
+  it.each([[''], ['Bearer'], ['Bearer '], ['Basic dXNlcjpwYXNz'], ['Bearer a b'], ['Token a.b.c'], ['a.b.c']])('treats %j as no token', (authorization) => {
+    expect(extractToken({ authorization }, defaults)).toBeNull();
+  });
 
   it('reads the __session cookie', () => {
     expect(extractToken({ cookie: 'theme=dark; __session=x.y.z; other=1' }, defaults)).toEqual({ token: 'x.y.z', source: 'cookie' });
@@ -137,7 +134,10 @@ describe('sessionCookieDuplicated', () => {
   it('makes extractToken take no token from the cookie, and fall through to the next source', () => {
     const tossed = { cookie: '__session=attacker.t.t; __session=victim.t.t' };
     expect(extractToken(tossed, defaults)).toBeNull();
-    expect(extractToken({ ...tossed, authorization: 'Bearer h.h.h' }, { ...defaults, tokenSources: ['cookie', 'header'] })).toEqual({ token: 'h.h.h', source: 'header' });
+    expect(extractToken({ ...tossed, authorization: 'Bearer h.h.h' }, { ...defaults, tokenSources: ['cookie', 'header'] })).toEqual({
+      token: 'h.h.h',
+      source: 'header',
+    });
     expect(extractToken({ cookie: '__session=same.t.t; __session=same.t.t' }, defaults)).toEqual({ token: 'same.t.t', source: 'cookie' });
     expect(extractToken({ cookie: '__Host-session=h.t.t' }, { ...defaults, cookieName: '__Host-session' })).toEqual({ token: 'h.t.t', source: 'cookie' });
   });

@@ -46,11 +46,7 @@ const DPOP = /^DPoP[ \t]+([^\s]+)[ \t]*$/i;
  * @example
  * extractToken({ authorization: 'Bearer eyJ...' }, options) // { token: 'eyJ...', source: 'header' }
  */
-export function extractToken(
-  headers: RequestHeaders | undefined,
-  options: TokenExtractionOptions,
-  bearer?: string,
-): ExtractedToken | null {
+export function extractToken(headers: RequestHeaders | undefined, options: TokenExtractionOptions, bearer?: string): ExtractedToken | null {
   // Stryker disable next-line ConditionalExpression: with neither headers nor a carried token no source below finds anything and the loop returns null too
   if (!headers && bearer === undefined) return null;
   for (const source of options.tokenSources) {

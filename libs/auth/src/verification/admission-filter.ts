@@ -55,5 +55,5 @@ function fingerprint(token: string): number {
   for (let i = Math.max(0, token.length - FINGERPRINT_CHARS); i < token.length; i += 1) {
     hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
   }
-  return (hash >>> 0) || 1;
+  return hash >>> 0 || 1;
 }

@@ -7,11 +7,7 @@ const EC_ALGORITHMS: Record<string, string> = { 'P-256': 'ES256', 'P-384': 'ES38
 const OKP_ALGORITHMS = ['EdDSA', 'Ed25519'] as const;
 
 /** Every asymmetric JWS algorithm a public key may be used with. */
-export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
-  ...RSA_ALGORITHMS,
-  ...Object.values(EC_ALGORITHMS),
-  ...OKP_ALGORITHMS,
-];
+export const ASYMMETRIC_ALGORITHMS: readonly string[] = [...RSA_ALGORITHMS, ...Object.values(EC_ALGORITHMS), ...OKP_ALGORITHMS];
 
 /** Every algorithm nestjs-warden can verify; `none` and encryption algorithms are never among them. */
 export const KNOWN_ALGORITHMS: readonly string[] = [...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS];

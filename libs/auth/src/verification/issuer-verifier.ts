@@ -91,7 +91,9 @@ export class IssuerVerifier {
 }
 
 /** The claim rules jose checks for `options`: also the rules opaque tokens' claims must meet. */
-export function jwtClaimRules(options: Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs'>): Pick<JWTVerifyOptions, 'issuer' | 'audience' | 'requiredClaims' | 'clockTolerance' | 'maxTokenAge'> {
+export function jwtClaimRules(
+  options: Pick<IssuerConfig, 'issuer' | 'audience' | 'requiredClaims' | 'clockSkewInMs' | 'maxTokenAgeInMs'>,
+): Pick<JWTVerifyOptions, 'issuer' | 'audience' | 'requiredClaims' | 'clockTolerance' | 'maxTokenAge'> {
   return {
     issuer: options.issuer,
     audience: options.audience,

@@ -34,7 +34,14 @@ describe('readJwksDocument', () => {
   it('drops encryption keys, weak RSA keys, malformed keys and non-string kids', () => {
     const weak = { ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'weak' };
     const kept = readJwksDocument({
-      keys: [rsa, { ...ec, kid: 'enc', use: 'enc' }, weak, { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'bad' }, { ...ec, kid: 7 }, { ...ec, kid: 'ops', key_ops: ['encrypt'] }],
+      keys: [
+        rsa,
+        { ...ec, kid: 'enc', use: 'enc' },
+        weak,
+        { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'bad' },
+        { ...ec, kid: 7 },
+        { ...ec, kid: 'ops', key_ops: ['encrypt'] },
+      ],
     });
     expect(kept.map((k) => k.kid)).toEqual(['rsa']);
     expect(problemOf({ keys: [weak] })).toBe('no-usable-key');

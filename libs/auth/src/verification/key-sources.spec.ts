@@ -32,10 +32,25 @@ function configError(options: AuthModuleOptions): AuthConfigError {
 function selfSignedCertificate(): { certificate: string; privateKeyPem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'nw-cert-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=issuer.test', '-days', '1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=issuer.test',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(dir, 'key.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -127,8 +142,14 @@ describe('createKeySource, source by source', () => {
   it('refuses PEM keys that cannot verify a JWS, and weak RSA-PSS keys', () => {
     expect(problem({ jwtKey: pem(generateKeyPairSync('ec', { namedCurve: 'secp256k1' })) })).toEqual(['jwtKey', 'key type ec cannot verify JWS signatures']);
     expect(problem({ jwtKey: pem(generateKeyPairSync('x25519')) })).toEqual(['jwtKey', 'key type x25519 cannot verify JWS signatures']);
-    expect(problem({ jwtKey: pem(generateKeyPairSync('rsa-pss', { modulusLength: 1024 })) })).toEqual(['jwtKey', 'RSA keys must be at least 2048 bits (got 1024)']);
-    expect(problem({ jwtKey: '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----' })).toEqual(['jwtKey', 'could not be parsed as a PEM public key or certificate']);
+    expect(problem({ jwtKey: pem(generateKeyPairSync('rsa-pss', { modulusLength: 1024 })) })).toEqual([
+      'jwtKey',
+      'RSA keys must be at least 2048 bits (got 1024)',
+    ]);
+    expect(problem({ jwtKey: '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----' })).toEqual([
+      'jwtKey',
+      'could not be parsed as a PEM public key or certificate',
+    ]);
   });
 
   it('uses a secret as its bytes: text as UTF-8, a Uint8Array copied', () => {
@@ -146,15 +167,30 @@ describe('createKeySource, source by source', () => {
       expect(problem({ jwks: { keys: [{ kty: 'EC', crv, x: 'AA', y: 'AA' }] } })).toEqual(['jwks', 'contains no key usable for signatures']);
     }
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-    expect(build({ jwks: { keys: [{ ...ec, kid: 'a' }, { ...ec, kid: 'b', alg: 'ES256' }] } }).algorithms).toEqual(['ES256']);
+    expect(
+      build({
+        jwks: {
+          keys: [
+            { ...ec, kid: 'a' },
+            { ...ec, kid: 'b', alg: 'ES256' },
+          ],
+        },
+      }).algorithms,
+    ).toEqual(['ES256']);
     expect(build({ jwks: { keys: [{ ...ec, kid: 'a' }] } }).kind).toBe('jwks');
   });
 
   it('pins every asymmetric algorithm for a remote set, or the ones configured', () => {
     const remote = build({ jwksUrl: 'https://keys.example/jwks' });
-    expect([remote.kind, remote.algorithms]).toEqual(['jwksUrl', ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']]);
+    expect([remote.kind, remote.algorithms]).toEqual([
+      'jwksUrl',
+      ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'],
+    ]);
     expect(build({ jwksUrl: 'https://keys.example/jwks', algorithms: ['ES256'] }).algorithms).toEqual(['ES256']);
-    expect(problem({ jwksUrl: 'https://keys.example/jwks', algorithms: ['HS256'] })).toEqual(['algorithms', '"HS256" cannot be used with the jwksUrl key source']);
+    expect(problem({ jwksUrl: 'https://keys.example/jwks', algorithms: ['HS256'] })).toEqual([
+      'algorithms',
+      '"HS256" cannot be used with the jwksUrl key source',
+    ]);
     expect(problem({ issuer: 'https://tenant.example', algorithms: ['HS256'] })).toEqual(['algorithms', '"HS256" cannot be used with the issuer key source']);
     expect(build({ issuer: 'https://tenant.example' }).kind).toBe('issuer');
   });
@@ -178,7 +214,10 @@ describe('createKeySource, source by source', () => {
         error = thrown;
       }
       expect(error).toBeInstanceOf(AuthConfigError);
-      expect([(error as AuthConfigError).option, (error as AuthConfigError).problem]).toEqual(['jwksUrl', 'a key source is required: one of jwksUrl, jwks, jwtKey or secret']);
+      expect([(error as AuthConfigError).option, (error as AuthConfigError).problem]).toEqual([
+        'jwksUrl',
+        'a key source is required: one of jwksUrl, jwks, jwtKey or secret',
+      ]);
     }
   });
 });
@@ -205,11 +244,22 @@ describe('checkPublicJwks', () => {
       expect(refusal({ keys: [{ ...ec, [member]: 'AA' }] })).toEqual(['issuers[0].jwks', 'contains a private or symmetric key; publish public keys only']);
     }
     expect(refusal({ keys: [{ kty: 'oct' }] })).toEqual(['issuers[0].jwks', 'contains a private or symmetric key; publish public keys only']);
-    expect(checkPublicJwks('jwks', { keys: [{ ...ec, kid: 'enc', use: 'enc' }, { ...ec, kid: 'sig', use: 'sig' }, { ...ec, kid: 'any' }] }).map((k) => k.kid)).toEqual(['sig', 'any']);
+    expect(
+      checkPublicJwks('jwks', {
+        keys: [
+          { ...ec, kid: 'enc', use: 'enc' },
+          { ...ec, kid: 'sig', use: 'sig' },
+          { ...ec, kid: 'any' },
+        ],
+      }).map((k) => k.kid),
+    ).toEqual(['sig', 'any']);
   });
 
   it('names a malformed or weak RSA key by its kid, cut to 64 characters', () => {
-    expect(refusal({ keys: [{ kty: 'RSA', n: 'AQAB', kid: 'k'.repeat(70) }] })).toEqual(['issuers[0].jwks', `RSA key with kid "${'k'.repeat(64)}" is malformed`]);
+    expect(refusal({ keys: [{ kty: 'RSA', n: 'AQAB', kid: 'k'.repeat(70) }] })).toEqual([
+      'issuers[0].jwks',
+      `RSA key with kid "${'k'.repeat(64)}" is malformed`,
+    ]);
     expect(refusal({ keys: [{ kty: 'RSA', n: 'AQAB', kid: 7 }] })).toEqual(['issuers[0].jwks', 'RSA key without kid is malformed']);
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
     expect(refusal({ keys: [weak] })).toEqual(['issuers[0].jwks', 'RSA keys must be at least 2048 bits (got 1024)']);

@@ -5,7 +5,13 @@ import { toAuthError } from './token-verifier.js';
 
 const NOW = new Date(Date.UTC(2026, 0, 1));
 const exp = NOW.getTime() / 1000 + 300;
-const rules = { issuer: ['https://as.example.com'], audience: ['https://api.example.com'], requiredClaims: ['exp', 'sub'], currentDate: NOW, clockTolerance: 5 };
+const rules = {
+  issuer: ['https://as.example.com'],
+  audience: ['https://api.example.com'],
+  requiredClaims: ['exp', 'sub'],
+  currentDate: NOW,
+  clockTolerance: 5,
+};
 const good = { active: true, iss: 'https://as.example.com', aud: 'https://api.example.com', sub: 'alice', exp, scope: 'a b', client_id: 'spa' };
 
 function reason(claims: Record<string, unknown>, options: object = rules): string {

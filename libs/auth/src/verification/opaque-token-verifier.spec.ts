@@ -134,9 +134,12 @@ describe('OpaqueTokenVerifier', () => {
 
   it('reports the start of an outage once per cooldown window, never what the source threw', async () => {
     const reports: string[] = [];
-    const { verifier, advance } = setup(() => {
-      throw new Error('sk_live_secret rejected for token t1');
-    }, { onFailure: (message) => reports.push(message) });
+    const { verifier, advance } = setup(
+      () => {
+        throw new Error('sk_live_secret rejected for token t1');
+      },
+      { onFailure: (message) => reports.push(message) },
+    );
     await Promise.all(['t1', 't2', 't3'].map((token) => reasonOf(verifier.verify(token))));
     expect(reports).toEqual(['verifyOpaqueToken threw']);
     advance(5000);

@@ -51,7 +51,12 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
  * No redirect is followed (node:http never does), no connection is reused. Rejects with
  * {@link AddressNotPublicError}, or the socket's own error. `isAllowed` is for tests only.
  */
-export function requestPublicOnly(url: URL, init: PublicRequest, signal: AbortSignal, isAllowed: (address: string) => boolean = isPublicAddress): Promise<Response> {
+export function requestPublicOnly(
+  url: URL,
+  init: PublicRequest,
+  signal: AbortSignal,
+  isAllowed: (address: string) => boolean = isPublicAddress,
+): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const literal = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(literal) !== 0 && !isAllowed(literal)) {

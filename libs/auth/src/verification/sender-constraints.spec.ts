@@ -19,7 +19,7 @@ async function setup(replayStore?: ReplayStore) {
     new SignJWT({ iss: 'https://issuer.test', sub: 'u', exp: Math.floor(Date.now() / 1000) + 60, ...claims })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(SECRET));
-  const verify = async (token: string) => (await new TokenVerifier(options).authenticate(token, 'header'));
+  const verify = async (token: string) => await new TokenVerifier(options).authenticate(token, 'header');
   const proof = (token: string, jti = `j-${Math.random()}`) =>
     new SignJWT({ jti, htm: 'GET', htu: URL_, iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(token) })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })

@@ -83,7 +83,14 @@ describe('classifyToken', () => {
   });
 
   it('refuses null, a throw, or an answer that is not a class, as token-invalid-type', () => {
-    for (const classifier of [() => null, () => 'id_token', () => 42, () => { throw new Error('boom'); }] as unknown as TokenClassifier[]) {
+    for (const classifier of [
+      () => null,
+      () => 'id_token',
+      () => 42,
+      () => {
+        throw new Error('boom');
+      },
+    ] as unknown as TokenClassifier[]) {
       try {
         classifyToken(classifier, header(), user);
         throw new Error('expected a refusal');
@@ -157,10 +164,14 @@ describe('token classes, value by value', () => {
   it('gives the classifier the header and claims, and says why it refuses its answer', () => {
     const seen: unknown[] = [];
     const h = header({ kid: 'k' });
-    classifyToken((given, claims) => {
-      seen.push(given, claims);
-      return 'm2m_token';
-    }, h, machine);
+    classifyToken(
+      (given, claims) => {
+        seen.push(given, claims);
+        return 'm2m_token';
+      },
+      h,
+      machine,
+    );
     expect(seen[0]).toBe(h);
     expect(seen[1]).toBe(machine);
     for (const answer of ['any', '', 'SESSION_TOKEN', undefined]) {
@@ -202,4 +213,3 @@ describe('token classes, value by value', () => {
     expect(singleMachineClass(['m2m_token'])).toBe('m2m_token');
   });
 });
-

@@ -58,7 +58,10 @@ describe('TokenVerifier at its edges', () => {
     const seen: string[] = [];
     const opaque = { verifyOpaqueToken: (token: string) => (seen.push(token), { sub: 'mch_1', exp: NOW / 1000 + 60 }) };
     expect(await refusal(verifier({ ...opaque, maxTokenBytes: 10 }).verify('mt_1234567'))).toBe('accepted');
-    expect(await refusal(verifier({ ...opaque, maxTokenBytes: 9 }).verify('mt_1234567'))).toEqual(['token-too-large', 'the token is larger than maxTokenBytes']);
+    expect(await refusal(verifier({ ...opaque, maxTokenBytes: 9 }).verify('mt_1234567'))).toEqual([
+      'token-too-large',
+      'the token is larger than maxTokenBytes',
+    ]);
     expect(seen).toEqual(['mt_1234567']);
     expect(await refusal(verifier(opaque).verify('mt 123'))).toEqual(['token-invalid', 'the token is not a bearer token']);
   });
@@ -156,7 +159,11 @@ describe('TokenVerifier: key sources', () => {
   it('serves no cached token once the keys it was verified with are due for a refresh', async () => {
     const clock = { now: NOW };
     const options = resolveAuthOptions({ ...issuer.moduleOptions(), jwksCacheMaxAgeInMs: 60_000 });
-    const v = new TokenVerifier(options, fetchedSource(() => NOW - 10_000), () => clock.now);
+    const v = new TokenVerifier(
+      options,
+      fetchedSource(() => NOW - 10_000),
+      () => clock.now,
+    );
     const token = await sign();
     await admit(v, token);
     clock.now = NOW + 49_999;
@@ -166,7 +173,11 @@ describe('TokenVerifier: key sources', () => {
   });
 
   it('caches nothing verified with remote keys before they were ever fetched', async () => {
-    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions()), fetchedSource(() => null), () => NOW);
+    const v = new TokenVerifier(
+      resolveAuthOptions(issuer.moduleOptions()),
+      fetchedSource(() => null),
+      () => NOW,
+    );
     await admit(v, await sign());
     expect(v.cache?.size).toBe(0);
   });
@@ -176,13 +187,23 @@ describe('TokenVerifier: key sources', () => {
     const source = { ...fetchedSource(() => null), warmUp: async () => void warmed.push('single') };
     await new TokenVerifier(resolveAuthOptions(issuer.moduleOptions()), source, () => NOW).warmUp();
     expect(warmed).toEqual(['single']);
-    const several = new TokenVerifier(resolveAuthOptions({ issuers: [issuer.moduleOptions(), { jwks: issuer.jwks, issuer: 'https://b.test' }] }), undefined, () => NOW);
+    const several = new TokenVerifier(
+      resolveAuthOptions({ issuers: [issuer.moduleOptions(), { jwks: issuer.jwks, issuer: 'https://b.test' }] }),
+      undefined,
+      () => NOW,
+    );
     await expect(several.warmUp()).resolves.toBeUndefined();
   });
 
   it('refuses a key source given to a module with several issuers', () => {
     const options = resolveAuthOptions({ issuers: [issuer.moduleOptions()] });
-    expect(() => new TokenVerifier(options, fetchedSource(() => null))).toThrow('nestjs-warden: a module with several issuers builds a key source per issuer');
+    expect(
+      () =>
+        new TokenVerifier(
+          options,
+          fetchedSource(() => null),
+        ),
+    ).toThrow('nestjs-warden: a module with several issuers builds a key source per issuer');
   });
 
   it('drops the cached tokens of an issuer resolveIssuer no longer holds (least recently used), and of every one on close', async () => {

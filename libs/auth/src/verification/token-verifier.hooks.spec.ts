@@ -28,19 +28,35 @@ describe('TokenVerifier extension points', () => {
     const id = await issuer.sign({ token_use: 'id' }, { now: NOW });
     expect(await reasonOf(v.verify(access))).toBe('accepted');
     expect(await reasonOf(v.verify(id))).toBe('token-invalid-type');
-    expect(seen).toEqual([['access', issuer.kid], ['id', issuer.kid]]);
+    expect(seen).toEqual([
+      ['access', issuer.kid],
+      ['id', issuer.kid],
+    ]);
   });
 
   it('an async checkClaims works; a throw is token-invalid; an unknown reason is token-invalid-claims', async () => {
     const token = await issuer.sign({}, { now: NOW });
     expect(await reasonOf(verifier({ checkClaims: async () => 'token-invalid-audience' as const }).verify(token))).toBe('token-invalid-audience');
-    expect(await reasonOf(verifier({ checkClaims: () => { throw new Error('boom'); } }).verify(token))).toBe('token-invalid');
+    expect(
+      await reasonOf(
+        verifier({
+          checkClaims: () => {
+            throw new Error('boom');
+          },
+        }).verify(token),
+      ),
+    ).toBe('token-invalid');
     expect(await reasonOf(verifier({ checkClaims: () => 'nonsense' as never }).verify(token))).toBe('token-invalid-claims');
   });
 
   it('checkClaims never runs for a token that failed the standard checks', async () => {
     let calls = 0;
-    const v = verifier({ checkClaims: () => { calls += 1; return null; } });
+    const v = verifier({
+      checkClaims: () => {
+        calls += 1;
+        return null;
+      },
+    });
     const expired = await issuer.sign({}, { now: NOW - 3_600_000 });
     expect(await reasonOf(v.verify(expired))).toBe('token-expired');
     expect(calls).toBe(0);
@@ -48,7 +64,9 @@ describe('TokenVerifier extension points', () => {
 
   it('authorization attaches type-checked grants to the fields', async () => {
     const token = await issuer.sign({ groups: ['admin', 7] }, { now: NOW });
-    const result = await verifier({ authorization: (c) => ({ roles: (c.groups as unknown[]).filter((g): g is string => typeof g === 'string') }) }).verify(token);
+    const result = await verifier({ authorization: (c) => ({ roles: (c.groups as unknown[]).filter((g): g is string => typeof g === 'string') }) }).verify(
+      token,
+    );
     expect(result.fields?.grants).toEqual({ roles: ['admin'], permissions: [], features: [], plans: [] });
     expect((await verifier({}).verify(token)).fields?.grants).toBeUndefined();
     expect(await reasonOf(verifier({ authorization: (c) => ({ roles: c.groups as string[] }) }).verify(token))).toBe('token-invalid-claims');

@@ -99,7 +99,7 @@ describe('TokenVerifier with several issuers', () => {
     expect((v.recheck(fromB) as Verification).error?.message).toMatch(/expired/);
   });
 
-  it("names the entry of a key source that cannot work (at boot)", () => {
+  it('names the entry of a key source that cannot work (at boot)', () => {
     expect(() => verifier({ issuers: [a.moduleOptions(), b.moduleOptions({ algorithms: ['RS256'] })] })).toThrow(/"issuers\[1\]\.algorithms"/);
   });
 

@@ -38,7 +38,12 @@ describe('TokenVerifier with opaque tokens', () => {
   it('makes the machine verification of the class the prefix names, cached for the synchronous path', async () => {
     const { verifier, calls } = withHook(() => ({ sub: 'mch_billing', exp: EXP, scopes: 'a b', jti: 'mt_id' }));
     const verified = await verifier.verify('mt_abc');
-    expect(verified).toMatchObject({ tokenType: 'm2m_token', header: undefined, fields: null, auth: { tokenType: 'm2m_token', machineId: 'mch_billing', id: 'mt_id', scopes: ['a', 'b'] } });
+    expect(verified).toMatchObject({
+      tokenType: 'm2m_token',
+      header: undefined,
+      fields: null,
+      auth: { tokenType: 'm2m_token', machineId: 'mch_billing', id: 'mt_id', scopes: ['a', 'b'] },
+    });
     expect(Object.isFrozen(verified)).toBe(true);
     expect(verifier.verifyCached('mt_abc')).toBe(verified);
     expect(calls).toEqual(['mt_abc']);

@@ -24,14 +24,14 @@ describe('TokenVerifier: the isRevoked hook fails closed', () => {
     ['a database row', [{ sid: 'sess_1' }]],
     ['a non-empty string', 'yes'],
   ])('any truthy answer refuses: %s', async (_label, answer) => {
-    const v = verifier({ isRevoked: (() => answer) });
+    const v = verifier({ isRevoked: () => answer });
     expect(await reasonOf(v.verify(await issuer.sign({ sid: 'sess_1' }, { now: NOW })))).toBe('token-revoked');
-    const asyncV = verifier({ isRevoked: (async () => answer) });
+    const asyncV = verifier({ isRevoked: async () => answer });
     expect(await reasonOf(asyncV.verify(await issuer.sign({ sid: 'sess_1' }, { now: NOW })))).toBe('token-revoked');
   });
 
   it.each([false, 0, null, undefined, ''])('a falsy answer (%p) accepts', async (answer) => {
-    const v = verifier({ isRevoked: (() => answer) });
+    const v = verifier({ isRevoked: () => answer });
     expect(await reasonOf(v.verify(await issuer.sign({}, { now: NOW })))).toBe('accepted');
   });
 
@@ -65,7 +65,7 @@ describe('TokenVerifier: the isRevoked hook fails closed', () => {
 
   it('a cached token is asked again: verify() and verifyCached() both re-check revocation', async () => {
     let answer: unknown = false;
-    const v = verifier({ isRevoked: (() => answer) });
+    const v = verifier({ isRevoked: () => answer });
     const token = await issuer.sign({ sid: 'sess_cached' }, { now: NOW });
     await v.verify(token);
     await v.verify(token);
@@ -127,7 +127,7 @@ describe('revocation of opaque tokens', () => {
     verifier({ verifyOpaqueToken: () => ({ sub: 'mch_billing', exp: NOW / 1000 + 600, jti: 'mt_id' }), ...extra });
 
   it('the hook fails closed for opaque tokens too: a truthy answer refuses, a throw is 503', async () => {
-    expect(await reasonOf(opaqueVerifier({ isRevoked: (() => 1) }).verify('mt_abc'))).toBe('token-revoked');
+    expect(await reasonOf(opaqueVerifier({ isRevoked: () => 1 }).verify('mt_abc'))).toBe('token-revoked');
     const failing = () => {
       throw new Error('down');
     };
@@ -153,7 +153,9 @@ describe('revocation outages are reported', () => {
       if (mode === 'throw') throw new Error('redis://secret-host down');
       return false;
     };
-    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions({ isRevoked: hook })), undefined, () => NOW, { onRevocationFailure: (m) => reports.push(m) });
+    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions({ isRevoked: hook })), undefined, () => NOW, {
+      onRevocationFailure: (m) => reports.push(m),
+    });
     const token = await issuer.sign({}, { now: NOW });
     for (let i = 0; i < 3; i += 1) expect(await reasonOf(v.verify(token))).toBe('revocation-unavailable');
     expect(reports).toEqual(['the isRevoked hook failed']);
@@ -165,4 +167,3 @@ describe('revocation outages are reported', () => {
     expect(reports.join()).not.toContain('secret-host');
   });
 });
-

@@ -22,8 +22,7 @@ function verifier(extra: AuthModuleOptions = {}, now = NOW): TokenVerifier {
   return new TokenVerifier(resolveAuthOptions({ ...issuer.moduleOptions(), ...extra }), undefined, () => now);
 }
 
-const sign = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) =>
-  issuer.sign({ sid: 'sess_1', ...claims }, { now: NOW, header });
+const sign = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) => issuer.sign({ sid: 'sess_1', ...claims }, { now: NOW, header });
 
 describe('TokenVerifier', () => {
   it('accepts a valid token and returns its claims and typed fields', async () => {
@@ -119,9 +118,7 @@ describe('TokenVerifier', () => {
     });
     it('refuses HS256 signed with the public key as the secret (key confusion)', async () => {
       const pem = new TextEncoder().encode(issuer.publicKeyPem);
-      const token = await new SignJWT({ sub: 'admin', iss: ISS, exp: NOW / 1000 + 60 })
-        .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
-        .sign(pem);
+      const token = await new SignJWT({ sub: 'admin', iss: ISS, exp: NOW / 1000 + 60 }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(pem);
       expect(await reasonOf(verifier().verify(token))).toBe('token-invalid-algorithm');
       expect(await reasonOf(verifier({ jwks: undefined, jwtKey: issuer.publicKeyPem }).verify(token))).toBe('token-invalid-algorithm');
     });
@@ -138,12 +135,14 @@ describe('TokenVerifier', () => {
       const header = Buffer.from(JSON.stringify({ alg, kid: 'k1' })).toString('base64url');
       expect(await reasonOf(verifier().verify(`${header}.${payload}.${signature}`))).toBe('token-invalid-algorithm');
     });
-    it.each([['jku', 'https://evil.test/jwks'], ['x5u', 'https://evil.test/cert'], ['jwk', { kty: 'RSA' }], ['x5c', ['MIIB']]])(
-      'refuses a token carrying a %s header',
-      async (name, value) => {
-        expect(await reasonOf(verifier().verify(await sign({}, { [name]: value })))).toBe('token-invalid');
-      },
-    );
+    it.each([
+      ['jku', 'https://evil.test/jwks'],
+      ['x5u', 'https://evil.test/cert'],
+      ['jwk', { kty: 'RSA' }],
+      ['x5c', ['MIIB']],
+    ])('refuses a token carrying a %s header', async (name, value) => {
+      expect(await reasonOf(verifier().verify(await sign({}, { [name]: value })))).toBe('token-invalid');
+    });
     it.each([[0], [null], [{}]])('refuses kid %j', async (kid) => {
       expect(await reasonOf(verifier().verify(await sign({}, { kid })))).toBe('token-invalid');
     });

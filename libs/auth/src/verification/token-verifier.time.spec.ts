@@ -74,9 +74,7 @@ describe.each([0, 1500, 5000])('time boundaries exact to the millisecond, clockS
 describe.each([0, 1500])('opaque tokens: exp exact to the millisecond, clockSkewInMs %i', (skew) => {
   it('accepted at exp + skew - 1 ms, refused at exp + skew + 1 ms', async () => {
     const at = (ms: number) =>
-      reasonOf(
-        verifierAt({ now: ms }, { clockSkewInMs: skew, verifyOpaqueToken: () => ({ sub: 'mch_1', exp: T, iat: T - 60 }) }).verify('mt_abc'),
-      );
+      reasonOf(verifierAt({ now: ms }, { clockSkewInMs: skew, verifyOpaqueToken: () => ({ sub: 'mch_1', exp: T, iat: T - 60 }) }).verify('mt_abc'));
     expect(await at(T * 1000 + skew - 1)).toBe('accepted');
     expect(await at(T * 1000 + skew + 1)).toBe('token-expired');
   });

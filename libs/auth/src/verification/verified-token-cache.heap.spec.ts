@@ -39,29 +39,33 @@ function settledHeap(): number {
 }
 
 describe('cache.maxBytes against the real heap', () => {
-  it.each(Object.keys(SHAPES))('claims of %s: heap growth of a full cache stays within 1.5x maxBytes', async (shape) => {
-    const claims = SHAPES[shape];
-    const options = resolveAuthOptions({ secret: SECRET, issuer: ISS, cache: { maxEntries: 1_000_000, maxBytes: MAX_BYTES } });
-    const verifier = new TokenVerifier(options, undefined, () => NOW * 1000);
-    // Warm up code paths and shared hidden classes, then start from an empty cache.
-    for (let i = -20; i < 0; i++) {
-      const token = await sign(i, claims(i));
-      await verifier.verify(token);
-      await verifier.verify(token);
-    }
-    verifier.cache?.clear();
-    const before = settledHeap();
-    // Far more than fits: tokens are made and dropped here, so only the cache holds them.
-    let evicted = false;
-    for (let i = 0; i < 3000 && !evicted; i++) {
-      const token = await sign(i, claims(i));
-      await verifier.verify(token);
-      await verifier.verify(token);
-      evicted = (verifier.cache?.size ?? 0) < i + 1;
-    }
-    const growth = settledHeap() - before;
-    expect(evicted).toBe(true);
-    expect(verifier.cache?.bytes).toBeLessThanOrEqual(MAX_BYTES);
-    expect(growth / MAX_BYTES).toBeLessThanOrEqual(1.5);
-  }, 120_000);
+  it.each(Object.keys(SHAPES))(
+    'claims of %s: heap growth of a full cache stays within 1.5x maxBytes',
+    async (shape) => {
+      const claims = SHAPES[shape];
+      const options = resolveAuthOptions({ secret: SECRET, issuer: ISS, cache: { maxEntries: 1_000_000, maxBytes: MAX_BYTES } });
+      const verifier = new TokenVerifier(options, undefined, () => NOW * 1000);
+      // Warm up code paths and shared hidden classes, then start from an empty cache.
+      for (let i = -20; i < 0; i++) {
+        const token = await sign(i, claims(i));
+        await verifier.verify(token);
+        await verifier.verify(token);
+      }
+      verifier.cache?.clear();
+      const before = settledHeap();
+      // Far more than fits: tokens are made and dropped here, so only the cache holds them.
+      let evicted = false;
+      for (let i = 0; i < 3000 && !evicted; i++) {
+        const token = await sign(i, claims(i));
+        await verifier.verify(token);
+        await verifier.verify(token);
+        evicted = (verifier.cache?.size ?? 0) < i + 1;
+      }
+      const growth = settledHeap() - before;
+      expect(evicted).toBe(true);
+      expect(verifier.cache?.bytes).toBeLessThanOrEqual(MAX_BYTES);
+      expect(growth / MAX_BYTES).toBeLessThanOrEqual(1.5);
+    },
+    120_000,
+  );
 });

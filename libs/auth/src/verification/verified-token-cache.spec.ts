@@ -18,10 +18,7 @@ let k2: TestIssuer;
 const thumbprints: Record<string, string> = {};
 
 beforeAll(async () => {
-  [k1, k2] = await Promise.all([
-    createTestIssuer({ issuer: ISS, kid: 'k1', alg: 'ES256' }),
-    createTestIssuer({ issuer: ISS, kid: 'k2', alg: 'ES256' }),
-  ]);
+  [k1, k2] = await Promise.all([createTestIssuer({ issuer: ISS, kid: 'k1', alg: 'ES256' }), createTestIssuer({ issuer: ISS, kid: 'k2', alg: 'ES256' })]);
   for (const issuer of [k1, k2]) thumbprints[issuer.kid] = await calculateJwkThumbprint(issuer.publicJwk);
 });
 

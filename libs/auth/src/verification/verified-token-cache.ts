@@ -67,12 +67,7 @@ const ENTRY_OVERHEAD_BYTES = 600;
  * covers the typed fields: their strings are the claims' own). Errs on the high side, so `maxBytes` bounds the real heap.
  */
 export function estimateEntryBytes(verified: CachedVerification): number {
-  return (
-    ENTRY_OVERHEAD_BYTES +
-    estimateHeapBytes(verified.token) +
-    estimateHeapBytes(verified.claims) +
-    estimateHeapBytes(verified.header)
-  );
+  return ENTRY_OVERHEAD_BYTES + estimateHeapBytes(verified.token) + estimateHeapBytes(verified.claims) + estimateHeapBytes(verified.header);
 }
 
 /**

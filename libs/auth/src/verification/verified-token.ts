@@ -41,13 +41,7 @@ export interface VerifiedToken {
  * way of verifying a token. Throws {@link AuthError} for claims of the wrong type; synchronous.
  * `claims` are frozen in place; the issuer entry is not.
  */
-export function buildVerifiedToken(
-  issuer: IssuerConfig,
-  token: string,
-  tokenType: TokenType,
-  claims: JWTPayload,
-  header?: JWTHeaderParameters,
-): VerifiedToken {
+export function buildVerifiedToken(issuer: IssuerConfig, token: string, tokenType: TokenType, claims: JWTPayload, header?: JWTHeaderParameters): VerifiedToken {
   const grants = issuer.authorization ? readGrants(issuer.authorization, claims) : undefined;
   const binding = tokenBindingOf(claims);
   if (tokenType !== 'session_token') {

@@ -50,7 +50,13 @@ export type ResolvedClerkWebhooksOptions = Required<Omit<ClerkWebhooksOptions, '
 /** Checks the options at boot; throws {@link AuthConfigError} naming the option. */
 export function resolveClerkWebhooksOptions(options: ClerkWebhooksOptions): ResolvedClerkWebhooksOptions {
   if (!options || typeof options !== 'object') throw new AuthConfigError('ClerkWebhooksModule', 'expected { signingSecret }');
-  const { signingSecret, toleranceInSeconds = MAX_TOLERANCE_SECONDS, revocation, issuer, maxRememberedDeliveries = DEFAULT_MAX_REMEMBERED_DELIVERIES } = options;
+  const {
+    signingSecret,
+    toleranceInSeconds = MAX_TOLERANCE_SECONDS,
+    revocation,
+    issuer,
+    maxRememberedDeliveries = DEFAULT_MAX_REMEMBERED_DELIVERIES,
+  } = options;
   if (typeof signingSecret !== 'string' || !/^whsec_[A-Za-z0-9+/=]{8,}$/.test(signingSecret)) {
     throw new AuthConfigError('signingSecret', 'expected the endpoint signing secret from the Clerk dashboard (whsec_...)');
   }

@@ -22,7 +22,13 @@ import { clerkEventOf, ClerkWebhookGuard } from './clerk-webhook.guard.js';
  * }
  */
 export function ClerkWebhook(): MethodDecorator {
-  return applyDecorators(OptionalAuth(), SetMetadata(AUTH_GUARD_NOT_NEEDED_METADATA, true), UseGuards(ClerkWebhookGuard), UseInterceptors(ClerkWebhookDeliveryInterceptor), HttpCode(200));
+  return applyDecorators(
+    OptionalAuth(),
+    SetMetadata(AUTH_GUARD_NOT_NEEDED_METADATA, true),
+    UseGuards(ClerkWebhookGuard),
+    UseInterceptors(ClerkWebhookDeliveryInterceptor),
+    HttpCode(200),
+  );
 }
 
 /** The verified Clerk event of a `@ClerkWebhook()` handler. */

@@ -1,10 +1,5 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
-import {
-  CLERK_WEBHOOKS_OPTIONS,
-  resolveClerkWebhooksOptions,
-  type ClerkWebhooksOptions,
-  type ResolvedClerkWebhooksOptions,
-} from './clerk-webhook-options.js';
+import { CLERK_WEBHOOKS_OPTIONS, resolveClerkWebhooksOptions, type ClerkWebhooksOptions, type ResolvedClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { CLERK_WEBHOOK_DELIVERIES, ClerkWebhookDeliveryInterceptor, DeliveryLog } from './clerk-webhook-deliveries.js';
 import { CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard } from './clerk-webhook.guard.js';
 import { createSignatureCheck } from './webhook-signature.js';

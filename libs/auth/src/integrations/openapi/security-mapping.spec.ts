@@ -72,10 +72,10 @@ describe('operationSecurity', () => {
     };
     expect(describe503({ isRevoked: () => false })).toBe('Service Unavailable: whether the token is revoked could not be checked; retry later');
     expect(describe503({}, { jwksUrl: 'https://issuer.example/.well-known/jwks.json', issuer: 'https://issuer.example' })).toBe(
-      'Service Unavailable: the issuer\'s keys could not be fetched; retry later',
+      "Service Unavailable: the issuer's keys could not be fetched; retry later",
     );
-    expect(describe503({ introspection: { url: 'https://issuer.example/introspect', clientId: 'api', clientSecret: 'a-secret' }, isRevoked: () => false })).toBe(
-      'Service Unavailable: the introspection endpoint could not be reached, or whether the token is revoked could not be checked; retry later',
-    );
+    expect(
+      describe503({ introspection: { url: 'https://issuer.example/introspect', clientId: 'api', clientSecret: 'a-secret' }, isRevoked: () => false }),
+    ).toBe('Service Unavailable: the introspection endpoint could not be reached, or whether the token is revoked could not be checked; retry later');
   });
 });

@@ -67,7 +67,10 @@ export function operationSecurity(
     const needs = [...checks.map(([k, v]) => `${k} "${String(v)}"`), ...scopes.map((s) => `scope "${s}"`)];
     // What the guard sends with a 403 (RFC 6750 section 3.1): insufficient_scope, and the scopes the route needs.
     const scopeParameter = scopes.length > 0 ? `, scope="${scopes.join(' ')}"` : '';
-    responses['403'] ??= { description: `Forbidden: signed in without ${needs.join(' and ')}`, headers: challenge(`${realm}, error="insufficient_scope"${scopeParameter}`) };
+    responses['403'] ??= {
+      description: `Forbidden: signed in without ${needs.join(' and ')}`,
+      headers: challenge(`${realm}, error="insufficient_scope"${scopeParameter}`),
+    };
   }
   const unavailable = unavailableParts(options);
   if (unavailable.length > 0) {
@@ -105,7 +108,8 @@ function unavailableParts(options: ResolvedAuthOptions): string[] {
   const { issuers } = options;
   const parts: string[] = [];
   if (issuers.resolve !== undefined) parts.push('the issuer could not be looked up');
-  const remoteKeys = issuers.resolve !== undefined || issuers.entries.some((entry) => entry.jwksUrl !== undefined || (!entry.jwks && !entry.jwtKey && !entry.secret));
+  const remoteKeys =
+    issuers.resolve !== undefined || issuers.entries.some((entry) => entry.jwksUrl !== undefined || (!entry.jwks && !entry.jwtKey && !entry.secret));
   if (remoteKeys) parts.push("the issuer's keys could not be fetched");
   if (options.opaque?.introspection) parts.push('the introspection endpoint could not be reached');
   if (options.opaque?.verify) parts.push('the opaque token could not be checked (verifyOpaqueToken)');
