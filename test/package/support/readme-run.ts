@@ -27,6 +27,8 @@ function startDevIssuer(dir: string): Promise<{ child: ChildProcess; url: string
       cwd: dir,
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: npx does not pass a SIGTERM on to the issuer it started, so the group is stopped.
+      detached: true,
     });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`dev-issuer did not start:\n${out}`)), 30_000);
@@ -67,6 +69,24 @@ export async function runReadmeSession(root: string, dir: string): Promise<void>
       await app.stop();
     }
   } finally {
-    issuer.child.kill('SIGTERM');
+    await stopGroup(issuer.child);
   }
+}
+
+/** Stops a detached child and everything it started; resolves once it exited (or after 10 s). */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+  await exited;
 }
