@@ -60,6 +60,8 @@ const config = {
     'libs/auth/src/verification/token-class.ts',
     'libs/auth/src/verification/token-header.ts',
     'libs/auth/src/verification/token-verifier.ts',
+    'libs/auth/src/verification/revocation-gate.ts',
+    'libs/auth/src/verification/recheck-verification.ts',
     'libs/auth/src/verification/verified-token-cache.ts',
     'libs/auth/src/verification/verified-token.ts',
     'libs/auth/src/config/resolve-auth-options.ts',
