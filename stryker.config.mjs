@@ -64,6 +64,7 @@ const config = {
     'libs/auth/src/verification/recheck-verification.ts',
     'libs/auth/src/verification/verified-token-cache.ts',
     'libs/auth/src/verification/verified-token.ts',
+    'libs/auth/src/verification/verification.ts',
     'libs/auth/src/config/resolve-auth-options.ts',
     'libs/auth/src/config/resolve-issuer-config.ts',
     'libs/auth/src/config/option-checks.ts',
