@@ -100,6 +100,12 @@ const config = {
     'libs/auth/src/revocation/redis-revoke-script.ts',
     'libs/auth/src/auth-object/has-authorization.ts',
     'libs/auth/src/auth-object/auth-result.ts',
+    'libs/auth/src/policy/decide.ts',
+    'libs/auth/src/policy/admit.ts',
+    'libs/auth/src/policy/denials.ts',
+    'libs/auth/src/policy/signed-in-denial.ts',
+    'libs/auth/src/policy/challenges.ts',
+    'libs/auth/src/policy/route-policy.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
