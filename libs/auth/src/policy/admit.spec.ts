@@ -3,12 +3,14 @@ import { AuthError } from '../auth.errors.js';
 import { signedInAuthObject } from '../auth-object/auth-object.js';
 import type { AnyAuthObject } from '../auth-object/auth-result.js';
 import { readSessionFields } from '../auth-object/claims.js';
-import { machineAuthObject } from '../auth-object/machine-auth-object.js';
-import type { AcceptsToken } from '../verification/token-class.js';
-import { asVerification, signedOutVerification, type Verification } from '../verification/verification.js';
+import { machineAuthObject, signedOutMachineAuthObject } from '../auth-object/machine-auth-object.js';
+import type { IssuerConfig } from '../config/resolved-options.js';
+import type { AcceptsToken, TokenType } from '../verification/token-class.js';
+import { buildVerifiedToken } from '../verification/verified-token.js';
+import { asVerification, signedOutVerification, verifiedVerification, type Verification } from '../verification/verification.js';
 import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { clerk } from '../presets/clerk.preset.js';
-import { admit } from './admit.js';
+import { admit, type Admission } from './admit.js';
 
 const sessionClaims = { sub: 'user_1', sid: 'sess_1' };
 
@@ -92,5 +94,104 @@ describe("admit: Clerk's cookie rules (__client_uat)", () => {
   it('leaves header tokens and issuers without the rules alone', () => {
     expect(reason({ ...session, clientUat: 5000 })).toBe('signed in');
     expect(reason({ ...cookie(session, 5000), issuer: { ...clerkIssuer, clerkCookies: undefined } })).toBe('signed in');
+  });
+});
+
+describe('admit: the rules of the token issuer, the route and the module', () => {
+  const JKT = 'a'.repeat(43);
+  const X5T = 'b'.repeat(43);
+  let issuer: IssuerConfig;
+  beforeEach(() => {
+    issuer = resolveAuthOptions({ issuer: 'https://a.example.com', secret: 'a-shared-secret-of-at-least-32-bytes!!' }).issuers.entries[0];
+  });
+  /** A token of `type` verified by `from`, found in the token header. */
+  const token = (from: IssuerConfig, claims: Record<string, unknown> = {}, type: TokenType = 'session_token'): Verification =>
+    verifiedVerification(buildVerifiedToken(from, 't', type, { iss: 'https://a.example.com', sub: 'user_1', sid: 'sess_1', ...claims }), 'header', false);
+  const reason = (v: Verification, route: Admission = {}, fallback: AcceptsToken = 'session_token') => admit(v, route, fallback).error?.reason ?? 'signed in';
+
+  it("the classes accepted: the route's, else the token issuer's, else the module's", () => {
+    const m2m = token({ ...issuer, acceptsToken: ['m2m_token'] }, {}, 'm2m_token');
+    expect(reason(m2m, {}, 'session_token')).toBe('signed in');
+    expect(reason(m2m, { acceptsToken: 'session_token' }, 'any')).toBe('token-type-not-accepted');
+    expect(reason(token(issuer, {}, 'm2m_token'), {}, 'm2m_token')).toBe('token-type-not-accepted');
+    const unknownIssuer = verified(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't'));
+    expect(reason(unknownIssuer, {}, 'm2m_token')).toBe('signed in');
+    expect(reason(unknownIssuer, {}, 'session_token')).toBe('token-type-not-accepted');
+  });
+
+  it('a signed-out request on a route of one machine class: the same result when it is of that class already', () => {
+    const error = new AuthError('token-expired');
+    const out = asVerification({ auth: signedOutMachineAuthObject('api_key', error, true), error, tokenPresent: true }, 't', 'header');
+    expect(accepted(out, 'api_key')).toBe(out);
+    const asM2m = accepted(out, 'm2m_token');
+    expect([asM2m.auth.tokenType, asM2m.error, asM2m.tokenPresent]).toEqual(['m2m_token', error, true]);
+  });
+
+  it("a session's azp must be one of its issuer's authorizedParties; machine tokens are not asked", () => {
+    const strict = { ...issuer, authorizedParties: ['https://app.example.com'] };
+    expect(reason(token(strict, { azp: 'https://app.example.com' }))).toBe('signed in');
+    expect(reason(token(strict, { azp: 'https://evil.example.com' }))).toBe('token-invalid-authorized-party');
+    expect(reason(token(strict))).toBe('token-invalid-authorized-party');
+    expect(reason(token(issuer, { azp: 'https://evil.example.com' }))).toBe('signed in');
+    expect(reason(token(strict, { azp: 'https://evil.example.com' }, 'm2m_token'), { acceptsToken: 'm2m_token' })).toBe('signed in');
+    const foreign = {
+      ...asVerification({ auth: { isAuthenticated: true, userId: 'svc' }, error: null, tokenPresent: true } as never, 't', 'header'),
+      issuer: strict,
+    };
+    expect(reason(foreign)).toBe('token-invalid-authorized-party');
+  });
+
+  it('a route naming issuers takes only tokens of those', () => {
+    expect(reason(token(issuer), { issuer: ['https://a.example.com'] })).toBe('signed in');
+    expect(reason(token(issuer), { issuer: ['https://b.example.com'] })).toBe('token-invalid-issuer');
+  });
+
+  it('a pending session is signed out unless its issuer treats pending as signed in; no issuer known: signed out', () => {
+    const pending = { sts: 'pending' };
+    expect(token(issuer, pending).auth).toMatchObject({ sessionStatus: 'pending' });
+    expect(reason(token(issuer, pending))).toBe('session-pending');
+    expect(reason(token({ ...issuer, treatPendingAsSignedOut: false }, pending))).toBe('signed in');
+    expect(reason({ ...token(issuer, pending), issuer: null })).toBe('session-pending');
+    expect(reason(token(issuer, { sts: 'active' }))).toBe('signed in');
+    const machine = asVerification(
+      { auth: { isAuthenticated: true, tokenType: 'm2m_token', sessionStatus: 'pending' }, error: null, tokenPresent: true } as never,
+      't',
+      'header',
+    );
+    expect(reason(machine, { acceptsToken: 'm2m_token' })).toBe('signed in');
+  });
+
+  it("DPoP: the route's mode, else the token issuer's, else off", () => {
+    const bound = token(issuer, { cnf: { jkt: JKT } });
+    const bearer = token(issuer);
+    expect(reason(bound)).toBe('dpop-not-allowed');
+    expect(reason(bound, { dpop: 'allowed' })).toBe('signed in');
+    expect(reason(bound, { dpop: 'required' })).toBe('signed in');
+    expect(reason(bearer, { dpop: 'required' })).toBe('dpop-required');
+    expect(reason(bearer, { dpop: 'allowed' })).toBe('signed in');
+    expect(reason(token({ ...issuer, dpop: 'required' }))).toBe('dpop-required');
+    expect(reason(token({ ...issuer, dpop: 'required' }), { dpop: 'off' })).toBe('signed in');
+    expect(reason({ ...bound, issuer: null })).toBe('dpop-not-allowed');
+  });
+
+  it("mTLS: the route's mode, else the token issuer's, else off; a DPoP binding naming a certificate counts", () => {
+    const bound = token(issuer, { cnf: { 'x5t#S256': X5T } });
+    const bearer = token(issuer);
+    expect(reason(bound)).toBe('mtls-not-allowed');
+    expect(reason(bound, { mtls: 'allowed' })).toBe('signed in');
+    expect(reason(bound, { mtls: 'required' })).toBe('signed in');
+    expect(reason(bearer, { mtls: 'required' })).toBe('mtls-required');
+    expect(reason(bearer, { mtls: 'allowed' })).toBe('signed in');
+    expect(reason(token({ ...issuer, mtls: 'required' }))).toBe('mtls-required');
+    expect(reason(token({ ...issuer, mtls: 'allowed' }, { cnf: { 'x5t#S256': X5T } }))).toBe('signed in');
+    expect(reason({ ...bound, issuer: null })).toBe('mtls-not-allowed');
+    const both = token(issuer, { cnf: { jkt: JKT, 'x5t#S256': X5T } });
+    expect(reason(both, { dpop: 'allowed' })).toBe('mtls-not-allowed');
+    expect(reason(both, { dpop: 'allowed', mtls: 'required' })).toBe('signed in');
+  });
+
+  it('a refusal keeps the token present and, on a route of one machine class, that class', () => {
+    const out = admit(token(issuer, {}, 'api_key'), { acceptsToken: 'api_key', issuer: ['https://b.example.com'] }, 'session_token');
+    expect([out.auth.isAuthenticated, out.auth.tokenType, out.tokenPresent, out.error?.reason]).toEqual([false, 'api_key', true, 'token-invalid-issuer']);
   });
 });

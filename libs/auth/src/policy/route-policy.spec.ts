@@ -48,4 +48,78 @@ describe('routePolicy', () => {
   ])('refuses %s when the decorator is applied', (_name, mode, options, message) => {
     expect(() => routePolicy(mode as 'required' | 'optional', options as never)).toThrow(message);
   });
+
+  it('a predicate on @RequireAuth() is stored as it is; @OptionalAuth() takes none', () => {
+    const predicate = () => true;
+    expect(routePolicy('required', predicate)).toEqual({ mode: 'required', predicate });
+    expect(routePolicy('required', predicate).predicate).toBe(predicate);
+    expect(() => routePolicy('optional', predicate as never)).toThrow('nestjs-warden: @OptionalAuth() takes an options object');
+  });
+
+  it('@OptionalAuth() without options, or with an empty object, stores the mode alone', () => {
+    expect(routePolicy('optional', undefined)).toEqual({ mode: 'optional' });
+    expect(routePolicy('optional', {})).toEqual({ mode: 'optional' });
+  });
+
+  it.each([null, ['role'], 42])('refuses %p as options, naming the decorator', (options) => {
+    expect(() => routePolicy('required', options as never)).toThrow('nestjs-warden: @RequireAuth() takes an options object');
+  });
+
+  it('names every key the decorator takes, and at most 32 characters of the unknown one', () => {
+    expect(() => routePolicy('required', { ['k'.repeat(40)]: 1 })).toThrow(
+      `nestjs-warden: @RequireAuth() takes { role | permission | feature | plan | scope | scopes | reverification | acr | maxAgeSeconds | acceptsToken | issuer | dpop | mtls }, got "${'k'.repeat(32)}"`,
+    );
+    expect(() => routePolicy('optional', { role: 'admin' })).toThrow(
+      'nestjs-warden: @OptionalAuth() takes { acceptsToken | issuer | dpop | mtls }, got "role"',
+    );
+    expect(() => routePolicy('required', {})).toThrow(
+      'nestjs-warden: @RequireAuth() takes { role | permission | feature | plan | scope | scopes | reverification | acr | maxAgeSeconds | acceptsToken | issuer | dpop | mtls }, got an empty object',
+    );
+  });
+
+  it('names the decorator and the option in the other messages', () => {
+    expect(() => routePolicy('optional', { dpop: 'on' } as never)).toThrow("nestjs-warden: @OptionalAuth() { dpop } must be 'off', 'allowed' or 'required'");
+    expect(() => routePolicy('required', { mtls: 'on' } as never)).toThrow("nestjs-warden: @RequireAuth() { mtls } must be 'off', 'allowed' or 'required'");
+    expect(() => routePolicy('optional', { acceptsToken: 'id_token' } as never)).toThrow('nestjs-warden: @OptionalAuth() acceptsToken');
+    expect(() => routePolicy('required', { permission: 5 } as never)).toThrow('nestjs-warden: @RequireAuth() { permission } must be a non-empty string');
+    expect(() => routePolicy('required', { feature: '' })).toThrow('nestjs-warden: @RequireAuth() { feature } must be a non-empty string');
+    expect(() => routePolicy('required', { plan: '' })).toThrow('nestjs-warden: @RequireAuth() { plan } must be a non-empty string');
+    expect(() => routePolicy('required', { scopes: [] })).toThrow('nestjs-warden: @RequireAuth() { scopes } must be a non-empty list of scopes');
+    expect(() => routePolicy('required', { scope: 'a"b' })).toThrow(
+      'nestjs-warden: @RequireAuth() { scope, scopes } must be OAuth scope tokens (printable ASCII, no space, quote or backslash)',
+    );
+  });
+
+  it('stores a reverification requirement (a preset resolved), and refuses one Clerk would not take', () => {
+    expect(routePolicy('required', { reverification: 'strict' })).toEqual({ mode: 'required', reverification: { level: 'second_factor', afterMinutes: 10 } });
+    expect(routePolicy('required', { reverification: { level: 'first_factor', afterMinutes: 30 } })).toEqual({
+      mode: 'required',
+      reverification: { level: 'first_factor', afterMinutes: 30 },
+    });
+    for (const bad of ['strictest', { level: 'first_factor', afterMinutes: 0 }]) {
+      expect(() => routePolicy('required', { reverification: bad as never })).toThrow(
+        "nestjs-warden: @RequireAuth() { reverification } must be 'strict_mfa', 'strict', 'moderate', 'lax' or { level, afterMinutes > 0 }",
+      );
+    }
+  });
+
+  it('stores a step-up requirement from acr, maxAgeSeconds or both', () => {
+    expect(routePolicy('required', { acr: ['mfa'] })).toEqual({ mode: 'required', stepUp: { acr: ['mfa'] } });
+    expect(routePolicy('required', { maxAgeSeconds: 0 })).toEqual({ mode: 'required', stepUp: { maxAgeSeconds: 0 } });
+    expect(routePolicy('required', { acr: ['mfa'], maxAgeSeconds: 60, role: 'admin' })).toEqual({
+      mode: 'required',
+      stepUp: { acr: ['mfa'], maxAgeSeconds: 60 },
+      check: { role: 'admin' },
+    });
+    expect(() => routePolicy('required', { maxAgeSeconds: -1 })).toThrow(/maxAgeSeconds/);
+  });
+
+  it('keeps a copy of the scopes asked, and the challenge scopes without repeats', () => {
+    const scopes = ['b:write', 'b:write'];
+    const policy = routePolicy('required', { scopes });
+    expect(policy.check).toEqual({ scopes: ['b:write', 'b:write'] });
+    expect(policy.check?.scopes).not.toBe(scopes);
+    expect(policy.scopes).toEqual(['b:write']);
+    expect(routePolicy('required', { permission: 'org:a:read' })).toStrictEqual({ mode: 'required', check: { permission: 'org:a:read' } });
+  });
 });

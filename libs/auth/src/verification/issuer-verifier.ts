@@ -100,7 +100,6 @@ export function jwtClaimRules(
     requiredClaims: options.requiredClaims,
     // Wider than the skew: jose rounds to seconds; checkTimeWindow draws the exact boundaries.
     clockTolerance: joseClockTolerance(options.clockSkewInMs),
-    // Stryker disable next-line ArithmeticOperator: a backstop; checkTimeWindow refuses a token older than maxTokenAgeInMs exactly, with the same reason.
     maxTokenAge: options.maxTokenAgeInMs === undefined ? undefined : options.maxTokenAgeInMs / 1000,
   };
 }

@@ -91,6 +91,25 @@ describe('TokenVerifier with a revocation store', () => {
     expect(await reasonOf(v.verify(token))).toBe('token-revoked');
   });
 
+  it('a revoked JWT is forgotten by the cache at once: verifyCached answers undefined after the refusal', async () => {
+    const store = memoryRevocationStore({ clock: () => NOW });
+    const v = verifier({ revocation: store });
+    const token = await issuer.sign({ sid: 'sess_forgotten' }, { now: NOW });
+    await v.verify(token);
+    await v.verify(token); // admitted to the cache on the second verification
+    expect(v.verifyCached(token)?.claims.sid).toBe('sess_forgotten');
+    await store.revoke({ sid: 'sess_forgotten' });
+    expect(() => v.verifyCached(token)).toThrow(expect.objectContaining({ reason: 'token-revoked' }));
+    expect(v.verifyCached(token)).toBeUndefined(); // forgotten
+  });
+
+  it('without a cache (cache: false), a revoked token is token-revoked all the same', async () => {
+    const store = memoryRevocationStore({ clock: () => NOW });
+    await store.revoke({ sid: 'sess_uncached' });
+    const v = verifier({ revocation: store, cache: false });
+    expect(await reasonOf(v.verify(await issuer.sign({ sid: 'sess_uncached' }, { now: NOW })))).toBe('token-revoked');
+  });
+
   it('a store that cannot answer is revocation-unavailable with the store retry hint', async () => {
     const store = {
       revoke: async () => undefined,

@@ -71,6 +71,15 @@ describe.each([0, 1500, 5000])('time boundaries exact to the millisecond, clockS
   });
 });
 
+describe("maxTokenAgeInMs in jose's own check (seconds)", () => {
+  it("a token far older than maxTokenAgeInMs, and expired by less than jose's whole-second tolerance, is token-too-old", async () => {
+    // jose compares whole seconds with a tolerance one second wider than the skew: at exp + 500 ms its exp check
+    // still passes, and its age check (maxTokenAge in seconds) refuses first, before the exact window says expired.
+    const token = await issuer.sign({ iat: T - 100, nbf: T - 100, exp: T });
+    expect(await at(T * 1000 + 500, token, { clockSkewInMs: 0, maxTokenAgeInMs: 10_000 })).toBe('token-too-old');
+  });
+});
+
 describe.each([0, 1500])('opaque tokens: exp exact to the millisecond, clockSkewInMs %i', (skew) => {
   it('accepted at exp + skew - 1 ms, refused at exp + skew + 1 ms', async () => {
     const at = (ms: number) =>
