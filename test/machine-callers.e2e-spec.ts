@@ -5,7 +5,8 @@ import { clerkM2MClaims, clerkOAuthClaims, clerkSessionClaims, createTestIssuer,
 import request from 'supertest';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 
-// Every block of docs/machine-callers.md marked `<!-- example: name -->` is the region of that name here.
+// The behaviour docs/machine-callers.md describes, on both adapters; the page's own files are compiled
+// and run by test/docs-apps.e2e-spec.ts.
 
 @Controller('invoices')
 export class InvoicesController {

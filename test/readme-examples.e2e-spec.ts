@@ -14,8 +14,8 @@ import { io } from 'socket.io-client';
 import request from 'supertest';
 import WebSocket from 'ws';
 
-// Every documentation block marked `<!-- example: name -->` is the text of the region of the same
-// name (here or in another test), so the docs show exactly what the tests run: test/docs.e2e-spec.ts.
+// The transports the README and docs/platforms.md describe (GraphQL, WebSockets, microservices), run
+// here against the library; the docs' own files are compiled and run by test/docs-apps.e2e-spec.ts.
 
 @Resolver()
 export class InvoicesResolver {
