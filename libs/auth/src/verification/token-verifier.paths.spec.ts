@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuthError } from '../auth.errors.js';
+import { AuthError, AuthErrorReason } from '../auth.errors.js';
 import { type AuthModuleOptions } from '../config/auth-options.js';
 import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestDecryptionKey, createTestIssuer, encryptToken, type TestDecryptionKey, type TestIssuer } from '../testing/index.js';
+import type { KeySource } from './key-sources.js';
 import { closedPort, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
 import { reasonOf } from './reason-of.spec-support.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -180,6 +181,24 @@ describe('TokenVerifier: remote keys', () => {
       caught = error;
     }
     expect(caught).toMatchObject({ reason: 'keys-unavailable', retryAfterSeconds: 7 });
+  });
+
+  it('a key source that gives its own retry hint keeps it', async () => {
+    const source: KeySource = {
+      kind: 'jwksUrl',
+      algorithms: ['ES256'],
+      key: () => {
+        throw new AuthError(AuthErrorReason.KeysUnavailable, 'the key service is down', 42);
+      },
+    };
+    const v = new TokenVerifier(resolveAuthOptions(issuer.moduleOptions({ jwksCooldownInMs: 7000 })), source, () => NOW);
+    let caught: unknown;
+    try {
+      await v.verify(await sign());
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ reason: 'keys-unavailable', retryAfterSeconds: 42 });
   });
 
   it('other refusals carry no retry hint', async () => {
