@@ -190,6 +190,22 @@ describe('admit: the rules of the token issuer, the route and the module', () =>
     expect(reason(both, { dpop: 'allowed', mtls: 'required' })).toBe('signed in');
   });
 
+  it('each refusal says what was refused in its message', () => {
+    const clerkIssuer = { ...issuer, clerkCookies: resolveAuthOptions(clerk({ frontendApi: 'clerk.example.com' })).issuers.entries[0].clerkCookies };
+    const fromCookie = (v: Verification, clientUat: number): Verification => ({ ...v, source: 'cookie', clientUat });
+    const message = (v: Verification, route: Admission = {}) => admit(v, route, 'session_token').error?.message;
+    expect(message(token({ ...issuer, authorizedParties: ['https://app.example.com'] }))).toBe('the token azp is not an authorized party');
+    expect(message(token(issuer), { acceptsToken: 'm2m_token' })).toBe('the route does not accept this class of token');
+    expect(message(fromCookie(token(clerkIssuer, { iat: 1000 }), 0))).toBe('the client is signed out (__client_uat)');
+    expect(message(fromCookie(token(clerkIssuer, { iat: 1000 }), 1001))).toBe('the session cookie is older than the last sign-in or sign-out');
+    expect(message(token(issuer), { issuer: ['https://b.example.com'] })).toBe('the route does not accept tokens of this issuer');
+    expect(message(token(issuer, { sts: 'pending' }))).toBe('the session is pending');
+    expect(message(token(issuer), { dpop: 'required' })).toBe('the route accepts DPoP-bound tokens only');
+    expect(message(token(issuer, { cnf: { jkt: JKT } }))).toBe('the route does not take DPoP');
+    expect(message(token(issuer), { mtls: 'required' })).toBe('the route accepts mTLS-bound tokens only');
+    expect(message(token(issuer, { cnf: { 'x5t#S256': X5T } }))).toBe('the route does not take mTLS-bound tokens');
+  });
+
   it('a refusal keeps the token present and, on a route of one machine class, that class', () => {
     const out = admit(token(issuer, {}, 'api_key'), { acceptsToken: 'api_key', issuer: ['https://b.example.com'] }, 'session_token');
     expect([out.auth.isAuthenticated, out.auth.tokenType, out.tokenPresent, out.error?.reason]).toEqual([false, 'api_key', true, 'token-invalid-issuer']);

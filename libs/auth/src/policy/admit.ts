@@ -63,6 +63,7 @@ function refusal(v: Verification, accepts: AcceptsToken, issuers: readonly strin
   if (!isTokenTypeAccepted(type, accepts) || (v.source === 'cookie' && type !== 'session_token')) {
     return new AuthError(AuthErrorReason.TokenTypeNotAccepted, 'the route does not accept this class of token');
   }
+  // Stryker disable next-line ConditionalExpression: a machine token here came from the header (one from the cookie was refused just above), and clientUatRefusal answers only for the session cookie
   const signedOutByClient = type === 'session_token' ? clientUatRefusal(v) : undefined;
   if (signedOutByClient) return signedOutByClient;
   if (issuers && !issuers.includes((auth as { issuer?: unknown }).issuer as string)) {

@@ -31,8 +31,10 @@ const SAFE_DETAIL = /^[\x20-\x7E]{1,160}$/;
  */
 export function unauthorizedDenial(error: AuthError | null, realm: string, debug: boolean, challenge?: RouteChallenge): AuthDenial {
   const reason = error?.reason ?? AuthErrorReason.TokenMissing;
+  // Stryker disable next-line ArrayDeclaration: without a route challenge the mode is 'off' and no DPoP challenge reads the algorithms; a RouteChallenge always names them
   const settings = { realm, debug, dpop: challenge?.dpop ?? 'off', dpopAlgorithms: challenge?.dpopAlgorithms ?? [] };
   // Which claim is wrong is what a developer minting tokens by hand needs; the other reasons say it all.
+  // Stryker disable next-line StringLiteral: the reason is token-invalid-claims only when error is set, and an AuthError's message is always a string: the fallback is never read
   const detail = debug && reason === AuthErrorReason.TokenInvalidClaims && SAFE_DETAIL.test(error?.message ?? '') ? error?.message : undefined;
   return { ...(detail ? { detail } : {}), status: 401, reason, headers: unauthorizedHeaders(error, challenge?.scheme ?? null, settings) };
 }
