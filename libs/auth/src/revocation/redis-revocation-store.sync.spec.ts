@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Redis } from 'ioredis';
 import { redisRevocationStore, type RedisRevocationStoreOptions } from './redis-revocation-store.js';
 import { RevocationUnavailableError, type RevocationStore } from './revocation-store.js';
-import { eventually, haveRedisServer, startRedisServer, type RedisUnderTest } from './redis-server.spec-support.js';
+import { eventually, haveRedisServer, startRedis, type RedisProcess } from './redis-server.spec-support.js';
 
 // The store against a real redis-server on 127.0.0.1, with a clock the test moves for the stale
 // window and the silence rule (the heartbeat's interval and the reload retry run in real time).
@@ -11,7 +11,7 @@ import { eventually, haveRedisServer, startRedisServer, type RedisUnderTest } fr
 type Store = RevocationStore & { close(): Promise<void>; ready(): Promise<void> };
 
 (haveRedisServer('revocation store (Redis)') ? describe : describe.skip)('redisRevocationStore against a real redis-server', () => {
-  let redis: RedisUnderTest;
+  let redis: RedisProcess;
   let admin: Redis;
   let prefix = 0;
   let now: number;
@@ -20,7 +20,7 @@ type Store = RevocationStore & { close(): Promise<void>; ready(): Promise<void> 
   const clients: Redis[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startRedis();
     admin = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 20 });
     admin.on('error', () => undefined);
   });

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { REVOKE_SCRIPT } from './redis-revoke-script.js';
-import { eventually, haveRedisServer, startRedisServer, type RedisUnderTest } from './redis-server.spec-support.js';
+import { eventually, haveRedisServer, startRedis, type RedisProcess } from './redis-server.spec-support.js';
 
 // The script runs in Redis (Lua): only a real redis-server can say what it does.
 (haveRedisServer('revoke script (Redis)') ? describe : describe.skip)('REVOKE_SCRIPT in a real redis-server', () => {
-  let redis: RedisUnderTest;
+  let redis: RedisProcess;
   let admin: Redis;
   let listener: Redis;
   const messages: string[] = [];
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startRedis();
     admin = new Redis(redis.url);
     listener = new Redis(redis.url);
     listener.on('message', (_channel: string, message: string) => messages.push(message));

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Where the real Redis of the unit specs is (the e2e suites use the same binary, test/support/redis-server.ts). */
+// The one helper that starts a real Redis for tests: the unit specs import it from here (Stryker's
+// sandbox leaves test/ out) and the e2e suites through test/support/redis-server.ts.
+
+/** Where the real Redis of the tests is (a Debian package; `.ci/run` installs it when missing). */
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
 /**
@@ -17,33 +20,40 @@ export function haveRedisServer(suite: string): boolean {
   return false;
 }
 
-/** A redis-server on 127.0.0.1 without persistence that a spec may kill (a crash: the data is gone) and start again on its port. */
-export interface RedisUnderTest {
+/** A real redis-server on 127.0.0.1 without persistence, which a test may kill and start again on the same port. */
+export interface RedisProcess {
+  readonly port: number;
   readonly url: string;
-  /** Starts it (again) on its port, unless it runs. */
+  /** Starts it (again) on the same port, unless it runs; resolves once it accepts connections. */
   start(): Promise<void>;
+  /** SIGKILL, as a crash: every connection drops, and with no persistence the data is gone. */
   kill(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** A free loopback port (bound then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
-/** Starts redis-server on a free loopback port; kill it in afterAll. */
-export async function startRedisServer(): Promise<RedisUnderTest> {
-  const port = await freePort();
+/** Starts redis-server on a free loopback port (or `port`) with `--save '' --appendonly no`. Kill it in afterAll. */
+export async function startRedis(port?: number): Promise<RedisProcess> {
+  const listenOn = port ?? (await freePort());
   let child: ChildProcess | null = null;
-  const redis: RedisUnderTest = {
-    url: `redis://127.0.0.1:${port}`,
+  const redis: RedisProcess = {
+    port: listenOn,
+    url: `redis://127.0.0.1:${listenOn}`,
     start: () =>
       new Promise<void>((resolve, reject) => {
-        // Already running: nothing to do (a second server could not bind the port, and would take the handle of the first).
+        // Already running: a second server could not bind the port, and would take the handle of the first.
         if (child && child.exitCode === null && child.signalCode === null) return resolve();
-        const started = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        const started = spawn(REDIS_SERVER, ['--port', String(listenOn), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
           stdio: ['ignore', 'pipe', 'ignore'],
         });
         child = started;
@@ -52,7 +62,8 @@ export async function startRedisServer(): Promise<RedisUnderTest> {
         const fail = (error: Error) => {
           clearTimeout(timer);
           started.kill('SIGKILL');
-          reject(error);
+          // Redis logs to stdout: its last lines say why it would not start (a port in use, a bad flag).
+          reject(new Error(`${error.message}\n${out.slice(-2000)}`));
         };
         started.once('exit', (code) => fail(new Error(`redis-server exited with ${code}`)));
         started.stdout?.on('data', (chunk: Buffer) => {
