@@ -90,6 +90,21 @@ describe('TokenVerifier.recheck: when the issuer cannot have changed, resolveIss
     expect(asked).toEqual([]);
   });
 
+  it('beside entries of issuers, a verification by a resolved issuer is judged again once resolveIssuer stops trusting it', async () => {
+    const clock = { now: NOW };
+    let answer: { jwks: typeof other.jwks } | null = { jwks: other.jwks };
+    const options = resolveAuthOptions({ issuers: [issuer.moduleOptions()], resolveIssuer: () => answer, resolveIssuerTtlInMs: 60_000 });
+    const v = new TokenVerifier(options, undefined, () => clock.now);
+    const stored = await v.authenticate(await other.sign({ sid: 'sess_b' }, { now: NOW, expiresInSeconds: 3600 }));
+    expect(stored.auth.isAuthenticated).toBe(true);
+    answer = null;
+    clock.now = NOW + 60_001;
+    expect((await v.recheck(stored)).error?.reason).toBe(AuthErrorReason.TokenInvalidIssuer);
+    // The entry of issuers is not re-resolved: its verification stands.
+    const fixed = await v.authenticate(await issuer.sign({ sid: 'sess_a' }, { now: NOW, expiresInSeconds: 3600 }));
+    expect(v.recheck(fixed)).toBe(fixed);
+  });
+
   it('a verification without an issuer (a guard subclass of its own) is kept as it is', async () => {
     const { v, asked } = resolving();
     const verified = await v.authenticate(await other.sign({ sid: 'sess_b' }, { now: NOW }));

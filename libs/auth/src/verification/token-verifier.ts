@@ -185,13 +185,13 @@ export class TokenVerifier {
 
   /**
    * Whether a stored verification's issuer is still trusted: undefined when nothing can have changed
-   * (one issuer, an entry of `issuers`, or a verification made by a guard subclass without an issuer),
-   * else the verifier the token's `iss` selects now. Throws {@link AuthError} when it selects none.
+   * (no `resolveIssuer`, or a verification made by a guard subclass without an issuer), else the
+   * verifier the token's `iss` selects now (an entry of `issuers` selects itself, which recheck keeps
+   * as unchanged). Throws {@link AuthError} when it selects none.
    */
   private stillTrusted(stored: Verification): IssuerVerifier | Promise<IssuerVerifier> | undefined {
     const iss = stored.claims?.iss;
     if (this.options.issuers.single || !this.options.issuers.resolve || stored.issuer === null || typeof iss !== 'string') return undefined;
-    if (this.issuers.fixed.some((verifier) => verifier.options === stored.issuer)) return undefined;
     return this.issuers.forIssuer(iss);
   }
 
