@@ -79,6 +79,39 @@ describe('AuthGuard steps a subclass overrides', () => {
     expect(storedVerification(req)?.issuer).toBeNull();
   });
 
+  it('authenticate: called by an override with the token alone, a token counts as from the header, and no token as from nowhere', async () => {
+    const sources: Array<string | null> = [];
+    class Recording extends AuthService {
+      override verification(token: string | null, source: 'header' | 'cookie' | null) {
+        sources.push(source);
+        return super.verification(token, source);
+      }
+    }
+    class TokenOnly extends AuthGuard {
+      protected override authenticate(token: string | null) {
+        return super.authenticate(token);
+      }
+    }
+    const o = options({ defaultPolicy: 'optional' });
+    const guard = new TokenOnly(new Reflector(), new Recording(o), o);
+    const req = { headers: { cookie: `__session=${await signToken()}` } };
+    expect(await guard.canActivate(httpContext(req))).toBe(true);
+    expect(await guard.canActivate(httpContext({ headers: {} }))).toBe(true);
+    expect(sources).toEqual(['header', null]);
+    expect(storedVerification(req)).toMatchObject({ source: 'header' });
+  });
+
+  it('getToken: an empty token from elsewhere is no token, whatever scheme the Authorization header uses', async () => {
+    class FromQuery extends AuthGuard {
+      protected override getToken(): string {
+        return '';
+      }
+    }
+    const o = options({ debug: true });
+    const guard = new FromQuery(new Reflector(), new AuthService(o), o);
+    expect(await reasonOf(guard.canActivate(httpContext({ headers: { authorization: 'Basic dXNlcjpwYXNz' } })))).toBe('token-missing');
+  });
+
   it("authenticate: another library's thenable is awaited like a promise", async () => {
     const refused = signedOutResult(new AuthError(AuthErrorReason.TokenRevoked, 'revoked'), true);
     class Thenable extends AuthGuard {
@@ -123,6 +156,22 @@ describe('AuthGuard timing full verifications (metrics)', () => {
     expect(await guard.canActivate(httpContext({ headers: { authorization: 'Bearer not-a-jwt' } }))).toBe(true);
     expect(durations()).toEqual(['verified', 'verified', 'refused']);
   });
+
+  it('times nothing for a request without a token, even when an AuthService answers it later', async () => {
+    class Later extends AuthService {
+      override async verification(token: string | null, source: 'header' | 'cookie' | null) {
+        return await super.verification(token, source);
+      }
+    }
+    const o = options({ defaultPolicy: 'optional' });
+    const guard = new AuthGuard(new Reflector(), new Later(o), o);
+    const { meter, records } = recordingMeter();
+    Object.assign(guard, { observer: await createAuthObserver({ metrics: { meter } }) });
+    expect(await guard.canActivate(httpContext({ headers: {} }))).toBe(true);
+    expect(records.filter((r) => r.name === 'nestjs_warden.verification.duration')).toEqual([]);
+    expect(await guard.canActivate(httpContext({ headers: { authorization: `Bearer ${await signToken()}` } }))).toBe(true);
+    expect(records.filter((r) => r.name === 'nestjs_warden.verification.duration')).toHaveLength(1);
+  });
 });
 
 describe('AuthGuard with DPoP-bound tokens', () => {
@@ -166,6 +215,33 @@ describe('AuthGuard with DPoP-bound tokens', () => {
     const second = guard.canActivate(httpContext(req));
     expect(await reasonOf(first)).toBe('allowed');
     expect(await reasonOf(second)).toBe('dpop-proof-mismatch');
+  });
+
+  it('never takes a proof cut in two by a comma for the proof it was cut from', async () => {
+    const { guard, request } = await setup();
+    for (let i = 0; i < 2; i += 1) expect(await reasonOf(guard.canActivate(httpContext(await request())))).toBe('allowed');
+    const req = await request();
+    const proof = req.headers.dpop;
+    const first = reasonOf(guard.canActivate(httpContext(req)));
+    req.headers.dpop = `${proof.slice(0, 20)},${proof.slice(20)}`;
+    const second = reasonOf(guard.canActivate(httpContext(req)));
+    expect(await first).toBe('allowed');
+    expect(await second).toBe('dpop-proof-invalid');
+  });
+
+  it('shares only DPoP proof checks: any other check runs for each guard run', async () => {
+    let checks = 0;
+    class Slow extends AuthService {
+      override async checkProof(...args: Parameters<AuthService['checkProof']>) {
+        checks += 1;
+        return await super.checkProof(...args);
+      }
+    }
+    const o = options();
+    const guard = new AuthGuard(new Reflector(), new Slow(o), o);
+    const req = { headers: { authorization: `Bearer ${await signToken()}` } };
+    expect(await Promise.all([reasonOf(guard.canActivate(httpContext(req))), reasonOf(guard.canActivate(httpContext(req)))])).toEqual(['allowed', 'allowed']);
+    expect(checks).toBe(2);
   });
 
   it('refuses a DPoP-bound token sent as Bearer', async () => {

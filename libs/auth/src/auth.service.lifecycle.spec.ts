@@ -35,6 +35,13 @@ describe('AuthService at boot', () => {
     expect(events).toEqual(['ready']);
   });
 
+  it('leaves no timer behind once the store has synced (it would hold the process 3 s at exit)', async () => {
+    jest.useFakeTimers();
+    const { revocation } = store(() => Promise.resolve());
+    await service({ revocation }).onModuleInit();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('waits 3 s at most for a store that never syncs, and never fails the boot', async () => {
     jest.useFakeTimers();
     const { revocation } = store(() => new Promise<void>(() => undefined));
@@ -46,6 +53,14 @@ describe('AuthService at boot', () => {
     expect(settled).toBe(false);
     await jest.advanceTimersByTimeAsync(1);
     expect(settled).toBe(true);
+  });
+
+  it('boots with a store that has no ready(), and shuts down with stores that have no close()', async () => {
+    const revocation: RevocationStore = { revoke: () => Promise.resolve(), isRevoked: () => false };
+    const replayStore: ReplayStore = { useOnce: () => Promise.resolve(true) };
+    const s = service({ revocation, dpopProof: { replayStore } });
+    await expect(s.onModuleInit()).resolves.toBeUndefined();
+    await expect(s.onModuleDestroy()).resolves.toBeUndefined();
   });
 
   it('boots when a custom store breaks its contract and rejects', async () => {

@@ -107,6 +107,18 @@ describe('AuthService outside a request', () => {
     ).toBe('mtls-certificate-missing');
   });
 
+  it('authenticate signs in any class of token, and keeps the token it refused', async () => {
+    const service = new AuthService(resolveAuthOptions(issuer.moduleOptions()));
+    expect((await service.authenticate(await issuer.sign(clerkM2MClaims({ machineId: 'mch_9' })))).auth).toMatchObject({
+      isAuthenticated: true,
+      tokenType: 'm2m_token',
+      machineId: 'mch_9',
+    });
+    const key = await createDpopKey();
+    const bound = await issuer.sign({ sub: 'user_1', cnf: key.cnf });
+    expect(await new AuthService(resolveAuthOptions(issuer.moduleOptions({ dpop: 'allowed' }))).authenticate(bound)).toMatchObject({ token: bound });
+  });
+
   it('authenticate without a token: signed out, no token present; a bad one: its reason', async () => {
     const service = new AuthService(resolveAuthOptions(issuer.moduleOptions()));
     for (const none of [undefined, null, '']) {

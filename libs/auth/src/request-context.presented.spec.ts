@@ -77,6 +77,7 @@ describe('presentedToken: the DPoP proofs and the request they must name', () =>
     expect(requestOf({ ...ok, headers: { host: 'api.test@evil.test' } })).toBeUndefined();
     expect(requestOf({ ...ok, headers: undefined })).toBeUndefined();
     expect(requestOf({ ...ok, headers: { host: '[::1]:8443' } })?.url).toBe('https://[::1]:8443/orders');
+    expect(requestOf({ ...ok, headers: { host: 'API.Example-1_a.test' } })?.url).toBe('https://API.Example-1_a.test/orders');
   });
 });
 
@@ -127,6 +128,8 @@ describe('presentedToken: the client certificate', () => {
     expect(from('::ffff:192.168.0.7')).toBeUndefined();
     expect(from('fe80::7')).toBeUndefined();
     expect(from(undefined)).toBeUndefined();
+    expect(from('::abcd:10.0.0.7')).toBeUndefined(); // seven characters before a dotted quad, but not an IPv4-mapped address
+    expect(thumbprintOf({ headers: header }, viaProxy())).toBeUndefined();
     expect(thumbprintOf({ headers: header, raw: { socket: { remoteAddress: '10.0.0.7' } } }, viaProxy())).toBe(certificateThumbprint(der()));
   });
 

@@ -44,6 +44,9 @@ describe('sharedProofCheck', () => {
     expect(runs).toBe(3);
     expect(Object.keys(carrier)).toEqual([]);
     expect(JSON.stringify(carrier)).toBe('{}');
+    // Under a registered symbol (two copies of the library share it), and never copied with the carrier.
+    expect(Object.getOwnPropertySymbols(carrier)).toEqual([Symbol.for('nestjs-warden.proof-check')]);
+    expect(Object.getOwnPropertySymbols({ ...carrier })).toEqual([]);
   });
 
   it('keeps nothing for a check that answered at once, and ignores an inherited one', async () => {
