@@ -32,6 +32,9 @@ describe('presentedToken: the DPoP proofs and the request they must name', () =>
     expect(proofs(' a , b')).toEqual(['a', 'b']);
     expect(proofs(['a', 'b,c'])).toEqual(['a', 'b', 'c']);
     expect(presentedToken({}, 'bearer', options(), 't')).toMatchObject({ scheme: 'bearer', dpopProofs: [], request: undefined, provenProof: null });
+    const full = { method: 'GET', url: '/orders', protocol: 'https', headers: { host: 'api.test' } } as AuthCarrier;
+    expect(presentedToken(full, 'bearer', options(), 't').request).toBeUndefined(); // only a DPoP proof names a request
+    expect(presentedToken(full, 'dpop', options(), 't').request).toEqual({ method: 'GET', url: 'https://api.test/orders' });
   });
 
   const requestOf = (carrier: object, extra: AuthModuleOptions = {}) => presentedToken(carrier, 'dpop', options(extra), 't').request;
