@@ -18,13 +18,16 @@ const config = {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.json',
-    // The unit specs of the core folders, of config/ and policy/ (neither imports Nest), and of the
-    // Clerk webhooks integration (its guard's spec builds the guard without a Nest app). A mutant run
-    // loads every spec file related to the mutated file, so the Nest-layer specs beside the guard
-    // (which start Nest apps) would cost seconds per mutant; each mutated file's own specs pin it.
-    // The sequencer drops, per mutant, the related spec files that hold none of its covering tests.
+    // The unit specs of the core folders, of config/ and policy/ (neither imports Nest), of the Clerk
+    // webhooks integration (its guard's spec builds the guard without a Nest app), and those at the
+    // root of libs/auth/src: the guard, AuthService, the request context, the WebSocket handshake and
+    // getAuth, built by hand (a hand-made ExecutionContext, options from resolveAuthOptions), never in
+    // a Nest app or behind a server. A mutant run loads every spec file related to the mutated file,
+    // so specs that start Nest apps (those of the other folders beside the guard) would cost seconds
+    // per mutant; each mutated file's own specs pin it. The sequencer drops, per mutant, the related
+    // spec files that hold none of its covering tests.
     config: {
-      testRegex: 'libs/auth/src/(auth-object|config|integrations/clerk-webhooks|issuers|policy|revocation|token|verification)/[^/]+\\.spec\\.ts$',
+      testRegex: 'libs/auth/src/((auth-object|config|integrations/clerk-webhooks|issuers|policy|revocation|token|verification)/)?[^/]+\\.spec\\.ts$',
       testSequencer: '<rootDir>/scripts/mutation/test-file-sequencer.mjs',
     },
     // Only the specs that import a mutated file run, in the dry run and per mutant.
@@ -106,6 +109,11 @@ const config = {
     'libs/auth/src/policy/signed-in-denial.ts',
     'libs/auth/src/policy/challenges.ts',
     'libs/auth/src/policy/route-policy.ts',
+    'libs/auth/src/auth.guard.ts',
+    'libs/auth/src/auth.service.ts',
+    'libs/auth/src/request-context.ts',
+    'libs/auth/src/ws-handshake.ts',
+    'libs/auth/src/get-auth.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],

@@ -50,6 +50,13 @@ describe('AuthGuard policy lookup (remembered per handler and class after the fi
   it('builds the default policy of an undecorated route once, not per request', () => {
     expect(guard.policyOf(Base.prototype.list, Base)).toBe(guard.policyOf(Base.prototype.list, Base));
   });
+
+  it('keeps the policy of each class an inherited handler is called through', () => {
+    const base = guard.policyOf(Base.prototype.list, Base);
+    const admin = guard.policyOf(Base.prototype.list, Admin);
+    expect(guard.policyOf(Base.prototype.list, Base)).toBe(base);
+    expect(guard.policyOf(Base.prototype.list, Admin)).toBe(admin);
+  });
 });
 
 describe('AuthGuard deciding a cached token', () => {

@@ -28,6 +28,7 @@ export interface GetAuthOptions<A extends AcceptsToken = AcceptsToken> {
 export function getAuth<A extends AcceptsToken>(request: object, options: GetAuthOptions<A>): AuthObjectFor<A>;
 export function getAuth(request: object): AuthObject;
 export function getAuth(request: object, options?: GetAuthOptions): AuthObjectFor<AcceptsToken> {
+  // Stryker disable next-line OptionalChaining: `options` is defined on this branch (undefined is answered before the colon)
   const accepts = options === undefined ? 'session_token' : checkAcceptsToken(options?.acceptsToken, 'getAuth({ acceptsToken })');
   return admittedAuth(request, { acceptsToken: accepts });
 }
@@ -44,6 +45,7 @@ export function admittedAuth(request: object, route: Admission): AuthObjectFor<A
 
 /** The verification the guard stored for `request` (or the carrier behind a WebSocket client or an RPC context). */
 function verificationFor(request: object): Verification {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: null and undefined stop at `carrier &&` below, and Object.hasOwn of any other primitive is false: storedVerification gives undefined either way
   const carrier = request !== null && typeof request === 'object' ? request : undefined;
   const indirect = carrierOf(request);
   const stored = (carrier && storedVerification(carrier)) ?? (indirect && storedVerification(indirect));

@@ -51,3 +51,66 @@ describe('WebSocket handshakes', () => {
     expect(wsHandshakeOf({ handshake: { headers: 'x', auth: 1 } })).toEqual({ headers: undefined, auth: undefined });
   });
 });
+
+describe('WebSocket handshakes: what is read, and only when it has the right shape', () => {
+  it('socket.io: the upgrade URL and TLS, each only when of its type', () => {
+    expect(wsHandshakeOf({ handshake: { headers: { host: 'h' }, auth: { token: 't' }, secure: false, url: '/socket.io/?EIO=4' } })).toEqual({
+      headers: { host: 'h' },
+      auth: { token: 't' },
+      secure: false,
+      url: '/socket.io/?EIO=4',
+    });
+    expect(wsHandshakeOf({ handshake: { headers: null, auth: null, secure: 1, url: 42 } })).toEqual({
+      headers: undefined,
+      auth: undefined,
+      secure: undefined,
+      url: undefined,
+    });
+    expect(wsHandshakeOf({ handshake: 'not an object' })).toBeUndefined();
+    expect(wsHandshakeOf({ handshake: null })).toBeUndefined();
+    expect(wsHandshakeOf(null)).toBeUndefined();
+  });
+
+  it('a ws upgrade request: its headers, URL and TLS, each only when of its type', () => {
+    const client = {};
+    rememberWsHandshake(client, { headers: { host: 'h' }, url: '/ws?x=1', socket: { encrypted: true } });
+    expect(wsHandshakeOf(client)).toEqual({ headers: { host: 'h' }, secure: true, url: '/ws?x=1' });
+    const odd = {};
+    rememberWsHandshake(odd, { headers: 'h', url: 7, socket: 'tls' });
+    expect(wsHandshakeOf(odd)).toEqual({ headers: undefined, secure: undefined, url: undefined });
+    const nullHeaders = {};
+    rememberWsHandshake(nullHeaders, { headers: null, socket: null });
+    expect(wsHandshakeOf(nullHeaders)).toEqual({ headers: undefined, secure: undefined, url: undefined });
+  });
+
+  it('remembers nothing for a request that is not an object, so a later real one still counts', () => {
+    const client = {};
+    rememberWsHandshake(client, null);
+    rememberWsHandshake(client, 'GET /ws');
+    expect(wsHandshakeOf(client)).toBeUndefined();
+    rememberWsHandshake(client, { headers: { authorization: 'Bearer late' } });
+    expect(wsHandshakeOf(client)?.headers).toEqual({ authorization: 'Bearer late' });
+    expect(() => rememberWsHandshake('client', { headers: {} })).not.toThrow();
+  });
+
+  it('withWsHandshake keeps the adapter as `this`, passes the server and every argument, and returns what the gateway returns', () => {
+    const calls: unknown[] = [];
+    class Adapter {
+      readonly name = 'adapter';
+      connect?: (...args: unknown[]) => unknown;
+      bindClientConnect(server: unknown, callback: (...args: never[]) => unknown) {
+        calls.push([this.name, server]);
+        this.connect = callback as (...args: unknown[]) => unknown;
+        return 'bound';
+      }
+    }
+    const adapter = withWsHandshake(new Adapter());
+    const server = { port: 0 };
+    expect(adapter.bindClientConnect(server, (...args: unknown[]) => ['gateway saw', ...args])).toBe('bound');
+    expect(calls).toEqual([['adapter', server]]);
+    const client = {};
+    const request = { headers: { authorization: 'Bearer t' }, url: '/ws' };
+    expect(adapter.connect?.(client, request, 'extra')).toEqual(['gateway saw', client, request, 'extra']);
+    expect(wsHandshakeOf(client)).toEqual({ headers: { authorization: 'Bearer t' }, secure: undefined, url: '/ws' });
+  });
+});
