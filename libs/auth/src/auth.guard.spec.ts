@@ -9,6 +9,7 @@ import type { AuthPolicy } from './auth.decorators.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { type ResolvedAuthOptions } from './config/resolved-options.js';
 import { AuthService } from './auth.service.js';
+import { isAuthGuard } from './boot-checks/guard-coverage.js';
 import type { TokenOrigin } from './verification/verification.js';
 import { memoryRevocationStore } from './revocation/memory-revocation-store.js';
 
@@ -136,5 +137,18 @@ describe('AuthGuard deciding a cached token with a revocation store', () => {
     expect(guard.canActivate(contextFor(token))).toBe(true); // not a promise: no await on the hit path
     await store.revoke({ sid: 'sess_sync' });
     await expect(guard.canActivate(contextFor(token)) as Promise<boolean>).rejects.toBeInstanceOf(UnauthorizedException);
+  });
+});
+
+describe('AuthGuard recognised by the boot check', () => {
+  it('by the mark on its prototype: the class, a subclass and an instance, and nothing else', () => {
+    class Custom extends AuthGuard {}
+    const options = resolveAuthOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!' });
+    expect([isAuthGuard(AuthGuard), isAuthGuard(Custom), isAuthGuard(new Custom(new Reflector(), new AuthService(options), options))]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect([isAuthGuard(class Other {}), isAuthGuard({}), isAuthGuard(undefined)]).toEqual([false, false, false]);
   });
 });

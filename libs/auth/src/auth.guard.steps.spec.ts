@@ -4,16 +4,19 @@ import { Reflector } from '@nestjs/core';
 import { createAuthObserver } from './auth-events.js';
 import { signedOutResult, type AuthResult } from './auth-object/auth-result.js';
 import { AuthError, AuthErrorReason } from './auth.errors.js';
+import type { AuthPolicy } from './auth.decorators.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { type AuthModuleOptions } from './config/auth-options.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { getAuth } from './get-auth.js';
+import type { Outcome } from './policy/decide.js';
 import { httpContext, recordingMeter, SECRET, signToken } from './guard-context.spec-support.js';
 import { storedVerification, type AuthCarrier } from './request-context.js';
 import { createAuthObject, createDpopKey } from './testing/index.js';
 import type { ExtractedToken } from './token/extract-token.js';
+import type { Verification } from './verification/verification.js';
 
 const options = (extra: AuthModuleOptions = {}): ResolvedAuthOptions => resolveAuthOptions({ secret: SECRET, defaultPolicy: 'required', ...extra });
 
@@ -126,9 +129,14 @@ describe('AuthGuard steps a subclass overrides', () => {
   });
 
   it('getCarrier: undefined is a request with nothing to read (no token), and nothing is attached', async () => {
+    const decided: Verification[] = [];
     class Blind extends AuthGuard {
       protected override getCarrier(): undefined {
         return undefined;
+      }
+      protected override decide(policy: AuthPolicy, v: Verification): Outcome {
+        decided.push(v);
+        return super.decide(policy, v);
       }
     }
     const o = options({ debug: true, defaultPolicy: 'optional' });
@@ -136,6 +144,8 @@ describe('AuthGuard steps a subclass overrides', () => {
     expect(await new Blind(new Reflector(), new AuthService(o), o).canActivate(httpContext(req))).toBe(true);
     expect(req.auth).toBeUndefined();
     expect(storedVerification(req)).toBeUndefined();
+    // The step after it is told the same as for a request without a token: none was present.
+    expect(decided.map((v) => [v.error?.reason, v.error?.message, v.tokenPresent, v.token])).toEqual([[AuthErrorReason.TokenMissing, 'no token', false, null]]);
   });
 });
 
