@@ -220,8 +220,11 @@ describe('AuthGuard with DPoP-bound tokens', () => {
     // Twice on requests of their own: the token is then cached, and the first run below reads its proof at once.
     for (let i = 0; i < 2; i += 1) expect(await reasonOf(guard.canActivate(httpContext(await request())))).toBe('allowed');
     const req = await request();
+    // Made before the runs start: nothing is awaited between them, so the first cannot finish (and
+    // store its verification, which the second would reuse) before the second starts.
+    const otherProof = await key.proof({ method: 'GET', url: 'https://api.test/other', accessToken: token });
     const first = guard.canActivate(httpContext(req));
-    req.headers.dpop = await key.proof({ method: 'GET', url: 'https://api.test/other', accessToken: token });
+    req.headers.dpop = otherProof;
     const second = guard.canActivate(httpContext(req));
     expect(await reasonOf(first)).toBe('allowed');
     expect(await reasonOf(second)).toBe('dpop-proof-mismatch');
