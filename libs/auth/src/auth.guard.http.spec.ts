@@ -8,7 +8,7 @@ import { AuthService } from './auth.service.js';
 import { type AuthModuleOptions } from './config/auth-options.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { getAuth } from './get-auth.js';
-import { captureLogs, httpContext, otherContext, recordingAdapter, SECRET, signToken } from './guard-context.spec-support.js';
+import { captureLogs, guardOutcome, httpContext, otherContext, recordingAdapter, SECRET, signToken } from './guard-context.spec-support.js';
 import { storedVerification } from './request-context.js';
 
 class Admin {
@@ -22,15 +22,6 @@ function guardWith(extra: AuthModuleOptions = {}, withAdapter = true) {
   const adapter = recordingAdapter();
   const guard = new AuthGuard(new Reflector(), new AuthService(options), options, withAdapter ? adapter.host : undefined);
   return { guard, options, headers: adapter.headers };
-}
-
-/** What the guard threw for a request, or 'allowed'. */
-async function outcome(result: boolean | Promise<boolean>): Promise<unknown> {
-  try {
-    return (await result) ? 'allowed' : 'refused without an error';
-  } catch (error) {
-    return error;
-  }
 }
 
 function bodyOf(error: unknown): unknown {
@@ -49,7 +40,7 @@ describe('AuthGuard over HTTP: the refusal', () => {
     const { guard, headers } = guardWith();
     const req = { headers: {} };
     const res = {};
-    const error = await outcome(guard.canActivate(httpContext(req, res)));
+    const error = await guardOutcome(guard.canActivate(httpContext(req, res)));
     expect(error).toBeInstanceOf(UnauthorizedException);
     expect(bodyOf(error)).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' });
     expect(headers).toEqual([[res, 'WWW-Authenticate', 'Bearer realm="api"']]);
@@ -61,7 +52,7 @@ describe('AuthGuard over HTTP: the refusal', () => {
     logs = captureLogs();
     const { guard, headers } = guardWith({ debug: true, realm: 'orders' });
     const token = await signToken({ sub: 'user_1' }, Math.floor(Date.now() / 1000) - 3600);
-    const error = await outcome(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })));
+    const error = await guardOutcome(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })));
     expect(bodyOf(error)).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', reason: 'token-expired' });
     expect(headers.map(([, name, value]) => [name, value])).toEqual([
       ['WWW-Authenticate', 'Bearer realm="orders", error="invalid_token", error_description="token-expired"'],
@@ -71,24 +62,24 @@ describe('AuthGuard over HTTP: the refusal', () => {
 
   it('logs nothing for a refusal without debug mode, nor for a request let through in debug mode', async () => {
     logs = captureLogs();
-    await outcome(guardWith().guard.canActivate(httpContext({ headers: {} })));
+    await guardOutcome(guardWith().guard.canActivate(httpContext({ headers: {} })));
     const token = await signToken();
-    expect(await outcome(guardWith({ debug: true }).guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })))).toBe('allowed');
+    expect(await guardOutcome(guardWith({ debug: true }).guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })))).toBe('allowed');
     expect(logs.lines).toEqual([]);
   });
 
   it('sets no header without an HTTP adapter, or without a response, and still refuses', async () => {
     const bare = guardWith({}, false);
-    expect(await outcome(bare.guard.canActivate(httpContext({ headers: {} })))).toBeInstanceOf(UnauthorizedException);
+    expect(await guardOutcome(bare.guard.canActivate(httpContext({ headers: {} })))).toBeInstanceOf(UnauthorizedException);
     const { guard, headers } = guardWith();
-    expect(await outcome(guard.canActivate(httpContext({ headers: {} }, null)))).toBeInstanceOf(UnauthorizedException);
+    expect(await guardOutcome(guard.canActivate(httpContext({ headers: {} }, null)))).toBeInstanceOf(UnauthorizedException);
     expect(headers).toEqual([]);
   });
 
   it('403 with the insufficient_scope challenge for a signed-in user the route does not admit', async () => {
     const { guard, headers } = guardWith({ debug: true });
     const req = { headers: { authorization: `Bearer ${await signToken({ sub: 'user_1' })}` } };
-    const error = await outcome(guard.canActivate(httpContext(req, {}, { handler: Admin.prototype.delete, type: Admin })));
+    const error = await guardOutcome(guard.canActivate(httpContext(req, {}, { handler: Admin.prototype.delete, type: Admin })));
     expect(error).toBeInstanceOf(ForbiddenException);
     expect(bodyOf(error)).toMatchObject({ statusCode: 403, reason: 'insufficient-scope' });
     expect(headers.map(([, name, value]) => [name, value])).toEqual([
@@ -104,7 +95,7 @@ describe('AuthGuard over HTTP: the refusal', () => {
         throw new Error('down');
       },
     });
-    const error = await outcome(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${await signToken()}` } })));
+    const error = await guardOutcome(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${await signToken()}` } })));
     expect(error).toBeInstanceOf(ServiceUnavailableException);
     expect(bodyOf(error)).toMatchObject({ statusCode: 503, reason: 'revocation-unavailable' });
     expect(headers.map(([, name]) => name)).toEqual(['Retry-After']);
@@ -112,7 +103,7 @@ describe('AuthGuard over HTTP: the refusal', () => {
 
   it('a transport it does not know: no token (401 token-missing), and no header set', async () => {
     const { guard, headers } = guardWith({ debug: true });
-    const error = await outcome(guard.canActivate(otherContext('kafka')));
+    const error = await guardOutcome(guard.canActivate(otherContext('kafka')));
     expect(error).toBeInstanceOf(UnauthorizedException);
     expect(bodyOf(error)).toMatchObject({ reason: 'token-missing' });
     expect(headers).toEqual([]);
@@ -146,14 +137,14 @@ describe('AuthGuard over HTTP: the token', () => {
 
   it('a header under another scheme than Bearer: token-scheme-not-bearer, challenged like a missing token', async () => {
     const { guard, headers } = guardWith({ debug: true });
-    const error = await outcome(guard.canActivate(httpContext({ headers: { authorization: `Token ${await signToken()}` } })));
+    const error = await guardOutcome(guard.canActivate(httpContext({ headers: { authorization: `Token ${await signToken()}` } })));
     expect(bodyOf(error)).toMatchObject({ statusCode: 401, reason: 'token-scheme-not-bearer' });
     expect(headers.map(([, , value]) => value)).toEqual(['Bearer realm="api"']);
   });
 
   it('an empty Authorization header is simply no token', async () => {
     const { guard } = guardWith({ debug: true });
-    expect(bodyOf(await outcome(guard.canActivate(httpContext({ headers: { authorization: '' } }))))).toMatchObject({ reason: 'token-missing' });
+    expect(bodyOf(await guardOutcome(guard.canActivate(httpContext({ headers: { authorization: '' } }))))).toMatchObject({ reason: 'token-missing' });
   });
 
   it('signs in with the session cookie when no Origin says otherwise, and remembers where the token came from', async () => {
@@ -168,7 +159,7 @@ describe('AuthGuard over HTTP: the token', () => {
     const { guard } = guardWith({ debug: true });
     const token = await signToken();
     const req = { headers: { cookie: `__session=${token}`, origin: 'https://evil.test', host: 'api.test' }, protocol: 'https' };
-    expect(bodyOf(await outcome(guard.canActivate(httpContext(req))))).toMatchObject({ statusCode: 401, reason: 'cookie-cross-origin' });
+    expect(bodyOf(await guardOutcome(guard.canActivate(httpContext(req))))).toMatchObject({ statusCode: 401, reason: 'cookie-cross-origin' });
     expect(storedVerification(req)).toMatchObject({ token, source: 'cookie', tokenPresent: true });
   });
 
@@ -182,7 +173,7 @@ describe('AuthGuard over HTTP: the token', () => {
   it('refuses a session cookie sent twice with different values (cookie tossing)', async () => {
     const { guard } = guardWith({ debug: true });
     const req = { headers: { cookie: `__session=${await signToken()}; __session=${await signToken({ sub: 'user_2' })}` } };
-    expect(bodyOf(await outcome(guard.canActivate(httpContext(req))))).toMatchObject({ reason: 'cookie-duplicated' });
+    expect(bodyOf(await guardOutcome(guard.canActivate(httpContext(req))))).toMatchObject({ reason: 'cookie-duplicated' });
   });
 
   it("under Clerk's cookie rules, keeps the __client_uat sent beside the session cookie", async () => {
@@ -190,7 +181,7 @@ describe('AuthGuard over HTTP: the token', () => {
     const iat = Math.floor(Date.now() / 1000) - 10;
     const token = await signToken({ sub: 'user_u', iat });
     const req = { headers: { cookie: `__session=${token}; __client_uat=${iat}` } };
-    await outcome(guard.canActivate(httpContext(req)));
+    await guardOutcome(guard.canActivate(httpContext(req)));
     expect(storedVerification(req)?.clientUat).toBe(iat);
   });
 });

@@ -12,22 +12,13 @@ import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import type { ResolvedAuthOptions } from './config/resolved-options.js';
 import { getAuth } from './get-auth.js';
 import type { Outcome } from './policy/decide.js';
-import { httpContext, recordingMeter, SECRET, signToken } from './guard-context.spec-support.js';
+import { guardReason, httpContext, recordingMeter, SECRET, signToken } from './guard-context.spec-support.js';
 import { storedVerification, type AuthCarrier } from './request-context.js';
 import { createAuthObject, createDpopKey } from './testing/index.js';
 import type { ExtractedToken } from './token/extract-token.js';
 import type { Verification } from './verification/verification.js';
 
 const options = (extra: AuthModuleOptions = {}): ResolvedAuthOptions => resolveAuthOptions({ secret: SECRET, defaultPolicy: 'required', ...extra });
-
-async function reasonOf(result: boolean | Promise<boolean>): Promise<string> {
-  try {
-    await result;
-    return 'allowed';
-  } catch (error) {
-    return (error as { getResponse?: () => { reason?: string } }).getResponse?.().reason ?? String(error);
-  }
-}
 
 describe('AuthGuard steps a subclass overrides', () => {
   it('getToken: a bare string counts as a Bearer header token; null as no token', async () => {
@@ -42,7 +33,7 @@ describe('AuthGuard steps a subclass overrides', () => {
     const req = { headers: {}, query: { token } };
     expect(await guard.canActivate(httpContext(req))).toBe(true);
     expect(storedVerification(req)).toMatchObject({ token, source: 'header', scheme: 'bearer' });
-    expect(await reasonOf(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })))).toBe('token-missing');
+    expect(await guardReason(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })))).toBe('token-missing');
   });
 
   it('authenticate: a plain AuthResult is decided with the issuer of a single-issuer module', async () => {
@@ -112,7 +103,7 @@ describe('AuthGuard steps a subclass overrides', () => {
     }
     const o = options({ debug: true });
     const guard = new FromQuery(new Reflector(), new AuthService(o), o);
-    expect(await reasonOf(guard.canActivate(httpContext({ headers: { authorization: 'Basic dXNlcjpwYXNz' } })))).toBe('token-missing');
+    expect(await guardReason(guard.canActivate(httpContext({ headers: { authorization: 'Basic dXNlcjpwYXNz' } })))).toBe('token-missing');
   });
 
   it("authenticate: another library's thenable is awaited like a promise", async () => {
@@ -123,7 +114,7 @@ describe('AuthGuard steps a subclass overrides', () => {
       }
     }
     const o = options({ debug: true });
-    expect(await reasonOf(new Thenable(new Reflector(), new AuthService(o), o).canActivate(httpContext({ headers: { authorization: 'Bearer x' } })))).toBe(
+    expect(await guardReason(new Thenable(new Reflector(), new AuthService(o), o).canActivate(httpContext({ headers: { authorization: 'Bearer x' } })))).toBe(
       'token-revoked',
     );
   });
@@ -204,21 +195,21 @@ describe('AuthGuard with DPoP-bound tokens', () => {
     const { guard, request } = await setup();
     const req = await request();
     const runs = [guard.canActivate(httpContext(req)), guard.canActivate(httpContext(req)), guard.canActivate(httpContext(req))];
-    expect(await Promise.all(runs.map(reasonOf))).toEqual(['allowed', 'allowed', 'allowed']);
+    expect(await Promise.all(runs.map(guardReason))).toEqual(['allowed', 'allowed', 'allowed']);
     expect(storedVerification(req)).toMatchObject({ scheme: 'dpop', proof: req.headers.dpop });
   });
 
   it('a proof sent again on another request is a replay', async () => {
     const { guard, request } = await setup();
     const first = await request();
-    expect(await reasonOf(guard.canActivate(httpContext(first)))).toBe('allowed');
-    expect(await reasonOf(guard.canActivate(httpContext(await request(first.headers.dpop))))).toBe('dpop-proof-replayed');
+    expect(await guardReason(guard.canActivate(httpContext(first)))).toBe('allowed');
+    expect(await guardReason(guard.canActivate(httpContext(await request(first.headers.dpop))))).toBe('dpop-proof-replayed');
   });
 
   it('shares a check only for the same token and proof: another proof on the same request is checked on its own', async () => {
     const { guard, key, token, request } = await setup();
     // Twice on requests of their own: the token is then cached, and the first run below reads its proof at once.
-    for (let i = 0; i < 2; i += 1) expect(await reasonOf(guard.canActivate(httpContext(await request())))).toBe('allowed');
+    for (let i = 0; i < 2; i += 1) expect(await guardReason(guard.canActivate(httpContext(await request())))).toBe('allowed');
     const req = await request();
     // Made before the runs start: nothing is awaited between them, so the first cannot finish (and
     // store its verification, which the second would reuse) before the second starts.
@@ -226,18 +217,18 @@ describe('AuthGuard with DPoP-bound tokens', () => {
     const first = guard.canActivate(httpContext(req));
     req.headers.dpop = otherProof;
     const second = guard.canActivate(httpContext(req));
-    expect(await reasonOf(first)).toBe('allowed');
-    expect(await reasonOf(second)).toBe('dpop-proof-mismatch');
+    expect(await guardReason(first)).toBe('allowed');
+    expect(await guardReason(second)).toBe('dpop-proof-mismatch');
   });
 
   it('never takes a proof cut in two by a comma for the proof it was cut from', async () => {
     const { guard, request } = await setup();
-    for (let i = 0; i < 2; i += 1) expect(await reasonOf(guard.canActivate(httpContext(await request())))).toBe('allowed');
+    for (let i = 0; i < 2; i += 1) expect(await guardReason(guard.canActivate(httpContext(await request())))).toBe('allowed');
     const req = await request();
     const proof = req.headers.dpop;
-    const first = reasonOf(guard.canActivate(httpContext(req)));
+    const first = guardReason(guard.canActivate(httpContext(req)));
     req.headers.dpop = `${proof.slice(0, 20)},${proof.slice(20)}`;
-    const second = reasonOf(guard.canActivate(httpContext(req)));
+    const second = guardReason(guard.canActivate(httpContext(req)));
     expect(await first).toBe('allowed');
     expect(await second).toBe('dpop-proof-invalid');
   });
@@ -253,12 +244,15 @@ describe('AuthGuard with DPoP-bound tokens', () => {
     const o = options();
     const guard = new AuthGuard(new Reflector(), new Slow(o), o);
     const req = { headers: { authorization: `Bearer ${await signToken()}` } };
-    expect(await Promise.all([reasonOf(guard.canActivate(httpContext(req))), reasonOf(guard.canActivate(httpContext(req)))])).toEqual(['allowed', 'allowed']);
+    expect(await Promise.all([guardReason(guard.canActivate(httpContext(req))), guardReason(guard.canActivate(httpContext(req)))])).toEqual([
+      'allowed',
+      'allowed',
+    ]);
     expect(checks).toBe(2);
   });
 
   it('refuses a DPoP-bound token sent as Bearer', async () => {
     const { guard, token } = await setup();
-    expect(await reasonOf(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })))).toBe('dpop-bound-token-as-bearer');
+    expect(await guardReason(guard.canActivate(httpContext({ headers: { authorization: `Bearer ${token}` } })))).toBe('dpop-bound-token-as-bearer');
   });
 });

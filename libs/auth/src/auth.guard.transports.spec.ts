@@ -10,7 +10,7 @@ import { AuthService } from './auth.service.js';
 import { type AuthModuleOptions } from './config/auth-options.js';
 import { resolveAuthOptions } from './config/resolve-auth-options.js';
 import { getAuth } from './get-auth.js';
-import { graphqlContext, httpContext, recordingAdapter, rpcContext, SECRET, signToken, wsContext } from './guard-context.spec-support.js';
+import { graphqlContext, guardOutcome, httpContext, recordingAdapter, rpcContext, SECRET, signToken, wsContext } from './guard-context.spec-support.js';
 import { storedVerification } from './request-context.js';
 import type { Verification } from './verification/verification.js';
 
@@ -39,15 +39,6 @@ async function countingGuard(extra: AuthModuleOptions = {}) {
   return { guard, calls, seen, headers: adapter.headers };
 }
 
-async function thrown(result: boolean | Promise<boolean>): Promise<unknown> {
-  try {
-    await result;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the guard let the request through');
-}
-
 describe('AuthGuard over GraphQL', () => {
   it("reads Apollo's { req }, Mercurius's { reply: { request } } and a bare { request }", async () => {
     const { guard } = await countingGuard();
@@ -61,7 +52,7 @@ describe('AuthGuard over GraphQL', () => {
 
   it('refuses with the GraphQL error code and sets no HTTP header', async () => {
     const { guard, headers } = await countingGuard();
-    const error = await thrown(guard.canActivate(graphqlContext({ req: { headers: {} } })));
+    const error = await guardOutcome(guard.canActivate(graphqlContext({ req: { headers: {} } })));
     expect(error).toBeInstanceOf(HttpException);
     expect((error as HttpException).getStatus()).toBe(401);
     expect((error as { extensions?: unknown }).extensions).toEqual({ code: 'UNAUTHENTICATED', http: { status: 401 } });
@@ -70,7 +61,7 @@ describe('AuthGuard over GraphQL', () => {
 
   it('a GraphQL context without a request: no token', async () => {
     const { guard } = await countingGuard({ debug: true });
-    const error = await thrown(guard.canActivate(graphqlContext(undefined)));
+    const error = await guardOutcome(guard.canActivate(graphqlContext(undefined)));
     expect((error as HttpException).getResponse()).toMatchObject({ reason: 'token-missing' });
   });
 
@@ -115,7 +106,7 @@ describe('AuthGuard over WebSockets', () => {
 
   it('refuses with a WsException carrying the payload, the reason in debug mode', async () => {
     const { guard, headers, seen } = await countingGuard({ debug: true });
-    const error = await thrown(guard.canActivate(wsContext({ handshake: { headers: {} } })));
+    const error = await guardOutcome(guard.canActivate(wsContext({ handshake: { headers: {} } })));
     expect(error).toBeInstanceOf(WsException);
     expect((error as WsException).getError()).toEqual({
       status: 'error',
@@ -131,7 +122,7 @@ describe('AuthGuard over WebSockets', () => {
 
   it('a client that is not an object carries nothing: no token', async () => {
     const { guard } = await countingGuard({ debug: true });
-    expect(((await thrown(guard.canActivate(wsContext('socket')))) as WsException).getError()).toMatchObject({ reason: 'token-missing' });
+    expect(((await guardOutcome(guard.canActivate(wsContext('socket')))) as WsException).getError()).toMatchObject({ reason: 'token-missing' });
   });
 });
 
@@ -144,12 +135,12 @@ describe('AuthGuard over RPC', () => {
     expect(getAuth(ctx)).toMatchObject({ userId: 'user_rpc' });
     const custom = await countingGuard({ rpcTokenField: 'jwt' });
     expect(await custom.guard.canActivate(rpcContext({ jwt: token }, {}))).toBe(true);
-    expect(await thrown(custom.guard.canActivate(rpcContext({ authorization: token }, {})))).toBeInstanceOf(RpcException);
+    expect(await guardOutcome(custom.guard.canActivate(rpcContext({ authorization: token }, {})))).toBeInstanceOf(RpcException);
   });
 
   it('refuses with an RpcException carrying the payload', async () => {
     const { guard } = await countingGuard();
-    const error = await thrown(guard.canActivate(rpcContext({}, {})));
+    const error = await guardOutcome(guard.canActivate(rpcContext({}, {})));
     expect(error).toBeInstanceOf(RpcException);
     expect((error as RpcException).getError()).toEqual({
       status: 'error',

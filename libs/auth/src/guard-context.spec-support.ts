@@ -7,6 +7,22 @@ import type { MetricsMeter } from './config/event-options.js';
 /** The HS256 secret of the hand-built guards of the root specs. */
 export const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 
+/** What one guard run came to: 'allowed', or what it threw (a plain `false`, which the guard never answers, is named). */
+export async function guardOutcome(result: boolean | Promise<boolean>): Promise<unknown> {
+  try {
+    return (await result) ? 'allowed' : 'refused without an error';
+  } catch (error) {
+    return error;
+  }
+}
+
+/** The `reason` of the response one guard run threw, or what {@link guardOutcome} names when it threw none. */
+export async function guardReason(result: boolean | Promise<boolean>): Promise<string> {
+  const outcome = await guardOutcome(result);
+  if (typeof outcome === 'string') return outcome;
+  return (outcome as { getResponse?: () => { reason?: string } }).getResponse?.().reason ?? String(outcome);
+}
+
 /** A token signed with {@link SECRET}, valid for an hour unless `exp` says otherwise. */
 export function signToken(claims: JWTPayload = { sub: 'user_1' }, exp: string | number = '1h'): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
