@@ -6,21 +6,8 @@ import { SECRET } from './guard-context.spec-support.js';
 import { attachVerification, presentedToken, type AuthCarrier } from './request-context.js';
 import { createAuthObject } from './testing/index.js';
 import { certificateThumbprint } from './verification/mtls/client-certificate.js';
+import { X509_CERTIFICATE_PEM } from './verification/mtls/x509-certificate.spec-support.js';
 import { presentedVerification, signedOutVerification } from './verification/verification.js';
-
-/** A self-signed P-256 certificate (public material only; the fixture of test/fixtures/x509-certificate.ts). */
-const CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
-MIIBoDCCAUegAwIBAgIUX//U1QJtaZxwrtN0DaRuvAwydnkwCgYIKoZIzj0EAwIw
-JTEjMCEGA1UEAwwabmVzdGpzLXdhcmRlbiB0ZXN0IGZpeHR1cmUwIBcNMjYxMjAx
-MDUwMjIzWhgPMjEyNjExMDcwNTAyMjNaMCUxIzAhBgNVBAMMGm5lc3Rqcy13YXJk
-ZW4gdGVzdCBmaXh0dXJlMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEHwLWLzrp
-1quwsM9hfQ3NO67X0+JzgKKeaPdJ8TE6yiyyPqYlEcGTBQavlPRiNpjORiOGNsNQ
-PsqxS8hhd/QmW6NTMFEwHQYDVR0OBBYEFKvEyMIswoM5KamlLQW/CInsz1zpMB8G
-A1UdIwQYMBaAFKvEyMIswoM5KamlLQW/CInsz1zpMA8GA1UdEwEB/wQFMAMBAf8w
-CgYIKoZIzj0EAwIDRwAwRAIgQv4JWfQe40fIGUX0TGiq1m6Mza4pvghk3lPBNram
-LdQCIHHlvNJNjzKjEigbrGz4G91iudrK2wki06eTEBvI899T
------END CERTIFICATE-----
-`;
 
 const options = (extra: AuthModuleOptions = {}) => resolveAuthOptions({ secret: SECRET, ...extra });
 const viaProxy = () => options({ clientCertificate: { header: 'X-Client-Cert', trustedProxies: ['10.0.0.0/8', 'fd00::/8'] } });
@@ -102,7 +89,7 @@ describe('presentedToken: the proof a live connection proved its token with befo
 });
 
 describe('presentedToken: the client certificate', () => {
-  const der = () => new X509Certificate(CERTIFICATE_PEM).raw;
+  const der = () => new X509Certificate(X509_CERTIFICATE_PEM).raw;
   const tlsSocket = (raw: unknown, encrypted: unknown = true) => ({ encrypted, getPeerCertificate: () => (raw === null ? null : { raw }) });
   const thumbprintOf = (carrier: object, o = options()) => presentedToken(carrier, 'bearer', o, 't').certificateThumbprint();
 
@@ -122,7 +109,7 @@ describe('presentedToken: the client certificate', () => {
   });
 
   it("is the trusted proxy's header (IPv4, IPv4 on a dual-stack socket, IPv6), never another peer's", () => {
-    const header = { 'x-client-cert': encodeURIComponent(CERTIFICATE_PEM) };
+    const header = { 'x-client-cert': encodeURIComponent(X509_CERTIFICATE_PEM) };
     const from = (remoteAddress: unknown) => thumbprintOf({ headers: header, socket: { remoteAddress } }, viaProxy());
     expect(from('10.0.0.7')).toBe(certificateThumbprint(der()));
     expect(from('::ffff:10.0.0.7')).toBe(certificateThumbprint(der()));
@@ -137,7 +124,7 @@ describe('presentedToken: the client certificate', () => {
   });
 
   it('reads no header without clientCertificate, and falls back to the connection for an untrusted peer', () => {
-    const header = { 'x-client-cert': encodeURIComponent(CERTIFICATE_PEM) };
+    const header = { 'x-client-cert': encodeURIComponent(X509_CERTIFICATE_PEM) };
     expect(thumbprintOf({ headers: header, socket: { remoteAddress: '10.0.0.7' } })).toBeUndefined();
     const tls = { ...tlsSocket(der()), remoteAddress: '192.168.0.7' };
     expect(thumbprintOf({ headers: { 'x-client-cert': 'garbage' }, socket: tls }, viaProxy())).toBe(certificateThumbprint(der()));
