@@ -26,6 +26,10 @@ const grants = (roles: string[]) => ({ roles, permissions: [], features: [], pla
 describe('hasAuthorization', () => {
   it('is false for a check that is not an object, and for an empty one', () => {
     for (const check of [null, undefined, 'org:admin', 42]) expect(hasAuthorization(check as unknown as AuthorizationCheck, fields())).toBe(false);
+    // A function carrying the fields of a check (from plain JavaScript) is not read as one.
+    const callable = Object.assign(() => undefined, { role: 'org:admin' });
+    expect(hasAuthorization(callable as unknown as AuthorizationCheck, fields())).toBe(false);
+    expect(hasAuthorization({ role: 'org:admin' }, fields())).toBe(true);
     expect(hasAuthorization({}, fields())).toBe(false);
   });
 
@@ -53,6 +57,10 @@ describe('hasAuthorization', () => {
     for (const check of [{ role: '' }, { permission: '' }, { feature: '' }, { plan: '' }]) {
       expect(hasAuthorization(check, { ...fields(), grants: { roles: [''], permissions: [''], features: [''], plans: [''] } })).toBe(false);
     }
+    // Without grants too, where the fields hold nothing but the org: prefix that an empty value is compared as.
+    expect(hasAuthorization({ role: '' }, fields({ orgRole: 'org:' }))).toBe(false);
+    expect(hasAuthorization({ permission: '' }, fields({ orgPermissions: ['org:'] }))).toBe(false);
+    expect(hasAuthorization({ role: 'org:' }, fields({ orgRole: 'org:' }))).toBe(true);
     expect(hasAuthorization({ role: 42 as unknown as string, permission: 'org:invoices:read' }, fields())).toBe(false);
     expect(hasAuthorization({ permission: 'org:invoices:read', role: null as unknown as string }, fields())).toBe(false);
   });

@@ -7,7 +7,7 @@ import { AuthConfigError } from '../../config/auth-config-error.js';
 import { resolveAuthOptions } from '../../config/resolve-auth-options.js';
 import { memoryRevocationStore } from '../../revocation/memory-revocation-store.js';
 import type { RevocationStore, RevocationTarget } from '../../revocation/revocation-store.js';
-import { ClerkWebhookGuard, clerkEventOf, deliveryIdOf } from './clerk-webhook.guard.js';
+import { CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard, clerkEventOf, deliveryIdOf } from './clerk-webhook.guard.js';
 import { resolveClerkWebhooksOptions, type ClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { createSignatureCheck, type WebhookSignatureCheck } from './webhook-signature.js';
 
@@ -62,7 +62,12 @@ describe('ClerkWebhookGuard', () => {
     check = await createSignatureCheck(SECRET);
     warnings = [];
     headersSet = [];
-    const capture = { log() {}, error() {}, warn: (message: unknown) => warnings.push(String(message)) } as LoggerService;
+    // Each line with the logger context Nest prints before it.
+    const capture = {
+      log() {},
+      error() {},
+      warn: (message: unknown, context?: unknown) => warnings.push(`[${String(context)}] ${String(message)}`),
+    } as LoggerService;
     Logger.overrideLogger(capture);
     jest.spyOn(Date, 'now').mockReturnValue(NOW_MS);
   });
@@ -98,6 +103,10 @@ describe('ClerkWebhookGuard', () => {
   const badRequest = (message: string) => ({ status: 400, body: { statusCode: 400, error: 'Bad Request', message: `webhook refused: ${message}` } });
 
   describe('at boot', () => {
+    it('injects the signature check under a registered symbol, so every copy of the package shares the token and Nest names it', () => {
+      expect(CLERK_WEBHOOK_SIGNATURE).toBe(Symbol.for('nestjs-warden:clerk-webhook-signature'));
+    });
+
     it('stops without a revocation store, naming the option, unless revocation is false', () => {
       for (const store of [null, 'no module'] as const) {
         const thrown = (() => {
@@ -160,7 +169,9 @@ describe('ClerkWebhookGuard', () => {
         expect(await refusal(guard(), request)).toMatchObject(badRequest('a JSON body is required'));
         expect(clerkEventOf(request)).toBeUndefined();
       }
-      expect(warnings).toContain('Clerk webhook without a raw body: create the app with NestFactory.create(AppModule, { rawBody: true }) and send JSON');
+      expect(warnings).toContain(
+        '[nestjs-warden] Clerk webhook without a raw body: create the app with NestFactory.create(AppModule, { rawBody: true }) and send JSON',
+      );
     });
 
     it('without its signature headers', async () => {
@@ -209,7 +220,9 @@ describe('ClerkWebhookGuard', () => {
       expect(refused.error).toBeInstanceOf(ServiceUnavailableException);
       expect(refused).toMatchObject({ status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'revocation not recorded; retry later' } });
       expect(headersSet).toEqual([[res, 'Retry-After', '5']]);
-      expect(warnings).toEqual(['Clerk webhook session.removed: the revocation could not be recorded; answering 503 so the delivery is retried']);
+      expect(warnings).toEqual([
+        '[nestjs-warden] Clerk webhook session.removed: the revocation could not be recorded; answering 503 so the delivery is retried',
+      ]);
       expect(clerkEventOf(request)).toBeUndefined();
     });
 
