@@ -1,8 +1,10 @@
 // Prints the per-file table of docs/mutation-testing.md ("Last scores") from the last Stryker report
-// (reports/mutation/mutation.json): `node scripts/mutation/score-table.mjs`.
+// (reports/mutation/mutation.json) or from a report given, such as the runs merged by merge-runs.mjs:
+// `node scripts/mutation/score-table.mjs [report.json]`.
 import { readFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync(new URL('../../reports/mutation/mutation.json', import.meta.url), 'utf8'));
+const path = process.argv[2] ?? new URL('../../reports/mutation/mutation.json', import.meta.url);
+const report = JSON.parse(readFileSync(path, 'utf8'));
 const rows = [];
 const total = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, marks: 0, ignored: 0 };
 for (const [path, file] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
