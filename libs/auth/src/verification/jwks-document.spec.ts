@@ -29,6 +29,8 @@ describe('readJwksDocument', () => {
     const privateJwk = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'p' };
     expect(problemOf({ keys: [rsa, privateJwk] })).toBe('private-key');
     expect(problemOf({ keys: [rsa, { kty: 'oct', k: 'c2VjcmV0' }] })).toBe('private-key');
+    // A symmetric key is refused by its type, also when its secret is left out.
+    expect(problemOf({ keys: [rsa, { kty: 'oct', kid: 'hs' }] })).toBe('private-key');
   });
 
   it('drops encryption keys, weak RSA keys, malformed keys and non-string kids', () => {
@@ -41,10 +43,17 @@ describe('readJwksDocument', () => {
         { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'bad' },
         { ...ec, kid: 7 },
         { ...ec, kid: 'ops', key_ops: ['encrypt'] },
+        // A point that is not on the curve: Node refuses to import it.
+        { kty: 'EC', crv: 'P-256', x: ec.x, y: ec.x, kid: 'off-curve' },
       ],
     });
     expect(kept.map((k) => k.kid)).toEqual(['rsa']);
     expect(problemOf({ keys: [weak] })).toBe('no-usable-key');
+  });
+
+  it('keeps a key without kid', () => {
+    const unnamed = { kty: ec.kty, crv: ec.crv, x: ec.x, y: ec.y };
+    expect(readJwksDocument({ keys: [unnamed] })).toEqual([unnamed]);
   });
 
   it('refuses an absurd number of keys', () => {
