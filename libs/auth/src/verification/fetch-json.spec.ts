@@ -90,10 +90,10 @@ describe('fetchJson', () => {
 
   it('takes a body of exactly maxBytes, declared or streamed, and refuses one byte more', async () => {
     const body = (bytes: number) => `"${'a'.repeat(bytes - 2)}"`;
-    server.on(
-      '/declared',
-      (res, req) => void res.writeHead(200, { 'content-type': 'application/json' }).end(body(Number(new URL(req.path, server.origin).searchParams.get('n')))),
-    );
+    server.on('/declared', (res, req) => {
+      const text = body(Number(new URL(req.path, server.origin).searchParams.get('n')));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+    });
     server.on('/streamed', (res, req) => {
       // Two chunks and no content-length: only the count while reading can stop it.
       const text = body(Number(new URL(req.path, server.origin).searchParams.get('n')));
