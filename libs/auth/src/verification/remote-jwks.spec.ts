@@ -179,6 +179,9 @@ describe('RemoteJwks', () => {
       expect(errorsReported.map((e) => e.fallback)).toEqual(['stale-keys', 'no-keys']);
       expect(changes).toEqual([1, 0]);
       expect(jwks.fetchedAt).toBeNull();
+      // Dropped once: a request within the cooldown finds nothing to drop and tells no listener.
+      expect(await outcome(jwks)).toBe('KeyFetchError http-status');
+      expect(changes).toEqual([1, 0]);
     });
 
     it('at the end of the stale window exactly, the keys are gone', async () => {
@@ -186,7 +189,17 @@ describe('RemoteJwks', () => {
       await verify(jwks, a);
       now += MAX_AGE + STALE;
       expect(await outcome(jwks)).toBe('KeyFetchError network');
+      await expect(Promise.resolve(jwks.getKey({ alg: 'ES256', kid: 'a' }, noToken))).rejects.toThrow(
+        'nestjs-warden: key fetch failed: the keys expired and the cooldown allows no fetch yet',
+      );
       expect(fetches()).toBe(1);
+      // With a fetch allowed and failing, the report says no keys are left to fall back on.
+      const refetching = remote();
+      await verify(refetching, a);
+      failNext();
+      now += MAX_AGE + STALE;
+      expect(await outcome(refetching)).toBe('KeyFetchError http-status');
+      expect(errorsReported.map((e) => e.fallback)).toEqual(['no-keys']);
     });
 
     it('reports each failure once, with what can be logged', async () => {
@@ -194,12 +207,13 @@ describe('RemoteJwks', () => {
       const jwks = remote();
       await jwks.warmUp();
       await jwks.warmUp();
-      expect(errorsReported).toEqual([
+      // Strictly: a member the error has not (code here, status below) is left out, not set to undefined.
+      expect(errorsReported).toStrictEqual([
         { source: 'jwksUrl', problem: 'http-status', errorClass: 'KeyFetchError', status: 503, fallback: 'no-keys', retryInMs: COOLDOWN },
       ]);
       const closed = remote({}, { jwksUrl: new URL(`http://127.0.0.1:${await closedPort()}/jwks`) });
       await closed.warmUp();
-      expect(errorsReported[1]).toEqual({
+      expect(errorsReported[1]).toStrictEqual({
         source: 'jwksUrl',
         problem: 'network',
         errorClass: 'KeyFetchError',

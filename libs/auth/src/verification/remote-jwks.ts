@@ -128,7 +128,8 @@ export class RemoteJwks {
       return cached.resolver;
     }
     if (cached) this.replace(null);
-    throw this.lastError ?? new KeyFetchError('network', 'no keys fetched yet');
+    // No error yet: the last fetch worked, but its keys outlived the stale window before the cooldown allowed another.
+    throw this.lastError ?? new KeyFetchError('network', 'the keys expired and the cooldown allows no fetch yet');
   }
 
   /** Younger than `cacheMaxAgeInMs`: no refresh due. */
