@@ -14,6 +14,17 @@ describe('isPublicAddress', () => {
     ['::ffff:808:808'],
     ['64:ff9b::808:808'],
     ['2002:808:808::1'],
+    // NAT64 and 6to4 of a public address, written out, dotted, with a zone
+    ['64:ff9b::8.8.8.8'],
+    ['64:ff9b::93.184.215.14'],
+    ['64:ff9b::8.8.8.8%eth0'],
+    ['64:ff9b:0:0:0:0:808:808'],
+    ['2002:808:808:0:0:0:0:1'],
+    // zero groups where NAT64 keeps them, a 64 or 64:ff9b prefix alone: none carries an IPv4 address
+    ['2600:1f18::a00:1'],
+    ['64:1::a00:1'],
+    ['1:ff9b::a00:1'],
+    ['64:ff9b:0:1::a00:1'],
   ])('takes %s', (address) => {
     expect(isPublicAddress(address)).toBe(true);
   });
@@ -57,6 +68,9 @@ describe('isPublicAddress', () => {
     ['::ffff:10.0.0.1'],
     ['64:ff9b::a00:1'],
     ['64:ff9b::127.0.0.1'],
+    ['64:ff9b:0:0:0:0:a00:1'],
+    ['64:ff9b::10.0.0.1%eth0'],
+    ['2002:a00:1:0:0:0:0:1'],
     ['2002:a00:1::1'],
     ['2002:7f00:1::'],
     // not an address
