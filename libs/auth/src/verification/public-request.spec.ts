@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { hang, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
-import { AddressNotPublicError, requestPublicOnly, type PublicRequest } from './public-request.js';
+import { AddressNotPublicError, requestPublicOnly, type LookupAll, type PublicRequest } from './public-request.js';
 
 // The loopback server stands for a public host: `isAllowed` (for tests only) lets 127.0.0.1 through
 // where the real check would refuse it, which the first tests show.
@@ -58,6 +58,25 @@ describe('requestPublicOnly', () => {
     expect(checked).toEqual(['127.0.0.1']);
   });
 
+  it('refuses a name unless every address it resolves to is allowed, or when it resolves to none', async () => {
+    server.on('/doc', json({}));
+    const only =
+      (addresses: string[]): LookupAll =>
+      (_host, _options, callback) =>
+        callback(
+          null,
+          addresses.map((address) => ({ address, family: 4 })),
+        );
+    const url = new URL(`http://api.example:${server.url('/').port}/doc`);
+    const loopbackOnly = (address: string) => address === '127.0.0.1';
+    for (const answers of [['127.0.0.1', '10.0.0.1'], ['10.0.0.1', '127.0.0.1'], []]) {
+      expect(await rejection(requestPublicOnly(url, get, signal(), loopbackOnly, only(answers)))).toBeInstanceOf(AddressNotPublicError);
+    }
+    expect(server.requests).toEqual([]);
+    await (await requestPublicOnly(url, get, signal(), loopbackOnly, only(['127.0.0.1']))).json();
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('passes a resolver error on', async () => {
     const error = await rejection(requestPublicOnly(new URL('http://nothing.invalid/doc'), get, signal(), anyAddress));
     expect(error.code).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
@@ -70,6 +89,7 @@ describe('requestPublicOnly', () => {
     });
     const response = await requestPublicOnly(server.url('/doc'), get, signal(), anyAddress);
     expect([response.status, response.headers.get('content-type'), response.headers.get('x-several')]).toEqual([201, 'application/json', 'a, b']);
+    expect([...response.headers.keys()].sort()).toEqual(['connection', 'content-type', 'date', 'transfer-encoding', 'x-several']);
     await expect(response.text()).resolves.toBe('{"n":1}');
     expect(server.requests.map((r) => [r.method, r.headers.accept, r.headers['content-length'], r.body])).toEqual([['GET', 'application/json', undefined, '']]);
   });
@@ -80,7 +100,12 @@ describe('requestPublicOnly', () => {
     const post: PublicRequest = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form };
     await (await requestPublicOnly(server.url('/introspect'), post, signal(), anyAddress)).json();
     const [request] = server.requests;
-    expect([request.method, request.headers['content-length'], request.body]).toEqual(['POST', String(form.toString().length), form.toString()]);
+    expect([request.method, request.headers['content-type'], request.headers['content-length'], request.body]).toEqual([
+      'POST',
+      'application/x-www-form-urlencoded',
+      String(form.toString().length),
+      form.toString(),
+    ]);
   });
 
   it('answers a status without a body (204, 304) with a null body', async () => {
