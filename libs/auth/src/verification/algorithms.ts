@@ -40,6 +40,7 @@ export function algorithmsForKeyType(type: string | undefined, namedCurve?: stri
     case 'rsa-pss':
       return ['PS256', 'PS384', 'PS512'];
     case 'ec': {
+      // Stryker disable next-line StringLiteral: the fallback names no curve and no placeholder does either (each curve name of this line fails a spec when emptied, checked by hand)
       const curve = namedCurve === 'prime256v1' ? 'P-256' : namedCurve === 'secp384r1' ? 'P-384' : namedCurve === 'secp521r1' ? 'P-521' : '';
       return EC_ALGORITHMS[curve] ? [EC_ALGORITHMS[curve]] : [];
     }

@@ -178,6 +178,10 @@ describe('createKeySource, source by source', () => {
       }).algorithms,
     ).toEqual(['ES256']);
     expect(build({ jwks: { keys: [{ ...ec, kid: 'a' }] } }).kind).toBe('jwks');
+    expect(problem({ jwks: { keys: [{ ...ec, kid: 'a' }] }, algorithms: ['HS256'] })).toEqual([
+      'algorithms',
+      '"HS256" cannot be used with the jwks key source',
+    ]);
   });
 
   it('pins every asymmetric algorithm for a remote set, or the ones configured', () => {
@@ -301,11 +305,16 @@ describe('createKeySource for a remote set', () => {
 
   it('reports a failed fetch to onKeySourceError, and connects only to public addresses when the entry says so', async () => {
     server.on('/jwks', json({ keys: [jwk] }));
-    const reported: string[] = [];
-    const events = { onKeySourceError: (error: { problem: string }) => reported.push(error.problem) };
+    // A method of its observer, called on it.
+    const events = {
+      reported: [] as string[],
+      onKeySourceError(error: { problem: string }) {
+        this.reported.push(error.problem);
+      },
+    };
     await createKeySource(entry({ publicAddressesOnly: true }), events).warmUp?.();
     await createKeySource(entry({ jwksUrl: server.url('/missing').href }), events).warmUp?.();
     await createKeySource(entry({ jwksUrl: server.url('/missing').href }), {}).warmUp?.();
-    expect(reported).toEqual(['address-not-public', 'http-status']);
+    expect(events.reported).toEqual(['address-not-public', 'http-status']);
   });
 });
