@@ -21,8 +21,10 @@ for (const [path, file] of Object.entries(report.files).sort(([a], [b]) => a.loc
   rows.push([`\`${path.replace('libs/auth/src/', '')}\``, row]);
 }
 rows.push(['**total**', total]);
-const score = (r) => ((100 * (r.killed + r.timeout)) / (r.killed + r.timeout + r.survived + r.noCoverage)).toFixed(1);
+const tested = (r) => r.killed + r.timeout + r.survived + r.noCoverage;
+// A file whose every mutant the checker refused (or a mark covers) has no score.
+const score = (r) => (tested(r) === 0 ? 'n/a' : `${((100 * (r.killed + r.timeout)) / tested(r)).toFixed(1)} %`);
 console.log('| file | killed | timeout | survived | no coverage | marks | ignored | score |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [name, r] of rows)
-  console.log(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.marks} | ${r.ignored} | ${score(r)} % |`);
+  console.log(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.marks} | ${r.ignored} | ${score(r)} |`);
