@@ -1,5 +1,6 @@
 // One implementation for unit specs and e2e suites: libs/auth/src/revocation/redis-server.spec-support.ts.
-export { REDIS_SERVER, freePort, startRedis, type RedisProcess } from '../../libs/auth/src/revocation/redis-server.spec-support.js';
+export { REDIS_SERVER, startRedis, type RedisProcess } from '../../libs/auth/src/revocation/redis-server.spec-support.js';
+export { freePort } from '../../libs/auth/src/verification/loopback-server.spec-support.js';
 
 /** Polls `check` every 5 ms until it is true or `ms` passed; returns the time it took, or throws. */
 export async function within(ms: number, check: () => boolean | Promise<boolean>, what: string): Promise<number> {

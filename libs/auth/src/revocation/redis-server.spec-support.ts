@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../verification/loopback-server.spec-support.js';
 
 // The one helper that starts a real Redis for tests: the unit specs import it from here (Stryker's
 // sandbox leaves test/ out) and the e2e suites through test/support/redis-server.ts.
@@ -28,18 +28,6 @@ export interface RedisProcess {
   start(): Promise<void>;
   /** SIGKILL, as a crash: every connection drops, and with no persistence the data is gone. */
   kill(): Promise<void>;
-}
-
-/** A free loopback port (bound then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts redis-server on a free loopback port (or `port`) with `--save '' --appendonly no`. Kill it in afterAll. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { fetchJson, KeyFetchError, type FetchLimits } from './fetch-json.js';
-import { closedPort, hang, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
+import { freePort, hang, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
 
 const limits: FetchLimits = { timeoutInMs: 5000, maxBytes: 1024 };
 
@@ -140,7 +140,7 @@ describe('fetchJson', () => {
   });
 
   it('reports a refused connection as network, with its system code, and a connection cut mid-body as network', async () => {
-    const refused = await failure(fetchJson(new URL(`http://127.0.0.1:${await closedPort()}/doc`), limits));
+    const refused = await failure(fetchJson(new URL(`http://127.0.0.1:${await freePort()}/doc`), limits));
     expect([refused.problem, refused.code, refused.message]).toEqual(['network', 'ECONNREFUSED', 'nestjs-warden: key fetch failed: network']);
     server.on('/cut', (res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

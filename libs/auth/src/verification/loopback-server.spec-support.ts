@@ -78,11 +78,18 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   };
 }
 
-/** A loopback port nothing listens on (bound, then released): a connection to it is refused. */
-export async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * A free loopback port (bound, then released): nothing listens on it, so a connection to it is
+ * refused until a test starts a server there. The one such helper of the unit specs and, through
+ * test/support/redis-server.ts, of the e2e suites.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createTcpServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

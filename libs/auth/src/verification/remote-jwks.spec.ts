@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { calculateJwkThumbprint, errors, exportJWK, generateKeyPair, SignJWT, jwtVerify, type JWK } from 'jose';
 import { KeyFetchError } from './fetch-json.js';
 import type { KeySourceError } from './key-source-events.js';
-import { closedPort, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
+import { freePort, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
 import { RemoteJwks, type RemoteJwksLocation, type RemoteJwksOptions } from './remote-jwks.js';
 
 // A real JWKS over HTTP on 127.0.0.1 and a clock the test moves: cooldown, freshness and the stale
@@ -211,7 +211,7 @@ describe('RemoteJwks', () => {
       expect(errorsReported).toStrictEqual([
         { source: 'jwksUrl', problem: 'http-status', errorClass: 'KeyFetchError', status: 503, fallback: 'no-keys', retryInMs: COOLDOWN },
       ]);
-      const closed = remote({}, { jwksUrl: new URL(`http://127.0.0.1:${await closedPort()}/jwks`) });
+      const closed = remote({}, { jwksUrl: new URL(`http://127.0.0.1:${await freePort()}/jwks`) });
       await closed.warmUp();
       expect(errorsReported[1]).toStrictEqual({
         source: 'jwksUrl',

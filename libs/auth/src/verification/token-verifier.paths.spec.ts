@@ -4,7 +4,7 @@ import { type AuthModuleOptions } from '../config/auth-options.js';
 import { resolveAuthOptions } from '../config/resolve-auth-options.js';
 import { createTestDecryptionKey, createTestIssuer, encryptToken, type TestDecryptionKey, type TestIssuer } from '../testing/index.js';
 import type { KeySource } from './key-sources.js';
-import { closedPort, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
+import { freePort, json, startLoopbackServer, type LoopbackServer } from './loopback-server.spec-support.js';
 import { reasonOf } from './reason-of.spec-support.js';
 import { TokenVerifier } from './token-verifier.js';
 import { asVerification, type Verification } from './verification.js';
@@ -187,7 +187,7 @@ describe('TokenVerifier: remote keys', () => {
   });
 
   it("keys that cannot be fetched: keys-unavailable, retry after the issuer's jwksCooldownInMs, in seconds", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const v = new TokenVerifier(resolveAuthOptions({ jwksUrl: `http://127.0.0.1:${port}/jwks`, issuer: issuer.issuer, jwksCooldownInMs: 7000 }));
     let caught: unknown;
     try {
