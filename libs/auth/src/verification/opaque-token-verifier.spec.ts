@@ -1,41 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthError, AuthErrorReason } from '../auth.errors.js';
-import { OpaqueTokenVerifier, type OpaqueTokenSource, type OpaqueTokenVerifierSettings } from './opaque-token-verifier.js';
+import { T0, setup, validFor } from './opaque-token-verifier.spec-support.js';
 import { reasonOf } from './reason-of.spec-support.js';
-
-const T0 = Date.UTC(2026, 0, 1);
-
-/** A verifier over a scripted source, with a clock the test moves; records every call to the source. */
-function setup(answer: (token: string, call: number) => unknown, settings: Partial<OpaqueTokenVerifierSettings> = {}) {
-  let now = T0;
-  const calls: Array<{ token: string; tokenType: string }> = [];
-  const source: OpaqueTokenSource = (token, tokenType) => {
-    calls.push({ token, tokenType });
-    return answer(token, calls.length);
-  };
-  const verifier = new OpaqueTokenVerifier(
-    source,
-    {
-      timeoutInMs: 1000,
-      cooldownInMs: 5000,
-      clockSkewInMs: 0,
-      refusedTtlInMs: 60_000,
-      maxEntries: 100,
-      maxBytes: 1 << 20,
-      maxConcurrent: 1000,
-      clock: () => now,
-      ...settings,
-    },
-    (claims, tokenType, token) => {
-      if (typeof claims.exp !== 'number') throw new AuthError(AuthErrorReason.TokenInvalidClaims, 'no exp');
-      if (claims.exp * 1000 <= now) throw new AuthError(AuthErrorReason.TokenExpired, 'expired');
-      return { token, tokenType, sub: claims.sub };
-    },
-  );
-  return { verifier, calls, advance: (ms: number) => (now += ms), set: (ms: number) => (now = ms) };
-}
-
-const validFor = (seconds: number) => ({ sub: 'svc', exp: T0 / 1000 + seconds });
 
 describe('OpaqueTokenVerifier', () => {
   it('names the class from the prefix and asks the source once per token while cached', async () => {

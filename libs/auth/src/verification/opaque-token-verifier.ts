@@ -115,9 +115,9 @@ export class OpaqueTokenVerifier<T extends object> {
   /** Starts a cooldown; reports the failure unless one was reported within the last cooldown. */
   private recordFailure(message: string): void {
     const now = this.settings.clock();
-    const quiet = this.failedAt === null || !this.coolingDown(now);
+    const report = !this.coolingDown(now);
     this.failedAt = now;
-    if (!quiet) return;
+    if (!report) return;
     try {
       this.settings.onFailure?.(message);
     } catch {
