@@ -23,6 +23,16 @@ function reason(claims: Record<string, unknown>, options: object = rules): strin
   }
 }
 
+/** The message a refusal carries: what the 401 and the logs say. */
+function messageOf(claims: Record<string, unknown>, options: object = rules): string {
+  try {
+    validateOpaqueClaims(claims, options);
+    return 'accepted';
+  } catch (error) {
+    return toAuthError(error).message;
+  }
+}
+
 describe('validateOpaqueClaims', () => {
   it('returns the claims without active', () => {
     expect(validateOpaqueClaims(good, rules)).toEqual({ iss: good.iss, aud: good.aud, sub: 'alice', exp, scope: 'a b', client_id: 'spa' });
@@ -45,6 +55,7 @@ describe('validateOpaqueClaims', () => {
   it('requires the RFC 7662 string members to be strings', () => {
     for (const name of ['scope', 'client_id', 'username', 'token_type']) {
       expect(reason({ ...good, [name]: ['x'] })).toBe('token-invalid-claims');
+      expect(messageOf({ ...good, [name]: ['x'] })).toBe(`claim ${name} is not a string`);
     }
   });
 
@@ -53,6 +64,16 @@ describe('validateOpaqueClaims', () => {
     expect(validateOpaqueClaims(noSub, rules).sub).toBe('spa');
     const { client_id: _client, ...neither } = noSub;
     expect(reason(neither)).toBe('token-invalid-claims');
+    // Neither, or an empty client_id: refused by the rule that sub is required, not taken as an empty sub.
+    expect(messageOf(neither)).toBe('claim sub is missing');
+    expect(messageOf({ ...neither, client_id: '' })).toBe('claim sub is missing');
+    // Where sub is not required, a token without one passes.
+    expect(reason(neither, { ...rules, requiredClaims: ['exp'] })).toBe('accepted');
+  });
+
+  it('says which rule refused a sub that is not a non-empty string', () => {
+    expect(messageOf({ ...good, sub: 42 })).toBe('claim sub is not a non-empty string');
+    expect(messageOf({ ...good, sub: '' })).toBe('claim sub is not a non-empty string');
   });
 
   it('keeps __proto__ and constructor as plain claims: no prototype pollution', () => {
@@ -66,6 +87,7 @@ describe('validateOpaqueClaims', () => {
 
   it('refuses claims that are not JSON', () => {
     expect(reason({ ...good, extra: () => 1 })).toBe('token-invalid-claims');
+    expect(messageOf({ ...good, extra: 10n })).toBe('the claims are not a JSON object');
   });
 
   it('needs no iss or aud when none is configured', () => {
