@@ -13,6 +13,7 @@ export function acceptsTokenOption(value: unknown, typ: unknown): AcceptsToken {
   try {
     return checkAcceptsToken(value, 'acceptsToken');
   } catch (error) {
+    // Stryker disable next-line Regex: checkAcceptsToken's only message starts with "acceptsToken: " and holds it nowhere else, so the anchor changes nothing
     throw new AuthConfigError('acceptsToken', (error as Error).message.replace(/^acceptsToken: /, ''));
   }
 }
