@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { opaqueTokenClassifier, opaqueTokenType, isBearerTokenSyntax } from './opaque-token-type.js';
 import { validateOpaqueClaims } from './opaque-token-claims.js';
+import type { AuthError } from '../auth.errors.js';
 import { toAuthError } from './token-verifier.js';
 
 const NOW = new Date(Date.UTC(2026, 0, 1));
@@ -14,24 +15,19 @@ const rules = {
 };
 const good = { active: true, iss: 'https://as.example.com', aud: 'https://api.example.com', sub: 'alice', exp, scope: 'a b', client_id: 'spa' };
 
-function reason(claims: Record<string, unknown>, options: object = rules): string {
+/** The AuthError validateOpaqueClaims refused the claims with; null when it accepted them. */
+function refusalOf(claims: Record<string, unknown>, options: object): AuthError | null {
   try {
     validateOpaqueClaims(claims, options);
-    return 'accepted';
+    return null;
   } catch (error) {
-    return toAuthError(error).reason;
+    return toAuthError(error);
   }
 }
 
+const reason = (claims: Record<string, unknown>, options: object = rules): string => refusalOf(claims, options)?.reason ?? 'accepted';
 /** The message a refusal carries: what the 401 and the logs say. */
-function messageOf(claims: Record<string, unknown>, options: object = rules): string {
-  try {
-    validateOpaqueClaims(claims, options);
-    return 'accepted';
-  } catch (error) {
-    return toAuthError(error).message;
-  }
-}
+const messageOf = (claims: Record<string, unknown>, options: object = rules): string => refusalOf(claims, options)?.message ?? 'accepted';
 
 describe('validateOpaqueClaims', () => {
   it('returns the claims without active', () => {
