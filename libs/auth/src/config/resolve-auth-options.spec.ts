@@ -166,6 +166,41 @@ describe('resolveAuthOptions: module options', () => {
     expect(resolveAuthOptions(withSecret({ revocation: store })).revocation).toBe(store);
   });
 
+  it('refuses a function as the revocation store, even one carrying revoke() and isRevoked()', () => {
+    const callable = Object.assign(() => false, { revoke: () => Promise.resolve(), isRevoked: () => false });
+    expect(refused(withSecret({ revocation: callable }))).toEqual([
+      'revocation',
+      'expected { redis: { url } }, { memory: true } or a revocation store ({ revoke(), isRevoked() })',
+    ]);
+  });
+
+  it('refuses a { memory } or { redis } declaration outside AuthModule, which builds them', () => {
+    for (const revocation of [{ memory: true }, { redis: { url: 'redis://127.0.0.1:6379' } }]) {
+      expect(refused(withSecret({ revocation }))).toEqual([
+        'revocation',
+        'a { memory } or { redis } declaration is built by AuthModule: outside it, pass a store (memoryRevocationStore(), redisRevocationStore())',
+      ]);
+    }
+  });
+
+  it('names dpop or mtls when the default of several issuers is not a mode', () => {
+    const issuers = [{ issuer: 'https://issuer.example', secret: SECRET }];
+    for (const option of ['dpop', 'mtls']) {
+      expect(refused({ issuers, [option]: 'on' })).toEqual([option, "expected 'off', 'allowed' or 'required'"]);
+      expect(resolveAuthOptions({ issuers, [option]: 'required' })[option as 'dpop' | 'mtls'].mode).toBe('required');
+    }
+  });
+
+  it("reads Clerk's session cookies by default only when resolveIssuer may answer a Clerk issuer", () => {
+    const entry = { issuer: 'https://issuer.example', secret: SECRET };
+    expect(resolveAuthOptions({ issuers: [entry], resolveIssuer: () => null }).clerkCookies).toEqual({
+      suffix: undefined,
+      frontendApi: undefined,
+      development: false,
+    });
+    expect(resolveAuthOptions({ issuers: [entry] }).clerkCookies).toBeUndefined();
+  });
+
   describe('cache', () => {
     it('is off with false, the defaults with true or absent, and the limits given with their defaults', () => {
       expect(resolveAuthOptions(withSecret({ cache: false })).cache).toBe(false);
