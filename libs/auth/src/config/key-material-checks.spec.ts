@@ -125,7 +125,7 @@ describe('checkSecret, the material it recognises', () => {
     expect(kindOf(certificateDer.toString('base64').replace(/(.{64})/g, '$1\n'))).toBe(der);
     expect(kindOf(new Uint8Array(spki))).toBe(der);
     expect(kindOf(new Uint8Array(certificateDer))).toBe(der);
-    // base64url: a DER whose base64 holds '+' or '/' is told apart by its '-' or '_'.
+    // base64url: a DER whose base64 holds '+' or '/' is written with '-' or '_' instead.
     const urlSafe = [spki, pkcs1, pkcs8, certificateDer].map((b) => b.toString('base64url')).find((t) => /[-_]/.test(t));
     expect(urlSafe).toBeDefined();
     expect(kindOf(urlSafe)).toBe(der);
@@ -139,8 +139,9 @@ describe('checkSecret, the material it recognises', () => {
     // Not a SEQUENCE first: not DER, whatever follows.
     expect(() => checkSecret(Buffer.concat([Buffer.from([0x31]), spki.subarray(1)]).toString('base64'))).not.toThrow();
     expect(() => checkSecret(new Uint8Array(Buffer.concat([Buffer.from([0x31]), spki.subarray(1)])))).not.toThrow();
-    // Not base64 text: never decoded.
+    // Not base64 text, at either end: never decoded (Node's decoder would skip the '!' and find the key).
     expect(() => checkSecret(`${spki.toString('base64')}!`)).not.toThrow();
+    expect(() => checkSecret(`!${spki.toString('base64')}`)).not.toThrow();
   });
 });
 
@@ -197,7 +198,7 @@ describe('checkKeySource', () => {
 
   it('checks the one source given', () => {
     expect(check({ jwksUrl: 'http://keys.example/jwks' }).option).toBe('jwksUrl');
-    for (const jwks of [[], 'keys', { keys: {} }]) {
+    for (const jwks of [[], 'keys', { keys: {} }, Object.assign(() => undefined, { keys: [] })]) {
       expect([check({ jwks }).option, check({ jwks }).problem]).toEqual(['jwks', 'expected { keys: JWK[] }']);
     }
     expect(() => checkKeySource({ jwks: { keys: [] } })).not.toThrow();
