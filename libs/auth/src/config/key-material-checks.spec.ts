@@ -85,6 +85,8 @@ describe('checkSecret, the material it recognises', () => {
     expect(() => checkSecret('é'.repeat(16))).not.toThrow();
     expect(refusal(() => checkSecret('é'.repeat(15))).message).toMatch(/\(got 30\)$/);
     expect(refusal(() => checkSecret(null)).message).toMatch(/expected a string or a Uint8Array$/);
+    expect(refusal(() => checkSecret('')).message).toMatch(/must be at least 32 bytes \(got 0\)$/);
+    expect(refusal(() => checkSecret(new Uint8Array(0))).message).toMatch(/\(got 0\)$/);
   });
 
   it('names PEM private keys, PEM public keys and certificates, in text or bytes', () => {

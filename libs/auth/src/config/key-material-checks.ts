@@ -51,7 +51,7 @@ function keyMaterialKind(value: string | Buffer): string | null {
 
 function looksLikeJwk(text: string): boolean {
   const trimmed = text.trim();
-  // Stryker disable next-line ConditionalExpression: only JSON in braces is an object with kty or keys (`in` on null or a primitive throws, caught below); the test spares a parse.
+  // Stryker disable next-line ConditionalExpression,StringLiteral: only JSON in braces is an object with kty or keys (`in` on null or a primitive throws, caught below); the test spares a parse.
   if (!trimmed.startsWith('{')) return false;
   try {
     // Text in braces parses to an object or throws.
