@@ -101,8 +101,16 @@ describe('IntrospectionClient', () => {
   });
 
   it('times out a slow endpoint', async () => {
-    handler = (_req, _body, res) => setTimeout(() => json(res, { active: true }), 500).unref();
+    let arrived!: () => void;
+    const seen = new Promise<void>((resolve) => (arrived = resolve));
+    handler = (_req, _body, res) => {
+      arrived();
+      setTimeout(() => json(res, { active: true }), 500).unref();
+    };
     expect((await failure(client({ timeoutInMs: 50 }).introspect('tok'))).reason).toBe('introspection-unavailable');
+    // On a loaded machine the server may read the request only after the client gave up; wait for it
+    // (bounded) so it cannot land in the next test's request list.
+    await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   });
 
   describe('endpoint by discovery', () => {
