@@ -45,8 +45,8 @@ function keyMaterialKind(value: string | Buffer): string | null {
   const text = typeof value === 'string' ? value : value.toString('latin1');
   if (PEM_ARMOR.test(text)) return PRIVATE_PEM.test(text) ? 'a PEM private key' : 'PEM key material';
   if (looksLikeJwk(text)) return 'a JWK or JWKS (JSON)';
-  const der = typeof value === 'string' ? base64Der(value) : value;
-  return der && isDerKeyOrCertificate(der) ? 'DER key material or an X.509 certificate' : null;
+  const bytes = typeof value === 'string' ? base64Bytes(value) : value;
+  return bytes && isDerKeyOrCertificate(bytes) ? 'DER key material or an X.509 certificate' : null;
 }
 
 function looksLikeJwk(text: string): boolean {
@@ -63,7 +63,7 @@ function looksLikeJwk(text: string): boolean {
 }
 
 /** The bytes of bare base64 (an `x5c` entry, a PEM body without its armor); null for other text. */
-function base64Der(text: string): Buffer | null {
+function base64Bytes(text: string): Buffer | null {
   if (!BASE64_TEXT.test(text)) return null;
   // Node's base64 decoder reads the base64url alphabet too, so one decoder serves both.
   // Stryker disable next-line Regex: removing whitespace one character or one run at a time leaves the same text.
