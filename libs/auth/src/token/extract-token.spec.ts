@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { extractToken, sessionCookieDuplicated, type TokenExtractionOptions } from './extract-token.js';
+import { extractToken, sessionCookieDuplicated, sessionCookieNames, type TokenExtractionOptions } from './extract-token.js';
 
 const defaults: TokenExtractionOptions = { tokenSources: ['header', 'cookie'], headerName: 'authorization', cookieName: '__session' };
 
@@ -110,7 +110,42 @@ describe('extractToken, character by character', () => {
   });
 });
 
+describe('extractToken, DPoP (RFC 9449)', () => {
+  it.each([['DPoP a.b.c'], ['dpop\ta.b.c \t'], ['DPoP   a.b.c']])('reads %j as a DPoP-bound token from the header', (authorization) => {
+    expect(extractToken({ authorization }, defaults)).toEqual({ token: 'a.b.c', source: 'header', scheme: 'dpop' });
+  });
+
+  it.each([['XDPoP a.b.c'], ['DPoP a.b.c d'], ['DPoP'], ['DPoP '], ['DPoPa.b.c'], [' DPoP a.b.c']])('reads no token from %j', (authorization) => {
+    expect(extractToken({ authorization }, { ...defaults, tokenSources: ['header'] })).toBeNull();
+  });
+});
+
+describe('sessionCookieNames', () => {
+  it('is the session cookie alone without Clerk rules, with __client_uat under them, and both suffixed too for an instance with a suffix', () => {
+    expect(sessionCookieNames(defaults)).toEqual(['__session']);
+    const clerk = { suffix: undefined, frontendApi: undefined, development: false };
+    expect(sessionCookieNames({ ...defaults, clerkCookies: clerk })).toEqual(['__session', '__client_uat']);
+    expect(sessionCookieNames({ ...defaults, clerkCookies: { ...clerk, suffix: 'Ab_9-xYz' } })).toEqual([
+      '__session',
+      '__client_uat',
+      '__session_Ab_9-xYz',
+      '__client_uat_Ab_9-xYz',
+    ]);
+  });
+});
+
 describe('sessionCookieDuplicated', () => {
+  it('finds a one-letter name wherever it first appears in the header, inside another name or not', () => {
+    expect(sessionCookieDuplicated({ cookie: 's=a; s=b' }, 's')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: 'xs=1; s=a; s=b' }, 's')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: 'ss=1; s=a; s=b' }, 's')).toBe(true);
+    expect(sessionCookieDuplicated({ cookie: 'ss=1; s=a' }, 's')).toBe(false);
+  });
+
+  it('counts no pair without =, even one that starts with the name', () => {
+    expect(sessionCookieDuplicated({ cookie: '__session=a; __sessionX' }, '__session')).toBe(false);
+  });
+
   it('is true for the name twice with different values, in one header or across repeated ones', () => {
     expect(sessionCookieDuplicated({ cookie: '__session=a; __session=b' }, '__session')).toBe(true);
     expect(sessionCookieDuplicated({ cookie: 'theme=dark;__session=a ; x=1;  __session= b' }, '__session')).toBe(true);
