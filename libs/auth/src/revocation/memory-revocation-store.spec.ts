@@ -123,6 +123,34 @@ describe('memoryRevocationStore', () => {
     expect(['c', 'd', 'e'].map((sid) => store.isRevoked({ sid }))).toEqual([true, true, true]);
   });
 
+  it('makes room by dropping what has expired: a revocation that fits exactly then is recorded, a key held already taking no room', async () => {
+    const clock = { now: T0 };
+    const store = memoryRevocationStore({ clock: () => clock.now, maxEntries: 3 });
+    await store.revoke({ sid: 'a' }, T0 / 1000 + 10);
+    for (const sid of ['b', 'c']) await store.revoke({ sid }, T0 / 1000 + 60);
+    clock.now += 10_000; // only a is over: two in force, room for one more key
+    await store.revoke({ sid: 'c', sub: 'user_1' }); // c is held already: one new key
+    expect(store.isRevoked({ sub: 'user_1' })).toBe(true);
+    await expect(store.revoke({ sid: 'd' })).rejects.toThrow(/full/);
+  });
+
+  it('holds one revocation with maxEntries 1', async () => {
+    const store = memoryRevocationStore({ clock: () => T0, maxEntries: 1 });
+    await store.revoke({ sid: 'a' });
+    expect(store.isRevoked({ sid: 'a' })).toBe(true);
+    await expect(store.revoke({ sid: 'b' })).rejects.toThrow(/maxEntries 1 /);
+  });
+
+  it('tells onRevoked listeners what was revoked, until they stop', async () => {
+    const { store } = setup();
+    const heard: unknown[] = [];
+    const stop = store.onRevoked!((revoked) => heard.push(revoked));
+    await store.revoke({ sid: 'sess_1', iss: 'https://a.test' });
+    stop();
+    await store.revoke({ sid: 'sess_2' });
+    expect(heard).toEqual([{ field: 'sid', iss: 'https://a.test', value: 'sess_1' }]);
+  });
+
   it('is bounded by default: 100000 revocations in force', async () => {
     const store = memoryRevocationStore({ clock: () => T0 });
     for (let i = 0; i < 100_000; i += 1) await store.revoke({ jti: `t${i}` });

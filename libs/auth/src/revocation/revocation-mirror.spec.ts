@@ -145,3 +145,37 @@ describe('RevocationMirror, issuers', () => {
     expect(mirror.entriesInForce(now)).toEqual([]);
   });
 });
+
+describe('RevocationMirror listeners', () => {
+  const now = 1_900_000_000_000;
+  const A = 'https://a.example.com';
+
+  it('tell each entry added or extended (issuer null for every issuer), not one kept as it was, until stopped', () => {
+    const mirror = new RevocationMirror();
+    const heard: unknown[] = [];
+    const stop = mirror.listen((revoked) => heard.push(revoked));
+    mirror.add('sid:a', now / 1000 + 60, now);
+    mirror.add(`sub@${encodeURIComponent(A)}:u`, now / 1000 + 60, now);
+    mirror.add('sid:a', now / 1000 + 30, now); // an earlier until: kept as it was
+    mirror.add('sid:a', now / 1000 + 90, now); // a later one: extended
+    stop();
+    mirror.add('jti:t', now / 1000 + 60, now);
+    expect(heard).toEqual([
+      { field: 'sid', iss: null, value: 'a' },
+      { field: 'sub', iss: A, value: 'u' },
+      { field: 'sid', iss: null, value: 'a' },
+    ]);
+  });
+
+  it('records the revocation and tells the other listeners when one throws', () => {
+    const mirror = new RevocationMirror();
+    const heard: string[] = [];
+    mirror.listen(() => {
+      throw new Error('listener failed');
+    });
+    mirror.listen((revoked) => heard.push(revoked.value));
+    expect(() => mirror.add('sid:a', now / 1000 + 60, now)).not.toThrow();
+    expect(heard).toEqual(['a']);
+    expect(mirror.matches({ sid: 'a' }, now)).toBe(true);
+  });
+});

@@ -213,6 +213,17 @@ describe('the verified-token cache inside TokenVerifier', () => {
     expect(tiny.verifier.cache?.size).toBe(0);
   });
 
+  it('estimates an entry from its token, its claims and its header: a longer part costs more', () => {
+    const header = { alg: 'RS256', kid: 'k' };
+    const base = { token: 'a.b.c', claims: { sub: 'user_1' }, header };
+    const bytes = estimateEntryBytes(base);
+    const pad = 'x'.repeat(1000);
+    expect(estimateEntryBytes({ ...base, token: `a.b.c${pad}` })).toBeGreaterThanOrEqual(bytes + 1000);
+    expect(estimateEntryBytes({ ...base, claims: { sub: `user_1${pad}` } })).toBeGreaterThanOrEqual(bytes + 1000);
+    expect(estimateEntryBytes({ ...base, header: { ...header, kid: `k${pad}` } })).toBeGreaterThanOrEqual(bytes + 1000);
+    expect(estimateEntryBytes({ token: base.token, claims: base.claims })).toBeLessThan(bytes);
+  });
+
   it('drops entries whose key left the key set, keeps the others', async () => {
     const { verifier, source } = setup();
     const [t1, t2] = await Promise.all([sign(k1), sign(k2)]);
