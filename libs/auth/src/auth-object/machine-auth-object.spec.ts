@@ -20,6 +20,12 @@ describe('machineAuthObject', () => {
     expect(machineAuthObject('m2m_token', { sub: 'mch_1' }, 't').issuer).toBeNull();
   });
 
+  it('carries the binding of a sender-constrained token, and has no binding member otherwise', () => {
+    const binding = { type: 'dpop', jkt: 'thumbprint-of-the-proof-key' } as const;
+    expect(machineAuthObject('oauth_token', { sub: 'user_1' }, 't', undefined, undefined, binding).binding).toEqual(binding);
+    expect(Object.keys(machineAuthObject('oauth_token', { sub: 'user_1' }, 't'))).not.toContain('binding');
+  });
+
   it('builds an M2M object with @clerk/backend field names', async () => {
     const claims = { sub: 'mch_1', jti: 'mt_1', scopes: 'mch_2 invoices:read', exp: 1, iss: 'https://clerk.example.com' };
     const auth = machineAuthObject('m2m_token', claims, 'the-token');
