@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
 import { type AuthModuleOptions } from './auth-options.js';
 import { AuthConfigError } from './auth-config-error.js';
 import { resolveAuthOptions } from './resolve-auth-options.js';
@@ -116,6 +117,18 @@ describe('resolveIssuer', () => {
     expect(resolved.issuers?.entryFor('https://t2.example.com', {}).issuer).toEqual(['https://t2.example.com']);
   });
 
+  it('has nothing to resolve in a module with one issuer', () => {
+    const issuers = resolveAuthOptions({ secret: SECRET }).issuers;
+    let error: unknown;
+    try {
+      issuers.entryFor('https://t1.example.com', {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AuthConfigError);
+    expect([(error as AuthConfigError).option, (error as AuthConfigError).problem]).toEqual(['resolveIssuer', 'is not set']);
+  });
+
   it('refuses an answer for another issuer, or one that is not options', () => {
     const issuers = resolveAuthOptions({ resolveIssuer }).issuers;
     expect(() => issuers?.entryFor('https://t1', { issuer: 'https://other', secret: SECRET })).toThrow(/not the token iss/);
@@ -134,6 +147,9 @@ describe('the messages of issuer option errors', () => {
     [{ issuers: [{ secret: SECRET }] }, 'issuers[0].issuer', "is required: a token's iss selects its issuer entry by exact match"],
     [{ resolveIssuer: () => null, maxIssuers: 2.5 }, 'maxIssuers', 'expected a whole number >= 1'],
     [{ resolveIssuer: () => null, resolveIssuerTtlInMs: 0 }, 'resolveIssuerTtlInMs', 'expected a finite number >= 1'],
+    [{ resolveIssuer: () => null, resolveIssuerAddresses: 'private' }, 'resolveIssuerAddresses', "expected 'public' or 'any'"],
+    // The top-level defaults are checked at boot, named as the app wrote them, before resolveIssuer answered once.
+    [{ resolveIssuer: () => null, clockSkewInMs: -1 }, 'clockSkewInMs', 'expected a finite number >= 0'],
   ])('%j: %s', (options, option, problem) => {
     const error = failure(options);
     expect([error.option, error.problem]).toEqual([option, problem]);
@@ -216,5 +232,29 @@ describe('resolveIssuerAddresses', () => {
     const settings = resolveAuthOptions({ resolveIssuer: () => null }).issuers;
     expect(optionOf(() => settings?.entryFor('https://127.0.0.1:9999', {}))).toBe('resolveIssuer().issuer');
     expect(optionOf(() => settings?.entryFor('https://127.0.0.1:9999', { secret: SECRET }))).toBe('accepted');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwtKey = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256' };
+    expect(optionOf(() => settings?.entryFor('https://127.0.0.1:9999', { jwtKey }))).toBe('accepted');
+    expect(optionOf(() => settings?.entryFor('https://127.0.0.1:9999', { jwks: { keys: [jwk] } }))).toBe('accepted');
+  });
+
+  it('says why, in the error', () => {
+    let problem = '';
+    try {
+      entryFor({ jwksUrl: 'http://127.0.0.1:8080/jwks' });
+    } catch (error) {
+      problem = (error as AuthConfigError).problem;
+    }
+    expect(problem).toBe("names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
+  });
+
+  it.each([
+    ['https://notlocalhost/jwks'],
+    ['https://localhost.example.com/jwks'],
+    ['https://a.localhost.example.com/jwks'],
+    ['https://[2606:4700::1111]/jwks'],
+  ])('accepts %s: only localhost itself, names under .localhost and addresses that are not public are refused', (jwksUrl) => {
+    expect(optionOf(() => entryFor({ jwksUrl }))).toBe('accepted');
   });
 });

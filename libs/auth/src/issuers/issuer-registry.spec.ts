@@ -276,6 +276,33 @@ describe('IssuerRegistry', () => {
     expect(await reasonOf(() => s.registry.get(tenant.issuer))).toBe('issuer-unavailable');
   });
 
+  it('answers 503 without a call once the last answer is too old and the retry delay of a failed re-validation runs, with the seconds left', async () => {
+    let failing = false;
+    const s = setup((iss) => {
+      if (failing) throw new Error('db down');
+      return tenantAnswer(iss);
+    });
+    const known = await s.registry.get(tenant.issuer);
+    failing = true;
+    s.clock.now += 119_000; // due for a minute, its last answer kept for one more second
+    expect(await s.registry.get(tenant.issuer)).toBe(known); // the re-validation failed: retry in 5 s
+    s.clock.now += 2_500; // the last answer is too old; 2.5 s until the retry
+    let refusal: unknown;
+    try {
+      void s.registry.get(tenant.issuer); // throws at once: nothing to wait for
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(AuthError);
+    const { reason, message, retryAfterSeconds } = refusal as AuthError;
+    expect({ reason, message, retryAfterSeconds }).toEqual({
+      reason: 'issuer-unavailable',
+      message: 'resolveIssuer failed or did not answer in time',
+      retryAfterSeconds: 3,
+    });
+    expect(s.calls).toHaveLength(2);
+  });
+
   it('peeks without asking: a held answer until its TTL ends, nothing after', async () => {
     const s = setup(tenantAnswer);
     expect(s.registry.peek(tenant.issuer)).toBeUndefined();
