@@ -11,10 +11,23 @@ describe('tokenBindingOf', () => {
     expect(tokenBindingOf({ cnf: { jkt: T, 'x5t#S256': T } })).toEqual({ type: 'dpop', jkt: T, x5tS256: T });
   });
 
-  it.each([null, 'x', [], {}, { jwk: { kty: 'EC' } }, { jkt: 42 }, { jkt: '' }, { jkt: 'short' }, { 'x5t#S256': T + '=' }, { jkt: T, 'x5t#S256': 1 }])(
-    'refuses cnf %p: a token bound to something unchecked is never a bearer token',
-    (cnf) => {
-      expect(() => tokenBindingOf({ cnf })).toThrow(expect.objectContaining({ reason: 'token-invalid-claims' }));
-    },
-  );
+  it.each([
+    null,
+    'x',
+    [],
+    {},
+    { jwk: { kty: 'EC' } },
+    { jkt: 42 },
+    { jkt: '' },
+    { jkt: 'short' },
+    { 'x5t#S256': T + '=' },
+    { jkt: 'A' + T },
+    { jkt: T, 'x5t#S256': 1 },
+  ])('refuses cnf %p: a token bound to something unchecked is never a bearer token', (cnf) => {
+    expect(() => tokenBindingOf({ cnf })).toThrow(expect.objectContaining({ reason: 'token-invalid-claims' }));
+  });
+
+  it('says why it refuses', () => {
+    expect(() => tokenBindingOf({ cnf: { jwk: { kty: 'EC' } } })).toThrow(new Error('the token cnf claim binds it to nothing that can be checked'));
+  });
 });

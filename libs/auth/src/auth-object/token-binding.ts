@@ -27,6 +27,7 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 export function tokenBindingOf(claims: JWTPayload): TokenBinding | undefined {
   const cnf = (claims as { cnf?: unknown }).cnf;
   if (cnf === undefined) return undefined;
+  // Stryker disable next-line ConditionalExpression: a JSON cnf that is not an object (a string, a number, a boolean) has neither jkt nor x5t#S256, so the last line refuses it the same way.
   if (cnf === null || typeof cnf !== 'object' || Array.isArray(cnf)) throw unusable();
   const { jkt, 'x5t#S256': x5t } = cnf as Record<string, unknown>;
   if (jkt !== undefined && (typeof jkt !== 'string' || !THUMBPRINT.test(jkt))) throw unusable();

@@ -42,9 +42,11 @@ export class LookupBudget {
 
   private refill(now: number): void {
     // A clock that steps back refills nothing (and does not count the same time twice later).
+    // Stryker disable next-line EqualityOperator: at the same instant the refill adds nothing.
     if (this.refilledAt !== undefined && now > this.refilledAt) {
       this.credit = Math.min(this.full, this.credit + (now - this.refilledAt) * this.capacity);
     }
+    // Stryker disable next-line EqualityOperator: at the same instant it sets the value it holds.
     if (this.refilledAt === undefined || now > this.refilledAt) this.refilledAt = now;
   }
 }

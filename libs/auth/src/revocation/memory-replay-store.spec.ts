@@ -26,7 +26,30 @@ describe('memoryReplayStore', () => {
     expect(store.useOnce('b', 100)).toBe(false);
   });
 
+  it('takes a value again from the very instant it expires, also when that frees the room a full store waited for', () => {
+    let now = 0;
+    const store = memoryReplayStore({ maxEntries: 1, clock: () => now });
+    expect(store.useOnce('a', 1000)).toBe(true);
+    now = 500;
+    let refusal: unknown;
+    try {
+      void store.useOnce('b', 1000); // the memory store answers at once
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ReplayStoreUnavailableError);
+    expect([(refusal as Error).message, (refusal as ReplayStoreUnavailableError).retryAfterSeconds]).toEqual([
+      'the replay store is full of values still in force (maxEntries)',
+      1,
+    ]);
+    now = 1000; // a's last instant has passed: room again
+    expect(store.useOnce('b', 1000)).toBe(true);
+    now = 2000;
+    expect(store.useOnce('b', 1000)).toBe(true);
+  });
+
   it('refuses a bad maxEntries', () => {
     expect(() => memoryReplayStore({ maxEntries: 0 })).toThrow(/maxEntries/);
+    expect(() => memoryReplayStore({ maxEntries: 1 })).not.toThrow();
   });
 });

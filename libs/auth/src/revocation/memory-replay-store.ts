@@ -45,6 +45,7 @@ class MemoryReplayStore implements ReplayStore {
     const now = this.clock();
     const expiry = this.entries.get(key);
     if (expiry !== undefined && expiry > now) return false;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: makeRoom only drops what expired and throws only when the store is full of live values, so calling it more often changes no answer.
     if (expiry === undefined && this.entries.size >= this.maxEntries) this.makeRoom(now);
     this.entries.delete(key);
     this.entries.set(key, now + Math.max(1, ttlInMs));
@@ -53,6 +54,7 @@ class MemoryReplayStore implements ReplayStore {
 
   /** Drops what expired; throws when every entry is still in force (checked again only once one expires). */
   private makeRoom(now: number): void {
+    // Stryker disable next-line ConditionalExpression: before fullUntil (the first expiry among live values) the sweep finds nothing expired and throws too; it only spares the sweep.
     if (now < this.fullUntil) throw full();
     let earliest = Infinity;
     for (const [key, expiry] of this.entries) {
