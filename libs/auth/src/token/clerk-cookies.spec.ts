@@ -88,6 +88,37 @@ describe('pickClerkCookies (as @clerk/backend picks them)', () => {
     expect(pick({ __session: mine(NOW - 40), __client_uat: '5', [`__session_${s}`]: mine(NOW - 30) })).toEqual({ token: mine(NOW - 40), clientUat: 5 });
   });
 
+  it('the unsuffixed pair whenever no suffixed cookie is there, whatever it says; the suffixed pair for a suffixed __client_uat alone', () => {
+    expect(pick({ __session: mine(NOW - 10), __client_uat: '0' })).toEqual({ token: mine(NOW - 10), clientUat: 0 });
+    expect(pick({ __client_uat: '5' })).toEqual({ token: undefined, clientUat: 5 });
+    expect(pick({ __client_uat: '5', [`__client_uat_${s}`]: '7' })).toEqual({ token: undefined, clientUat: 7 });
+  });
+
+  it('the suffixed pair when both are signed in with tokens of the same age, or both say signed out', () => {
+    const twin = mine(NOW - 10, { jti: 'twin' });
+    expect(pick({ __session: mine(NOW - 10), __client_uat: '1', [`__session_${s}`]: twin, [`__client_uat_${s}`]: '2' })).toEqual({ token: twin, clientUat: 2 });
+    expect(pick({ __session: mine(NOW - 10), __client_uat: '0', [`__session_${s}`]: twin, [`__client_uat_${s}`]: '0' }).token).toBe(twin);
+  });
+
+  it('reads the Frontend API in an http:// iss too, and a cookie of spaces as none (a value is trimmed)', () => {
+    const http = jwt({ iss: `http://${FRONTEND_API}`, iat: NOW - 10 });
+    expect(pick({ __session: http, __client_uat: '1', [`__session_${s}`]: mine(NOW - 30), [`__client_uat_${s}`]: '1' }).token).toBe(http);
+    expect(pick({ __session: '   ', __client_uat: ' 5 ' })).toEqual({ token: undefined, clientUat: 5 });
+    expect(pick({ __session: ` ${mine(NOW - 10)} ` }).token).toBe(mine(NOW - 10));
+  });
+
+  it('development instances: the suffixed pair when its session has not expired, the other pair is signed in, or both are signed out', () => {
+    const dev = { ...rules, development: true };
+    const pickDev = (cookies: Record<string, string>) => pickClerkCookies(cookies, '__session', dev, NOW * 1000).token;
+    const live = mine(NOW - 90, { exp: NOW + 1 });
+    const expired = mine(NOW - 90, { exp: NOW - 1 });
+    const atNow = mine(NOW - 90, { exp: NOW });
+    expect(pickDev({ __session: mine(NOW - 40), __client_uat: '0', [`__session_${s}`]: live, [`__client_uat_${s}`]: '1' })).toBe(live);
+    expect(pickDev({ __session: mine(NOW - 40), __client_uat: '0', [`__session_${s}`]: atNow, [`__client_uat_${s}`]: '1' })).toBe(mine(NOW - 40));
+    expect(pickDev({ __session: mine(NOW - 100), __client_uat: '5', [`__session_${s}`]: expired, [`__client_uat_${s}`]: '1' })).toBe(expired);
+    expect(pickDev({ __session: mine(NOW - 40), __client_uat: '0', [`__session_${s}`]: expired, [`__client_uat_${s}`]: '0' })).toBe(expired);
+  });
+
   it('development instances: an expired suffixed session yields to an unsuffixed pair that says signed out', () => {
     const dev = { ...rules, development: true };
     const cookies = { __session: mine(NOW - 40), __client_uat: '0', [`__session_${s}`]: mine(NOW - 90, { exp: NOW - 1 }), [`__client_uat_${s}`]: '1' };

@@ -53,6 +53,7 @@ export function pickClerkCookies(cookies: Cookies, sessionName: string, rules: C
 
 /** `__client_uat` as Clerk reads it: a leading integer, else 0. */
 export function clientUatOf(value: string | undefined): number {
+  // Stryker disable next-line StringLiteral: any text that is not a number parses as NaN, which `|| 0` turns to 0, as it does ''.
   return Number.parseInt(value ?? '', 10) || 0;
 }
 
@@ -65,23 +66,28 @@ function useSuffixed(cookies: Cookies, sessionName: string, rules: ClerkCookieRu
   // A malformed unsuffixed token gives the signed-out answer of the unsuffixed pair.
   if (session !== undefined && !plain?.iss) return false;
   if (plain && !belongsTo(plain.iss, rules.frontendApi)) return true;
+  // Stryker disable next-line ConditionalExpression: without a suffixed __client_uat every later check answers false as well (the last one for a suffixed session alone); this line's other ConditionalExpression mutants are killed.
   if (suffixedUat === undefined && suffixedSession === undefined) return false;
   const other = suffixedSession === undefined ? undefined : payloadOf(suffixedSession);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: a suffixed __client_uat of '0' (never '': values are trimmed, empty is undefined) is answered false by the next line whenever this one would.
   if (suffixedUat !== '0' && uat !== '0' && numeric(plain?.iat) > numeric(other?.iat)) return false;
   if (suffixedUat === '0' && uat !== '0') return false;
   if (rules.development && suffixedUat !== '0' && uat === '0' && typeof other?.exp === 'number' && other.exp <= Math.trunc(nowMs / 1000)) return false;
+  // Stryker disable next-line ConditionalExpression: without a suffixed __client_uat and without a suffixed session, the check of no suffixed cookie at all has answered already.
   if (suffixedUat === undefined && suffixedSession !== undefined) return false;
   return true;
 }
 
 /** Whether an unverified `iss` is this instance's Frontend API (scheme aside). */
 function belongsTo(iss: unknown, frontendApi: string | undefined): boolean {
+  // Stryker disable next-line ConditionalExpression: without a Frontend API, a string compared to undefined is false anyway.
   return typeof iss === 'string' && frontendApi !== undefined && iss.replace(/https?:\/\//gi, '') === frontendApi;
 }
 
 function payloadOf(token: string): { iss?: unknown; iat?: unknown; exp?: unknown } | undefined {
   try {
     return decodeJwt(token);
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined too.
   } catch {
     return undefined;
   }
