@@ -114,6 +114,11 @@ const config = {
     'libs/auth/src/request-context.ts',
     'libs/auth/src/ws-handshake.ts',
     'libs/auth/src/get-auth.ts',
+    'libs/auth/src/auth-object/token-binding.ts',
+    'libs/auth/src/verification/sender-constraints.ts',
+    'libs/auth/src/token/clerk-cookies.ts',
+    'libs/auth/src/revocation/memory-replay-store.ts',
+    'libs/auth/src/issuers/lookup-budget.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
