@@ -88,10 +88,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     expect(h.logs).toEqual([]);
   });
 
-  it('synchronises with a subscriber that is ready as soon as it is made (no ready event to wait for)', async () => {
+  it('synchronises with a subscriber that is ready as soon as it is made (no ready event to wait for), and listens for its errors', async () => {
     const main = client();
     const subscriber = client();
     await Promise.all([main.ping(), subscriber.ping()]);
+    const errorListeners = subscriber.listenerCount('error');
     const given = new Proxy(main, {
       get: (target, name) => (name === 'duplicate' ? () => subscriber : (Reflect.get(target, name, target) as unknown)),
     }) as unknown as RedisLikeClient;
@@ -102,5 +103,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     clearTimeout(timer);
     expect(synced).toBe(true);
     expect(answer(replica, { sid: 's' })).toBe(false);
+    // It handles its subscriber's errors (ioredis reports an error nobody listens to as unhandled).
+    expect(subscriber.listenerCount('error')).toBe(errorListeners + 1);
   });
 });
