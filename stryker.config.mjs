@@ -119,6 +119,7 @@ const config = {
     'libs/auth/src/token/clerk-cookies.ts',
     'libs/auth/src/revocation/memory-replay-store.ts',
     'libs/auth/src/issuers/lookup-budget.ts',
+    'libs/auth/src/revocation/redis-replay-store.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
