@@ -84,4 +84,19 @@ describe('redisReplayStore options', () => {
     await owned.close();
     await eventually(async () => (await named()) === 0, 'its connection closed');
   });
+
+  it('with a url, answers 503 while Redis is away and reconnects by itself once it is back', async () => {
+    const owned = redisReplayStore({ url: h.redis.url, keyPrefix: 'away:', commandTimeoutInMs: 200 }) as Closable;
+    try {
+      expect(await answer(owned, 'before')).toBe(true);
+      await h.redis.kill();
+      expect(await answer(owned, 'during')).toEqual(['the Redis replay store did not answer', 2]);
+      await h.redis.start();
+      let attempt = 0; // a fresh value each time: a SET that timed out on our side may still have been recorded
+      await eventually(async () => (await answer(owned, `after-${(attempt += 1)}`)) === true, 'the reconnection', 8000);
+    } finally {
+      await h.redis.start();
+      await owned.close();
+    }
+  });
 });
