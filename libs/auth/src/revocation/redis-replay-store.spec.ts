@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { redisReplayStore, type RedisSetClient } from './redis-replay-store.js';
 import { ReplayStoreUnavailableError, type ReplayStore } from './replay-store.js';
 import { eventually, haveRedisServer } from './redis-server.spec-support.js';
@@ -31,6 +31,16 @@ describe('redisReplayStore options', () => {
         expect(() => redisReplayStore({ client, [name]: value })).toThrow(new TypeError(`redisReplayStore: ${name} must be a number > 0`));
       }
       expect(() => redisReplayStore({ client, [name]: 0.5 })).not.toThrow();
+    }
+  });
+
+  it('leaves no timer behind once Redis answered (a shutting-down process does not wait for it)', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      expect(await redisReplayStore({ client }).useOnce('k', 1000)).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
     }
   });
 
