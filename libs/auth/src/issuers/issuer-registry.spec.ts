@@ -66,6 +66,16 @@ async function reasonOf(run: () => unknown): Promise<string> {
 
 const tenantAnswer = (iss: string) => (iss === tenant.issuer ? { jwks: tenant.jwks } : null);
 
+/** A resolver that answers like {@link tenantAnswer} until `down.failing` is set, then throws (its database is down). */
+function flakyTenant(failing = false) {
+  const down = { failing };
+  const answer = (iss: string) => {
+    if (down.failing) throw new Error('db down');
+    return tenantAnswer(iss);
+  };
+  return { down, answer };
+}
+
 afterEach(() => {
   jest.useRealTimers();
 });
@@ -161,20 +171,17 @@ describe('IssuerRegistry', () => {
   });
 
   it('asks again about a known tenant whose re-validation failed no more than once per retry delay, serving its last answer meanwhile', async () => {
-    let failing = false;
-    const s = setup((iss) => {
-      if (failing) throw new Error('db down');
-      return tenantAnswer(iss);
-    });
+    const { down, answer } = flakyTenant();
+    const s = setup(answer);
     const known = await s.registry.get(tenant.issuer);
-    failing = true;
+    down.failing = true;
     s.clock.now += 60_000;
     for (let i = 0; i < 20; i += 1) expect(await s.registry.get(tenant.issuer)).toBe(known);
     expect(s.calls).toHaveLength(2);
     s.clock.now += 5_000;
     expect(await s.registry.get(tenant.issuer)).toBe(known);
     expect(s.calls).toHaveLength(3);
-    failing = false;
+    down.failing = false;
     s.clock.now += 5_000;
     expect(await s.registry.get(tenant.issuer)).toBe(known);
     expect(s.calls).toHaveLength(4);
@@ -253,16 +260,10 @@ describe('IssuerRegistry', () => {
   });
 
   it('keeps a known issuer on its last answer for one more TTL while the resolver fails, whatever the budget', async () => {
-    let failing = false;
-    const s = setup(
-      (iss) => {
-        if (failing) throw new Error('db down');
-        return tenantAnswer(iss);
-      },
-      { resolveIssuerMaxCalls: 1 },
-    );
+    const { down, answer } = flakyTenant();
+    const s = setup(answer, { resolveIssuerMaxCalls: 1 });
     const known = await s.registry.get(tenant.issuer);
-    failing = true;
+    down.failing = true;
     s.clock.now += 60_000; // the answer is due
     expect(await s.registry.get(tenant.issuer)).toBe(known);
     expect(s.calls).toHaveLength(2);
@@ -277,13 +278,10 @@ describe('IssuerRegistry', () => {
   });
 
   it('answers 503 without a call once the last answer is too old and the retry delay of a failed re-validation runs, with the seconds left', async () => {
-    let failing = false;
-    const s = setup((iss) => {
-      if (failing) throw new Error('db down');
-      return tenantAnswer(iss);
-    });
+    const { down, answer } = flakyTenant();
+    const s = setup(answer);
     const known = await s.registry.get(tenant.issuer);
-    failing = true;
+    down.failing = true;
     s.clock.now += 119_000; // due for a minute, its last answer kept for one more second
     expect(await s.registry.get(tenant.issuer)).toBe(known); // the re-validation failed: retry in 5 s
     s.clock.now += 2_500; // the last answer is too old; 2.5 s until the retry
@@ -333,18 +331,15 @@ describe('IssuerRegistry', () => {
   });
 
   it('logs the start of each outage: at its first failure, and again after an answer', async () => {
-    let failing = true;
-    const s = setup((iss) => {
-      if (failing) throw new Error('db down');
-      return tenantAnswer(iss);
-    });
+    const { down, answer } = flakyTenant(true);
+    const s = setup(answer);
     await reasonOf(() => s.registry.get(tenant.issuer));
     expect(s.failures).toHaveLength(1);
     await reasonOf(() => s.registry.get(tenant.issuer));
     expect(s.failures).toHaveLength(1);
-    failing = false;
+    down.failing = false;
     await s.registry.get(tenant.issuer);
-    failing = true;
+    down.failing = true;
     await reasonOf(() => s.registry.get('https://t2.example.com'));
     expect(s.failures).toHaveLength(2);
   });
