@@ -9,14 +9,21 @@ const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 const A = { secret: SECRET, issuer: 'https://a.example.com' };
 const B = { jwksUrl: 'https://b.example.com/.well-known/jwks.json', issuer: 'https://b.example.com/' };
 
-function failure(options: unknown): AuthConfigError {
+/** The option error `run` throws; undefined when it throws nothing (any other error fails the test). */
+function configErrorOf(run: () => unknown): AuthConfigError | undefined {
   try {
-    resolveAuthOptions(options as AuthModuleOptions);
+    run();
   } catch (error) {
     if (error instanceof AuthConfigError) return error;
     throw error;
   }
-  throw new Error('expected resolveAuthOptions to throw');
+  return undefined;
+}
+
+function failure(options: unknown): AuthConfigError {
+  const error = configErrorOf(() => resolveAuthOptions(options as AuthModuleOptions));
+  if (!error) throw new Error('expected resolveAuthOptions to throw');
+  return error;
 }
 
 describe('issuers', () => {
@@ -119,14 +126,8 @@ describe('resolveIssuer', () => {
 
   it('has nothing to resolve in a module with one issuer', () => {
     const issuers = resolveAuthOptions({ secret: SECRET }).issuers;
-    let error: unknown;
-    try {
-      issuers.entryFor('https://t1.example.com', {});
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(AuthConfigError);
-    expect([(error as AuthConfigError).option, (error as AuthConfigError).problem]).toEqual(['resolveIssuer', 'is not set']);
+    const error = configErrorOf(() => issuers.entryFor('https://t1.example.com', {}));
+    expect([error?.option, error?.problem]).toEqual(['resolveIssuer', 'is not set']);
   });
 
   it('refuses an answer for another issuer, or one that is not options', () => {
@@ -158,12 +159,8 @@ describe('the messages of issuer option errors', () => {
   it('says what resolveIssuer answered wrong', () => {
     const issuers = resolveAuthOptions({ resolveIssuer: () => null }).issuers;
     const problemOf = (answer: unknown) => {
-      try {
-        issuers?.entryFor('https://t1.example.com', answer);
-      } catch (error) {
-        return [(error as AuthConfigError).option, (error as AuthConfigError).problem];
-      }
-      return 'accepted';
+      const error = configErrorOf(() => issuers?.entryFor('https://t1.example.com', answer));
+      return error ? [error.option, error.problem] : 'accepted';
     };
     expect(problemOf(null)).toEqual(['resolveIssuer', 'must answer issuer options or null']);
     expect(problemOf({ issuer: 'https://other', secret: SECRET })).toEqual([
@@ -200,15 +197,7 @@ describe('the messages of issuer option errors', () => {
 describe('resolveIssuerAddresses', () => {
   const entryFor = (answer: object, extra: Partial<AuthModuleOptions> = {}) =>
     resolveAuthOptions({ resolveIssuer: () => null, ...extra }).issuers?.entryFor('https://t.example.com', answer);
-  const optionOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof AuthConfigError) return error.option;
-      throw error;
-    }
-    return 'accepted';
-  };
+  const optionOf = (run: () => unknown): string => configErrorOf(run)?.option ?? 'accepted';
 
   it('defaults to public addresses only: the entries resolveIssuer answers for fetch from public addresses', () => {
     expect(resolveAuthOptions({ resolveIssuer: () => null }).issuers?.addresses).toBe('public');
@@ -240,13 +229,9 @@ describe('resolveIssuerAddresses', () => {
   });
 
   it('says why, in the error', () => {
-    let problem = '';
-    try {
-      entryFor({ jwksUrl: 'http://127.0.0.1:8080/jwks' });
-    } catch (error) {
-      problem = (error as AuthConfigError).problem;
-    }
-    expect(problem).toBe("names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only");
+    expect(configErrorOf(() => entryFor({ jwksUrl: 'http://127.0.0.1:8080/jwks' }))?.problem).toBe(
+      "names a loopback or private address; with resolveIssuerAddresses: 'public' key material comes from public addresses only",
+    );
   });
 
   it.each([
