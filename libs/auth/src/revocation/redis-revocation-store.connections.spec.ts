@@ -1,4 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import { setTimeout as pause } from 'node:timers/promises';
 import { redisRevocationStore } from './redis-revocation-store.js';
 import type { RedisLikeClient } from './redis-client.js';
 import { eventually, haveRedisServer } from './redis-server.spec-support.js';
@@ -6,8 +7,6 @@ import { redisStoreHarness, type Store } from './redis-revocation-store.spec-sup
 
 // The Redis store's connections: what it says and where, what it writes back after a resync, a
 // reload that fails, heartbeats, and a subscriber that is ready from the start.
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 (haveRedisServer('revocation store (Redis)') ? describe : describe.skip)('redisRevocationStore connections, against a real redis-server', () => {
   const h = redisStoreHarness();

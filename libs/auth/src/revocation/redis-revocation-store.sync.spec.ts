@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { setTimeout as pause } from 'node:timers/promises';
 import { redisRevocationStore } from './redis-revocation-store.js';
 import { RevocationUnavailableError } from './revocation-store.js';
 import { eventually, haveRedisServer } from './redis-server.spec-support.js';
@@ -116,7 +117,7 @@ import { redisStoreHarness, type Store } from './redis-revocation-store.spec-sup
       // Heartbeats every 20 ms: a store that never synchronised has no subscription to find silent.
       const replica = store({ commandTimeoutInMs: 200, heartbeatIntervalInMs: 20 });
       await eventually(() => h.logs.length > 0, 'the first failure');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pause(300);
       expect(h.logs).toEqual(['revocation store: Redis is not reachable yet; requests with a token answer 503 until the first sync']);
       expect(answer(replica, { sid: 'x' })).toBe('the revocation store has not synchronised yet');
       await h.redis.start();
