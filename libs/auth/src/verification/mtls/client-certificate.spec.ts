@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash, X509Certificate } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { certificateFromHeader, certificateThumbprint } from './client-certificate.js';
+import { X509_CERTIFICATE_PEM as pem } from './x509-certificate.spec-support.js';
 
 // PEM armour around bytes that are not a whole certificate (cut short).
 const PEM = `-----BEGIN CERTIFICATE-----
@@ -12,25 +11,13 @@ MDAwWjARMQ8wDQYDVQQDDAZjbGllbnQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC
 AAQ=
 -----END CERTIFICATE-----`;
 
-function certificate(): string {
-  if (!existsSync('/usr/bin/openssl')) return '';
-  return execFileSync(
-    '/usr/bin/openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=client', '-days', '1'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-}
-
 describe('client certificates', () => {
-  const pem = certificate();
-  const run = pem ? it : it.skip;
-
-  run('the thumbprint is the base64url SHA-256 of the DER', () => {
+  it('the thumbprint is the base64url SHA-256 of the DER', () => {
     const der = new X509Certificate(pem).raw;
     expect(certificateThumbprint(der)).toBe(createHash('sha256').update(der).digest('base64url'));
   });
 
-  run('reads PEM, URL-encoded PEM, PEM with spaces for newlines, and base64 DER from a header', () => {
+  it('reads PEM, URL-encoded PEM, PEM with spaces for newlines, and base64 DER from a header', () => {
     const der = new X509Certificate(pem).raw;
     for (const value of [pem, encodeURIComponent(pem), pem.replace(/\n/g, ' '), der.toString('base64'), [pem]]) {
       expect(Buffer.from(certificateFromHeader(value) as Uint8Array).equals(der)).toBe(true);
