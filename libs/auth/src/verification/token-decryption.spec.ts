@@ -42,6 +42,9 @@ describe('TokenDecrypter', () => {
     const key = octKey();
     const jwe = await encrypt(key.bytes);
     expect(COMPACT_JWE.test(jwe)).toBe(true);
+    // Five parts exactly (the encrypted key may be empty, for dir and ECDH-ES).
+    expect(COMPACT_JWE.test(jwe.replace(/^([^.]+)\.[^.]*\./, '$1..'))).toBe(true);
+    for (const other of [`${jwe}.x`, `x.${jwe}`, `${jwe}!`, `!${jwe}`, SIGNED]) expect(COMPACT_JWE.test(other)).toBe(false);
     await expect(decrypter([key.jwk]).decrypt(jwe)).resolves.toBe(SIGNED);
   });
 

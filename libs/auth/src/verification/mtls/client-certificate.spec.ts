@@ -24,6 +24,21 @@ describe('client certificates', () => {
     }
   });
 
+  it('reads base64 DER with spaces around it, and a header of exactly 16384 characters', () => {
+    const der = new X509Certificate(pem).raw;
+    expect(Buffer.from(certificateFromHeader(`  ${der.toString('base64')}\n`) as Uint8Array).equals(der)).toBe(true);
+    const longest = pem.padEnd(16384, ' ');
+    expect(Buffer.from(certificateFromHeader(longest) as Uint8Array).equals(der)).toBe(true);
+    expect(certificateFromHeader(`${longest} `)).toBeUndefined();
+  });
+
+  it('reads nothing from base64 with other characters in it, several headers, or a PEM with a broken escape', () => {
+    const base64 = new X509Certificate(pem).raw.toString('base64');
+    for (const value of [`!${base64}`, `${base64}!`, `${base64.slice(0, 40)}!${base64.slice(40)}`, [pem, pem], `${pem}%zz`]) {
+      expect(certificateFromHeader(value)).toBeUndefined();
+    }
+  });
+
   it.each([undefined, '', 'garbage', '%E0%A4%A', PEM, 'x'.repeat(20_000), ['a', 'b']])('reads no certificate from %p', (value) => {
     expect(certificateFromHeader(value as never)).toBeUndefined();
   });
