@@ -78,6 +78,7 @@ export class BackchannelLogoutGuard implements CanActivate {
     const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
     try {
       const event = await this.logout(request);
+      // Stryker disable next-line BooleanLiteral: defined once per request (a second run refuses the token as a replay before this line); enumerable's mutant is killed.
       Object.defineProperty(request, LOGOUT_EVENT, { value: event, configurable: true, enumerable: false });
       return true;
     } catch (error) {

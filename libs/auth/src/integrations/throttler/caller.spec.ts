@@ -23,6 +23,12 @@ describe('trackerOf', () => {
     expect(trackerOf(machineAuthObject('oauth_token', { iss, sub: 'user_2', client_id: 'c' }, 't'), '10.0.0.1')).toBe(`oauth:${iss}:user_2`);
   });
 
+  it('sessions in an organization count per user unless asked; an auth object without an issuer has an empty one', () => {
+    expect(trackerOf(session({ sub: 'user_1', sid: 's', org_id: 'org_1' }), '10.0.0.1')).toBe(`user:${iss}:user_1`);
+    const noIssuer = signedInAuthObject({ sub: 'user_1' }, readSessionFields({ sub: 'user_1' }), 't');
+    expect(trackerOf(noIssuer, '10.0.0.1')).toBe('user::user_1');
+  });
+
   it('a signed-out caller counts by address', () => {
     expect(trackerOf(signedOutAuthObject(null, false), '10.0.0.1')).toBe('ip:10.0.0.1');
   });
@@ -40,8 +46,8 @@ describe('countedVerification and callerOf', () => {
   const user = verified(session({ sub: 'user_1', sid: 's' }));
   const machine = verified(machineAuthObject('m2m_token', { iss, sub: 'mch_1' }, 't'));
 
-  it('no carrier, or a carrier nobody verified: signed out', () => {
-    expect(countedVerification(undefined).auth.isAuthenticated).toBe(false);
+  it('no carrier, or a carrier nobody verified: signed out, with no token', () => {
+    expect(countedVerification(undefined)).toMatchObject({ tokenPresent: false, error: null, auth: { isAuthenticated: false } });
     expect(countedVerification({ headers: {} }).auth.isAuthenticated).toBe(false);
     expect(callerOf(httpContext({ headers: {} })).isAuthenticated).toBe(false);
   });
@@ -61,6 +67,9 @@ describe('countedVerification and callerOf', () => {
     expect(countedVerification(carrier)).toBe(user);
     expect(Object.keys(carrier)).toEqual(['headers']);
     expect(JSON.stringify(carrier)).toBe('{"headers":{}}');
+    expect(Object.getOwnPropertySymbols({ ...carrier })).toEqual([]);
+    // Under a key two copies of the library share.
+    expect((carrier as Record<symbol, unknown>)[Symbol.for('nestjs-warden:throttler-verification')]).toBe(user);
   });
 
   it('one inherited from a prototype is not counted', () => {

@@ -28,6 +28,7 @@ export function countedVerification(carrier: AuthCarrier | undefined): Verificat
 
 /** Keeps the throttler guard's own verification on the carrier (not enumerable), for the limits and the tracker. */
 export function keepCountedVerification(carrier: AuthCarrier, v: Verification): void {
+  // Stryker disable next-line BooleanLiteral: writable or configurable alone lets the next defineProperty replace the value, and nothing assigns it (enumerable's mutant is killed).
   Object.defineProperty(carrier, THROTTLER_VERIFICATION, { value: v, writable: true, configurable: true, enumerable: false });
 }
 
