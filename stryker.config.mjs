@@ -18,16 +18,18 @@ const config = {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.json',
-    // The unit specs of the core folders, of config/ and policy/ (neither imports Nest), of the Clerk
-    // webhooks integration (its guard's spec builds the guard without a Nest app), and those at the
-    // root of libs/auth/src: the guard, AuthService, the request context, the WebSocket handshake and
-    // getAuth, built by hand (a hand-made ExecutionContext, options from resolveAuthOptions), never in
-    // a Nest app or behind a server. A mutant run loads every spec file related to the mutated file,
+    // The unit specs of the core folders (with verification/dpop/ and verification/mtls/), of config/,
+    // policy/ and current-user/, of three integrations (Clerk webhooks, back-channel logout, the
+    // throttler's caller key; the two guards' specs build them without a Nest app), and those at
+    // the root of libs/auth/src: the guard, AuthService, the request context, the WebSocket handshake
+    // and getAuth, built by hand (a hand-made ExecutionContext, options from resolveAuthOptions),
+    // never in a Nest app or behind a server. A mutant run loads every spec file related to the mutated file,
     // so specs that start Nest apps (those of the other folders beside the guard) would cost seconds
     // per mutant; each mutated file's own specs pin it. The sequencer drops, per mutant, the related
     // spec files that hold none of its covering tests.
     config: {
-      testRegex: 'libs/auth/src/((auth-object|config|integrations/clerk-webhooks|issuers|policy|revocation|token|verification)/)?[^/]+\\.spec\\.ts$',
+      testRegex:
+        'libs/auth/src/((auth-object|config|current-user|integrations/(backchannel-logout|clerk-webhooks|throttler)|issuers|policy|revocation|token|verification(/dpop|/mtls)?)/)?[^/]+\\.spec\\.ts$',
       testSequencer: '<rootDir>/scripts/mutation/test-file-sequencer.mjs',
     },
     // Only the specs that import a mutated file run, in the dry run and per mutant.
@@ -120,6 +122,15 @@ const config = {
     'libs/auth/src/revocation/memory-replay-store.ts',
     'libs/auth/src/issuers/lookup-budget.ts',
     'libs/auth/src/revocation/redis-replay-store.ts',
+    'libs/auth/src/verification/dpop/dpop-proof.ts',
+    'libs/auth/src/verification/dpop/htu.ts',
+    'libs/auth/src/verification/dpop/proof-keys.ts',
+    'libs/auth/src/verification/dpop/dpop-nonces.ts',
+    'libs/auth/src/verification/mtls/client-certificate.ts',
+    'libs/auth/src/verification/token-decryption.ts',
+    'libs/auth/src/integrations/throttler/caller.ts',
+    'libs/auth/src/integrations/backchannel-logout/logout-token.ts',
+    'libs/auth/src/integrations/backchannel-logout/backchannel-logout.guard.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
