@@ -18,15 +18,15 @@ const config = {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.json',
-    // The unit specs of the core folders (with verification/dpop/ and verification/mtls/), of config/,
-    // policy/ and current-user/, of three integrations (Clerk webhooks, back-channel logout, the
-    // throttler's caller key; the two guards' specs build them without a Nest app), and those at
+    // The unit specs of the core folders (with verification/dpop/ and verification/mtls/), of
+    // config/, policy/ and current-user/, of three integrations (Clerk webhooks, back-channel logout,
+    // the throttler's caller key; the two guards' specs build them without a Nest app), and those at
     // the root of libs/auth/src: the guard, AuthService, the request context, the WebSocket handshake
     // and getAuth, built by hand (a hand-made ExecutionContext, options from resolveAuthOptions),
-    // never in a Nest app or behind a server. A mutant run loads every spec file related to the mutated file,
-    // so specs that start Nest apps (those of the other folders beside the guard) would cost seconds
-    // per mutant; each mutated file's own specs pin it. The sequencer drops, per mutant, the related
-    // spec files that hold none of its covering tests.
+    // never in a Nest app or behind a server. A mutant run loads every spec file related to the
+    // mutated file, so specs that start Nest apps (those of the other folders beside the guard) would
+    // cost seconds per mutant; each mutated file's own specs pin it. The sequencer drops, per mutant,
+    // the related spec files that hold none of its covering tests.
     config: {
       testRegex:
         'libs/auth/src/((auth-object|config|current-user|integrations/(backchannel-logout|clerk-webhooks|throttler)|issuers|policy|revocation|token|verification(/dpop|/mtls)?)/)?[^/]+\\.spec\\.ts$',

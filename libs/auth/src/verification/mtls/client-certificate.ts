@@ -25,7 +25,7 @@ export function certificateThumbprint(der: Uint8Array): string {
  */
 export function certificateFromHeader(value: string | string[] | undefined): Uint8Array | undefined {
   if (Array.isArray(value)) return value.length === 1 ? certificateFromHeader(value[0]) : undefined;
-  // Stryker disable next-line ConditionalExpression,StringLiteral: an empty value fails the base64 pattern below anyway (the length test's mutants are killed).
+  // Stryker disable next-line ConditionalExpression,StringLiteral: an empty value fails the base64 pattern below anyway (the typeof and length tests' mutants are killed).
   if (typeof value !== 'string' || value === '' || value.length > MAX_HEADER_LENGTH) return undefined;
   let text = value.trim();
   // Stryker disable next-line ConditionalExpression,StringLiteral: decodeURIComponent leaves a text without '%' as it is, so decoding always changes nothing.
