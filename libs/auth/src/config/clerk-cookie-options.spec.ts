@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ClerkCookieRules } from '../token/clerk-cookies.js';
-import { AuthConfigError } from './auth-config-error.js';
 import { clerkCookieSuffix, clerkCookiesOption, moduleClerkCookies } from './clerk-cookie-options.js';
 import type { IssuerConfig } from './resolved-options.js';
+import { expectConfigRefusal } from './config-error.spec-support.js';
 
 // Publishable keys of two instances: base64 of `<frontend API>$`. The suffixes are those
 // `@clerk/shared`'s getCookieSuffix gives them (checked against it once, written down here).
@@ -13,21 +13,8 @@ const TEST_SUFFIX = 'PWKyINQF';
 const UNSUFFIXED: ClerkCookieRules = { suffix: undefined, frontendApi: undefined, development: false };
 const NOT_A_KEY = 'expected a Clerk publishable key (pk_test_… or pk_live_…)';
 
-/** The config error `run` throws (anything else, or nothing, fails the test). */
-function refusal(run: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  if (!(caught instanceof AuthConfigError)) throw new Error(`expected an AuthConfigError, got ${String(caught)}`);
-  return caught;
-}
-
 function expectRefused(run: () => unknown, option: string, problem: string): void {
-  const error = refusal(run);
-  expect([error.option, error.message]).toEqual([option, `nestjs-warden: invalid option "${option}": ${problem}`]);
+  expectConfigRefusal(run, option, problem);
 }
 
 describe('clerkCookieSuffix', () => {

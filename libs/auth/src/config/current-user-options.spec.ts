@@ -1,24 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError } from './auth-config-error.js';
 import { CURRENT_USER_DEFAULTS, resolveCurrentUserOptions } from './current-user-options.js';
+import { expectConfigRefusal } from './config-error.spec-support.js';
 
 const load = () => null;
 
-/** The config error `run` throws (anything else, or nothing, fails the test). */
-function refusal(run: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  if (!(caught instanceof AuthConfigError)) throw new Error(`expected an AuthConfigError, got ${String(caught)}`);
-  return caught;
-}
-
 function expectRefused(loader: unknown, options: unknown, option: string, problem: string): void {
-  const error = refusal(() => resolveCurrentUserOptions(loader, options));
-  expect([error.option, error.message]).toEqual([option, `nestjs-warden: invalid option "${option}": ${problem}`]);
+  expectConfigRefusal(() => resolveCurrentUserOptions(loader, options), option, problem);
 }
 
 const WHOLE = 'expected a whole number of at least 1';

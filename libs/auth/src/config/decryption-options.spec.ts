@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrivateKey, generateKeyPairSync, KeyObject, randomBytes, type JsonWebKey } from 'node:crypto';
-import { AuthConfigError } from './auth-config-error.js';
 import { resolveDecryption, type DecryptionOptions } from './decryption-options.js';
+import { expectConfigRefusal } from './config-error.spec-support.js';
 
 const RSA = ['RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'RSA-OAEP'];
 const RSA_DEFAULT = ['RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512'];
@@ -12,22 +12,9 @@ const ALGORITHMS_PROBLEM = `expected a non-empty list of ${[...RSA, ...ECDH, ...
 const ENCRYPTIONS_PROBLEM = 'expected a non-empty list of A128GCM, A192GCM, A256GCM, A128CBC-HS256, A192CBC-HS384, A256CBC-HS512';
 const UNPARSABLE = 'could not be parsed as a private key (a JWK with its private members, or PKCS#8 PEM)';
 
-/** The config error `run` throws (anything else, or nothing, fails the test). */
-function refusal(run: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  if (!(caught instanceof AuthConfigError)) throw new Error(`expected an AuthConfigError, got ${String(caught)}`);
-  return caught;
-}
-
 /** `options` stop the boot naming `option`, with exactly `problem`. */
 function expectRefused(options: unknown, option: string, problem: string): void {
-  const error = refusal(() => resolveDecryption(options as DecryptionOptions));
-  expect([error.option, error.message]).toEqual([option, `nestjs-warden: invalid option "${option}": ${problem}`]);
+  expectConfigRefusal(() => resolveDecryption(options as DecryptionOptions), option, problem);
 }
 
 interface Keys {

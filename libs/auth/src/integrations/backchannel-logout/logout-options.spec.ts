@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError } from '../../config/auth-config-error.js';
 import type { IssuerResolver } from '../../config/issuer-options.js';
 import type { IssuerConfig, ResolvedAuthOptions } from '../../config/resolved-options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
+import { configRefusal, expectConfigRefusal } from '../../config/config-error.spec-support.js';
 import {
   BACKCHANNEL_LOGOUT_OPTIONS,
   DEFAULT_LOGOUT_TOKEN_AGE_SECONDS,
@@ -12,21 +12,8 @@ import {
   type ResolvedBackchannelLogoutOptions,
 } from './logout-options.js';
 
-/** The config error `run` throws (anything else, or nothing, fails the test). */
-function refusal(run: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  if (!(caught instanceof AuthConfigError)) throw new Error(`expected an AuthConfigError, got ${String(caught)}`);
-  return caught;
-}
-
 function expectRefused(options: unknown, option: string, problem: string): void {
-  const error = refusal(() => resolveBackchannelLogoutOptions(options as BackchannelLogoutOptions));
-  expect([error.option, error.message]).toEqual([option, `nestjs-warden: invalid option "${option}": ${problem}`]);
+  expectConfigRefusal(() => resolveBackchannelLogoutOptions(options as BackchannelLogoutOptions), option, problem);
 }
 
 const store = (): RevocationStore => ({ revoke: () => Promise.resolve(), isRevoked: () => false });
@@ -217,7 +204,7 @@ describe('logoutIssuers', () => {
   it('refuses when neither names an issuer', () => {
     const problem = 'the AuthModule names no issuer (its `issuer` option): say which issuers may send logout tokens';
     for (const authOptions of [auth([]), auth([undefined]), auth([], resolveIssuer), auth([undefined, []])]) {
-      const error = refusal(() => logoutIssuers(logout(), authOptions));
+      const error = configRefusal(() => logoutIssuers(logout(), authOptions));
       expect([error.option, error.message]).toEqual(['issuers', `nestjs-warden: invalid option "issuers": ${problem}`]);
     }
   });
@@ -237,7 +224,7 @@ describe('logoutIssuers', () => {
       [['https://a/'], auth([['https://a']])],
       [['https://a'], auth([undefined])],
     ] as const) {
-      const error = refusal(() => logoutIssuers(logout([...issuers]), authOptions));
+      const error = configRefusal(() => logoutIssuers(logout([...issuers]), authOptions));
       expect([error.option, error.message]).toEqual(['issuers', `nestjs-warden: invalid option "issuers": ${problem}`]);
     }
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthConfigError } from '../../config/auth-config-error.js';
 import type { IssuerConfig, ResolvedAuthOptions } from '../../config/resolved-options.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
 import { clerkTokenClass, type TokenClassifier } from '../../verification/token-class.js';
+import { expectConfigRefusal } from '../../config/config-error.spec-support.js';
 import {
   CLERK_WEBHOOKS_OPTIONS,
   DEFAULT_MAX_REMEMBERED_DELIVERIES,
@@ -13,21 +13,8 @@ import {
   type ResolvedClerkWebhooksOptions,
 } from './clerk-webhook-options.js';
 
-/** The config error `run` throws (anything else, or nothing, fails the test). */
-function refusal(run: () => unknown): AuthConfigError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  if (!(caught instanceof AuthConfigError)) throw new Error(`expected an AuthConfigError, got ${String(caught)}`);
-  return caught;
-}
-
 function expectRefused(options: unknown, option: string, problem: string): void {
-  const error = refusal(() => resolveClerkWebhooksOptions(options as ClerkWebhooksOptions));
-  expect([error.option, error.message]).toEqual([option, `nestjs-warden: invalid option "${option}": ${problem}`]);
+  expectConfigRefusal(() => resolveClerkWebhooksOptions(options as ClerkWebhooksOptions), option, problem);
 }
 
 /** A secret as the Clerk dashboard shows it: whsec_ and the base64 of 24 bytes. */
