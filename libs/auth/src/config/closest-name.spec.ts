@@ -31,4 +31,10 @@ describe('closestName', () => {
     expect(closestName('x', known)).toBeNull();
     expect(closestName('anything', [])).toBeNull();
   });
+
+  it('between two options equally close, suggests the first listed', () => {
+    expect(closestName('issuers', ['issuer', 'issuerS2'])).toBe('issuer');
+    expect(closestName('secrt', ['secret', 'secrets', 'sect'])).toBe('secret');
+    expect(closestName('secrt', ['sect', 'secret'])).toBe('sect');
+  });
 });

@@ -234,7 +234,9 @@ describe('revocationStoreOf: redis', () => {
     await expectRefused({ redis: { url: 'redis://h', client: idleClient() } }, 'revocation.redis', 'give exactly one of client and url');
   });
 
-  it('refuses neither url nor client', async () => {
+  it('refuses neither url nor client, with or without ioredis (there is no url to connect to)', async () => {
+    await expectRefused({ redis: {} }, 'revocation.redis', 'give exactly one of client and url');
+    ioredisInstalled = false;
     await expectRefused({ redis: {} }, 'revocation.redis', 'give exactly one of client and url');
   });
 
