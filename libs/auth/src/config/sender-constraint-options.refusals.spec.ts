@@ -141,6 +141,14 @@ describe('resolveMtls refusals', () => {
     ['a negative prefix', '10.0.0.0/-1'],
     ['a fractional prefix', '10.0.0.0/1.5'],
     ['a prefix that is not a number', '10.0.0.0/x'],
+    // Number() would read these as 0 (every address), 8 or 10.
+    ['a blank prefix', '10.0.0.0/ '],
+    ['a tab for a prefix', '10.0.0.0/\t'],
+    ['a prefix with a space before it', '10.0.0.0/ 8'],
+    ['a hexadecimal prefix', '10.0.0.0/0x8'],
+    ['a prefix in exponent notation', '10.0.0.0/1e1'],
+    ['a prefix with a plus sign', '10.0.0.0/+8'],
+    ['a prefix of four digits', '10.0.0.0/0008'],
     ['an IPv4 prefix above 32', '10.0.0.0/33'],
     ['an IPv6 prefix above 128', 'fd00::/129'],
   ])('refuses a trusted proxy given as %s', (_, entry) =>

@@ -136,9 +136,10 @@ export function resolveMtls(options: ClientCertificateOptions | undefined, mode:
   for (const entry of proxies) {
     const [address, bits, extra] = typeof entry === 'string' ? entry.split('/') : [];
     const family = address === undefined ? 0 : isIP(address);
-    const prefix = bits === undefined ? undefined : Number(bits);
+    // Digits only: Number() reads ' ' as 0, a range holding every address, and '0x8' or '1e1' as numbers.
+    const prefix = bits === undefined ? undefined : /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
     const max = family === 4 ? 32 : 128;
-    if (family === 0 || extra !== undefined || (prefix !== undefined && (!Number.isInteger(prefix) || prefix < 0 || prefix > max || bits === ''))) {
+    if (family === 0 || extra !== undefined || (prefix !== undefined && (prefix < 0 || prefix > max))) {
       throw new AuthConfigError('clientCertificate.trustedProxies', 'expected IP addresses or CIDR ranges, e.g. "10.0.0.0/8"');
     }
     const type = family === 4 ? 'ipv4' : 'ipv6';
