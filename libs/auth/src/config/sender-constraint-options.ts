@@ -134,7 +134,9 @@ export function resolveMtls(options: ClientCertificateOptions | undefined, mode:
   }
   const list = new BlockList();
   for (const entry of proxies) {
+    // Stryker disable next-line ArrayDeclaration: (`[]`) any other text in its place is no IP address either, refused alike
     const [address, bits, extra] = typeof entry === 'string' ? entry.split('/') : [];
+    // Stryker disable next-line ConditionalExpression: (`false`) isIP(undefined) is 0 as well; the swept `true`, which refuses every entry, is killed
     const family = address === undefined ? 0 : isIP(address);
     // Digits only: Number() reads ' ' as 0, a range holding every address, and '0x8' or '1e1' as numbers.
     const prefix = bits === undefined ? undefined : /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
@@ -167,10 +169,12 @@ function nonces(value: unknown, clockSkewInMs: number): DpopNonces {
 function publicOrigin(value: unknown): string {
   let url: URL | undefined;
   try {
+    // Stryker disable BlockStatement: (the catch block) url is still undefined when new URL() throws, so the empty catch leaves it the same
     url = typeof value === 'string' ? new URL(value) : undefined;
   } catch {
     url = undefined;
   }
+  // Stryker restore BlockStatement
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
     throw new AuthConfigError('dpopProof.publicOrigin', 'expected an origin such as "https://api.example.com" (scheme, host, optional port; no path)');
   }
