@@ -56,15 +56,18 @@ async function answer(guard: BackchannelLogoutGuard, request: object, response: 
 }
 
 /** A store whose `revoke` and `isRevoked` may be made to fail or wait. */
-function controllableStore(): RevocationStore & { failRevoke: number[]; failLookup: boolean; hold?: Promise<void>; calls: number } {
+function controllableStore(): RevocationStore & { failRevoke: number[]; failLookup: boolean; hold?: Promise<void>; calls: number; held: number } {
   const inner = memoryRevocationStore();
   const store = {
     failRevoke: [] as number[],
     failLookup: false,
     hold: undefined as Promise<void> | undefined,
     calls: 0,
+    /** Calls of `revoke` made while `hold` is set: one per delivery, as a delivery's revokes run one after another. */
+    held: 0,
     async revoke(target: Parameters<RevocationStore['revoke']>[0], until?: number): Promise<void> {
       store.calls += 1;
+      if (store.hold) store.held += 1;
       await store.hold;
       if (store.failRevoke.includes(store.calls)) throw new Error('store down');
       return inner.revoke(target, until);
@@ -75,6 +78,12 @@ function controllableStore(): RevocationStore & { failRevoke: number[]; failLook
     },
   };
   return store;
+}
+
+/** Whether `count` deliveries reach the held `revoke` within 5 s (polled in 10 ms steps). */
+async function recordingStarts(store: { held: number }, count: number): Promise<boolean> {
+  for (let i = 0; i < 500 && store.held < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return store.held >= count;
 }
 
 describe('BackchannelLogoutGuard', () => {
@@ -193,13 +202,17 @@ describe('BackchannelLogoutGuard', () => {
     let release = (): void => undefined;
     store.hold = new Promise((resolve) => (release = resolve));
     const second = await logoutToken();
+    // Deliveries verify their tokens concurrently: each is sent once the one before is being
+    // recorded, or the duplicate could finish verifying first, be the one held, and never answer.
     const first = answer(guard, post({ logout_token: second }));
+    expect(await recordingStarts(store, 1)).toBe(true);
     expect(await answer(guard, post({ logout_token: second }))).toMatchObject({
       status: 400,
       body: { error_description: 'this logout token was received already' },
     });
-    // Another token meanwhile is no duplicate.
+    // Another token meanwhile is no duplicate: it is recorded beside the first.
     const other = answer(guard, post({ logout_token: await logoutToken() }));
+    expect(await recordingStarts(store, 2)).toBe(true);
     release();
     expect(await first).toBe(true);
     expect(await other).toBe(true);
