@@ -8,6 +8,8 @@ import { toTransportException } from './transport-exceptions.js';
 
 // Made inside each test, not when the file loads: a throw there would break the whole file.
 const unauthorized = () => unauthorizedDenial(new AuthError(AuthErrorReason.TokenExpired), 'api', false);
+const HTTP_401 = { statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' };
+const WS_401 = { status: 'error', statusCode: 401, error: 'Unauthorized', message: 'Unauthorized', code: 'UNAUTHENTICATED' };
 
 describe('toTransportException', () => {
   it('http: the HttpException, without GraphQL extensions', async () => {
@@ -50,6 +52,26 @@ describe('toTransportException', () => {
     expect(JSON.stringify((http as HttpException).getResponse())).not.toContain('revocation');
     const graphql = await toTransportException('graphql', revocation, false);
     expect((graphql as unknown as { extensions: { code: string } }).extensions.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it("a claim error's detail: in every transport's body in debug mode only", async () => {
+    const denial = { status: 401, reason: 'token-invalid-claims', detail: 'missing required "org_id" claim', headers: {} } as const;
+    const http = await toTransportException('http', denial, true);
+    expect((http as HttpException).getResponse()).toEqual({ ...HTTP_401, reason: 'token-invalid-claims', detail: denial.detail });
+    expect((await toTransportException('http', denial, false)) as HttpException).toMatchObject({ response: HTTP_401 });
+    const ws = await toTransportException('ws', denial, true);
+    expect((ws as WsException).getError()).toEqual({ ...WS_401, reason: 'token-invalid-claims', detail: denial.detail });
+    expect(((await toTransportException('ws', denial, false)) as WsException).getError()).toEqual(WS_401);
+    // No detail: no key, not an undefined one.
+    const plain = await toTransportException('ws', { ...denial, detail: undefined }, true);
+    expect(Object.keys((plain as WsException).getError() as object)).not.toContain('detail');
+  });
+
+  it('only a 503 carries a retry hint in a WebSocket or RPC payload', async () => {
+    const denial = { status: 401, reason: 'token-expired', headers: { 'Retry-After': '5' } } as const;
+    expect(((await toTransportException('ws', denial, false)) as WsException).getError()).toEqual(WS_401);
+    const unhinted = await toTransportException('rpc', { status: 503, reason: 'keys-unavailable', headers: {} }, false);
+    expect(Object.keys((unhinted as RpcException).getError() as object)).not.toContain('retryAfter');
   });
 
   it('an unknown transport gets the HttpException', async () => {

@@ -50,6 +50,7 @@ export class CurrentUserPipe implements PipeTransform<unknown, Promise<unknown>>
   }
 
   private denialOf(error: unknown): AuthDenial {
+    // Stryker disable next-line StringLiteral: (the message) a denial carries the error's reason and retry hint, never its message
     const known = error instanceof AuthError ? error : new AuthError(AuthErrorReason.UserUnavailable, 'the user could not be loaded', 1);
     if (known.reason !== AuthErrorReason.UserNotFound) return unavailableDenial(known, 1);
     if (this.options.currentUser?.whenMissing === 403) return { status: 403, reason: known.reason, headers: {} };
