@@ -20,7 +20,7 @@ const config = {
     configFile: 'jest.config.json',
     // The unit specs of the core folders (with verification/dpop/ and verification/mtls/), of
     // config/, policy/ and current-user/, of three integrations (Clerk webhooks, back-channel logout,
-    // the throttler's caller key; the two guards' specs build them without a Nest app), and those at
+    // the throttler's caller key and guard; the guards' specs build them without a Nest app), and those at
     // the root of libs/auth/src: the guard, AuthService, the request context, the WebSocket handshake
     // and getAuth, built by hand (a hand-made ExecutionContext, options from resolveAuthOptions),
     // never in a Nest app or behind a server. A mutant run loads every spec file related to the
@@ -131,6 +131,16 @@ const config = {
     'libs/auth/src/integrations/throttler/caller.ts',
     'libs/auth/src/integrations/backchannel-logout/logout-token.ts',
     'libs/auth/src/integrations/backchannel-logout/backchannel-logout.guard.ts',
+    'libs/auth/src/revocation/revocation-store.ts',
+    'libs/auth/src/revocation/redis-client.ts',
+    'libs/auth/src/auth-revoker.ts',
+    'libs/auth/src/policy/non-empty-strings.ts',
+    'libs/auth/src/verification/deep-freeze.ts',
+    'libs/auth/src/auth.errors.ts',
+    'libs/auth/src/auth.exceptions.ts',
+    'libs/auth/src/transport-exceptions.ts',
+    'libs/auth/src/integrations/throttler/auth-throttler.guard.ts',
+    'libs/auth/src/current-user/current-user.pipe.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
