@@ -7,6 +7,7 @@ import { resolveAuthOptions } from '../../config/resolve-auth-options.js';
 import { captureLogs, httpContext, recordingAdapter } from '../../guard-context.spec-support.js';
 import { memoryRevocationStore } from '../../revocation/memory-revocation-store.js';
 import type { RevocationStore } from '../../revocation/revocation-store.js';
+import { eventually } from '../../revocation/redis-server.spec-support.js';
 import { createTestIssuer, type TestIssuer } from '../../testing/test-issuer.js';
 import { BackchannelLogoutGuard, logoutEventOf } from './backchannel-logout.guard.js';
 import { resolveBackchannelLogoutOptions, type BackchannelLogoutOptions } from './logout-options.js';
@@ -78,12 +79,6 @@ function controllableStore(): RevocationStore & { failRevoke: number[]; failLook
     },
   };
   return store;
-}
-
-/** Whether `count` deliveries reach the held `revoke` within 5 s (polled in 10 ms steps). */
-async function recordingStarts(store: { held: number }, count: number): Promise<boolean> {
-  for (let i = 0; i < 500 && store.held < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return store.held >= count;
 }
 
 describe('BackchannelLogoutGuard', () => {
@@ -205,14 +200,14 @@ describe('BackchannelLogoutGuard', () => {
     // Deliveries verify their tokens concurrently: each is sent once the one before is being
     // recorded, or the duplicate could finish verifying first, be the one held, and never answer.
     const first = answer(guard, post({ logout_token: second }));
-    expect(await recordingStarts(store, 1)).toBe(true);
+    await eventually(() => store.held >= 1, 'the first delivery held in the store');
     expect(await answer(guard, post({ logout_token: second }))).toMatchObject({
       status: 400,
       body: { error_description: 'this logout token was received already' },
     });
     // Another token meanwhile is no duplicate: it is recorded beside the first.
     const other = answer(guard, post({ logout_token: await logoutToken() }));
-    expect(await recordingStarts(store, 2)).toBe(true);
+    await eventually(() => store.held >= 2, 'the other delivery held beside the first');
     release();
     expect(await first).toBe(true);
     expect(await other).toBe(true);
