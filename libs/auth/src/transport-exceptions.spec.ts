@@ -30,13 +30,7 @@ describe('toTransportException', () => {
   it('ws and rpc: their own exception classes carrying the payload; the reason only in debug mode', async () => {
     const ws = await toTransportException('ws', unauthorized(), false);
     expect(ws).toBeInstanceOf(WsException);
-    expect((ws as WsException).getError()).toEqual({
-      status: 'error',
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: 'Unauthorized',
-      code: 'UNAUTHENTICATED',
-    });
+    expect((ws as WsException).getError()).toEqual(WS_401);
     const rpc = await toTransportException('rpc', unavailableDenial(new AuthError(AuthErrorReason.KeysUnavailable), 30), true);
     expect(rpc).toBeInstanceOf(RpcException);
     expect((rpc as RpcException).getError()).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', retryAfter: 30, reason: 'keys-unavailable' });
