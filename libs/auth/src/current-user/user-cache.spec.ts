@@ -50,6 +50,24 @@ describe('UserCache', () => {
     expect(await cache.through('a', 'v', () => Promise.resolve('fresh'))).toBe('fresh');
   });
 
+  it('a load that finds nobody after an invalidation leaves the newer load alone', async () => {
+    const { cache } = setup();
+    let resolve!: (user: string | null) => void;
+    const older = cache.through('a', 'v', () => new Promise<string | null>((r) => (resolve = r)));
+    cache.invalidate('a', 'v');
+    expect(await cache.through('a', 'v', () => Promise.resolve('newer'))).toBe('newer');
+    resolve(null);
+    expect(await older).toBeNull();
+    await settle();
+    expect(await cache.through('a', 'v', () => Promise.resolve('third'))).toBe('newer');
+  });
+
+  it("keeps a user by the process's clock when given none", async () => {
+    const cache = new UserCache<string>({ ttlInMs: 60_000, maxEntries: 10 });
+    await cache.through('i', 'u', () => Promise.resolve('first'));
+    expect(await cache.through('i', 'u', () => Promise.resolve('second'))).toBe('first');
+  });
+
   it('holds at most maxEntries, the least recently used dropped first', async () => {
     const { cache } = setup(2);
     for (const sub of ['x', 'y', 'z']) await cache.through('i', sub, () => Promise.resolve(sub));

@@ -36,6 +36,23 @@ describe('revocationRequestOf', () => {
     expect(() => revocationRequestOf(machine, 'user')).toThrow(/m2m_token has no user session/);
     expect(() => revocationRequestOf(machine, 'token')).toThrow(/no jti/);
     expect(() => revocationRequestOf({ isAuthenticated: false } as unknown as SignedInAuthObject, 'user')).toThrow(/signed-in auth object/);
+    expect(() => revocationRequestOf(null as unknown as SignedInAuthObject, 'user')).toThrow('revoke: expected a signed-in auth object');
+    expect(() => revocationRequestOf(machine, 'session')).toThrow('revoke: a m2m_token has no session; revoke the token instead');
+    expect(() => revocationRequestOf(machine, 'user')).toThrow('revoke: a m2m_token has no user session; revoke the token instead');
+    expect(() => revocationRequestOf(session({ claims: { sub: 'user_1', jti: '' } }), 'token')).toThrow(
+      'revoke: the token has no jti to revoke it by; revoke its session or user instead',
+    );
+    expect(() => revocationRequestOf(session({ sessionId: null }), 'session')).toThrow(
+      'revoke: the token has no sid (session id); revoke the user or the token instead',
+    );
+  });
+
+  it("names a machine's token by its jti, and a token without exp until the store's longest lifetime", () => {
+    const withJti = { ...machine, claims: { sub: 'mch_1', jti: 'tok_m', exp: 5 } } as unknown as MachineAuthObject;
+    expect(revocationRequestOf(withJti, 'token')).toEqual({ target: { iss: null, jti: 'tok_m' }, untilEpochSeconds: 5 });
+    expect(revocationRequestOf(session({ claims: { sub: 'user_1', jti: 'tok_1' } }), 'token')).toStrictEqual({
+      target: { iss: 'https://a.test', jti: 'tok_1' },
+    });
   });
 });
 
@@ -44,6 +61,15 @@ describe('revokeIn', () => {
     const store = memoryRevocationStore();
     await revokeIn(store, revocationRequestOf(session(), 'user'));
     expect(store.isRevoked({ iss: 'https://a.test', sub: 'user_1' })).toBe(true);
-    await expect(revokeIn(undefined, revocationRequestOf(session(), 'user'))).rejects.toThrow(/no revocation store/);
+    await expect(revokeIn(undefined, revocationRequestOf(session(), 'user'))).rejects.toThrow(
+      'nestjs-warden: no revocation store: set the AuthModule option revocation ({ memory: true } or { redis: { url } })',
+    );
+  });
+
+  it('hands the store the end of the revocation', async () => {
+    const calls: unknown[] = [];
+    const store = { ...memoryRevocationStore(), revoke: (...args: unknown[]) => Promise.resolve(void calls.push(args)) };
+    await revokeIn(store, { target: { iss: null, jti: 'tok_1' }, untilEpochSeconds: 7 });
+    expect(calls).toEqual([[{ iss: null, jti: 'tok_1' }, 7]]);
   });
 });

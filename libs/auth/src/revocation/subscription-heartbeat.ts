@@ -34,6 +34,7 @@ export class SubscriptionHeartbeat {
 
   /** The subscription is known to deliver everything published up to `atMs`. */
   proven(atMs: number): void {
+    // Stryker disable next-line EqualityOperator: proving the time already proven again changes nothing
     if (atMs > this.provenAt) this.provenAt = atMs;
     this.noticed = false;
   }
@@ -65,6 +66,7 @@ export class SubscriptionHeartbeat {
         .catch(() => undefined) // silence is what counts, not the error
         .finally(() => (this.inFlight = false));
     }, this.intervalMs);
+    // Stryker disable next-line OptionalChaining: Node's timers always have unref(); the ?. serves runtimes whose setInterval returns a number
     this.timer.unref?.(); // never what keeps a process alive
   }
 

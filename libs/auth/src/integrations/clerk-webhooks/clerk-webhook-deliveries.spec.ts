@@ -1,6 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
-import { DeliveryLog } from './clerk-webhook-deliveries.js';
+import 'reflect-metadata';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { ConflictException, type CallHandler, type ExecutionContext } from '@nestjs/common';
+import { EMPTY, lastValueFrom, Observable, of, Subject, throwError } from 'rxjs';
+import { Webhook } from 'standardwebhooks';
+import { ClerkWebhookDeliveryInterceptor, DeliveryLog } from './clerk-webhook-deliveries.js';
+import { ClerkWebhookGuard } from './clerk-webhook.guard.js';
 import { resolveClerkWebhooksOptions } from './clerk-webhook-options.js';
+import { createSignatureCheck } from './webhook-signature.js';
 
 describe('DeliveryLog', () => {
   const setup = (max = 3) => {
@@ -45,6 +51,121 @@ describe('DeliveryLog', () => {
     expect(resolveClerkWebhooksOptions({ signingSecret }).maxRememberedDeliveries).toBe(10_000);
     for (const bad of [0, 1.5, -1, Number.NaN, '10']) {
       expect(() => resolveClerkWebhooksOptions({ signingSecret, maxRememberedDeliveries: bad as number })).toThrow(/maxRememberedDeliveries/);
+    }
+  });
+});
+
+// The interceptor after the real guard: a delivery id is known only for a request the guard admitted.
+describe('ClerkWebhookDeliveryInterceptor', () => {
+  const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  let guard: ClerkWebhookGuard;
+  beforeAll(async () => {
+    guard = new ClerkWebhookGuard(
+      resolveClerkWebhooksOptions({ signingSecret: SECRET, revocation: false }),
+      await createSignatureCheck(SECRET),
+      undefined,
+      undefined,
+    );
+  });
+
+  const contextOf = (request: object) => ({ switchToHttp: () => ({ getRequest: () => request }) }) as unknown as ExecutionContext;
+  /** A request carrying the signed delivery `id`, admitted by the guard. */
+  const admitted = async (id: string) => {
+    const text = JSON.stringify({ type: 'user.created', object: 'event', data: { id: 'user_1' } });
+    const sentAt = new Date();
+    const request = {
+      rawBody: Buffer.from(text),
+      headers: { 'svix-id': id, 'svix-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'svix-signature': new Webhook(SECRET).sign(id, sentAt, text) },
+    };
+    await guard.canActivate(contextOf(request));
+    return contextOf(request);
+  };
+  /** A handler that counts its runs and answers with `answer()`. */
+  const handler = (answer: () => Observable<unknown> = () => of('handled')) => {
+    const runs = { count: 0 };
+    const next: CallHandler = {
+      handle: () => {
+        runs.count += 1;
+        return answer();
+      },
+    };
+    return { next, runs };
+  };
+  const interceptor = () => new ClerkWebhookDeliveryInterceptor(new DeliveryLog(600_000, 100));
+
+  it('runs the handler once per delivery id; a replay is answered { duplicate: true } without it', async () => {
+    const target = interceptor();
+    const { next, runs } = handler();
+    expect(await lastValueFrom(target.intercept(await admitted('msg_1'), next))).toBe('handled');
+    expect(await lastValueFrom(target.intercept(await admitted('msg_1'), next))).toEqual({ duplicate: true });
+    expect(await lastValueFrom(target.intercept(await admitted('msg_2'), next))).toBe('handled');
+    expect(runs.count).toBe(2);
+  });
+
+  it('hands a request without an admitted delivery straight to the handler, every time', async () => {
+    const target = interceptor();
+    const answer = of('handled');
+    const { next, runs } = handler(() => answer);
+    for (let i = 0; i < 2; i += 1) expect(target.intercept(contextOf({ headers: { 'svix-id': 'msg_1' } }), next)).toBe(answer);
+    expect(runs.count).toBe(2);
+  });
+
+  it('answers 409 while the same delivery is being handled, and handles it again once the first failed', async () => {
+    const target = interceptor();
+    const pending = new Subject<unknown>();
+    const seen: unknown[] = [];
+    target.intercept(await admitted('msg_1'), handler(() => pending).next).subscribe({ error: (error: unknown) => seen.push(error) });
+    const replay = await admitted('msg_1');
+    const thrown = (() => {
+      try {
+        return target.intercept(replay, handler().next);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(ConflictException);
+    expect((thrown as ConflictException).getResponse()).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'this webhook delivery is being handled; retry later',
+    });
+    pending.error(new Error('handler failed'));
+    expect(seen).toHaveLength(1);
+    const { next, runs } = handler();
+    expect(await lastValueFrom(target.intercept(replay, next))).toBe('handled');
+    expect(runs.count).toBe(1);
+  });
+
+  it('forgets a delivery whose handler threw, or was left before answering', async () => {
+    const target = interceptor();
+    const failing = target.intercept(await admitted('msg_1'), handler(() => throwError(() => new Error('down'))).next);
+    await expect(lastValueFrom(failing)).rejects.toThrow('down');
+    target
+      .intercept(await admitted('msg_2'), handler(() => new Subject<unknown>()).next)
+      .subscribe()
+      .unsubscribe();
+    for (const id of ['msg_1', 'msg_2']) {
+      const { next, runs } = handler();
+      await lastValueFrom(target.intercept(await admitted(id), next));
+      expect(runs.count).toBe(1);
+    }
+  });
+
+  it('a handler that answered is done: with nothing (an empty answer), or with a value before it failed or was left', async () => {
+    const target = interceptor();
+    await lastValueFrom(target.intercept(await admitted('msg_1'), handler(() => EMPTY).next), { defaultValue: undefined });
+    const failedAfter = new Subject<unknown>();
+    target.intercept(await admitted('msg_2'), handler(() => failedAfter).next).subscribe({ error: () => undefined });
+    failedAfter.next('answered');
+    failedAfter.error(new Error('late failure'));
+    const leftAfter = new Subject<unknown>();
+    const subscription = target.intercept(await admitted('msg_3'), handler(() => leftAfter).next).subscribe();
+    leftAfter.next('answered');
+    subscription.unsubscribe();
+    for (const id of ['msg_1', 'msg_2', 'msg_3']) {
+      const { next, runs } = handler();
+      expect(await lastValueFrom(target.intercept(await admitted(id), next))).toEqual({ duplicate: true });
+      expect(runs.count).toBe(0);
     }
   });
 });
