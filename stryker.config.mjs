@@ -141,6 +141,10 @@ const config = {
     'libs/auth/src/transport-exceptions.ts',
     'libs/auth/src/integrations/throttler/auth-throttler.guard.ts',
     'libs/auth/src/current-user/current-user.pipe.ts',
+    'libs/auth/src/config/decryption-options.ts',
+    'libs/auth/src/config/sender-constraint-options.ts',
+    'libs/auth/src/config/revocation-option.ts',
+    'libs/auth/src/config/closest-name.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
