@@ -40,6 +40,8 @@ describe('UserCache', () => {
     cache.invalidate('a', 'u');
     expect(await cache.through('a', 'u', () => Promise.resolve('a2'))).toBe('a2');
     expect(await cache.through('b', 'u', () => Promise.resolve('b2'))).toBe('b');
+    cache.invalidate(null, 'nobody'); // a subject never loaded: nothing to drop
+    expect(cache.size).toBe(2);
     cache.invalidate(null, 'u');
     expect(cache.size).toBe(0);
     let resolve!: (user: string) => void;

@@ -3,12 +3,16 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ConflictException, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { EMPTY, lastValueFrom, Observable, of, Subject, throwError } from 'rxjs';
 import { Webhook } from 'standardwebhooks';
-import { ClerkWebhookDeliveryInterceptor, DeliveryLog } from './clerk-webhook-deliveries.js';
+import { CLERK_WEBHOOK_DELIVERIES, ClerkWebhookDeliveryInterceptor, DeliveryLog } from './clerk-webhook-deliveries.js';
 import { ClerkWebhookGuard } from './clerk-webhook.guard.js';
 import { resolveClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { createSignatureCheck } from './webhook-signature.js';
 
 describe('DeliveryLog', () => {
+  it('is injected under a registered symbol, so every copy of the package shares the token and Nest names it', () => {
+    expect(CLERK_WEBHOOK_DELIVERIES).toBe(Symbol.for('nestjs-warden:clerk-webhook-deliveries'));
+  });
+
   const setup = (max = 3) => {
     const clock = { now: 1_000 };
     return { clock, log: new DeliveryLog(600_000, max, () => clock.now) };
