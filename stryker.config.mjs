@@ -155,6 +155,7 @@ const config = {
     'libs/auth/src/integrations/clerk-webhooks/clerk-webhook-event.ts',
     'libs/auth/src/revocation/auth-revocation.ts',
     'libs/auth/src/revocation/subscription-heartbeat.ts',
+    'libs/auth/src/config/boot-warnings.ts',
   ],
   // The sandbox needs the sources, the unit specs and the configs, not the docs, the bench or the e2e suites (test/).
   ignorePatterns: ['/bench', '/docs', '/test', '/reports', '/coverage', '/dist', '/.nestjs-warden'],
