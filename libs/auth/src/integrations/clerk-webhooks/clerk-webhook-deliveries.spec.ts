@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ConflictException, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { EMPTY, lastValueFrom, Observable, of, Subject, throwError } from 'rxjs';
-import { Webhook } from 'standardwebhooks';
 import { CLERK_WEBHOOK_DELIVERIES, ClerkWebhookDeliveryInterceptor, DeliveryLog } from './clerk-webhook-deliveries.js';
 import { ClerkWebhookGuard } from './clerk-webhook.guard.js';
 import { resolveClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { createSignatureCheck } from './webhook-signature.js';
+import { SECRET, signedDelivery } from './clerk-webhook.spec-support.js';
 
 describe('DeliveryLog', () => {
   it('is injected under a registered symbol, so every copy of the package shares the token and Nest names it', () => {
@@ -51,7 +51,7 @@ describe('DeliveryLog', () => {
   });
 
   it('maxRememberedDeliveries: default 10000, a whole number of at least 1', () => {
-    const signingSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const signingSecret = SECRET;
     expect(resolveClerkWebhooksOptions({ signingSecret }).maxRememberedDeliveries).toBe(10_000);
     for (const bad of [0, 1.5, -1, Number.NaN, '10']) {
       expect(() => resolveClerkWebhooksOptions({ signingSecret, maxRememberedDeliveries: bad as number })).toThrow(/maxRememberedDeliveries/);
@@ -61,7 +61,6 @@ describe('DeliveryLog', () => {
 
 // The interceptor after the real guard: a delivery id is known only for a request the guard admitted.
 describe('ClerkWebhookDeliveryInterceptor', () => {
-  const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   let guard: ClerkWebhookGuard;
   beforeAll(async () => {
     guard = new ClerkWebhookGuard(
@@ -75,12 +74,7 @@ describe('ClerkWebhookDeliveryInterceptor', () => {
   const contextOf = (request: object) => ({ switchToHttp: () => ({ getRequest: () => request }) }) as unknown as ExecutionContext;
   /** A request carrying the signed delivery `id`, admitted by the guard. */
   const admitted = async (id: string) => {
-    const text = JSON.stringify({ type: 'user.created', object: 'event', data: { id: 'user_1' } });
-    const sentAt = new Date();
-    const request = {
-      rawBody: Buffer.from(text),
-      headers: { 'svix-id': id, 'svix-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'svix-signature': new Webhook(SECRET).sign(id, sentAt, text) },
-    };
+    const request = signedDelivery({ type: 'user.created', object: 'event', data: { id: 'user_1' } }, Math.floor(Date.now() / 1000), id);
     await guard.canActivate(contextOf(request));
     return contextOf(request);
   };

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { BadRequestException, HttpException, Logger, ServiceUnavailableException, type ExecutionContext, type LoggerService } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { Webhook } from 'standardwebhooks';
 import { AuthConfigError } from '../../config/auth-config-error.js';
 import { resolveAuthOptions } from '../../config/resolve-auth-options.js';
 import { memoryRevocationStore } from '../../revocation/memory-revocation-store.js';
@@ -10,28 +9,17 @@ import type { RevocationStore, RevocationTarget } from '../../revocation/revocat
 import { CLERK_WEBHOOK_SIGNATURE, ClerkWebhookGuard, clerkEventOf, deliveryIdOf } from './clerk-webhook.guard.js';
 import { resolveClerkWebhooksOptions, type ClerkWebhooksOptions } from './clerk-webhook-options.js';
 import { createSignatureCheck, type WebhookSignatureCheck } from './webhook-signature.js';
+import { SECRET, signedDelivery, type Delivery } from './clerk-webhook.spec-support.js';
 
 // The guard built as Nest builds it (options, the signature check made at boot, the AuthModule's
 // options, the HTTP adapter host), on requests as Express and Fastify hand them over with rawBody: true.
 // Deliveries are signed with the real standardwebhooks library; the e2e suite runs it in Nest apps.
 
-const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const NOW_MS = 1_800_000_000_500;
 const NOW = Math.floor(NOW_MS / 1000);
 
-interface Delivery {
-  rawBody?: unknown;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** A delivery of `body`, signed at `sentAt` (seconds), with the Svix header names Clerk sends. */
-function delivery(body: unknown, sentAt = NOW, id = 'msg_1'): Delivery {
-  const text = JSON.stringify(body);
-  return {
-    rawBody: Buffer.from(text),
-    headers: { 'svix-id': id, 'svix-timestamp': String(sentAt), 'svix-signature': new Webhook(SECRET).sign(id, new Date(sentAt * 1000), text) },
-  };
-}
+/** A delivery of `body`, signed at `sentAt` (seconds, default now), with the Svix header names Clerk sends. */
+const delivery = (body: unknown, sentAt = NOW, id = 'msg_1'): Delivery => signedDelivery(body, sentAt, id);
 
 const event = (type: string, data: Record<string, unknown> = { id: 'x_1' }) => ({ type, object: 'event', data });
 
